@@ -1,0 +1,26 @@
+// y-protocols sync messages as y-websocket frames them: [0][step][varUint8Array payload].
+// Step 1 carries a state vector; step 2 and update carry a Yjs v1 update.
+import * as encoding from 'lib0/encoding'
+import { MESSAGE_TYPE, SYNC_STEP, type SyncStep } from './message-type'
+
+export interface SyncMessage {
+  readonly type: 'sync'
+  readonly step: SyncStep
+  /** State vector for step 1, Yjs update for step 2 and update. */
+  readonly payload: Uint8Array
+}
+
+const encodeSync = (step: SyncStep, payload: Uint8Array): Uint8Array => {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_TYPE.sync)
+  encoding.writeVarUint(encoder, step)
+  encoding.writeVarUint8Array(encoder, payload)
+  return encoding.toUint8Array(encoder)
+}
+
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SYNC_STEP.step1, stateVector)
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SYNC_STEP.step2, update)
+export const encodeUpdate = (update: Uint8Array): Uint8Array => encodeSync(SYNC_STEP.update, update)
+
+/** True for the frames that carry document changes (the ones the relay stores and acknowledges). */
+export const carriesUpdate = (m: SyncMessage): boolean => m.step === SYNC_STEP.step2 || m.step === SYNC_STEP.update

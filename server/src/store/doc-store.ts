@@ -1,0 +1,57 @@
+// The persistence contract of the relay: an append-only update log per book plus an optional
+// snapshot. Implementations: memory (tests), SQLite (embedded default), PostgreSQL (scale-out).
+
+/** One accepted update as it sits in the log. `seq` is per book, starting at 1, without gaps. */
+export interface StoredUpdate {
+  readonly bookId: string
+  readonly seq: number
+  /** Yjs update, v1 encoding, exactly as the client sent it (validated before it was appended). */
+  readonly update: Uint8Array
+  /** Who sent it (the token's subject), for field history and audit. */
+  readonly userId: string
+  /** Server time at append, milliseconds since the epoch. */
+  readonly at: number
+}
+
+export interface AppendEntry {
+  readonly update: Uint8Array
+  readonly userId: string
+}
+
+/** What a relay needs to rebuild a book: the newest snapshot and the log entries after it. */
+export interface LoadedBook {
+  /** `Y.encodeStateAsUpdate` of the document at `snapshotSeq`, or null if never compacted. */
+  readonly snapshot: Uint8Array | null
+  /** Sequence number the snapshot includes (0 when there is none). */
+  readonly snapshotSeq: number
+  /** Log entries with seq > snapshotSeq, in seq order. */
+  readonly updates: readonly StoredUpdate[]
+  /** Highest seq ever appended to this book (0 for an empty book). */
+  readonly headSeq: number
+}
+
+export interface DocStore {
+  /**
+   * Appends entries to the book's log, in order, and resolves once they are durable (fsynced /
+   * committed): only then may the relay acknowledge them. Entries appended by concurrent calls may
+   * be committed together (group commit); each call still gets its own seqs, in call order.
+   */
+  append(bookId: string, entries: readonly AppendEntry[]): Promise<StoredUpdate[]>
+  /** Snapshot plus the log after it. An unknown book loads as empty. */
+  load(bookId: string): Promise<LoadedBook>
+  /** Log entries with seq > afterSeq (for catching up after missed messages, and history). */
+  readSince(bookId: string, afterSeq: number, limit?: number): Promise<StoredUpdate[]>
+  /**
+   * Stores `snapshot` as the state of the book up to and including `upToSeq` (encoded from the
+   * loaded document, never by merging raw client updates). Later loads start from it. A snapshot
+   * older than the stored one is ignored. Folded log entries stay readable through `readSince`
+   * until `pruneLog` removes them (field history is built on the log).
+   */
+  compact(bookId: string, snapshot: Uint8Array, upToSeq: number): Promise<void>
+  /** Deletes log entries already folded into the snapshot and appended before `before` (ms). Returns how many. */
+  pruneLog(bookId: string, before: number): Promise<number>
+  /** Number of log entries after the snapshot: the compactor's trigger. */
+  logLength(bookId: string): Promise<number>
+  /** Flushes pending appends and closes. Further calls reject with StoreError 'closed'. */
+  close(): Promise<void>
+}

@@ -1,0 +1,214 @@
+// DocStore on SQLite, the embedded default. Appends are group-committed: every append of one
+// burst shares one transaction and so one fsync, which is what bounds the relay's write latency.
+import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
+import {
+  byteLengthOf,
+  checkBookId,
+  checkEntries,
+  checkInteger,
+  checkSnapshot,
+  checkTime,
+} from './doc-store-input'
+import { fromBlob } from './sqlite-blob'
+import type { SqliteDatabase } from './sqlite-database'
+import { migrateSqlite } from './sqlite-migrations'
+import { StoreError } from './store-error'
+import { createStoreGate } from './store-gate'
+
+export interface SqliteDocStoreOptions {
+  /** Commit at once, without waiting for the burst to end, when this many entries are pending. */
+  readonly maxBatchEntries?: number
+  /** Likewise for the bytes of pending updates. */
+  readonly maxBatchBytes?: number
+  /** close() also closes the database. Off by default: the BookDirectory shares the handle. */
+  readonly closeDatabase?: boolean
+  /** Clock for `at` (ms since the epoch). */
+  readonly now?: () => number
+}
+
+const DEFAULTS = {
+  maxBatchEntries: 512,
+  maxBatchBytes: 8 * 1024 * 1024,
+  closeDatabase: false,
+  now: Date.now,
+} as const satisfies SqliteDocStoreOptions
+
+interface PendingAppend {
+  readonly bookId: string
+  readonly entries: readonly AppendEntry[]
+  readonly resolve: (stored: StoredUpdate[]) => void
+  readonly reject: (error: StoreError) => void
+}
+
+interface LogRow {
+  seq: number
+  user_id: string
+  at: number
+  update: Uint8Array
+}
+
+export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOptions = {}): DocStore {
+  const o = { ...DEFAULTS, ...opts } satisfies SqliteDocStoreOptions
+  const gate = createStoreGate('SQLite DocStore')
+  migrateSqlite(db)
+
+  const sql = {
+    // Pruning may have removed the newest folded entries, so the snapshot also bounds the head.
+    head: db
+      .prepare<[string, string], number>(
+        `SELECT max(coalesce((SELECT max(seq) FROM book_log WHERE book_id = ?), 0),
+                    coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0))`,
+      )
+      .pluck(),
+    insert: db.prepare<[string, number, string, number, Uint8Array]>(
+      `INSERT INTO book_log (book_id, seq, user_id, at, "update") VALUES (?, ?, ?, ?, ?)`,
+    ),
+    snapshot: db.prepare<[string], { seq: number; data: Uint8Array }>(
+      'SELECT seq, data FROM snapshots WHERE book_id = ?',
+    ),
+    since: db.prepare<[string, number, number], LogRow>(
+      `SELECT seq, user_id, at, "update" FROM book_log WHERE book_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    upsertSnapshot: db.prepare<[string, number, Uint8Array]>(
+      `INSERT INTO snapshots (book_id, seq, data) VALUES (?, ?, ?)
+       ON CONFLICT (book_id) DO UPDATE SET seq = excluded.seq, data = excluded.data
+       WHERE excluded.seq > snapshots.seq`,
+    ),
+    prune: db.prepare<[string, string, number]>(
+      `DELETE FROM book_log WHERE book_id = ?
+         AND seq <= coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0) AND at < ?`,
+    ),
+    logLength: db
+      .prepare<[string, string], number>(
+        `SELECT count(*) FROM book_log WHERE book_id = ?
+           AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0)`,
+      )
+      .pluck(),
+  }
+
+  const headOf = (bookId: string) => sql.head.get(bookId, bookId) ?? 0
+  const toStored = (bookId: string, r: LogRow): StoredUpdate => ({
+    bookId,
+    seq: r.seq,
+    update: fromBlob(r.update),
+    userId: r.user_id,
+    at: r.at,
+  })
+  const readSince = (bookId: string, afterSeq: number, limit = -1) =>
+    sql.since.all(bookId, afterSeq, limit).map((r) => toStored(bookId, r))
+
+  // Seqs come from the database inside the write transaction, never from a cache: a rolled-back
+  // batch therefore consumes none, and another connection's commits are never overwritten.
+  const writeBatch = db.transaction((batch: readonly PendingAppend[]): StoredUpdate[][] => {
+    const at = o.now()
+    const heads = new Map<string, number>()
+    return batch.map(({ bookId, entries }) => {
+      let head = heads.get(bookId) ?? headOf(bookId)
+      const stored = entries.map(({ update, userId }): StoredUpdate => {
+        head += 1
+        sql.insert.run(bookId, head, userId, at, update)
+        return { bookId, seq: head, update, userId, at }
+      })
+      heads.set(bookId, head)
+      return stored
+    })
+  })
+
+  const load = db.transaction((bookId: string): LoadedBook => {
+    const snap = sql.snapshot.get(bookId)
+    const snapshotSeq = snap?.seq ?? 0
+    return {
+      snapshot: snap ? fromBlob(snap.data) : null,
+      snapshotSeq,
+      updates: readSince(bookId, snapshotSeq),
+      headSeq: headOf(bookId),
+    }
+  })
+
+  const compact = db.transaction((bookId: string, snapshot: Uint8Array, upToSeq: number) => {
+    checkSnapshot(snapshot, upToSeq, headOf(bookId))
+    sql.upsertSnapshot.run(bookId, upToSeq, snapshot)
+  })
+
+  let pending: PendingAppend[] = []
+  let pendingEntries = 0
+  let pendingBytes = 0
+  let scheduled: NodeJS.Immediate | undefined
+
+  /** Commits everything pending in one transaction, then settles every caller of the batch. */
+  const flush = (): void => {
+    if (scheduled) clearImmediate(scheduled)
+    scheduled = undefined
+    const batch = pending
+    pending = []
+    pendingEntries = 0
+    pendingBytes = 0
+    if (batch.length === 0) return
+    let results: StoredUpdate[][]
+    try {
+      // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
+      results = writeBatch.immediate(batch)
+    } catch (cause) {
+      const error = new StoreError('io', `group commit of ${batch.length} appends failed`, { cause })
+      for (const p of batch) p.reject(error)
+      return
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!))
+  }
+
+  return {
+    append: (bookId: string, entries: readonly AppendEntry[]) =>
+      gate.run('append', (): StoredUpdate[] | Promise<StoredUpdate[]> => {
+        checkBookId(bookId)
+        checkEntries(entries)
+        if (entries.length === 0) return []
+        const copy = entries.slice()
+        return new Promise<StoredUpdate[]>((resolve, reject) => {
+          pending.push({ bookId, entries: copy, resolve, reject })
+          pendingEntries += copy.length
+          pendingBytes += byteLengthOf(copy)
+          if (pendingEntries >= o.maxBatchEntries || pendingBytes >= o.maxBatchBytes) flush()
+          else scheduled ??= setImmediate(flush)
+        })
+      }),
+
+    load: (bookId: string) =>
+      gate.run('load', () => {
+        checkBookId(bookId)
+        return load(bookId)
+      }),
+
+    readSince: (bookId: string, afterSeq: number, limit?: number) =>
+      gate.run('readSince', () => {
+        checkBookId(bookId)
+        checkInteger('afterSeq', afterSeq, 0)
+        if (limit !== undefined) checkInteger('limit', limit, 0)
+        return readSince(bookId, afterSeq, limit)
+      }),
+
+    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
+      gate.run('compact', () => {
+        checkBookId(bookId)
+        compact.immediate(bookId, snapshot, upToSeq)
+      }),
+
+    pruneLog: (bookId: string, before: number) =>
+      gate.run('pruneLog', () => {
+        checkBookId(bookId)
+        checkTime('before', before)
+        return sql.prune.run(bookId, bookId, before).changes
+      }),
+
+    logLength: (bookId: string) =>
+      gate.run('logLength', () => {
+        checkBookId(bookId)
+        return sql.logLength.get(bookId, bookId) ?? 0
+      }),
+
+    async close() {
+      if (!gate.close()) return
+      flush()
+      if (o.closeDatabase) db.close()
+    },
+  }
+}

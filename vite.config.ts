@@ -1,0 +1,28 @@
+// Root test configuration: one vitest project per workspace, plus the cross-workspace tests in test/.
+import { defineConfig } from 'vitest/config'
+
+const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
+  extends: false as const,
+  test: {
+    name,
+    root,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    ...extra,
+  },
+})
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('model', 'packages/model'),
+      project('protocol', 'packages/protocol'),
+      project('sync-client', 'packages/sync-client'),
+      project('crm-emulator', 'packages/crm-emulator'),
+      project('server', 'server'),
+      project('client', 'client'),
+      project('integration', 'test', { include: ['**/*.test.ts'], exclude: ['bench/**', 'node_modules/**'] }),
+    ],
+  },
+})
