@@ -9,7 +9,7 @@ import {
   checkSnapshot,
   checkTime,
 } from './doc-store-input'
-import { fromBlob } from './sqlite-blob'
+import { toPlainBytes } from './driver-bytes'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
 import { StoreError } from './store-error'
@@ -90,7 +90,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
   const toStored = (bookId: string, r: LogRow): StoredUpdate => ({
     bookId,
     seq: r.seq,
-    update: fromBlob(r.update),
+    update: toPlainBytes(r.update),
     userId: r.user_id,
     at: r.at,
   })
@@ -118,7 +118,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     const snap = sql.snapshot.get(bookId)
     const snapshotSeq = snap?.seq ?? 0
     return {
-      snapshot: snap ? fromBlob(snap.data) : null,
+      snapshot: snap ? toPlainBytes(snap.data) : null,
       snapshotSeq,
       updates: readSince(bookId, snapshotSeq),
       headSeq: headOf(bookId),

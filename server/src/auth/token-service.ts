@@ -1,0 +1,65 @@
+// Verifies JWTs (HS256 secret or a JWKS endpoint) with jose, and in dev mode also issues them.
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { AuthError } from './auth-error'
+import { USER_ID_PATTERN, type Identity } from './identity'
+
+export interface TokenServiceOptions {
+  /** HS256 secret (at least 32 bytes). Needed to issue tokens (dev login, services). */
+  readonly secret?: Uint8Array
+  readonly jwksUrl?: string
+  readonly issuer?: string
+  readonly audience?: string
+  /** Lifetime of issued tokens, seconds. */
+  readonly ttlSeconds?: number
+}
+
+export interface TokenService {
+  verify(token: string): Promise<Identity>
+  /** Issues a token for the identity; throws if this service has no secret. */
+  issue(identity: Identity, ttlSeconds?: number): Promise<string>
+}
+
+const identityOf = (payload: JWTPayload): Identity => {
+  const userId = payload.sub
+  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) {
+    throw new AuthError('bad-token', 'token has no usable subject')
+  }
+  const name = typeof payload['name'] === 'string' && payload['name'].trim() ? payload['name'].trim().slice(0, 100) : userId
+  return { userId, name }
+}
+
+export const createTokenService = (opts: TokenServiceOptions): TokenService => {
+  const ttl = opts.ttlSeconds ?? 12 * 3600
+  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined
+  const verifyOptions = {
+    ...(opts.issuer ? { issuer: opts.issuer } : {}),
+    ...(opts.audience ? { audience: opts.audience } : {}),
+  }
+
+  return {
+    async verify(token) {
+      if (!token || token.length > 8192) throw new AuthError('bad-token', 'token missing or too long')
+      try {
+        const { payload } = jwks
+          ? await jwtVerify(token, jwks, verifyOptions)
+          : await jwtVerify(token, opts.secret ?? new Uint8Array(), { ...verifyOptions, algorithms: ['HS256'] })
+        return identityOf(payload)
+      } catch (e) {
+        if (e instanceof AuthError) throw e
+        if (e instanceof errors.JWTExpired) throw new AuthError('expired', 'token expired', { cause: e })
+        throw new AuthError('bad-token', 'token could not be verified', { cause: e })
+      }
+    },
+    async issue(identity, ttlSeconds = ttl) {
+      if (!opts.secret) throw new Error('this token service has no signing secret')
+      let jwt = new SignJWT({ name: identity.name })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(identity.userId)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      if (opts.issuer) jwt = jwt.setIssuer(opts.issuer)
+      if (opts.audience) jwt = jwt.setAudience(opts.audience)
+      return jwt.sign(opts.secret)
+    },
+  }
+}

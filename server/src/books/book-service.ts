@@ -1,0 +1,47 @@
+// Server-side reads and writes of books (HTTP API, importer, seeding): each runs on the loaded
+// room, so a change is a CRDT update attributed to its user, broadcast to connected clients
+// and durable before the call resolves.
+import type * as Y from 'yjs'
+import { initBook } from '@crm-sync/model'
+import type { RoomRegistry } from '../relay/room-registry'
+import type { LocalOrigin } from '../relay/room'
+import type { BookDirectory, BookInfo } from '../store/book-directory'
+
+export interface BookService {
+  read<T>(bookId: string, read: (doc: Y.Doc) => T): Promise<T>
+  /** Applies `change` as `userId`; resolves with its result once the change is durable. */
+  change<T>(bookId: string, userId: string, change: (doc: Y.Doc, origin: LocalOrigin) => T): Promise<T>
+  /** Registers the book with its creator as owner and writes its name into the document. */
+  create(book: { id: string; name: string }, createdBy: string): Promise<BookInfo>
+}
+
+export const createBookService = ({ registry, directory }: { registry: RoomRegistry; directory: BookDirectory }): BookService => {
+  const service: BookService = {
+    async read(bookId, read) {
+      const lease = await registry.acquire(bookId)
+      try {
+        return read(lease.room.doc)
+      } finally {
+        lease.release()
+      }
+    },
+    async change(bookId, userId, change) {
+      const lease = await registry.acquire(bookId)
+      try {
+        let result!: ReturnType<typeof change>
+        await lease.room.change(userId, (doc, origin) => {
+          result = change(doc, origin)
+        })
+        return result
+      } finally {
+        lease.release()
+      }
+    },
+    async create(book, createdBy) {
+      const info = await directory.createBook({ ...book, createdBy })
+      await service.change(book.id, createdBy, (doc) => initBook(doc, { name: book.name }))
+      return info
+    },
+  }
+  return service
+}

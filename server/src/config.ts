@@ -1,0 +1,63 @@
+// All configuration comes from environment variables, read and validated here once, then
+// passed down explicitly. The README lists every variable.
+import { z } from 'zod'
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+export const configSchema = z
+  .object({
+    PORT: int(0, 65535).default(8787),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    AUTH_MODE: z.enum(['dev', 'jwt']).default('dev'),
+    AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_JWT_ISSUER: z.string().optional(),
+    AUTH_JWT_AUDIENCE: z.string().optional(),
+    DEV_SEED: bool.default(true),
+    MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+    BOOK_UNLOAD_GRACE_MS: int(0, 3_600_000).default(10_000),
+    COMPACT_THRESHOLD: int(2, 10_000_000).default(1000),
+    LOG_RETENTION_DAYS: int(0, 36_500).default(90),
+    DATABASE_URL: z.string().optional(),
+    REDIS_URL: z.string().optional(),
+    BRIDGE_ENABLED: bool.default(true),
+    BRIDGE_DEFAULT_BOOK: z.string().default('north-territory'),
+    CRM_BASE_URL: z.url().optional(),
+    CRM_TOKEN: z.string().min(1).default('dev-crm-token'),
+    CRM_EMULATOR_PORT: int(0, 65535).default(8790),
+    CRM_WEBHOOK_SECRET: z.string().min(8).default('dev-webhook-secret'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AUTH_MODE === 'jwt' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'AUTH_MODE=jwt needs AUTH_JWT_SECRET or AUTH_JWKS_URL' })
+    }
+    if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'DATABASE_URL must be a postgres:// URL' })
+    }
+    if (c.REDIS_URL && !/^rediss?:\/\//.test(c.REDIS_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'REDIS_URL must be a redis:// URL' })
+    }
+  })
+
+export type Config = z.infer<typeof configSchema>
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly code = 'invalid-config' as const
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. Empty strings count as unset. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = configSchema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  return parsed.data
+}

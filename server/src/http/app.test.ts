@@ -1,0 +1,200 @@
+// The HTTP API against a real server: auth, books, members, customers, ops endpoints, and the
+// malformed, oversized and unauthorised requests each endpoint must refuse clearly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../testing/test-server'
+import { connectProvider, waitFor, whenSynced } from '../testing/ws-clients'
+import { readCustomer } from '@crm-sync/model'
+
+describe('HTTP API', () => {
+  let server: TestServer
+  let alice = ''
+  let bob = ''
+  let dave = ''
+  const call = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
+    const headers = new Headers(init.headers)
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`)
+    if (init.json !== undefined) headers.set('content-type', 'application/json')
+    return fetch(`${server.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) })
+  }
+  const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code
+
+  beforeAll(async () => {
+    server = await startTestServer({ MAX_HTTP_BODY_BYTES: '2048' })
+    alice = await server.token('alice')
+    bob = await server.token('bob')
+    dave = await server.token('dave')
+  })
+  afterAll(async () => {
+    await server.dispose()
+  })
+
+  describe('ops', () => {
+    it('reports health, metrics and the OpenAPI document', async () => {
+      const health = await call('/health')
+      expect(health.status).toBe(200)
+      expect(await health.json()).toMatchObject({ ok: true })
+      const metrics = await (await call('/metrics')).text()
+      expect(metrics).toContain('crm_relay_connections')
+      expect(metrics).toContain('crm_store_write_seconds')
+      const doc = (await (await call('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> }
+      expect(doc.openapi).toBe('3.1.0')
+      expect(Object.keys(doc.paths)).toContain('/api/books/{bookId}/customers/{customerId}')
+    })
+
+    it('answers unknown API paths with a JSON 404', async () => {
+      const res = await call('/api/nope', { token: alice })
+      expect(res.status).toBe(404)
+      expect(await errorCode(res)).toBe('not-found')
+    })
+  })
+
+  describe('dev login', () => {
+    it('issues a token usable as bearer and sets the cookie', async () => {
+      const res = await call('/api/auth/dev-login', { method: 'POST', json: { user: 'erin', name: 'Erin Blake' } })
+      expect(res.status).toBe(200)
+      const { token } = (await res.json()) as { token: string }
+      expect(res.headers.get('set-cookie')).toMatch(/crm_token=.+HttpOnly/i)
+      expect(await (await call('/api/auth/me', { token })).json()).toEqual({ id: 'erin', name: 'Erin Blake' })
+      const byCookie = await call('/api/auth/me', { headers: { cookie: `crm_token=${token}` } })
+      expect(byCookie.status).toBe(200)
+    })
+
+    it.each([
+      ['malformed JSON', { body: '{"user":', headers: { 'content-type': 'application/json' } }, 400, 'invalid-json'],
+      ['a bad user id', { json: { user: 'no spaces allowed' } }, 400, 'invalid-body'],
+      ['unknown fields', { json: { user: 'x', admin: true } }, 400, 'invalid-body'],
+      ['a non-JSON body', { body: 'user=alice', headers: { 'content-type': 'text/plain' } }, 415, 'unsupported-media-type'],
+      ['an oversized body', { json: { user: 'x', name: 'y'.repeat(5000) } }, 413, 'body-too-large'],
+    ])('refuses %s', async (_what, init, status, code) => {
+      const res = await call('/api/auth/dev-login', { method: 'POST', ...init })
+      expect(res.status).toBe(status)
+      expect(await errorCode(res)).toBe(code)
+    })
+
+    it('is off when AUTH_MODE=jwt', async () => {
+      const jwt = await startTestServer({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(40) })
+      try {
+        const res = await fetch(`${jwt.url}/api/auth/dev-login`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice' }),
+        })
+        expect(res.status).toBe(403)
+        expect(await errorCode(res)).toBe('dev-login-off')
+      } finally {
+        await jwt.dispose()
+      }
+    })
+  })
+
+  describe('books and members', () => {
+    it('lists the caller\'s books with roles', async () => {
+      const { books } = (await (await call('/api/books', { token: dave })).json()) as { books: Array<{ id: string; role: string }> }
+      expect(books.map((b) => [b.id, b.role])).toEqual([['key-accounts', 'viewer'], ['north-territory', 'viewer']])
+    })
+
+    it('creates a book owned by its creator; owners manage members', async () => {
+      const created = await call('/api/books', { method: 'POST', token: bob, json: { id: 'bobs-book', name: 'Bob\'s book' } })
+      expect(created.status).toBe(201)
+      expect(await created.json()).toMatchObject({ id: 'bobs-book', role: 'owner', createdBy: 'bob' })
+      expect((await call('/api/books', { method: 'POST', token: bob, json: { id: 'bobs-book', name: 'again' } })).status).toBe(409)
+
+      expect((await call('/api/books/bobs-book/members/alice', { method: 'PUT', token: alice, json: { role: 'editor' } })).status).toBe(403)
+      const put = await call('/api/books/bobs-book/members/alice', { method: 'PUT', token: bob, json: { role: 'editor' } })
+      expect(put.status).toBe(200)
+      expect((await call('/api/books/bobs-book/members/alice', { method: 'PUT', token: alice, json: { role: 'owner' } })).status).toBe(403)
+      const members = (await (await call('/api/books/bobs-book/members', { token: alice })).json()) as { members: unknown[] }
+      expect(members.members).toEqual(expect.arrayContaining([{ userId: 'bob', role: 'owner' }, { userId: 'alice', role: 'editor' }]))
+      expect((await call('/api/books/bobs-book/members/bob', { method: 'DELETE', token: bob })).status).toBe(409)
+      expect((await call('/api/books/bobs-book/members/alice', { method: 'DELETE', token: bob })).status).toBe(204)
+
+      const c = connectProvider(server.wsUrl, 'bobs-book', bob)
+      await whenSynced(c)
+      expect(c.doc.getMap('book').toJSON()).toMatchObject({ name: 'Bob\'s book', schemaVersion: 1 })
+      c.destroy()
+    })
+
+    it.each([
+      ['no token', {}, 401],
+      ['a bad token', { token: 'abc.def.ghi' }, 401],
+    ])('refuses %s', async (_what, auth, status) => {
+      expect((await call('/api/books', auth)).status).toBe(status)
+      expect((await call('/api/books', { method: 'POST', ...auth, json: { id: 'x', name: 'x' } })).status).toBe(status)
+    })
+
+    it.each([
+      ['a bad id', { id: '../etc', name: 'x' }],
+      ['a missing name', { id: 'ok-id' }],
+      ['an empty name', { id: 'ok-id', name: '   ' }],
+    ])('refuses to create a book with %s', async (_what, json) => {
+      const res = await call('/api/books', { method: 'POST', token: alice, json })
+      expect(res.status).toBe(400)
+    })
+
+    it('refuses bad roles and bad user ids', async () => {
+      expect((await call('/api/books/bobs-book/members/carol', { method: 'PUT', token: bob, json: { role: 'admin' } })).status).toBe(400)
+      expect((await call('/api/books/bobs-book/members/bad%20user', { method: 'PUT', token: bob, json: { role: 'viewer' } })).status).toBe(400)
+    })
+  })
+
+  describe('customers', () => {
+    const BOOK = 'north-territory'
+    let customerId = ''
+
+    it('lists and reads customers', async () => {
+      const { customers } = (await (await call(`/api/books/${BOOK}/customers`, { token: dave })).json()) as { customers: Array<{ id: string; name: string }> }
+      expect(customers.length).toBeGreaterThan(20)
+      customerId = customers[0]!.id
+      const one = await call(`/api/books/${BOOK}/customers/${customerId}`, { token: dave })
+      expect(await one.json()).toMatchObject({ id: customerId, name: customers[0]!.name })
+      expect((await call(`/api/books/${BOOK}/customers/nope`, { token: dave })).status).toBe(404)
+    })
+
+    it('applies a PATCH as a CRDT update that connected clients receive', async () => {
+      const c = connectProvider(server.wsUrl, BOOK, alice)
+      await whenSynced(c)
+      const res = await call(`/api/books/${BOOK}/customers/${customerId}`, {
+        method: 'PATCH', token: bob,
+        json: { email: '  Sales@Example.COM ', phone: '+1 (415) 555-2671', address: { country: 'Germany' }, tags: ['vip'], notes: 'Called on Monday' },
+      })
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ email: 'sales@example.com', phone: '+14155552671', address: { country: 'DE' }, tags: ['vip'], notes: 'Called on Monday' })
+      await waitFor(() => readCustomer(c.doc, customerId)?.email === 'sales@example.com', 5000, 'patch broadcast')
+      c.destroy()
+      const stored = await server.persistence.docStore.readSince(BOOK, 0)
+      expect(stored.at(-1)?.userId).toBe('bob')
+    })
+
+    it('creates a customer over HTTP', async () => {
+      const res = await call(`/api/books/${BOOK}/customers`, { method: 'POST', token: alice, json: { name: 'Via REST Ltd', email: 'hi@rest.example' } })
+      expect(res.status).toBe(201)
+      expect(await res.json()).toMatchObject({ name: 'Via REST Ltd', email: 'hi@rest.example', createdBy: 'alice' })
+      const bad = await call(`/api/books/${BOOK}/customers`, { method: 'POST', token: alice, json: { email: 'no-name@example.com' } })
+      expect(bad.status).toBe(400)
+    })
+
+    it.each([
+      ['an invalid email', { email: 'not an email' }, 400, 'invalid-body'],
+      ['an invalid phone', { phone: '12' }, 400, 'invalid-body'],
+      ['an unknown field', { colour: 'red' }, 400, 'invalid-body'],
+      ['a non-patchable field', { id: 'other' }, 400, 'invalid-body'],
+      ['a wrong type', { name: 42 }, 400, 'invalid-body'],
+      ['an oversized body', { notes: 'n'.repeat(10_000) }, 413, 'body-too-large'],
+    ])('refuses a PATCH with %s and changes nothing', async (_what, json, status, code) => {
+      const before = await (await call(`/api/books/${BOOK}/customers/${customerId}`, { token: alice })).json()
+      const res = await call(`/api/books/${BOOK}/customers/${customerId}`, { method: 'PATCH', token: alice, json })
+      expect(res.status).toBe(status)
+      expect(await errorCode(res)).toBe(code)
+      expect(await (await call(`/api/books/${BOOK}/customers/${customerId}`, { token: alice })).json()).toEqual(before)
+    })
+
+    it('refuses writes from viewers and access from non-members', async () => {
+      const patch = await call(`/api/books/${BOOK}/customers/${customerId}`, { method: 'PATCH', token: dave, json: { name: 'Hacked' } })
+      expect(patch.status).toBe(403)
+      expect(await errorCode(patch)).toBe('read-only')
+      const mallory = await server.token('mallory')
+      expect((await call(`/api/books/${BOOK}/customers`, { token: mallory })).status).toBe(403)
+      expect((await call(`/api/books/${BOOK}/customers/${customerId}`, { token: mallory })).status).toBe(403)
+      expect((await call(`/api/books/unknown-book/customers`, { token: alice })).status).toBe(403)
+      expect((await call(`/api/books/${BOOK}/customers`)).status).toBe(401)
+    })
+  })
+})

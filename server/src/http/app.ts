@@ -1,0 +1,56 @@
+// The HTTP API as a Hono app, built from explicit dependencies (see main.ts for the wiring).
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { CountryCode } from 'libphonenumber-js'
+import type { Logger } from 'pino'
+import type { TokenService } from '../auth/token-service'
+import type { BookService } from '../books/book-service'
+import type { Metrics } from '../metrics'
+import type { BookDirectory } from '../store/book-directory'
+import { createErrorHandler } from './error-handler'
+import { HttpError } from './http-error'
+import { openApiDocument } from './openapi'
+import { authRoutes } from './routes/auth-routes'
+import { bookRoutes } from './routes/book-routes'
+import { customerRoutes } from './routes/customer-routes'
+import { opsRoutes, type HealthCheck } from './routes/ops-routes'
+
+export interface AppDeps {
+  readonly tokens: TokenService
+  readonly directory: BookDirectory
+  readonly books: BookService
+  readonly metrics: Metrics
+  readonly log: Logger
+  readonly devLogin: boolean
+  readonly maxBodyBytes: number
+  readonly defaultRegion: CountryCode
+  readonly healthChecks: readonly HealthCheck[]
+  /** Extra routes mounted under /api (importer, bridge webhooks), each owning its own limits. */
+  readonly extraApiRoutes?: ReadonlyArray<{ path: string; app: Hono<any> }>
+  /** Serves the built web app (and falls back to its index.html) when given. */
+  readonly staticApp?: MiddlewareHandler
+}
+
+export const createApp = (d: AppDeps): Hono => {
+  const app = new Hono()
+  app.onError(createErrorHandler(d.log))
+  const limit = bodyLimit({
+    maxSize: d.maxBodyBytes,
+    onError: () => {
+      throw new HttpError(413, 'body-too-large', `request body is larger than ${d.maxBodyBytes} bytes`)
+    },
+  })
+  app.route('/', opsRoutes({ metrics: d.metrics, checks: d.healthChecks }))
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument))
+  for (const extra of d.extraApiRoutes ?? []) app.route(`/api${extra.path}`, extra.app)
+  app.use('/api/auth/*', limit)
+  app.use('/api/books/*', async (c, next) => (c.req.path.endsWith('/import') ? next() : limit(c, next)))
+  app.route('/api/auth', authRoutes({ tokens: d.tokens, devLogin: d.devLogin }))
+  app.route('/api/books', bookRoutes(d))
+  app.route('/api/books', customerRoutes(d))
+  app.all('/api/*', () => {
+    throw new HttpError(404, 'not-found', 'no such endpoint')
+  })
+  if (d.staticApp) app.use('*', d.staticApp)
+  return app
+}

@@ -1,0 +1,104 @@
+// OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Hand-written: the API is
+// small, and the schemas of the customer come from the book contract in shared/ARCHITECTURE.md.
+
+const error = { $ref: '#/components/schemas/Error' }
+const errorResponses = {
+  '400': { description: 'Malformed or invalid body', content: { 'application/json': { schema: error } } },
+  '401': { description: 'No, bad or expired token', content: { 'application/json': { schema: error } } },
+  '403': { description: 'Not a member of the book, or the role does not allow it', content: { 'application/json': { schema: error } } },
+  '413': { description: 'Body too large', content: { 'application/json': { schema: error } } },
+}
+const json = (schema: object) => ({ content: { 'application/json': { schema } } })
+const bookId = { name: 'bookId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } }
+const customerId = { name: 'customerId', in: 'path', required: true, schema: { type: 'string' } }
+const str = { type: 'string' }
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'CRM sync API', version: '0.1.0', description: 'Books of customers kept as Yjs documents; writes are CRDT updates attributed to the caller.' },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      cookie: { type: 'apiKey', in: 'cookie', name: 'crm_token' },
+      query: { type: 'apiKey', in: 'query', name: 'token' },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, details: {} } } },
+      },
+      Book: {
+        type: 'object',
+        properties: { id: str, name: str, createdBy: str, createdAt: { type: 'number' }, role: { enum: ['owner', 'editor', 'viewer'] } },
+      },
+      Address: { type: 'object', properties: { street: str, city: str, region: str, postalCode: str, country: { type: 'string', description: 'ISO 3166-1 alpha-2' } } },
+      Customer: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: {
+          id: str, name: str, status: { enum: ['lead', 'prospect', 'customer', 'inactive'] },
+          email: str, phone: { type: 'string', description: 'E.164' }, website: str, industry: str, ownerId: str,
+          address: { $ref: '#/components/schemas/Address' }, tags: { type: 'array', items: str }, notes: str,
+          contacts: { type: 'array', items: { type: 'object' } }, deals: { type: 'array', items: { type: 'object' } },
+          activities: { type: 'array', items: { type: 'object' } }, createdAt: str, createdBy: str, archived: { type: 'boolean' },
+        },
+      },
+      CustomerPatch: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Any subset of the scalar fields, a partial address, tags (replaces), notes (replaces, applied as a minimal text diff).',
+        properties: {
+          name: str, status: { enum: ['lead', 'prospect', 'customer', 'inactive'] }, email: str, phone: str, website: str, industry: str,
+          ownerId: str, archived: { type: 'boolean' }, address: { $ref: '#/components/schemas/Address' }, tags: { type: 'array', items: str }, notes: str,
+        },
+      },
+    },
+  },
+  security: [{ bearer: [] }, { cookie: [] }, { query: [] }],
+  paths: {
+    '/health': { get: { summary: 'Readiness of the store and other dependencies', security: [], responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }) } } },
+    '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain exposition format' } } } },
+    '/api/auth/dev-login': {
+      post: {
+        summary: 'Dev mode only: sign in as any user', security: [],
+        requestBody: json({ type: 'object', required: ['user'], properties: { user: str, name: str } }),
+        responses: { '200': json({ type: 'object', properties: { token: str } }), ...errorResponses },
+      },
+    },
+    '/api/auth/me': { get: { summary: 'The signed-in user', responses: { '200': json({ type: 'object', properties: { id: str, name: str } }), ...errorResponses } } },
+    '/api/books': {
+      get: { summary: "Books the caller is a member of", responses: { '200': json({ type: 'object', properties: { books: { type: 'array', items: { $ref: '#/components/schemas/Book' } } } }), ...errorResponses } },
+      post: {
+        summary: 'Create a book; the caller becomes its owner',
+        requestBody: json({ type: 'object', required: ['id', 'name'], properties: { id: str, name: str } }),
+        responses: { '201': json({ $ref: '#/components/schemas/Book' }), '409': json(error), ...errorResponses },
+      },
+    },
+    '/api/books/{bookId}': { get: { parameters: [bookId], summary: 'One book and the caller\'s role', responses: { '200': json({ $ref: '#/components/schemas/Book' }), ...errorResponses } } },
+    '/api/books/{bookId}/members': { get: { parameters: [bookId], summary: 'Members and roles', responses: { '200': json({ type: 'object' }), ...errorResponses } } },
+    '/api/books/{bookId}/members/{user}': {
+      put: {
+        parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Add a member or change a role (owners only)',
+        requestBody: json({ type: 'object', required: ['role'], properties: { role: { enum: ['owner', 'editor', 'viewer'] } } }),
+        responses: { '200': json({ type: 'object' }), ...errorResponses },
+      },
+      delete: { parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Remove a member (owners only)', responses: { '204': { description: 'removed' }, ...errorResponses } },
+    },
+    '/api/books/{bookId}/customers': {
+      get: {
+        parameters: [bookId, { name: 'includeArchived', in: 'query', schema: { enum: ['1', 'true'] } }], summary: 'All customers of the book',
+        responses: { '200': json({ type: 'object', properties: { customers: { type: 'array', items: { $ref: '#/components/schemas/Customer' } } } }), ...errorResponses },
+      },
+      post: { parameters: [bookId], summary: 'Create a customer (editors and owners)', requestBody: json({ $ref: '#/components/schemas/Customer' }), responses: { '201': json({ $ref: '#/components/schemas/Customer' }), ...errorResponses } },
+    },
+    '/api/books/{bookId}/customers/{customerId}': {
+      get: { parameters: [bookId, customerId], summary: 'One customer', responses: { '200': json({ $ref: '#/components/schemas/Customer' }), '404': json(error), ...errorResponses } },
+      patch: {
+        parameters: [bookId, customerId], summary: 'Change fields of a customer, merged as a CRDT update attributed to the caller',
+        requestBody: json({ $ref: '#/components/schemas/CustomerPatch' }),
+        responses: { '200': json({ $ref: '#/components/schemas/Customer' }), '404': json(error), ...errorResponses },
+      },
+    },
+  },
+} as const

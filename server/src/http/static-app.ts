@@ -1,0 +1,21 @@
+// Serves the built web app (client/dist) with a fallback to index.html for client-side routes.
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { MiddlewareHandler } from 'hono'
+
+export const CLIENT_DIST = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../client/dist')
+
+export const createStaticApp = (dist = CLIENT_DIST): MiddlewareHandler => {
+  const root = relative(process.cwd(), dist) || '.'
+  const files = serveStatic({ root })
+  const index = serveStatic({ root, path: 'index.html' })
+  return async (c, next) => {
+    if (!existsSync(dist)) return c.text('The web app is not built yet: run `npm run build --workspace client`.', 503)
+    return files(c, async () => {
+      if (c.req.method !== 'GET' || c.req.path.startsWith('/api/')) return next()
+      await index(c, next)
+    })
+  }
+}

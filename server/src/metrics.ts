@@ -1,0 +1,50 @@
+// Prometheus metrics of one server process, made per instance (no global registry) so tests
+// can run several servers in one process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
+  const registry = new Registry()
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry })
+  const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1]
+  return {
+    registry,
+    connections: new Gauge({ name: 'crm_relay_connections', help: 'Open WebSocket connections', registers: [registry] }),
+    connectionsClosed: new Counter({
+      name: 'crm_relay_connections_closed_total',
+      help: 'Closed WebSocket connections by close code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    loadedBooks: new Gauge({ name: 'crm_relay_loaded_books', help: 'Books loaded in memory', registers: [registry] }),
+    updatesIn: new Counter({ name: 'crm_relay_updates_in_total', help: 'Document updates accepted and stored', registers: [registry] }),
+    updatesRefused: new Counter({
+      name: 'crm_relay_updates_refused_total',
+      help: 'Document updates refused',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    bytesIn: new Counter({ name: 'crm_relay_bytes_in_total', help: 'WebSocket bytes received', registers: [registry] }),
+    bytesOut: new Counter({ name: 'crm_relay_bytes_out_total', help: 'WebSocket bytes sent', registers: [registry] }),
+    storeWriteSeconds: new Histogram({
+      name: 'crm_store_write_seconds',
+      help: 'Time to make an append durable',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    ackSeconds: new Histogram({
+      name: 'crm_relay_ack_seconds',
+      help: 'Time from receiving an update frame to acknowledging it',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    compactions: new Counter({ name: 'crm_store_compactions_total', help: 'Book log compactions', registers: [registry] }),
+    crossInstanceMessages: new Counter({
+      name: 'crm_relay_cross_instance_messages_total',
+      help: 'Messages exchanged with other relay instances',
+      labelNames: ['direction'] as const,
+      registers: [registry],
+    }),
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,219 @@
+// One client WebSocket on one book. Frames that arrive before the book has loaded wait in a
+// bounded queue; afterwards each frame is handled in order:
+//
+//   sync step 1      -> answer with step 2 (what the client lacks)
+//   step 2 / update  -> validate, refuse for viewers, apply + broadcast, ack once durable
+//   awareness        -> stamp identity, apply, broadcast
+//   query-awareness  -> answer with every known presence
+//   anything else    -> close 4400
+import type { Logger } from 'pino'
+import type WebSocket from 'ws'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import {
+  CLOSE_CODE, SYNC_STEP, decodeAwarenessEntries, decodeMessage, encodeAck, encodeAwareness, encodeAwarenessEntries,
+  encodeError, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, isProtocolError,
+  validateSyncPayload, type Message,
+} from '@crm-sync/protocol'
+import type { Identity } from '../auth/identity'
+import type { Metrics } from '../metrics'
+import type { Role } from '../store/book-directory'
+import { stampPresence } from './presence'
+import type { Room, RoomPeer } from './room'
+
+export interface ConnectionOptions {
+  readonly ws: WebSocket
+  readonly bookId: string
+  /** Opted in to the acknowledgement/error extension (URL parameter `ack=1`). */
+  readonly wantsAck: boolean
+  readonly metrics: Metrics
+  readonly log: Logger
+  readonly maxQueuedFrames: number
+  readonly maxBufferedBytes: number
+}
+
+export class Connection implements RoomPeer {
+  identity: Identity | null = null
+  role: Role | null = null
+  private room: Room | null = null
+  private queue: Uint8Array[] = []
+  private closed = false
+  private paused = false
+  private updateFrames = 0
+  private ackedFrames = 0
+  private ackSent = 0
+  private ackScheduled = false
+  private ackChain: Promise<void> = Promise.resolve()
+  private readonly ownedClientIds = new Set<number>()
+
+  readonly bookId: string
+
+  constructor(private readonly o: ConnectionOptions) {
+    this.bookId = o.bookId
+    o.ws.binaryType = 'nodebuffer'
+    o.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary))
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Binds the connection to its loaded book: greet the client, then handle what it already sent. */
+  attach(room: Room, identity: Identity, role: Role): void {
+    if (this.closed) return
+    this.room = room
+    this.identity = identity
+    this.role = role
+    room.peers.add(this)
+    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)))
+    const states = [...room.awareness.getStates().keys()]
+    if (states.length > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)))
+    const queued = this.queue
+    this.queue = []
+    for (const frame of queued) if (!this.closed) this.handle(frame)
+  }
+
+  send(frame: Uint8Array): void {
+    const ws = this.o.ws
+    if (this.closed || ws.readyState !== ws.OPEN) return
+    if (ws.bufferedAmount > this.o.maxBufferedBytes) {
+      this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
+      this.close(1013, 'too slow, reconnect')
+      ws.terminate()
+      return
+    }
+    this.o.metrics.bytesOut.inc(frame.length)
+    ws.send(frame, { binary: true })
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.o.metrics.connectionsClosed.inc({ code: String(code) })
+    const ws = this.o.ws
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120))
+    this.detach()
+  }
+
+  /** Called when the socket is gone, however it went. */
+  detach(): void {
+    this.closed = true
+    this.queue = []
+    const room = this.room
+    if (!room) return
+    this.room = null
+    room.peers.delete(this)
+    const owners = room.presence.owners
+    for (const id of this.ownedClientIds) if (owners.get(id) === this) owners.delete(id)
+    const mine = [...this.ownedClientIds].filter((id) => room.awareness.getStates().has(id))
+    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(room.awareness, mine, 'connection closed')
+  }
+
+  /** Ignores frames from now on (shutdown): they are not acknowledged, so the client resends them. */
+  pause(): void {
+    this.paused = true
+  }
+
+  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.closed || this.paused) return
+    const frame = toBytes(data)
+    this.o.metrics.bytesIn.inc(frame.length)
+    if (!isBinary) return this.reject('text frames are not part of the protocol')
+    if (!this.room) {
+      if (this.queue.length >= this.o.maxQueuedFrames) return this.reject('too many frames before the book loaded')
+      this.queue.push(frame)
+      return
+    }
+    this.handle(frame)
+  }
+
+  private handle(frame: Uint8Array): void {
+    let message: Message
+    try {
+      message = decodeMessage(frame)
+      if (message.type === 'sync') validateSyncPayload(message)
+    } catch (e) {
+      return this.reject(isProtocolError(e) ? `${e.code}: ${e.message}` : 'undecodable frame', e)
+    }
+    try {
+      this.dispatch(message)
+    } catch (e) {
+      this.reject(isProtocolError(e) ? `${e.code}: ${e.message}` : 'frame could not be applied', e)
+    }
+  }
+
+  private dispatch(message: Message): void {
+    const room = this.room!
+    switch (message.type) {
+      case 'sync':
+        if (message.step === SYNC_STEP.step1) {
+          this.send(encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, message.payload)))
+        } else {
+          this.receiveUpdate(room, message.payload)
+        }
+        return
+      case 'awareness': {
+        const stamped = stampPresence(decodeAwarenessEntries(message.update), this.identity!, this, this.ownedClientIds, room.presence)
+        if (stamped.length > 0) awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwarenessEntries(stamped), this)
+        return
+      }
+      case 'query-awareness': {
+        const ids = [...room.awareness.getStates().keys()]
+        this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)))
+        return
+      }
+      default:
+        this.reject(`clients may not send ${message.type} messages`)
+    }
+  }
+
+  private receiveUpdate(room: Room, update: Uint8Array): void {
+    const frame = ++this.updateFrames
+    const received = performance.now()
+    if (isEmptyUpdate(update)) return this.ackAfter(frame, received, Promise.resolve())
+    if (this.role === 'viewer') {
+      this.o.metrics.updatesRefused.inc({ reason: 'read-only' })
+      this.send(encodePermissionDenied('read-only: viewers of this book cannot change it'))
+      if (this.o.wantsAck) this.send(encodeError({ code: 'read-only', message: 'viewers of this book cannot change it', frame }))
+      return this.ackAfter(frame, received, Promise.resolve())
+    }
+    const durable = room.applyRemote(update, this.identity!.userId, this)
+    this.ackAfter(frame, received, durable)
+  }
+
+  /** Acks are cumulative and in frame order, and coalesced: one ack per burst made durable together. */
+  private ackAfter(frame: number, received: number, durable: Promise<unknown>): void {
+    this.ackChain = this.ackChain
+      .then(() => durable)
+      .then(() => {
+        this.ackedFrames = frame
+        this.o.metrics.ackSeconds.observe((performance.now() - received) / 1000)
+        if (this.o.wantsAck && !this.ackScheduled) {
+          this.ackScheduled = true
+          queueMicrotask(() => this.flushAck())
+        }
+      })
+      .catch(() => {
+        // The room failed and is closing every connection; the client resends on reconnect.
+      })
+  }
+
+  private flushAck(): void {
+    this.ackScheduled = false
+    if (this.ackedFrames === this.ackSent || !this.room) return
+    this.ackSent = this.ackedFrames
+    this.send(encodeAck(this.ackedFrames, this.room.headSeq))
+  }
+
+  private reject(reason: string, cause?: unknown): void {
+    this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId, reason, err: cause }, 'malformed frame; closing connection')
+    this.o.metrics.updatesRefused.inc({ reason: 'malformed' })
+    this.close(CLOSE_CODE.malformed, reason)
+  }
+}
+
+const toBytes = (data: WebSocket.RawData): Uint8Array => {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}

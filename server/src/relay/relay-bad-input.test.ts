@@ -1,0 +1,60 @@
+// Bad input hurts only its sender: malformed or oversized frames close that one connection,
+// nothing malformed is stored, and other clients keep syncing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { startTestServer, type TestServer } from '../testing/test-server'
+import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
+
+const BOOK = 'key-accounts'
+
+describe('relay bad input', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer({ MAX_FRAME_BYTES: '4096' })
+  })
+  afterAll(async () => {
+    await server.dispose()
+  })
+
+  const validUpdate = (() => {
+    const doc = new Y.Doc()
+    doc.getMap('customers').set('fine', 'value')
+    return Y.encodeStateAsUpdate(doc)
+  })()
+
+  it.each([
+    ['an unknown message type', new Uint8Array([42, 1, 2]), CLOSE_CODE.malformed],
+    ['a truncated sync frame', new Uint8Array([0, 2, 40, 1, 2]), CLOSE_CODE.malformed],
+    ['an undecodable Yjs update', encodeUpdate(new Uint8Array([1, 200, 200, 200, 1, 4])), CLOSE_CODE.malformed],
+    ['a truncated Yjs update', encodeUpdate(validUpdate.slice(0, validUpdate.length - 4)), CLOSE_CODE.malformed],
+    ['an ack sent by a client', new Uint8Array([100, 1, 1]), CLOSE_CODE.malformed],
+    ['a frame over MAX_FRAME_BYTES', new Uint8Array(10_000).fill(1), CLOSE_CODE.tooBig],
+  ])('closes the sender of %s and keeps the others syncing', async (_what, frame, code) => {
+    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
+    const b = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
+    await Promise.all([whenSynced(a), whenSynced(b)])
+    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
+
+    const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('carol')}`)
+    bad.send(frame)
+    expect((await bad.closed).code).toBe(code)
+    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
+
+    const key = `after-${Math.random()}`
+    a.doc.getMap('scratch').set(key, 1)
+    await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
+    a.destroy()
+    b.destroy()
+  })
+
+  it('closes a text frame with 4400', async () => {
+    const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('alice')}`)
+    bad.ws.send('hello')
+    expect((await bad.closed).code).toBe(CLOSE_CODE.malformed)
+  })
+
+  it('refuses upgrades on other paths', async () => {
+    await expect(connectRaw(`ws://127.0.0.1:${server.port}/elsewhere/${BOOK}`)).rejects.toThrow(/404/)
+  })
+})

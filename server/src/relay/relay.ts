@@ -1,0 +1,155 @@
+// The WebSocket relay at /sync/:bookId: authenticates each socket, checks membership, and hands
+// it to the book's room. Every refusal completes the upgrade and then closes with a named code,
+// because browsers cannot see the HTTP status of a failed upgrade.
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Logger } from 'pino'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CLOSE_CODE } from '@crm-sync/protocol'
+import { isAuthError } from '../auth/auth-error'
+import { extractToken } from '../auth/extract-token'
+import type { TokenService } from '../auth/token-service'
+import type { Metrics } from '../metrics'
+import type { BookDirectory } from '../store/book-directory'
+import { isValidBookId } from './book-id'
+import { Connection } from './connection'
+import type { RoomRegistry } from './room-registry'
+
+export interface RelayOptions {
+  readonly registry: RoomRegistry
+  readonly directory: BookDirectory
+  readonly tokens: TokenService
+  readonly metrics: Metrics
+  readonly log: Logger
+  readonly maxFrameBytes: number
+  readonly maxQueuedFrames?: number
+  readonly maxBufferedBytes?: number
+  readonly pingIntervalMs?: number
+}
+
+const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 }
+const PATH = /^\/sync\/([^/?#]*)$/
+
+export class Relay {
+  private readonly o: RelayOptions & typeof DEFAULTS
+  private readonly wss: WebSocketServer
+  private readonly connections = new Map<WebSocket, Connection>()
+  private readonly alive = new WeakSet<WebSocket>()
+  private pingTimer: NodeJS.Timeout | null = null
+  private server: Server | null = null
+  private stopping = false
+
+  constructor(opts: RelayOptions) {
+    this.o = { ...DEFAULTS, ...opts }
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxFrameBytes, perMessageDeflate: false })
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  start(server: Server): void {
+    this.server = server
+    server.on('upgrade', this.onUpgrade)
+    this.pingTimer = setInterval(() => this.ping(), this.o.pingIntervalMs)
+    this.pingTimer.unref()
+  }
+
+  /**
+   * Stops taking frames, makes everything already accepted durable (and acknowledged), then
+   * closes every socket with 1001 so clients reconnect elsewhere, and unloads the books.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true
+    this.server?.off('upgrade', this.onUpgrade)
+    if (this.pingTimer) clearInterval(this.pingTimer)
+    for (const conn of this.connections.values()) conn.pause()
+    await this.o.registry.flushAll()
+    await new Promise((resolve) => setImmediate(resolve))
+    for (const conn of this.connections.values()) conn.close(CLOSE_CODE.goingAway, 'server going away')
+    await this.o.registry.close()
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+
+  /** Closes the connections of a room that had to be dropped; their clients reconnect and resend. */
+  closeBook(bookId: string, code: number, reason: string): void {
+    for (const conn of this.connections.values()) if (conn.bookId === bookId) conn.close(code, reason)
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://relay.invalid')
+    const match = PATH.exec(url.pathname)
+    if (!match || this.stopping) {
+      socket.end(this.stopping ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    socket.on('error', (err) => this.o.log.debug({ err }, 'socket error during upgrade'))
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, req, url, decodeURIComponentSafe(match[1] ?? '')))
+  }
+
+  private async accept(ws: WebSocket, req: IncomingMessage, url: URL, bookId: string | null): Promise<void> {
+    const conn = new Connection({
+      ws,
+      bookId: bookId ?? '',
+      wantsAck: url.searchParams.get('ack') === '1',
+      metrics: this.o.metrics,
+      log: this.o.log,
+      maxQueuedFrames: this.o.maxQueuedFrames,
+      maxBufferedBytes: this.o.maxBufferedBytes,
+    })
+    this.connections.set(ws, conn)
+    this.alive.add(ws)
+    this.o.metrics.connections.set(this.connections.size)
+    ws.on('pong', () => this.alive.add(ws))
+    ws.on('error', (err) => {
+      // ws reports an oversized frame as an error and closes with 1009 itself.
+      this.o.log.warn({ err, bookId }, 'websocket error')
+      conn.detach()
+    })
+    ws.on('close', (code) => {
+      this.connections.delete(ws)
+      this.o.metrics.connections.set(this.connections.size)
+      if (!conn.isClosed) this.o.metrics.connectionsClosed.inc({ code: String(code) })
+      conn.detach()
+      lease?.release()
+    })
+    let lease: { release(): void } | undefined
+    if (!bookId || !isValidBookId(bookId)) return conn.close(CLOSE_CODE.malformed, 'bad book id')
+
+    const token = extractToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, url })
+    if (!token) return conn.close(CLOSE_CODE.notAuthenticated, 'no token')
+    try {
+      const identity = await this.o.tokens.verify(token)
+      const role = await this.o.directory.roleOf(bookId, identity.userId)
+      if (!role) return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
+      if (conn.isClosed) return
+      const acquired = await this.o.registry.acquire(bookId)
+      if (conn.isClosed) return acquired.release()
+      lease = acquired
+      conn.attach(acquired.room, identity, role)
+    } catch (e) {
+      if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
+      this.o.log.error({ err: e, bookId }, 'could not open book for connection')
+      conn.close(1011, 'book could not be opened')
+    }
+  }
+
+  private ping(): void {
+    for (const ws of this.connections.keys()) {
+      if (!this.alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      this.alive.delete(ws)
+      ws.ping()
+    }
+  }
+}
+
+const decodeURIComponentSafe = (s: string): string | null => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return null
+  }
+}

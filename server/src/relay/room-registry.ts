@@ -1,0 +1,163 @@
+// Keeps each book loaded at most once per process: the first user loads it from the store,
+// everyone waiting gets the same room, and it unloads a grace period after its last user left.
+import type { Logger } from 'pino'
+import type { Metrics } from '../metrics'
+import type { DocStore } from '../store/doc-store'
+import { Room } from './room'
+
+export interface RoomLease {
+  readonly room: Room
+  release(): void
+}
+
+export interface RoomRegistryOptions {
+  readonly store: DocStore
+  readonly metrics: Metrics
+  readonly log: Logger
+  readonly unloadGraceMs: number
+  readonly compactThreshold: number
+  /** Told when a room is dropped because its store failed, so connections can be closed. */
+  readonly onRoomFailed?: (room: Room) => void
+  /** Told when a room has loaded (e.g. to subscribe to other instances). */
+  readonly onRoomLoaded?: (room: Room) => void
+  readonly onRoomUnloaded?: (room: Room) => void
+}
+
+interface Entry {
+  loading: Promise<Room>
+  room: Room | null
+  users: number
+  unloadTimer: NodeJS.Timeout | null
+  unloading: Promise<void> | null
+}
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>()
+  private closed = false
+
+  constructor(private readonly o: RoomRegistryOptions) {}
+
+  /** The loaded room of a book, if it is in memory now (no lease taken). */
+  peek(bookId: string): Room | undefined {
+    return this.entries.get(bookId)?.room ?? undefined
+  }
+
+  get loadedCount(): number {
+    return this.entries.size
+  }
+
+  async acquire(bookId: string): Promise<RoomLease> {
+    if (this.closed) throw new Error('registry is closed')
+    let entry = this.entries.get(bookId)
+    while (entry?.unloading) {
+      await entry.unloading
+      entry = this.entries.get(bookId)
+    }
+    if (!entry) entry = this.startLoading(bookId)
+    entry.users++
+    if (entry.unloadTimer) {
+      clearTimeout(entry.unloadTimer)
+      entry.unloadTimer = null
+    }
+    let room: Room
+    try {
+      room = await entry.loading
+    } catch (e) {
+      entry.users--
+      throw e
+    }
+    let released = false
+    return {
+      room,
+      release: () => {
+        if (released) return
+        released = true
+        this.release(bookId, entry)
+      },
+    }
+  }
+
+  /** Drops a failed room at once; its users must reconnect and will get a freshly loaded one. */
+  evict(room: Room): void {
+    const entry = this.entries.get(room.bookId)
+    if (entry?.room !== room) return
+    this.entries.delete(room.bookId)
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+    this.o.metrics.loadedBooks.set(this.entries.size)
+    this.o.onRoomUnloaded?.(room)
+    room.destroy()
+  }
+
+  /** Waits until every loaded room's accepted updates are durable. */
+  async flushAll(): Promise<void> {
+    await Promise.allSettled([...this.entries.values()].map(async (e) => (await e.loading.catch(() => null))?.flush()))
+  }
+
+  /** Flushes and unloads every room. */
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.allSettled([...this.entries.keys()].map((id) => this.unload(id)))
+  }
+
+  private startLoading(bookId: string): Entry {
+    const entry: Entry = { loading: null as unknown as Promise<Room>, room: null, users: 0, unloadTimer: null, unloading: null }
+    entry.loading = Room.load({
+      bookId,
+      store: this.o.store,
+      metrics: this.o.metrics,
+      log: this.o.log,
+      compactThreshold: this.o.compactThreshold,
+      onFailure: (room, error) => {
+        this.o.log.error({ err: error, bookId }, 'store append failed; dropping the book from memory')
+        this.o.onRoomFailed?.(room)
+        this.evict(room)
+      },
+    }).then(
+      (room) => {
+        entry.room = room
+        this.o.metrics.loadedBooks.set(this.entries.size)
+        this.o.onRoomLoaded?.(room)
+        return room
+      },
+      (error: unknown) => {
+        if (this.entries.get(bookId) === entry) this.entries.delete(bookId)
+        throw error
+      },
+    )
+    this.entries.set(bookId, entry)
+    return entry
+  }
+
+  private release(bookId: string, entry: Entry): void {
+    entry.users--
+    if (entry.users > 0 || this.entries.get(bookId) !== entry) return
+    if (this.o.unloadGraceMs === 0) {
+      void this.unload(bookId)
+      return
+    }
+    entry.unloadTimer = setTimeout(() => void this.unload(bookId), this.o.unloadGraceMs)
+    entry.unloadTimer.unref()
+  }
+
+  private unload(bookId: string): Promise<void> {
+    const entry = this.entries.get(bookId)
+    if (!entry) return Promise.resolve()
+    if (entry.unloading) return entry.unloading
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
+    entry.unloading = (async () => {
+      try {
+        const room = await entry.loading.catch(() => null)
+        if (room) {
+          await room.flush()
+          this.o.onRoomUnloaded?.(room)
+          room.destroy()
+        }
+      } finally {
+        if (this.entries.get(bookId) === entry) this.entries.delete(bookId)
+        this.o.metrics.loadedBooks.set(this.entries.size)
+        this.o.log.debug({ bookId }, 'book unloaded')
+      }
+    })()
+    return entry.unloading
+  }
+}

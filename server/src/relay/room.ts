@@ -1,0 +1,180 @@
+// One loaded book: its Y.Doc, presence, the connections on it, and the path from an accepted
+// update to a durable, acknowledged one. A room is created only after its book has loaded.
+//
+//   client frame ─► validate ─► apply to doc ─► broadcast (encoded once) ─► append ─► ack
+import type { Logger } from 'pino'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
+import type { Metrics } from '../metrics'
+import type { DocStore, StoredUpdate } from '../store/doc-store'
+import type { PresenceOwnership } from './presence'
+
+/** Whoever receives a room's broadcasts. A WebSocket connection is one; so is a cross-instance link. */
+export interface RoomPeer {
+  send(frame: Uint8Array): void
+}
+
+/** Transaction origin for changes made on the server on behalf of a user (HTTP, import, seeding). */
+export interface LocalOrigin {
+  readonly kind: 'local'
+  readonly userId: string
+}
+
+export interface RoomOptions {
+  readonly bookId: string
+  readonly store: DocStore
+  readonly metrics: Metrics
+  readonly log: Logger
+  readonly compactThreshold: number
+  /** Called when the store failed: the room must be dropped so that clients resend on reconnect. */
+  readonly onFailure: (room: Room, error: unknown) => void
+}
+
+export class Room {
+  readonly bookId: string
+  readonly doc = new Y.Doc({ gc: true })
+  readonly awareness: awarenessProtocol.Awareness
+  readonly peers = new Set<RoomPeer>()
+  /** Which connection owns which awareness client id, so nobody speaks for someone else. */
+  readonly presence: PresenceOwnership = { owners: new Map() }
+  /** Durable log head: every update with seq <= this is in the store. */
+  headSeq = 0
+  private logLength = 0
+  private pendingWrites = new Set<Promise<unknown>>()
+  private compacting: Promise<void> | null = null
+  private failed = false
+
+  private constructor(private readonly o: RoomOptions) {
+    this.bookId = o.bookId
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.doc.on('update', this.onDocUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /** Loads the book from the store; the room exists only once this resolves. */
+  static async load(o: RoomOptions): Promise<Room> {
+    const room = new Room(o)
+    const loaded = await o.store.load(o.bookId)
+    room.doc.transact(() => {
+      if (loaded.snapshot) Y.applyUpdate(room.doc, loaded.snapshot)
+      for (const u of loaded.updates) Y.applyUpdate(room.doc, u.update)
+    }, LOAD_ORIGIN)
+    room.headSeq = loaded.headSeq
+    room.logLength = loaded.updates.length
+    return room
+  }
+
+  get isFailed(): boolean {
+    return this.failed
+  }
+
+  /**
+   * Applies an update that a peer sent (already validated) and resolves once it is durable.
+   * Other peers get it at once; the durable append runs behind.
+   */
+  applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): Promise<StoredUpdate> {
+    Y.applyUpdate(this.doc, update, origin)
+    return this.persist(update, userId)
+  }
+
+  /** Runs `change` on the doc as `userId` and resolves once what it changed is durable. */
+  async change(userId: string, change: (doc: Y.Doc, origin: LocalOrigin) => void): Promise<StoredUpdate | null> {
+    const origin: LocalOrigin = { kind: 'local', userId }
+    const updates: Uint8Array[] = []
+    const collect = (u: Uint8Array, o: unknown) => o === origin && updates.push(u)
+    this.doc.on('update', collect)
+    try {
+      this.doc.transact(() => change(this.doc, origin), origin)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    const [update] = updates
+    return update ? this.persist(update, userId) : null
+  }
+
+  /** Resolves when every append started so far has settled. */
+  async flush(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])
+    await this.compacting
+  }
+
+  destroy(): void {
+    this.doc.off('update', this.onDocUpdate)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+    this.peers.clear()
+  }
+
+  broadcast(frame: Uint8Array, except?: RoomPeer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(frame)
+  }
+
+  private persist(update: Uint8Array, userId: string): Promise<StoredUpdate> {
+    if (this.failed) return Promise.reject(new Error(`book ${this.bookId} is failing over`))
+    const started = performance.now()
+    const write = this.o.store.append(this.bookId, [{ update, userId }]).then(([stored]) => {
+      if (!stored) throw new Error('store returned no entry')
+      this.o.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000)
+      this.o.metrics.updatesIn.inc()
+      if (stored.seq > this.headSeq) this.headSeq = stored.seq
+      this.logLength++
+      if (this.logLength >= this.o.compactThreshold) this.scheduleCompaction()
+      return stored
+    })
+    this.pendingWrites.add(write)
+    write.then(
+      () => this.pendingWrites.delete(write),
+      (error: unknown) => {
+        this.pendingWrites.delete(write)
+        if (!this.failed) {
+          this.failed = true
+          this.o.onFailure(this, error)
+        }
+      },
+    )
+    return write
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compacting || this.failed) return
+    this.compacting = (async () => {
+      // Wait until everything applied so far is durable, then fold it into a snapshot encoded
+      // from this document (never Y.mergeUpdates over raw client bytes: yjs issue #687).
+      while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])
+      if (this.failed) return
+      const upToSeq = this.headSeq
+      const snapshot = Y.encodeStateAsUpdate(this.doc)
+      await this.o.store.compact(this.bookId, snapshot, upToSeq)
+      this.logLength = await this.o.store.logLength(this.bookId)
+      this.o.metrics.compactions.inc()
+      this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.length }, 'book compacted')
+    })()
+      .catch((error: unknown) => this.o.log.error({ err: error, bookId: this.bookId }, 'compaction failed'))
+      .finally(() => {
+        this.compacting = null
+      })
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOAD_ORIGIN) return
+    const frame = encodeUpdate(update)
+    this.broadcast(frame, isPeer(origin) ? origin : undefined)
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0) return
+    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    this.broadcast(frame, isPeer(origin) ? origin : undefined)
+  }
+}
+
+const LOAD_ORIGIN = Symbol('load')
+
+const isPeer = (o: unknown): o is RoomPeer => typeof o === 'object' && o !== null && 'send' in o && typeof o.send === 'function'

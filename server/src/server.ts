@@ -1,0 +1,113 @@
+// Builds and starts one server process from a validated Config: store, auth, relay, HTTP API
+// (and, where configured, the CRM side). main.ts calls this; so do the tests.
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { CountryCode } from 'libphonenumber-js'
+import pino, { type Logger } from 'pino'
+import { loadOrCreateDevSecret } from './auth/dev-secret'
+import { createTokenService, type TokenService } from './auth/token-service'
+import { createBookService, type BookService } from './books/book-service'
+import type { Config } from './config'
+import { createApp } from './http/app'
+import { createStaticApp } from './http/static-app'
+import { createMetrics, type Metrics } from './metrics'
+import { openPersistence, type Persistence } from './persistence'
+import { Relay } from './relay/relay'
+import { RoomRegistry } from './relay/room-registry'
+import { seedDemo } from './seed/demo-seed'
+
+export interface RunningServer {
+  readonly port: number
+  readonly url: string
+  readonly config: Config
+  readonly log: Logger
+  readonly tokens: TokenService
+  readonly books: BookService
+  readonly persistence: Persistence
+  readonly metrics: Metrics
+  readonly relay: Relay
+  /** Stops accepting, flushes, closes sockets with 1001, closes the store. */
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  readonly log?: Logger
+  readonly defaultRegion?: CountryCode
+  readonly serveClient?: boolean
+}
+
+export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
+  const log = opts.log ?? pino({ level: config.LOG_LEVEL })
+  const metrics = createMetrics({ defaultMetrics: true })
+  const persistence = await openPersistence(config)
+  const secret = config.AUTH_JWT_SECRET
+    ? new TextEncoder().encode(config.AUTH_JWT_SECRET)
+    : config.AUTH_MODE === 'dev'
+      ? loadOrCreateDevSecret(config.DATA_DIR)
+      : undefined
+  const tokens = createTokenService({
+    ...(secret ? { secret } : {}),
+    ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
+    ...(config.AUTH_JWT_ISSUER ? { issuer: config.AUTH_JWT_ISSUER } : {}),
+    ...(config.AUTH_JWT_AUDIENCE ? { audience: config.AUTH_JWT_AUDIENCE } : {}),
+  })
+  let relay: Relay | null = null
+  const registry = new RoomRegistry({
+    store: persistence.docStore,
+    metrics,
+    log,
+    unloadGraceMs: config.BOOK_UNLOAD_GRACE_MS,
+    compactThreshold: config.COMPACT_THRESHOLD,
+    onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'store failed; reconnect to resend'),
+  })
+  const books = createBookService({ registry, directory: persistence.directory })
+  relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES })
+
+  if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {
+    const seeded = await seedDemo({ directory: persistence.directory, books })
+    if (seeded.length > 0) log.info({ books: seeded }, 'seeded demo books')
+  }
+
+  const app = createApp({
+    tokens,
+    directory: persistence.directory,
+    books,
+    metrics,
+    log,
+    devLogin: config.AUTH_MODE === 'dev',
+    maxBodyBytes: config.MAX_HTTP_BODY_BYTES,
+    defaultRegion: opts.defaultRegion ?? 'US',
+    healthChecks: [persistence.health],
+    ...(opts.serveClient ? { staticApp: createStaticApp() } : {}),
+  })
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server)) as Server
+  })
+  relay.start(server)
+  const port = (server.address() as AddressInfo).port
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST
+  log.info({ port, store: persistence.kind, auth: config.AUTH_MODE }, 'listening')
+
+  let stopping: Promise<void> | null = null
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    config,
+    log,
+    tokens,
+    books,
+    persistence,
+    metrics,
+    relay,
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        await relay.stop()
+        server.closeAllConnections()
+        await closed
+        await persistence.close()
+      })()),
+  }
+}

@@ -1,0 +1,36 @@
+// Starts a real server on an ephemeral loopback port with its own temporary data directory,
+// for tests. Everything it starts stops in `stop()`.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { loadConfig, type Config } from '../config'
+import { startServer, type RunningServer } from '../server'
+
+export interface TestServer extends RunningServer {
+  readonly dataDir: string
+  readonly wsUrl: string
+  /** Dev-login token for a user. */
+  token(userId: string, name?: string): Promise<string>
+  /** Stops the server and removes its data directory. */
+  dispose(): Promise<void>
+}
+
+export const makeTestConfig = (dataDir: string, env: Record<string, string> = {}): Config =>
+  loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BOOK_UNLOAD_GRACE_MS: '0', BRIDGE_ENABLED: 'false', ...env })
+
+export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> => {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crm-sync-test-')))
+  const config = makeTestConfig(dir, env)
+  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }) })
+  return {
+    ...server,
+    dataDir: dir,
+    wsUrl: `ws://127.0.0.1:${server.port}/sync`,
+    token: (userId, name) => server.tokens.issue({ userId, name: name ?? userId }),
+    dispose: async () => {
+      await server.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
