@@ -16,6 +16,8 @@ export interface RoomRegistryOptions {
   readonly log: Logger
   readonly unloadGraceMs: number
   readonly compactThreshold: number
+  /** See RoomOptions.logRetentionMs. */
+  readonly logRetentionMs?: number | null
   /** Told when a room is dropped because its store failed, so connections can be closed. */
   readonly onRoomFailed?: (room: Room) => void
   /** Told when a room has loaded (e.g. to subscribe to other instances). */
@@ -107,6 +109,7 @@ export class RoomRegistry {
       metrics: this.o.metrics,
       log: this.o.log,
       compactThreshold: this.o.compactThreshold,
+      logRetentionMs: this.o.logRetentionMs ?? null,
       onFailure: (room, error) => {
         this.o.log.error({ err: error, bookId }, 'store append failed; dropping the book from memory')
         this.o.onRoomFailed?.(room)

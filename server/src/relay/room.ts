@@ -27,6 +27,8 @@ export interface RoomOptions {
   readonly metrics: Metrics
   readonly log: Logger
   readonly compactThreshold: number
+  /** Folded log entries older than this (ms) are pruned after a compaction; null keeps them all. */
+  readonly logRetentionMs: number | null
   /** Called when the store failed: the room must be dropped so that clients resend on reconnect. */
   readonly onFailure: (room: Room, error: unknown) => void
 }
@@ -148,6 +150,7 @@ export class Room {
       const upToSeq = this.headSeq
       const snapshot = Y.encodeStateAsUpdate(this.doc)
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
+      if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
       this.logLength = await this.o.store.logLength(this.bookId)
       this.o.metrics.compactions.inc()
       this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.length }, 'book compacted')

@@ -1,0 +1,94 @@
+// Loading, sharing, unloading and compacting books in memory, on the memory store.
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createMetrics } from '../metrics'
+import { createMemoryDocStore } from '../store/memory-doc-store'
+import type { DocStore } from '../store/doc-store'
+import { RoomRegistry } from './room-registry'
+import { waitFor } from '../testing/ws-clients'
+
+const makeRegistry = (store: DocStore, extra: Partial<ConstructorParameters<typeof RoomRegistry>[0]> = {}) =>
+  new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 30, compactThreshold: 1000, ...extra })
+
+const slowLoads = (store: DocStore, ms: number): DocStore => ({
+  ...store,
+  load: async (id) => {
+    await new Promise((r) => setTimeout(r, ms))
+    return store.load(id)
+  },
+})
+
+describe('RoomRegistry', () => {
+  it('loads a book once for concurrent users and only serves it loaded', async () => {
+    const store = createMemoryDocStore()
+    const seed = new Y.Doc()
+    seed.getMap('book').set('name', 'Seeded')
+    await store.append('b1', [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
+    let loads = 0
+    const counted: DocStore = { ...slowLoads(store, 20), load: (id) => (loads++, slowLoads(store, 20).load(id)) }
+    const registry = makeRegistry(counted)
+    const [a, b] = await Promise.all([registry.acquire('b1'), registry.acquire('b1')])
+    expect(loads).toBe(1)
+    expect(a.room).toBe(b.room)
+    expect(a.room.doc.getMap('book').get('name')).toBe('Seeded')
+    a.release()
+    b.release()
+    await registry.close()
+  })
+
+  it('unloads a grace period after the last user leaves, and keeps it while someone comes back', async () => {
+    const registry = makeRegistry(createMemoryDocStore())
+    const first = await registry.acquire('b2')
+    first.release()
+    expect(registry.loadedCount).toBe(1)
+    const again = await registry.acquire('b2')
+    expect(again.room).toBe(first.room)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(registry.loadedCount).toBe(1)
+    again.release()
+    await waitFor(() => registry.loadedCount === 0, 1000, 'unload')
+    const reloaded = await registry.acquire('b2')
+    expect(reloaded.room).not.toBe(first.room)
+    reloaded.release()
+    await registry.close()
+  })
+
+  it('compacts the log into a snapshot encoded from the document once it passes the threshold', async () => {
+    // Entries stamped a minute ago, so a zero retention prunes every folded one.
+    const store = createMemoryDocStore({ now: () => Date.now() - 60_000 })
+    const registry = makeRegistry(store, { compactThreshold: 10, logRetentionMs: 0 })
+    const lease = await registry.acquire('b3')
+    for (let i = 0; i < 25; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+    await lease.room.flush()
+    const loaded = await store.load('b3')
+    expect(loaded.snapshot).not.toBeNull()
+    expect(loaded.updates.length).toBeLessThan(10)
+    expect(await store.readSince('b3', 0)).toHaveLength(loaded.updates.length)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, loaded.snapshot!)
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.update)
+    expect(doc.getMap('m').size).toBe(25)
+    lease.release()
+    await registry.close()
+  })
+
+  it('drops a room whose store failed, so a reload starts from what is durable', async () => {
+    const store = createMemoryDocStore()
+    let fail = false
+    const flaky: DocStore = { ...store, append: (id, e) => (fail ? Promise.reject(new Error('disk full')) : store.append(id, e)) }
+    const failed: string[] = []
+    const registry = makeRegistry(flaky, { onRoomFailed: (r) => failed.push(r.bookId) })
+    const lease = await registry.acquire('b4')
+    await lease.room.change('alice', (doc) => doc.getMap('m').set('kept', 1))
+    fail = true
+    await expect(lease.room.change('alice', (doc) => doc.getMap('m').set('lost', 1))).rejects.toThrow('disk full')
+    expect(failed).toEqual(['b4'])
+    expect(registry.loadedCount).toBe(0)
+    fail = false
+    const fresh = await registry.acquire('b4')
+    expect(fresh.room.doc.getMap('m').toJSON()).toEqual({ kept: 1 })
+    fresh.release()
+    await registry.close()
+  })
+})
