@@ -24,7 +24,7 @@ export const seedDemo = async ({ directory, books }: { directory: BookDirectory;
     await books.create({ id: book.id, name: book.name }, book.owner)
     for (const [user, role] of Object.entries(book.members)) await directory.setMember(book.id, user, role)
     await directory.setMember(book.id, BRIDGE_USER.userId, 'editor')
-    const customers = makeDemoCustomers(book.customers, { seed: book.seed, by: book.owner })
+    const customers = makeDemoCustomers(book.customers, { seed: book.seed, by: book.owner, now: new Date() })
     await books.change(book.id, book.owner, (doc, origin) => {
       for (const customer of customers) createCustomer(doc, customer, { by: book.owner, origin })
     })
