@@ -2,7 +2,6 @@
 import { defineConfig } from 'vitest/config'
 
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
-  extends: false as const,
   test: {
     name,
     root,
