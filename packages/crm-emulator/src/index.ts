@@ -1,0 +1,18 @@
+// Public face of @crm-sync/crm-emulator: the factory, its configuration from the environment,
+// the seed generator, and the types a host (the server, tests) needs.
+export { createCrmEmulator, type CrmEmulator, type CrmEmulatorOptions } from './crm-emulator'
+export { configFromEnv, ConfigError, type EmulatorConfig } from './config'
+export { generateSeed, applySeed, type SeedCompany, type SeedOptions, type SeedResult } from './activity/seed'
+export { simulateOfficeEdits, type SimulatedEdit } from './activity/simulate'
+export { EmulatorError, isEmulatorError, EMULATOR_ERROR_CODES, type EmulatorErrorCode, type HubSpotErrorBody } from './errors'
+export { faultConfigSchema, type FaultConfig, type FaultConfigInput } from './faults/fault-config'
+export type { FaultStats } from './faults/fault-injector'
+export { HUBSPOT_RATE_LIMITS, type RateLimitOptions } from './http/rate-limiter'
+export { signatureV3, signatureV1 } from './webhooks/webhook-signature'
+export type { WebhookEvent } from './webhooks/webhook-event'
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhooks/webhook-registry'
+export type { WebhookStats } from './webhooks/webhook-dispatcher'
+export { OBJECT_TYPES, type ObjectType } from './store/object-types'
+export type { CrmRecord, ChangeEvent, ChangeSource } from './store/crm-record'
+export { createMemoryPersistence, type Persistence } from './store/persistence'
+export { createSqlitePersistence } from './store/sqlite-persistence'

@@ -1,0 +1,207 @@
+// The emulated CRM's records: create, update, archive and look-ups, with the system properties
+// HubSpot maintains (hs_object_id, createdate, hs_lastmodifieddate) and unique-value checks.
+import { EmulatorError, notFound } from '../errors'
+import { AssociationStore } from './association-store'
+import type { ChangeEvent, CrmRecord, WriteContext } from './crm-record'
+import { OBJECT_TYPES, OBJECT_TYPE_INFO, type ObjectType } from './object-types'
+import type { Persistence } from './persistence'
+import { PropertyRegistry } from './property-registry'
+import { checkPropertyInput, type PropertyInput, type PropertyValues } from './property-values'
+
+export interface CrmStoreOptions {
+  persistence: Persistence
+  /** Milliseconds since the epoch; injectable for tests. */
+  clock: () => number
+  /** First id handed out; HubSpot ids are large numbers, kept as strings. */
+  firstId?: number
+}
+
+export type ChangeListener = (event: ChangeEvent) => void
+
+export class CrmStore {
+  readonly properties: PropertyRegistry
+  readonly associations: AssociationStore
+  private readonly records = new Map<ObjectType, Map<string, CrmRecord>>()
+  private readonly listeners = new Set<ChangeListener>()
+  private nextId: number
+  private lastStamp = 0
+
+  constructor(private readonly options: CrmStoreOptions) {
+    this.properties = new PropertyRegistry(options.persistence, () => new Date(options.clock()).toISOString())
+    this.associations = new AssociationStore(options.persistence)
+    this.nextId = options.firstId ?? 1001
+    for (const type of OBJECT_TYPES) this.records.set(type, new Map())
+    this.restore()
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.options.persistence.transaction(fn)
+  }
+
+  /** Forgets everything (records, associations, custom properties). */
+  reset(): void {
+    this.options.persistence.clear(['record', 'association', 'property', 'meta'])
+    for (const map of this.records.values()) map.clear()
+    this.associations.reset()
+    this.properties.reset()
+    this.nextId = this.options.firstId ?? 1001
+  }
+
+  get(type: ObjectType, id: string, archived = false): CrmRecord | undefined {
+    const record = this.records.get(type)?.get(id)
+    return record && record.archived === archived ? record : undefined
+  }
+
+  require(type: ObjectType, id: string, archived = false): CrmRecord {
+    const record = this.get(type, id, archived)
+    if (!record) throw notFound(`${OBJECT_TYPE_INFO[type].singular} ${id}`)
+    return record
+  }
+
+  /** Looks a live record up by a unique property (HubSpot's `idProperty`). */
+  findBy(type: ObjectType, propertyName: string, value: string, archived = false): CrmRecord | undefined {
+    if (propertyName === 'hs_object_id') return this.get(type, value, archived)
+    for (const record of this.records.get(type)?.values() ?? []) {
+      if (record.archived === archived && record.properties[propertyName] === value) return record
+    }
+    return undefined
+  }
+
+  /** Resolves `id` through `idProperty` when given, which must be a unique property. */
+  resolve(type: ObjectType, id: string, idProperty: string | undefined, archived = false): CrmRecord {
+    if (!idProperty || idProperty === 'hs_object_id') return this.require(type, id, archived)
+    this.requireUniqueProperty(type, idProperty)
+    const record = this.findBy(type, idProperty, id, archived)
+    if (!record) throw notFound(`${OBJECT_TYPE_INFO[type].singular} with ${idProperty}=${id}`)
+    return record
+  }
+
+  requireUniqueProperty(type: ObjectType, name: string): void {
+    const def = this.properties.definitions(type).get(name)
+    if (!def || def.archived || (!def.hasUniqueValue && name !== 'hs_object_id')) {
+      throw new EmulatorError('validation', `Property ${name} is not a unique identifier property of ${type}`)
+    }
+  }
+
+  /** Records of a type ordered by id (numeric). */
+  list(type: ObjectType, archived = false): CrmRecord[] {
+    const all = [...(this.records.get(type)?.values() ?? [])].filter((r) => r.archived === archived)
+    return all.sort((a, b) => Number(a.id) - Number(b.id))
+  }
+
+  count(type: ObjectType): number {
+    return this.list(type).length
+  }
+
+  /** Validates an input without writing it (so a batch can be checked as a whole first). */
+  check(type: ObjectType, input: PropertyInput, selfId?: string): { set: PropertyValues; clear: string[] } {
+    const checked = checkPropertyInput(input, this.properties.definitions(type))
+    this.checkUnique(type, checked.set, selfId)
+    return checked
+  }
+
+  create(type: ObjectType, input: PropertyInput, ctx: WriteContext): CrmRecord {
+    const { set } = this.check(type, input)
+    const id = String(this.nextId++)
+    this.options.persistence.put('meta', 'nextId', this.nextId)
+    const stamp = this.stamp()
+    const iso = new Date(stamp).toISOString()
+    const record: CrmRecord = {
+      id,
+      type,
+      properties: { ...set, ...this.systemValues(type, id, iso, iso) },
+      createdAt: iso,
+      updatedAt: iso,
+      archived: false,
+    }
+    this.save(record)
+    this.emit({ kind: 'creation', objectType: type, objectId: id, changeSource: ctx.source, occurredAt: stamp })
+    return record
+  }
+
+  /** Applies changed values only; an update that changes nothing leaves the record untouched. */
+  update(type: ObjectType, id: string, input: PropertyInput, ctx: WriteContext): CrmRecord {
+    const current = this.require(type, id)
+    const { set, clear } = this.check(type, input, id)
+    const changed = new Map<string, string>()
+    for (const [name, value] of Object.entries(set)) if (current.properties[name] !== value) changed.set(name, value)
+    for (const name of clear) if (name in current.properties) changed.set(name, '')
+    if (changed.size === 0) return current
+    const stamp = this.stamp()
+    const iso = new Date(stamp).toISOString()
+    const properties = { ...current.properties }
+    for (const [name, value] of changed) {
+      if (value === '') delete properties[name]
+      else properties[name] = value
+    }
+    const record: CrmRecord = { ...current, properties: { ...properties, ...this.systemValues(type, id, current.createdAt, iso) }, updatedAt: iso }
+    this.save(record)
+    for (const [propertyName, propertyValue] of changed) {
+      this.emit({ kind: 'propertyChange', objectType: type, objectId: id, propertyName, propertyValue, changeSource: ctx.source, occurredAt: stamp })
+    }
+    return record
+  }
+
+  /** Archives a live record; false when there was none. */
+  archive(type: ObjectType, id: string, ctx: WriteContext): boolean {
+    const current = this.get(type, id)
+    if (!current) return false
+    const stamp = this.stamp()
+    const iso = new Date(stamp).toISOString()
+    this.save({ ...current, archived: true, archivedAt: iso, updatedAt: iso })
+    this.emit({ kind: 'deletion', objectType: type, objectId: id, changeSource: ctx.source, occurredAt: stamp })
+    return true
+  }
+
+  private checkUnique(type: ObjectType, values: PropertyValues, selfId: string | undefined): void {
+    for (const name of this.properties.uniqueNames(type)) {
+      const value = values[name]
+      if (value === undefined) continue
+      const other = this.findBy(type, name, value)
+      if (other && other.id !== selfId) {
+        throw new EmulatorError(
+          'conflict',
+          `A ${OBJECT_TYPE_INFO[type].singular} with ${name} "${value}" already exists. Existing ID: ${other.id}`,
+          { context: { id: [other.id], propertyName: [name] } },
+        )
+      }
+    }
+  }
+
+  private systemValues(type: ObjectType, id: string, createdAt: string, modifiedAt: string): PropertyValues {
+    const values: PropertyValues = { hs_object_id: id, createdate: createdAt, hs_lastmodifieddate: modifiedAt }
+    if (type === 'contacts') values.lastmodifieddate = modifiedAt
+    return values
+  }
+
+  /** Never goes back in time, so `hs_lastmodifieddate` orders changes even if the clock does not. */
+  private stamp(): number {
+    this.lastStamp = Math.max(this.options.clock(), this.lastStamp)
+    return this.lastStamp
+  }
+
+  private save(record: CrmRecord): void {
+    this.records.get(record.type)?.set(record.id, record)
+    this.options.persistence.put('record', `${record.type}:${record.id}`, record)
+  }
+
+  private emit(event: ChangeEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  private restore(): void {
+    const { persistence } = this.options
+    for (const [, value] of persistence.load('record')) {
+      const record = value as CrmRecord
+      this.records.get(record.type)?.set(record.id, record)
+    }
+    for (const [key, value] of persistence.load('meta')) if (key === 'nextId' && typeof value === 'number') this.nextId = value
+    this.properties.restore()
+    this.associations.restore()
+  }
+}

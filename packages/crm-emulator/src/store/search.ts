@@ -1,0 +1,168 @@
+// CRM search as HubSpot evaluates it: filter groups ORed, filters ANDed, typed comparisons
+// (numbers, dates as epoch ms or ISO), one or more sorts, offset paging capped at 10,000 results.
+import { EmulatorError } from '../errors'
+import type { CrmRecord } from './crm-record'
+import type { PropertyDefinition } from './property-definitions'
+
+export const FILTER_OPERATORS = [
+  'EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN',
+] as const
+export type FilterOperator = (typeof FILTER_OPERATORS)[number]
+
+export interface SearchFilter {
+  propertyName: string
+  operator: FilterOperator
+  value?: string
+  highValue?: string
+  values?: string[]
+}
+
+export interface SearchSort {
+  propertyName: string
+  direction: 'ASCENDING' | 'DESCENDING'
+}
+
+export interface SearchQuery {
+  filterGroups: Array<{ filters: SearchFilter[] }>
+  sorts: SearchSort[]
+  query?: string
+  limit: number
+  /** Offset into the sorted results, as a string cursor. */
+  after?: string
+}
+
+export const SEARCH_MAX_LIMIT = 200
+export const SEARCH_RESULT_CAP = 10_000
+
+type Kind = 'number' | 'date' | 'text'
+
+function kindOf(def: PropertyDefinition): Kind {
+  if (def.type === 'number') return 'number'
+  if (def.type === 'date' || def.type === 'datetime') return 'date'
+  return 'text'
+}
+
+function toComparable(kind: Kind, raw: string): number | string {
+  if (kind === 'number') return Number(raw)
+  if (kind === 'date') return /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw)
+  return raw.toLowerCase()
+}
+
+function compare(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
+}
+
+function tokenMatch(value: string, token: string): boolean {
+  const pattern = token.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
+  const re = new RegExp(`^${pattern}$`)
+  return value.toLowerCase().split(/[\s@.,;:/_-]+/).some((word) => re.test(word)) || re.test(value.toLowerCase())
+}
+
+function matches(record: CrmRecord, filter: SearchFilter, def: PropertyDefinition): boolean {
+  const raw = record.properties[filter.propertyName]
+  const kind = kindOf(def)
+  const need = (v: string | undefined, what = 'value'): string => {
+    if (v === undefined) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator ${filter.operator} requires a ${what}`)
+    return v
+  }
+  switch (filter.operator) {
+    case 'HAS_PROPERTY':
+      return raw !== undefined
+    case 'NOT_HAS_PROPERTY':
+      return raw === undefined
+    case 'NEQ':
+      return raw === undefined || compare(toComparable(kind, raw), toComparable(kind, need(filter.value))) !== 0
+    case 'NOT_IN':
+      return raw === undefined || !(filter.values ?? []).some((v) => compare(toComparable(kind, raw), toComparable(kind, v)) === 0)
+    case 'NOT_CONTAINS_TOKEN':
+      return raw === undefined || !tokenMatch(raw, need(filter.value))
+    default:
+      break
+  }
+  if (raw === undefined) return false
+  const value = toComparable(kind, raw)
+  switch (filter.operator) {
+    case 'EQ':
+      return compare(value, toComparable(kind, need(filter.value))) === 0
+    case 'LT':
+      return compare(value, toComparable(kind, need(filter.value))) < 0
+    case 'LTE':
+      return compare(value, toComparable(kind, need(filter.value))) <= 0
+    case 'GT':
+      return compare(value, toComparable(kind, need(filter.value))) > 0
+    case 'GTE':
+      return compare(value, toComparable(kind, need(filter.value))) >= 0
+    case 'BETWEEN':
+      return compare(value, toComparable(kind, need(filter.value))) >= 0 &&
+        compare(value, toComparable(kind, need(filter.highValue, 'highValue'))) <= 0
+    case 'IN':
+      if (!filter.values) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator IN requires values`)
+      return filter.values.some((v) => compare(value, toComparable(kind, v)) === 0)
+    case 'CONTAINS_TOKEN':
+      return tokenMatch(raw, need(filter.value))
+    default:
+      return false
+  }
+}
+
+function definition(definitions: ReadonlyMap<string, PropertyDefinition>, name: string): PropertyDefinition {
+  const def = definitions.get(name)
+  if (!def || def.archived) throw new EmulatorError('validation', `There was a problem with the request: property ${name} does not exist`)
+  return def
+}
+
+export interface SearchPage {
+  total: number
+  results: CrmRecord[]
+  nextAfter?: string
+}
+
+export function searchRecords(
+  records: readonly CrmRecord[],
+  query: SearchQuery,
+  definitions: ReadonlyMap<string, PropertyDefinition>,
+  searchable: readonly string[],
+): SearchPage {
+  if (query.limit > SEARCH_MAX_LIMIT || query.limit < 0) {
+    throw new EmulatorError('validation', `limit must be between 0 and ${SEARCH_MAX_LIMIT}; it was ${query.limit}`)
+  }
+  const offset = query.after === undefined ? 0 : Number(query.after)
+  if (!Number.isInteger(offset) || offset < 0) throw new EmulatorError('validation', `after must be a paging cursor; it was ${query.after}`)
+  if (offset >= SEARCH_RESULT_CAP) {
+    throw new EmulatorError('validation', `Paging beyond ${SEARCH_RESULT_CAP} results is not supported: a search returns at most ${SEARCH_RESULT_CAP} results. Narrow the query with filters.`)
+  }
+  // Resolve every definition first so an unknown property fails even when nothing would match.
+  const groups = query.filterGroups.map((g) => g.filters.map((f) => ({ filter: f, def: definition(definitions, f.propertyName) })))
+  const sorts = query.sorts.map((s) => ({ ...s, kind: kindOf(definition(definitions, s.propertyName)) }))
+  const tokens = (query.query ?? '').trim().split(/\s+/).filter(Boolean)
+
+  const hits = records.filter((record) => {
+    if (groups.length > 0 && !groups.some((filters) => filters.every(({ filter, def }) => matches(record, filter, def)))) return false
+    return tokens.every((token) =>
+      searchable.some((name) => {
+        const v = record.properties[name]
+        return v !== undefined && (tokenMatch(v, `${token}*`) || v.toLowerCase().includes(token.toLowerCase()))
+      }),
+    )
+  })
+  hits.sort((a, b) => {
+    for (const sort of sorts) {
+      const av = a.properties[sort.propertyName]
+      const bv = b.properties[sort.propertyName]
+      // Unset values sort last in either direction (HubSpot's search index puts missing values last).
+      if (av === undefined || bv === undefined) {
+        const c = (av === undefined ? 1 : 0) - (bv === undefined ? 1 : 0)
+        if (c !== 0) return c
+        continue
+      }
+      const c = compare(toComparable(sort.kind, av), toComparable(sort.kind, bv))
+      if (c !== 0) return sort.direction === 'DESCENDING' ? -c : c
+    }
+    return Number(a.id) - Number(b.id)
+  })
+  const results = hits.slice(offset, offset + query.limit)
+  const next = offset + query.limit
+  return { total: hits.length, results, ...(next < hits.length ? { nextAfter: String(next) } : {}) }
+}
