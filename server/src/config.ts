@@ -26,12 +26,13 @@ export const configSchema = z
     LOG_RETENTION_DAYS: int(0, 36_500).default(90),
     DATABASE_URL: z.string().optional(),
     REDIS_URL: z.string().optional(),
+    REDIS_PREFIX: z.string().min(1).max(64).default("crm-sync:"),
     BRIDGE_ENABLED: bool.default(true),
     BRIDGE_DEFAULT_BOOK: z.string().default('north-territory'),
     CRM_BASE_URL: z.url().optional(),
     CRM_TOKEN: z.string().min(1).default('dev-crm-token'),
     CRM_EMULATOR_PORT: int(0, 65535).default(8790),
-    CRM_WEBHOOK_SECRET: z.string().min(8).default('dev-webhook-secret'),
+    CRM_WEBHOOK_SECRET: z.string().min(8).default('dev-crm-webhook-secret'),
   })
   .superRefine((c, ctx) => {
     if (c.AUTH_MODE === 'jwt' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {

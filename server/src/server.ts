@@ -2,7 +2,9 @@
 // (and, where configured, the CRM side). main.ts calls this; so do the tests.
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { createCrmEmulator, type CrmEmulator } from '@crm-sync/crm-emulator'
 import type { CountryCode } from 'libphonenumber-js'
 import pino, { type Logger } from 'pino'
 import { loadOrCreateDevSecret } from './auth/dev-secret'
@@ -11,6 +13,8 @@ import { createBookService, type BookService } from './books/book-service'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
+import { createLocalFanOut, type FanOut } from './fanout/fan-out'
+import { RedisFanOut } from './fanout/redis-fan-out'
 import { createMetrics, type Metrics } from './metrics'
 import { openPersistence, type Persistence } from './persistence'
 import { Relay } from './relay/relay'
@@ -27,6 +31,9 @@ export interface RunningServer {
   readonly persistence: Persistence
   readonly metrics: Metrics
   readonly relay: Relay
+  readonly fanOut: FanOut
+  /** The embedded CRM emulator, when this process runs one. */
+  readonly crmEmulator: CrmEmulator | null
   /** Stops accepting, flushes, closes sockets with 1001, closes the store. */
   stop(): Promise<void>
 }
@@ -52,8 +59,13 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     ...(config.AUTH_JWT_ISSUER ? { issuer: config.AUTH_JWT_ISSUER } : {}),
     ...(config.AUTH_JWT_AUDIENCE ? { audience: config.AUTH_JWT_AUDIENCE } : {}),
   })
+  const fanOut: FanOut = config.REDIS_URL
+    ? new RedisFanOut({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store: persistence.docStore, metrics, log })
+    : createLocalFanOut()
+  await fanOut.start()
   let relay: Relay | null = null
   const registry = new RoomRegistry({
+    fanOut,
     store: persistence.docStore,
     metrics,
     log,
@@ -79,9 +91,21 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     devLogin: config.AUTH_MODE === 'dev',
     maxBodyBytes: config.MAX_HTTP_BODY_BYTES,
     defaultRegion: opts.defaultRegion ?? 'US',
-    healthChecks: [persistence.health],
+    healthChecks: fanOut.health ? [persistence.health, fanOut.health] : [persistence.health],
     ...(opts.serveClient ? { staticApp: createStaticApp() } : {}),
   })
+
+  // The embedded back office of `npm start`: only with the bridge on and no real CRM named.
+  let crmEmulator: CrmEmulator | null = null
+  if (config.BRIDGE_ENABLED && !config.CRM_BASE_URL) {
+    crmEmulator = createCrmEmulator({
+      token: config.CRM_TOKEN,
+      webhookSecret: config.CRM_WEBHOOK_SECRET,
+      dbFile: join(config.DATA_DIR, 'crm-emulator.db'),
+    })
+    const { url } = await crmEmulator.start(config.CRM_EMULATOR_PORT, '127.0.0.1')
+    log.info({ url }, 'embedded CRM emulator listening')
+  }
 
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server)) as Server
@@ -102,12 +126,16 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     persistence,
     metrics,
     relay,
+    fanOut,
+    crmEmulator,
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         await relay.stop()
         server.closeAllConnections()
         await closed
+        await fanOut.stop()
+        await crmEmulator?.stop()
         await persistence.close()
       })()),
   }

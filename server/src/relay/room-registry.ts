@@ -1,6 +1,7 @@
 // Keeps each book loaded at most once per process: the first user loads it from the store,
 // everyone waiting gets the same room, and it unloads a grace period after its last user left.
 import type { Logger } from 'pino'
+import { createLocalFanOut, type FanOut } from '../fanout/fan-out'
 import type { Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import { Room } from './room'
@@ -18,6 +19,8 @@ export interface RoomRegistryOptions {
   readonly compactThreshold: number
   /** See RoomOptions.logRetentionMs. */
   readonly logRetentionMs?: number | null
+  /** Sharing with other relay instances; none by default. */
+  readonly fanOut?: FanOut
   /** Told when a room is dropped because its store failed, so connections can be closed. */
   readonly onRoomFailed?: (room: Room) => void
   /** Told when a room has loaded (e.g. to subscribe to other instances). */
@@ -36,8 +39,16 @@ interface Entry {
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>()
   private closed = false
+  private readonly fanOut: FanOut
 
-  constructor(private readonly o: RoomRegistryOptions) {}
+  constructor(private readonly o: RoomRegistryOptions) {
+    this.fanOut = o.fanOut ?? createLocalFanOut()
+  }
+
+  /** Every loaded room (for the fan-out's catch-up sweeps). */
+  loadedRooms(): Room[] {
+    return [...this.entries.values()].flatMap((e) => (e.room ? [e.room] : []))
+  }
 
   /** The loaded room of a book, if it is in memory now (no lease taken). */
   peek(bookId: string): Room | undefined {
@@ -86,6 +97,7 @@ export class RoomRegistry {
     this.entries.delete(room.bookId)
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
     this.o.metrics.loadedBooks.set(this.entries.size)
+    this.fanOut.detach(room)
     this.o.onRoomUnloaded?.(room)
     room.destroy()
   }
@@ -110,6 +122,7 @@ export class RoomRegistry {
       log: this.o.log,
       compactThreshold: this.o.compactThreshold,
       logRetentionMs: this.o.logRetentionMs ?? null,
+      fanOut: this.fanOut,
       onFailure: (room, error) => {
         this.o.log.error({ err: error, bookId }, 'store append failed; dropping the book from memory')
         this.o.onRoomFailed?.(room)
@@ -119,6 +132,7 @@ export class RoomRegistry {
       (room) => {
         entry.room = room
         this.o.metrics.loadedBooks.set(this.entries.size)
+        this.fanOut.attach(room)
         this.o.onRoomLoaded?.(room)
         return room
       },
@@ -152,6 +166,7 @@ export class RoomRegistry {
         const room = await entry.loading.catch(() => null)
         if (room) {
           await room.flush()
+          this.fanOut.detach(room)
           this.o.onRoomUnloaded?.(room)
           room.destroy()
         }

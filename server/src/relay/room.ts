@@ -7,8 +7,10 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
+import type { FanOut } from '../fanout/fan-out'
 import type { DocStore, StoredUpdate } from '../store/doc-store'
 import type { PresenceOwnership } from './presence'
+import { SeqTracker } from './seq-tracker'
 
 /** Whoever receives a room's broadcasts. A WebSocket connection is one; so is a cross-instance link. */
 export interface RoomPeer {
@@ -29,6 +31,8 @@ export interface RoomOptions {
   readonly compactThreshold: number
   /** Folded log entries older than this (ms) are pruned after a compaction; null keeps them all. */
   readonly logRetentionMs: number | null
+  /** Shares accepted updates and presence with other relay instances. */
+  readonly fanOut: FanOut
   /** Called when the store failed: the room must be dropped so that clients resend on reconnect. */
   readonly onFailure: (room: Room, error: unknown) => void
 }
@@ -40,8 +44,8 @@ export class Room {
   readonly peers = new Set<RoomPeer>()
   /** Which connection owns which awareness client id, so nobody speaks for someone else. */
   readonly presence: PresenceOwnership = { owners: new Map() }
-  /** Durable log head: every update with seq <= this is in the store. */
-  headSeq = 0
+  /** Log entries applied to this document (appended here, or by other instances). */
+  seqs = new SeqTracker()
   private logLength = 0
   private pendingWrites = new Set<Promise<unknown>>()
   private compacting: Promise<void> | null = null
@@ -63,13 +67,37 @@ export class Room {
       if (loaded.snapshot) Y.applyUpdate(room.doc, loaded.snapshot)
       for (const u of loaded.updates) Y.applyUpdate(room.doc, u.update)
     }, LOAD_ORIGIN)
-    room.headSeq = loaded.headSeq
+    room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
     return room
   }
 
   get isFailed(): boolean {
     return this.failed
+  }
+
+  /** Highest durable log seq this room knows of. */
+  get headSeq(): number {
+    return this.seqs.highest
+  }
+
+  /**
+   * Applies log entries another instance appended (from the fan-out or read back from the
+   * store); entries already applied are skipped. A snapshot, when given, covers `snapshotSeq`.
+   */
+  applyStored(entries: readonly StoredUpdate[], snapshot?: { data: Uint8Array; seq: number }): void {
+    this.doc.transact(() => {
+      if (snapshot && snapshot.seq > this.seqs.contiguous) {
+        Y.applyUpdate(this.doc, snapshot.data)
+        this.seqs.markThrough(snapshot.seq)
+      }
+      for (const e of entries) {
+        if (this.seqs.has(e.seq)) continue
+        Y.applyUpdate(this.doc, e.update)
+        this.seqs.mark(e.seq)
+        this.logLength++
+      }
+    }, this.o.fanOut.origin)
   }
 
   /**
@@ -121,7 +149,8 @@ export class Room {
       if (!stored) throw new Error('store returned no entry')
       this.o.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000)
       this.o.metrics.updatesIn.inc()
-      if (stored.seq > this.headSeq) this.headSeq = stored.seq
+      this.seqs.mark(stored.seq)
+      this.o.fanOut.publishUpdate(this, stored)
       this.logLength++
       if (this.logLength >= this.o.compactThreshold) this.scheduleCompaction()
       return stored
@@ -147,7 +176,9 @@ export class Room {
       // from this document (never Y.mergeUpdates over raw client bytes: yjs issue #687).
       while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])
       if (this.failed) return
-      const upToSeq = this.headSeq
+      // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
+      const upToSeq = this.seqs.contiguous
+      if (upToSeq === 0) return
       const snapshot = Y.encodeStateAsUpdate(this.doc)
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
       if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
@@ -163,6 +194,7 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN) return
+    // Updates from other instances reach local clients here; they are published by their own instance.
     const frame = encodeUpdate(update)
     this.broadcast(frame, isPeer(origin) ? origin : undefined)
   }
@@ -173,8 +205,9 @@ export class Room {
   ): void => {
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0) return
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    this.broadcast(frame, isPeer(origin) ? origin : undefined)
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+    this.broadcast(encodeAwareness(update), isPeer(origin) ? origin : undefined)
+    if (origin !== this.o.fanOut.origin) this.o.fanOut.publishAwareness(this, update)
   }
 }
 

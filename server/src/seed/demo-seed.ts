@@ -4,6 +4,7 @@ import { createCustomer, makeDemoCustomers } from '@crm-sync/model'
 import { BRIDGE_USER } from '../auth/identity'
 import type { BookService } from '../books/book-service'
 import type { BookDirectory, Role } from '../store/book-directory'
+import { isStoreError } from '../store/store-error'
 
 export const DEMO_USERS = [
   { id: 'alice', name: 'Alice Martin' },
@@ -21,7 +22,13 @@ export const seedDemo = async ({ directory, books }: { directory: BookDirectory;
   const created: string[] = []
   for (const book of DEMO_BOOKS) {
     if (await directory.getBook(book.id)) continue
-    await books.create({ id: book.id, name: book.name }, book.owner)
+    try {
+      await books.create({ id: book.id, name: book.name }, book.owner)
+    } catch (e) {
+      // Another instance starting at the same time seeded it first.
+      if (isStoreError(e, 'conflict')) continue
+      throw e
+    }
     for (const [user, role] of Object.entries(book.members)) await directory.setMember(book.id, user, role)
     await directory.setMember(book.id, BRIDGE_USER.userId, 'editor')
     const customers = makeDemoCustomers(book.customers, { seed: book.seed, by: book.owner, now: new Date() })

@@ -1,0 +1,30 @@
+// How a relay instance shares what its clients send with the other instances serving the same
+// books. One instance: nothing to do. Several: Redis (see redis-fan-out.ts).
+import type { HealthCheck } from '../http/routes/ops-routes'
+import type { Room } from '../relay/room'
+import type { StoredUpdate } from '../store/doc-store'
+
+export interface FanOut {
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** A book was loaded here: start receiving what other instances accept for it. */
+  attach(room: Room): void
+  detach(room: Room): void
+  /** An update this instance accepted is durable (with its seq): tell the others. */
+  publishUpdate(room: Room, stored: StoredUpdate): void
+  /** Presence changed through one of this instance's clients: tell the others. */
+  publishAwareness(room: Room, awarenessUpdate: Uint8Array): void
+  /** Transaction origin of changes that came from other instances (they are not published again). */
+  readonly origin: object
+  readonly health?: HealthCheck
+}
+
+export const createLocalFanOut = (): FanOut => ({
+  start: async () => {},
+  stop: async () => {},
+  attach: () => {},
+  detach: () => {},
+  publishUpdate: () => {},
+  publishAwareness: () => {},
+  origin: { fanOut: 'local' },
+})

@@ -1,0 +1,48 @@
+// Which log entries of a book this process has applied. With several relay instances the
+// entries arrive out of order (and some not at all), so we keep the contiguous prefix plus
+// what we saw beyond it; a gap is what must be caught up from the store.
+
+export class SeqTracker {
+  private prefix = 0
+  private readonly beyond = new Set<number>()
+  private max = 0
+
+  constructor(appliedThrough = 0) {
+    this.prefix = appliedThrough
+    this.max = appliedThrough
+  }
+
+  /** Every seq <= this has been applied. */
+  get contiguous(): number {
+    return this.prefix
+  }
+
+  /** Highest seq applied. */
+  get highest(): number {
+    return this.max
+  }
+
+  get hasGap(): boolean {
+    return this.beyond.size > 0
+  }
+
+  has(seq: number): boolean {
+    return seq <= this.prefix || this.beyond.has(seq)
+  }
+
+  mark(seq: number): void {
+    if (seq > this.max) this.max = seq
+    if (seq <= this.prefix) return
+    this.beyond.add(seq)
+    while (this.beyond.delete(this.prefix + 1)) this.prefix++
+  }
+
+  /** Everything up to `seq` is applied (e.g. after applying a snapshot that includes it). */
+  markThrough(seq: number): void {
+    if (seq <= this.prefix) return
+    this.prefix = seq
+    if (seq > this.max) this.max = seq
+    for (const s of this.beyond) if (s <= seq) this.beyond.delete(s)
+    while (this.beyond.delete(this.prefix + 1)) this.prefix++
+  }
+}
