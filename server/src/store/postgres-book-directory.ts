@@ -1,0 +1,137 @@
+// BookDirectory on PostgreSQL: books and their members in the same database as the update log,
+// so every relay instance of a scaled-out deployment sees the same access-control list.
+import pg from 'pg'
+import type { Pool } from 'pg'
+import type { BookDirectory, BookInfo, BookMembership, Member, Role } from './book-directory'
+import { checkId, checkName, checkRole } from './book-directory-input'
+import { inTransaction } from './postgres-transaction'
+import { StoreError } from './store-error'
+import { createStoreGate } from './store-gate'
+
+export interface PostgresBookDirectoryOptions {
+  /** close() also ends the pool. Off by default: the DocStore shares it. */
+  readonly closePool?: boolean
+  /** Clock for `createdAt` (ms since the epoch). */
+  readonly now?: () => number
+}
+
+const DEFAULTS = { closePool: false, now: Date.now } as const satisfies PostgresBookDirectoryOptions
+
+interface BookRow {
+  id: string
+  name: string
+  created_by: string
+  /** int8 arrives as a string. */
+  created_at: string
+}
+
+const toInfo = (r: BookRow): BookInfo => ({
+  id: r.id,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+})
+
+/** SQLSTATEs of the constraints this directory relies on (PostgreSQL's error codes appendix). */
+const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503' } as const
+const violated = (e: unknown, state: (typeof SQLSTATE)[keyof typeof SQLSTATE]) =>
+  e instanceof pg.DatabaseError && e.code === state
+
+const SQL = {
+  insertBook: 'INSERT INTO books (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)',
+  getBook: 'SELECT id, name, created_by, created_at FROM books WHERE id = $1',
+  booksFor: `
+    SELECT b.id, b.name, b.created_by, b.created_at, m.role
+      FROM members m JOIN books b ON b.id = m.book_id
+     WHERE m.user_id = $1 ORDER BY b.name, b.id`,
+  roleOf: 'SELECT role FROM members WHERE book_id = $1 AND user_id = $2',
+  upsertMember: `
+    INSERT INTO members (book_id, user_id, role) VALUES ($1, $2, $3)
+    ON CONFLICT (book_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+  removeMember: 'DELETE FROM members WHERE book_id = $1 AND user_id = $2',
+  members: 'SELECT user_id, role FROM members WHERE book_id = $1 ORDER BY user_id',
+} as const
+
+export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirectoryOptions = {}): BookDirectory {
+  const o = { ...DEFAULTS, ...opts } satisfies PostgresBookDirectoryOptions
+  const gate = createStoreGate('PostgreSQL BookDirectory')
+
+  const createBook = (book: BookInfo) =>
+    inTransaction(pool, async (client) => {
+      try {
+        await client.query(SQL.insertBook, [book.id, book.name, book.createdBy, book.createdAt])
+      } catch (cause) {
+        if (violated(cause, SQLSTATE.uniqueViolation)) throw new StoreError('conflict', `book ${book.id} already exists`, { cause })
+        throw cause
+      }
+      await client.query(SQL.upsertMember, [book.id, book.createdBy, 'owner'])
+    })
+
+  return {
+    createBook: ({ id, name, createdBy }) =>
+      gate.run('createBook', async () => {
+        checkId('id', id)
+        checkName(name)
+        checkId('createdBy', createdBy)
+        const info: BookInfo = { id, name, createdBy, createdAt: o.now() }
+        await createBook(info)
+        return info
+      }),
+
+    getBook: (bookId) =>
+      gate.run('getBook', async () => {
+        checkId('bookId', bookId)
+        const { rows } = await pool.query<BookRow>(SQL.getBook, [bookId])
+        return rows[0] ? toInfo(rows[0]) : null
+      }),
+
+    listBooksFor: (userId) =>
+      gate.run('listBooksFor', async () => {
+        checkId('userId', userId)
+        const { rows } = await pool.query<BookRow & { role: Role }>(SQL.booksFor, [userId])
+        return rows.map((r): BookMembership => ({ ...toInfo(r), role: r.role }))
+      }),
+
+    roleOf: (bookId, userId) =>
+      gate.run('roleOf', async () => {
+        checkId('bookId', bookId)
+        checkId('userId', userId)
+        const { rows } = await pool.query<{ role: Role }>(SQL.roleOf, [bookId, userId])
+        return rows[0]?.role ?? null
+      }),
+
+    setMember: (bookId, userId, role) =>
+      gate.run('setMember', async () => {
+        checkId('bookId', bookId)
+        checkId('userId', userId)
+        checkRole(role)
+        try {
+          await pool.query(SQL.upsertMember, [bookId, userId, role])
+        } catch (cause) {
+          // The members → books foreign key is the existence check, atomic with the write.
+          if (violated(cause, SQLSTATE.foreignKeyViolation)) {
+            throw new StoreError('not-found', `book ${bookId} does not exist`, { cause })
+          }
+          throw cause
+        }
+      }),
+
+    removeMember: (bookId, userId) =>
+      gate.run('removeMember', async () => {
+        checkId('bookId', bookId)
+        checkId('userId', userId)
+        await pool.query(SQL.removeMember, [bookId, userId])
+      }),
+
+    listMembers: (bookId) =>
+      gate.run('listMembers', async () => {
+        checkId('bookId', bookId)
+        const { rows } = await pool.query<{ user_id: string; role: Role }>(SQL.members, [bookId])
+        return rows.map((r): Member => ({ userId: r.user_id, role: r.role }))
+      }),
+
+    async close() {
+      if (gate.close() && o.closePool) await pool.end()
+    },
+  }
+}

@@ -1,0 +1,214 @@
+// DocStore on PostgreSQL, for running several relay instances on one database. Appends are
+// group-committed; seqs come from a per-book head row that every writer, on any instance, locks.
+import type { Pool, PoolClient } from 'pg'
+import { toPlainBytes } from './driver-bytes'
+import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
+import {
+  byteLengthOf,
+  checkBookId,
+  checkEntries,
+  checkInteger,
+  checkSnapshot,
+  checkTime,
+} from './doc-store-input'
+import { createGroupCommitQueue } from './group-commit-queue'
+import { inTransaction } from './postgres-transaction'
+import { createStoreGate } from './store-gate'
+
+export interface PostgresDocStoreOptions {
+  /** A commit takes no more appends once it holds this many entries. */
+  readonly maxBatchEntries?: number
+  /** Likewise for the bytes of their updates. */
+  readonly maxBatchBytes?: number
+  /** close() also ends the pool. Off by default: the BookDirectory shares it. */
+  readonly closePool?: boolean
+  /** Clock for `at` (ms since the epoch). */
+  readonly now?: () => number
+}
+
+const DEFAULTS = {
+  maxBatchEntries: 512,
+  maxBatchBytes: 8 * 1024 * 1024,
+  closePool: false,
+  now: Date.now,
+} as const satisfies PostgresDocStoreOptions
+
+/** Rows per INSERT statement: 5 parameters each, well under PostgreSQL's 65535. */
+const ROWS_PER_INSERT = 1000
+
+interface PendingAppend {
+  readonly bookId: string
+  readonly entries: readonly AppendEntry[]
+}
+
+/** int8 columns arrive as strings (they may exceed 2^53); seqs and times never do. */
+interface LogRow {
+  seq: string
+  user_id: string
+  at: string
+  update: Buffer
+}
+
+type Queryable = Pick<PoolClient, 'query'>
+
+const SQL = {
+  // Takes `n` seqs for each book in one statement. The row lock each upsert takes serialises the
+  // writers of one book, on every instance, until COMMIT; a rolled-back batch takes none. Rows
+  // are locked in book order, so two instances writing the same books cannot deadlock.
+  reserve: `
+    INSERT INTO book_heads (book_id, head_seq)
+    SELECT book_id, n FROM unnest($1::text[], $2::bigint[]) AS t (book_id, n) ORDER BY book_id
+    ON CONFLICT (book_id) DO UPDATE SET head_seq = book_heads.head_seq + EXCLUDED.head_seq
+    RETURNING book_id, head_seq`,
+  head: 'SELECT head_seq FROM book_heads WHERE book_id = $1',
+  snapshot: 'SELECT seq, data FROM snapshots WHERE book_id = $1',
+  since: `SELECT seq, user_id, at, "update" FROM book_log WHERE book_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  // Several instances may compact one book: only a newer snapshot replaces the stored one.
+  upsertSnapshot: `
+    INSERT INTO snapshots (book_id, seq, data) VALUES ($1, $2, $3)
+    ON CONFLICT (book_id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data
+    WHERE snapshots.seq < EXCLUDED.seq`,
+  prune: `
+    DELETE FROM book_log WHERE book_id = $1
+       AND seq <= coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0) AND at < $2::float8`,
+  logLength: `
+    SELECT count(*) AS n FROM book_log WHERE book_id = $1
+       AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0)`,
+} as const
+
+const insertStatement = (rows: number) =>
+  `INSERT INTO book_log (book_id, seq, user_id, at, "update") VALUES ${Array.from(
+    { length: rows },
+    (_, i) => `($${5 * i + 1}, $${5 * i + 2}, $${5 * i + 3}, $${5 * i + 4}, $${5 * i + 5})`,
+  ).join(', ')}`
+
+const toStored = (bookId: string, r: LogRow): StoredUpdate => ({
+  bookId,
+  seq: Number(r.seq),
+  update: toPlainBytes(r.update),
+  userId: r.user_id,
+  at: Number(r.at),
+})
+
+const headOf = async (db: Queryable, bookId: string): Promise<number> => {
+  const { rows } = await db.query<{ head_seq: string }>(SQL.head, [bookId])
+  return Number(rows[0]?.head_seq ?? 0)
+}
+
+const readSince = async (db: Queryable, bookId: string, afterSeq: number, limit?: number) => {
+  const { rows } = await db.query<LogRow>(SQL.since, [bookId, afterSeq, limit ?? null])
+  return rows.map((r) => toStored(bookId, r))
+}
+
+export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions = {}): DocStore {
+  const o = { ...DEFAULTS, ...opts } satisfies PostgresDocStoreOptions
+  const gate = createStoreGate('PostgreSQL DocStore')
+
+  const writeBatch = (batch: readonly PendingAppend[]): Promise<StoredUpdate[][]> =>
+    inTransaction(pool, async (client) => {
+      const counts = new Map<string, number>()
+      for (const { bookId, entries } of batch) counts.set(bookId, (counts.get(bookId) ?? 0) + entries.length)
+      const { rows } = await client.query<{ book_id: string; head_seq: string }>(SQL.reserve, [
+        [...counts.keys()],
+        [...counts.values()],
+      ])
+      // Each book's new head minus its count is where this batch's seqs for it start.
+      const next = new Map(rows.map((r) => [r.book_id, Number(r.head_seq) - counts.get(r.book_id)! + 1]))
+      const at = o.now()
+      const results = batch.map(({ bookId, entries }) =>
+        entries.map(({ update, userId }): StoredUpdate => {
+          const seq = next.get(bookId)!
+          next.set(bookId, seq + 1)
+          return { bookId, seq, update, userId, at }
+        }),
+      )
+      const all = results.flat()
+      for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
+        const rows = all.slice(i, i + ROWS_PER_INSERT)
+        await client.query(
+          insertStatement(rows.length),
+          rows.flatMap((u) => [u.bookId, u.seq, u.userId, u.at, u.update]),
+        )
+      }
+      return results
+    })
+
+  const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
+    name: 'PostgreSQL DocStore',
+    write: writeBatch,
+    weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
+    maxBatchEntries: o.maxBatchEntries,
+    maxBatchBytes: o.maxBatchBytes,
+  })
+
+  // One snapshot of the database for all three reads, so the log starts right after the snapshot
+  // even while another instance compacts or appends.
+  const load = (bookId: string) =>
+    inTransaction(
+      pool,
+      async (client): Promise<LoadedBook> => {
+        const snap = await client.query<{ seq: string; data: Buffer }>(SQL.snapshot, [bookId])
+        const row = snap.rows[0]
+        const snapshotSeq = Number(row?.seq ?? 0)
+        return {
+          snapshot: row ? toPlainBytes(row.data) : null,
+          snapshotSeq,
+          updates: await readSince(client, bookId, snapshotSeq),
+          headSeq: await headOf(client, bookId),
+        }
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    )
+
+  return {
+    append: (bookId: string, entries: readonly AppendEntry[]) =>
+      gate.run('append', (): StoredUpdate[] | Promise<StoredUpdate[]> => {
+        checkBookId(bookId)
+        checkEntries(entries)
+        if (entries.length === 0) return []
+        return queue.submit({ bookId, entries: entries.slice() })
+      }),
+
+    load: (bookId: string) =>
+      gate.run('load', () => {
+        checkBookId(bookId)
+        return load(bookId)
+      }),
+
+    readSince: (bookId: string, afterSeq: number, limit?: number) =>
+      gate.run('readSince', () => {
+        checkBookId(bookId)
+        checkInteger('afterSeq', afterSeq, 0)
+        if (limit !== undefined) checkInteger('limit', limit, 0)
+        return readSince(pool, bookId, afterSeq, limit)
+      }),
+
+    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
+      gate.run('compact', async () => {
+        checkBookId(bookId)
+        // Heads only grow, so a head read outside the upsert's transaction is still a valid bound.
+        checkSnapshot(snapshot, upToSeq, await headOf(pool, bookId))
+        await pool.query(SQL.upsertSnapshot, [bookId, upToSeq, snapshot])
+      }),
+
+    pruneLog: (bookId: string, before: number) =>
+      gate.run('pruneLog', async () => {
+        checkBookId(bookId)
+        checkTime('before', before)
+        return (await pool.query(SQL.prune, [bookId, before])).rowCount ?? 0
+      }),
+
+    logLength: (bookId: string) =>
+      gate.run('logLength', async () => {
+        checkBookId(bookId)
+        const { rows } = await pool.query<{ n: string }>(SQL.logLength, [bookId])
+        return Number(rows[0]!.n)
+      }),
+
+    async close() {
+      if (!gate.close()) return
+      await queue.drain()
+      if (o.closePool) await pool.end()
+    },
+  }
+}
