@@ -170,7 +170,9 @@ export class Connection implements RoomPeer {
   private receiveUpdate(room: Room, update: Uint8Array): void {
     const frame = ++this.updateFrames
     const received = performance.now()
-    if (isEmptyUpdate(update)) return this.ackAfter(frame, received, Promise.resolve())
+    // Writes already in flight may hold what this frame's sender sees as "already on the server".
+    const inFlight = room.whenDurable()
+    if (isEmptyUpdate(update)) return this.ackAfter(frame, received, inFlight)
     if (this.role === 'viewer') {
       this.o.metrics.updatesRefused.inc({ reason: 'read-only' })
       this.send(encodePermissionDenied('read-only: viewers of this book cannot change it'))
@@ -178,7 +180,7 @@ export class Connection implements RoomPeer {
       return this.ackAfter(frame, received, Promise.resolve())
     }
     const durable = room.applyRemote(update, this.identity!.userId, this)
-    this.ackAfter(frame, received, durable)
+    this.ackAfter(frame, received, Promise.all([inFlight, durable]))
   }
 
   /** Acks are cumulative and in frame order, and coalesced: one ack per burst made durable together. */

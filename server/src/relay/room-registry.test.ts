@@ -92,3 +92,27 @@ describe('RoomRegistry', () => {
     await registry.close()
   })
 })
+
+describe('Room.whenDurable', () => {
+  it('waits for appends that were in flight when it was called, not later ones', async () => {
+    const store = createMemoryDocStore()
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    let gated = true
+    const slow: DocStore = { ...store, append: async (id, e) => (gated ? (await gate, store.append(id, e)) : store.append(id, e)) }
+    const registry = makeRegistry(slow)
+    const lease = await registry.acquire('b5')
+    const first = lease.room.change('alice', (doc) => doc.getMap('m').set('a', 1))
+    let settled = false
+    const waiting = lease.room.whenDurable().then(() => (settled = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(settled).toBe(false)
+    gated = false
+    release()
+    await first
+    await waiting
+    expect(settled).toBe(true)
+    lease.release()
+    await registry.close()
+  })
+})

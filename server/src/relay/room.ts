@@ -124,6 +124,15 @@ export class Room {
     return update ? this.persist(update, userId) : null
   }
 
+  /**
+   * Resolves once every append started before this call is durable (rejects if one failed).
+   * A frame's ack waits for this too: its sync step 2 was computed against a document that
+   * may already hold changes whose appends are still in flight.
+   */
+  whenDurable(): Promise<void> {
+    return Promise.all([...this.pendingWrites]).then(() => undefined)
+  }
+
   /** Resolves when every append started so far has settled. */
   async flush(): Promise<void> {
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])

@@ -1,0 +1,68 @@
+// Sync between tabs of one device over BroadcastChannel, online or not. Tabs share IndexedDB, so
+// a tab that opens has almost everything; this carries the rest (edits not yet written) and every
+// edit after that, at once. y-websocket's own BroadcastChannel runs only while its socket is
+// wanted, which would leave two offline tabs blind to each other.
+//
+//   hello { sv }  -> every other tab answers with   update { what sv lacks }
+//   update {..}    is sent for every change this tab did not get from the channel itself
+import * as Y from 'yjs'
+
+interface ChannelLike {
+  postMessage(message: unknown): void
+  close(): void
+  onmessage: ((event: { data: unknown }) => void) | null
+  unref?: () => void
+}
+
+type Wire = { kind: 'hello'; from: string; sv: Uint8Array } | { kind: 'update'; from: string; to?: string; update: Uint8Array }
+
+const isWire = (m: unknown): m is Wire => {
+  if (typeof m !== 'object' || m === null) return false
+  const w = m as Record<string, unknown>
+  return typeof w.from === 'string' &&
+    ((w.kind === 'hello' && w.sv instanceof Uint8Array) || (w.kind === 'update' && w.update instanceof Uint8Array))
+}
+
+export class CrossTabChannel {
+  private readonly channel: ChannelLike | null
+  private readonly tab = Math.random().toString(36).slice(2)
+
+  constructor(name: string, private readonly doc: Y.Doc, private readonly skipOrigin: (origin: unknown) => boolean) {
+    const BC = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel
+    this.channel = BC ? new BC(name) : null
+    if (!this.channel) return
+    this.channel.unref?.() // Node: an open channel must not keep the process alive
+    this.channel.onmessage = (e) => this.receive(e.data)
+    doc.on('update', this.onUpdate)
+  }
+
+  /** Asks the other tabs for what this one lacks. Call once the local state is loaded. */
+  start(): void {
+    this.channel?.postMessage({ kind: 'hello', from: this.tab, sv: Y.encodeStateVector(this.doc) } satisfies Wire)
+  }
+
+  close(): void {
+    this.doc.off('update', this.onUpdate)
+    this.channel?.close()
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || this.skipOrigin(origin)) return
+    this.channel?.postMessage({ kind: 'update', from: this.tab, update } satisfies Wire)
+  }
+
+  private receive(message: unknown): void {
+    if (!isWire(message) || message.from === this.tab) return
+    try {
+      if (message.kind === 'hello') {
+        const update = Y.encodeStateAsUpdate(this.doc, message.sv)
+        if (update.byteLength > 2) this.channel?.postMessage({ kind: 'update', from: this.tab, to: message.from, update } satisfies Wire)
+        return
+      }
+      if (message.to !== undefined && message.to !== this.tab) return
+      Y.applyUpdate(this.doc, message.update, this)
+    } catch {
+      // A message another tab could not have meant: ignore it, the relay and IndexedDB still sync.
+    }
+  }
+}

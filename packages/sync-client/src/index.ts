@@ -1,0 +1,20 @@
+// Public face of @crm-sync/sync-client: open a book, keep it on the device, sync it with the
+// relay, and tell the app honestly how far that got. No DOM types in this API.
+export { openBook, OPEN_BOOK_DEFAULTS, type OpenBookOptions } from './open-book'
+export type { BookHandle } from './book-handle'
+export type { BookCustomers } from './book-customers'
+export {
+  SYNC_STATES, SYNC_ERROR_CODES, INITIAL_STATUS,
+  type SyncState, type SyncStatus, type SyncError, type SyncErrorCode,
+} from './sync-status'
+export { TRANSITIONS, nextStatus, type SyncEvent, type SyncEventType } from './sync-status-machine'
+export {
+  SyncClientError, isSyncClientError, SYNC_CLIENT_ERROR_CODES, type SyncClientErrorCode,
+} from './sync-client-error'
+export type { LocalStore, LocalBatch, LocalUpdate, LocalBookState, LocalStoreStats, FoldUpdates } from './local-store'
+export { createIndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-local-store'
+export { createMemoryStore } from './memory-local-store'
+export { foldUpdates } from './book-persistence'
+export { BACKOFF_DEFAULTS, backoffDelay, type BackoffOptions } from './backoff'
+export { decideOnClose, type CloseDecision } from './close-policy'
+export type { LockManagerLike } from './web-lock'

@@ -1,0 +1,191 @@
+// The device side on fake-indexeddb: batching (transactions counted), "saved on this device"
+// only after the transaction completed, dropping a handle right after that, compaction under a
+// Web Lock, and reopening without edits not growing storage.
+import { IDBDatabase } from 'fake-indexeddb'
+import { describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { createIndexedDbStore } from './indexeddb-local-store'
+import type { LocalStore } from './local-store'
+import { makeDevice, sleep, waitFor } from './test-support'
+import type { LockManagerLike } from './web-lock'
+
+const readwriteCalls = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter((c) => c[1] === 'readwrite').length
+
+describe('local persistence', () => {
+  it('batches a burst of edits into about one transaction per 50 ms', async () => {
+    const device = makeDevice(null)
+    const handle = device.open({ connect: false })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Typing Co' })
+    await handle.whenSaved()
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    try {
+      const started = Date.now()
+      for (let i = 0; i < 60; i++) {
+        handle.customers.editNotes(id, i, 0, 'x') // one keystroke, one Yjs update
+        await sleep(4)
+      }
+      await handle.whenSaved()
+      const elapsed = Date.now() - started
+      const transactions = readwriteCalls(spy)
+      expect(transactions).toBeGreaterThanOrEqual(2)
+      expect(transactions).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 1)
+      expect(transactions).toBeLessThan(15)
+    } finally {
+      spy.mockRestore()
+    }
+    expect((await device.store.stats('north-territory')).rows).toBe(61)
+    await handle.close()
+  })
+
+  it('reports savedLocally only once the transaction completed', async () => {
+    const device = makeDevice(null)
+    const handle = device.open({ connect: false })
+    await handle.whenLoaded
+    const other = createIndexedDbStore({ indexedDB: device.factory }) // another tab's view of the same IndexedDB
+    const seenWhenSaved: Promise<number>[] = []
+    const seen: boolean[] = []
+    handle.on('status', (s) => {
+      seen.push(s.savedLocally)
+      if (s.savedLocally) seenWhenSaved.push(other.stats('north-territory').then((st) => st.rows))
+    })
+    handle.customers.create({ name: 'Saved Or Not' })
+    expect(handle.status.savedLocally).toBe(false)
+    expect(handle.status.pendingLocal).toBe(1)
+    await handle.whenSaved()
+    expect(handle.status.savedLocally).toBe(true)
+    expect(seen).toEqual([false, false, true]) // queued, pending counted, transaction complete
+    expect(await Promise.all(seenWhenSaved)).toEqual([1])
+    await Promise.all([handle.close(), other.close()])
+  })
+
+  it('loses nothing when a handle is dropped without close() right after "saved on this device"', async () => {
+    const device = makeDevice(null)
+    // The first handle's store dies the instant it reports saved, as a killed tab would.
+    let dead = false
+    const hang = () => new Promise<never>(() => {})
+    const dying: LocalStore = {
+      load: (b) => (dead ? hang() : device.store.load(b)),
+      write: (b, batch) => (dead ? hang() : device.store.write(b, batch)),
+      compact: (b, f) => (dead ? hang() : device.store.compact(b, f)),
+      stats: (b) => device.store.stats(b),
+      deleteBook: (b) => device.store.deleteBook(b),
+      close: async () => {},
+    }
+    const dropped = device.open({ connect: false, store: dying })
+    await dropped.whenLoaded
+    let id = ''
+    const saved = new Promise<void>((resolve) =>
+      dropped.on('status', (s) => {
+        if (s.savedLocally && id) {
+          dead = true
+          resolve()
+        }
+      }),
+    )
+    id = dropped.customers.create({ name: 'Dropped Tab GmbH' })
+    dropped.customers.set(id, 'phone', '+4930555000')
+    await saved
+    dropped.customers.set(id, 'website', 'https://never-saved.example') // after the kill: lost, as expected
+
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)).toMatchObject({ name: 'Dropped Tab GmbH', phone: '+4930555000' })
+    expect(reopened.status.pendingLocal).toBe(2)
+    await reopened.close()
+  })
+
+  it('retries a failed write, reports it meanwhile, and says saved only once it went through', async () => {
+    const device = makeDevice(null)
+    let failures = 2
+    const flaky: LocalStore = {
+      ...device.store,
+      write: (bookId, batch) => (failures-- > 0 ? Promise.reject(new Error('QuotaExceededError')) : device.store.write(bookId, batch)),
+    }
+    const handle = device.open({ connect: false, store: flaky })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Disk Full SARL' })
+    await waitFor(() => handle.status.error?.code === 'local-store-failed', 2000, 'the failure reported')
+    expect(handle.status.savedLocally).toBe(false)
+    await handle.whenSaved()
+    expect(handle.status).toMatchObject({ savedLocally: true, error: null, pendingLocal: 1 })
+    await handle.close()
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)?.name).toBe('Disk Full SARL')
+    await reopened.close()
+  })
+
+  it('compacts into one snapshot past the threshold, under a Web Lock, keeping state and pending', async () => {
+    const requested: string[] = []
+    const locks: LockManagerLike = {
+      request: async (name, _opts, callback) => {
+        requested.push(name)
+        return callback({ name })
+      },
+    }
+    const device = makeDevice(null)
+    const handle = device.open({ connect: false, compactAfterRows: 10, locks })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Compact Me' })
+    for (let i = 0; i < 24; i++) {
+      handle.customers.set(id, 'industry', `Industry ${i}`)
+      await handle.whenSaved()
+    }
+    await handle.close()
+    expect(requested.length).toBeGreaterThan(0)
+    expect(requested.every((n) => n === 'crm-sync:compact:north-territory')).toBe(true)
+    const stats = await device.store.stats('north-territory')
+    expect(stats.rows).toBeLessThan(10)
+    expect(stats.pending).toBe(25)
+
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)?.industry).toBe('Industry 23')
+    expect(reopened.status.pendingLocal).toBe(25)
+    await reopened.close()
+  })
+
+  it('skips compaction while another tab holds the lock', async () => {
+    const held: LockManagerLike = { request: async (_name, _opts, callback) => callback(null) }
+    const device = makeDevice(null)
+    const handle = device.open({ connect: false, compactAfterRows: 5, locks: held })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Locked Elsewhere' })
+    for (let i = 0; i < 9; i++) {
+      handle.customers.set(id, 'industry', `I${i}`)
+      await handle.whenSaved()
+    }
+    await handle.close()
+    expect((await device.store.stats('north-territory')).rows).toBe(10)
+  })
+
+  it('does not grow over 20 reopen cycles without edits', async () => {
+    const device = makeDevice(null)
+    const first = device.open({ connect: false })
+    await first.whenLoaded
+    const id = first.customers.create({ name: 'Stable Size' })
+    first.customers.editNotes(id, 0, 0, 'some notes')
+    await first.close()
+    const before = await device.store.stats('north-territory')
+    for (let i = 0; i < 20; i++) {
+      const h = device.open({ connect: false })
+      await h.whenLoaded
+      expect(h.customers.read(id)?.notes).toBe('some notes')
+      await h.close()
+    }
+    expect(await device.store.stats('north-territory')).toEqual(before)
+  })
+
+  it('folds with a scratch document, not by merging raw updates', async () => {
+    const { foldUpdates } = await import('./book-persistence')
+    const a = new Y.Doc()
+    const updates: Uint8Array[] = []
+    a.on('update', (u: Uint8Array) => updates.push(u))
+    a.getText('t').insert(0, 'hello')
+    a.getText('t').delete(1, 3)
+    const folded = new Y.Doc()
+    Y.applyUpdate(folded, foldUpdates(updates))
+    expect(folded.getText('t').toString()).toBe('ho')
+  })
+})

@@ -1,0 +1,68 @@
+// A LocalStore in memory: for tests, for Node programs that keep books only for a session (the
+// bridge), and as the fallback nobody should need in a browser. Shares IndexedDB's semantics:
+// bytes are copied in and out, and every write resolves on a later tick as a transaction would.
+import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats } from './local-store'
+
+interface MemoryBook {
+  rows: Map<number, Uint8Array>
+  nextKey: number
+  pending: Map<string, number>
+  lastSyncedAt: number | null
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+export const createMemoryStore = (): LocalStore => {
+  const books = new Map<string, MemoryBook>()
+  const book = (bookId: string): MemoryBook => {
+    let b = books.get(bookId)
+    if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null }))
+    return b
+  }
+  return {
+    async load(bookId) {
+      await tick()
+      const b = book(bookId)
+      const state: LocalBookState = {
+        updates: [...b.rows.values()].map((u) => u.slice()),
+        pending: [...b.pending.keys()],
+        lastSyncedAt: b.lastSyncedAt,
+      }
+      return state
+    },
+    async write(bookId, batch: LocalBatch) {
+      await tick()
+      const b = book(bookId)
+      for (const u of batch.updates) {
+        b.rows.set(b.nextKey++, u.update.slice())
+        if (u.pendingId !== undefined) b.pending.set(u.pendingId, Date.now())
+      }
+      for (const id of batch.acknowledged) b.pending.delete(id)
+      if (batch.lastSyncedAt !== undefined) b.lastSyncedAt = batch.lastSyncedAt
+      return { rows: b.rows.size }
+    },
+    async compact(bookId, fold: FoldUpdates) {
+      await tick()
+      const b = book(bookId)
+      const before = b.rows.size
+      if (before <= 1) return { before, after: before }
+      const keys = [...b.rows.keys()]
+      const snapshot = fold([...b.rows.values()])
+      const last = keys[keys.length - 1]!
+      b.rows = new Map([[last, snapshot.slice()]])
+      return { before, after: 1 }
+    },
+    async stats(bookId): Promise<LocalStoreStats> {
+      await tick()
+      const b = book(bookId)
+      let bytes = 0
+      for (const u of b.rows.values()) bytes += u.byteLength
+      return { rows: b.rows.size, bytes, pending: b.pending.size }
+    },
+    async deleteBook(bookId) {
+      await tick()
+      books.delete(bookId)
+    },
+    async close() {},
+  }
+}

@@ -1,0 +1,88 @@
+// The entry point: openBook(options) makes a BookHandle with its dependencies resolved once
+// (local store, WebSocket class, locks) and the defaults merged in.
+import type { BackoffOptions } from './backoff'
+import { Book, type BookHandle } from './book-handle'
+import { createIndexedDbStore } from './indexeddb-local-store'
+import type { LocalStore } from './local-store'
+import type { SocketClass } from './observed-socket'
+import { SyncClientError } from './sync-client-error'
+import { defaultLockManager, type LockManagerLike } from './web-lock'
+
+export interface OpenBookOptions {
+  /** The relay's sync endpoint, e.g. 'ws://host:8787/sync' (the book id is appended). */
+  readonly serverUrl: string
+  readonly bookId: string
+  /** Called before each connect, and again after the relay refused a token (4401). */
+  readonly getToken: () => Promise<string>
+  /** Default: IndexedDB (one database per book). */
+  readonly store?: LocalStore
+  /** A WebSocket class; in Node pass the 'ws' package's default export. Default: globalThis.WebSocket. */
+  readonly WebSocketPolyfill?: unknown
+  /** Connect once loaded (default true); false = local only until connect(). */
+  readonly connect?: boolean
+  /**
+   * Presence: set as the awareness `user` field (the relay stamps the real identity anyway), and
+   * the author the customer helpers write (createdBy, activity `by`); default 'unknown'.
+   */
+  readonly userId?: string
+  readonly userName?: string
+  readonly backoff?: BackoffOptions
+  /** BroadcastChannel name for cross-tab sync on this device, or false for none. Default 'crm-sync:<bookId>'. */
+  readonly crossTabChannel?: string | false
+  /** How long updates are gathered into one IndexedDB transaction. Default 50 ms. */
+  readonly batchMs?: number
+  /** Fold the stored rows into one snapshot once there are this many. Default 200. */
+  readonly compactAfterRows?: number
+  /** Web Locks for compaction. Default: navigator.locks where there is one; null: none. */
+  readonly locks?: LockManagerLike | null
+  /** Consecutive 4401 closes, each after a fresh token, before giving up. Default 3. */
+  readonly maxAuthRetries?: number
+  /** Random source for backoff jitter (tests). Default Math.random. */
+  readonly random?: () => number
+}
+
+export const OPEN_BOOK_DEFAULTS = {
+  connect: true,
+  batchMs: 50,
+  compactAfterRows: 200,
+  maxAuthRetries: 3,
+  random: Math.random,
+  backoff: {},
+} as const
+
+export type ResolvedBookOptions = Required<Omit<OpenBookOptions, 'store' | 'WebSocketPolyfill' | 'userId' | 'userName' | 'locks'>> & {
+  readonly store: LocalStore
+  readonly ownsStore: boolean
+  readonly WebSocket: SocketClass | null
+  readonly userId: string | null
+  readonly userName: string | null
+  readonly locks: LockManagerLike | null
+}
+
+export function openBook(opts: OpenBookOptions): BookHandle {
+  const WS = (opts.WebSocketPolyfill ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? null) as SocketClass | null
+  const connect = opts.connect ?? OPEN_BOOK_DEFAULTS.connect
+  if (connect && typeof WS !== 'function') {
+    throw new SyncClientError('no-websocket', 'no WebSocket here: pass WebSocketPolyfill (the ws package in Node) or connect: false')
+  }
+  const d = OPEN_BOOK_DEFAULTS
+  const o: ResolvedBookOptions = {
+    serverUrl: opts.serverUrl,
+    bookId: opts.bookId,
+    getToken: opts.getToken,
+    connect,
+    store: opts.store ?? createIndexedDbStore(),
+    ownsStore: opts.store === undefined,
+    WebSocket: typeof WS === 'function' ? WS : null,
+    userId: opts.userId ?? null,
+    userName: opts.userName ?? null,
+    backoff: opts.backoff ?? d.backoff,
+    crossTabChannel: opts.crossTabChannel ?? `crm-sync:${opts.bookId}`,
+    batchMs: opts.batchMs ?? d.batchMs,
+    compactAfterRows: opts.compactAfterRows ?? d.compactAfterRows,
+    locks: opts.locks === undefined ? defaultLockManager() : opts.locks,
+    maxAuthRetries: opts.maxAuthRetries ?? d.maxAuthRetries,
+    random: opts.random ?? d.random,
+  }
+  return new Book(o)
+}

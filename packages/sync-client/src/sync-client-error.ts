@@ -1,0 +1,34 @@
+// Errors thrown or rejected by the sync client, each with a code the app can branch on.
+import type { SyncError } from './sync-status'
+
+export const SYNC_CLIENT_ERROR_CODES = [
+  /** The handle was closed while the caller waited. */
+  'closed',
+  /** The handle stopped trying to reach the relay (4403, 4400, 1009, repeated 4401): see `syncError`. */
+  'stopped',
+  /** No IndexedDB in this environment and no `store` option. */
+  'no-local-store',
+  /** The local store failed to open, read or write. */
+  'local-store-failed',
+  /** No WebSocket class in this environment and no `WebSocketPolyfill` option. */
+  'no-websocket',
+] as const
+export type SyncClientErrorCode = (typeof SYNC_CLIENT_ERROR_CODES)[number]
+
+export class SyncClientError extends Error {
+  override readonly name = 'SyncClientError'
+  constructor(
+    readonly code: SyncClientErrorCode,
+    message: string,
+    options?: { cause?: unknown; syncError?: SyncError | null },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.syncError = options?.syncError ?? null
+  }
+
+  /** The status error that made the handle stop, for code 'stopped'. */
+  readonly syncError: SyncError | null
+}
+
+export const isSyncClientError = (e: unknown, code?: SyncClientErrorCode): e is SyncClientError =>
+  e instanceof SyncClientError && (code === undefined || e.code === code)
