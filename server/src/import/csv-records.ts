@@ -1,0 +1,107 @@
+// CSV records, streamed through csv-parse: header row, detected delimiter, quoted fields with
+// delimiters and line breaks, CRLF or LF, BOM (already removed by decodeText). Memory is one
+// record (capped at MAX_RECORD_CHARS) plus csv-parse's read-ahead, whatever the file size.
+import { Readable } from 'node:stream'
+import { parse, type Parser } from 'csv-parse'
+import { detectDelimiter } from './delimiter-detection'
+import { ImportError } from './import-error'
+import { MAX_RECORD_CHARS, type RecordSource, type SourceRecord } from './source-record'
+
+const SNIFF_CHARS = 64 * 1024
+
+export interface CsvOptions {
+  /** Overrides detection. */
+  readonly delimiter?: string
+}
+
+export function csvRecords(text: AsyncIterable<string>, opts: CsvOptions = {}): RecordSource {
+  let header: string[] | undefined
+  return {
+    columns: () => header,
+    async *[Symbol.asyncIterator](): AsyncGenerator<SourceRecord> {
+      const { head, rest } = await peekText(text, SNIFF_CHARS)
+      const parser: Parser = parse({
+        delimiter: opts.delimiter ?? detectDelimiter(head),
+        relax_quotes: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        max_record_size: MAX_RECORD_CHARS,
+      })
+      const source = Readable.from(prepend(head, rest), { objectMode: false })
+      source.on('error', (e) => parser.destroy(e))
+      source.pipe(parser)
+      let row = 0
+      try {
+        for await (const cells of parser as AsyncIterable<string[]>) {
+          if (!header) {
+            header = headerNames(cells)
+            continue
+          }
+          row++
+          yield toRecord(row, header, cells)
+        }
+      } catch (e) {
+        throw asImportError(e)
+      } finally {
+        source.destroy()
+        parser.destroy()
+        void rest.return?.()
+      }
+    },
+  }
+}
+
+function toRecord(row: number, header: readonly string[], cells: readonly string[]): SourceRecord {
+  const extra = cells.slice(header.length)
+  if (extra.some((c) => c.trim() !== '')) {
+    return { row, error: `row has ${cells.length} cells but the header has ${header.length} columns` }
+  }
+  const fields: Record<string, string> = {}
+  header.forEach((name, i) => {
+    const cell = cells[i]
+    if (cell !== undefined) fields[name] = cell
+  })
+  return { row, fields }
+}
+
+/** Trimmed, unique, never empty: "Email", "Email" becomes "Email", "Email (2)". */
+function headerNames(cells: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return cells.map((raw, i) => {
+    const base = raw.trim() || `column ${i + 1}`
+    const n = (seen.get(base) ?? 0) + 1
+    seen.set(base, n)
+    return n === 1 ? base : `${base} (${n})`
+  })
+}
+
+function asImportError(e: unknown): unknown {
+  if (e instanceof ImportError) return e
+  const err = e as { code?: unknown; message?: unknown; lines?: unknown }
+  if (typeof err?.code === 'string' && err.code.startsWith('CSV_')) {
+    const tooBig = err.code === 'CSV_MAX_RECORD_SIZE'
+    return new ImportError(tooBig ? 'record-too-large' : 'parse-error', `CSV is malformed near line ${String(err.lines ?? '?')}: ${String(err.message)}`, { line: err.lines }, { cause: e })
+  }
+  return e
+}
+
+/** Reads at least `chars` characters (or everything) so the delimiter can be guessed. */
+async function peekText(text: AsyncIterable<string>, chars: number): Promise<{ head: string; rest: AsyncIterator<string> }> {
+  const it = text[Symbol.asyncIterator]()
+  let head = ''
+  while (head.length < chars) {
+    const next = await it.next()
+    if (next.done) break
+    head += next.value
+  }
+  return { head, rest: it }
+}
+
+async function* prepend(head: string, rest: AsyncIterator<string>): AsyncGenerator<string> {
+  if (head !== '') yield head
+  for (;;) {
+    const next = await rest.next()
+    if (next.done) return
+    yield next.value
+  }
+}

@@ -1,0 +1,50 @@
+// Typed failures of an import or export as a whole (a bad row is not one of these: it is
+// rejected and reported). Each code maps to one HTTP status, so the route and the CLI agree.
+
+export const IMPORT_ERROR_CODES = [
+  'unknown-format',
+  'unsupported-encoding',
+  'invalid-encoding',
+  'binary-content',
+  'parse-error',
+  'record-too-large',
+  'invalid-mapping',
+  'missing-columns',
+  'no-name-column',
+  'body-too-large',
+  'invalid-option',
+] as const
+export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
+
+const STATUS: Record<ImportErrorCode, 400 | 413 | 415 | 422> = {
+  'unknown-format': 400,
+  'unsupported-encoding': 415,
+  'invalid-encoding': 422,
+  'binary-content': 422,
+  'parse-error': 422,
+  'record-too-large': 413,
+  'invalid-mapping': 400,
+  'missing-columns': 422,
+  'no-name-column': 422,
+  'body-too-large': 413,
+  'invalid-option': 400,
+}
+
+export class ImportError extends Error {
+  override readonly name = 'ImportError'
+  constructor(
+    readonly code: ImportErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+
+  get status(): 400 | 413 | 415 | 422 {
+    return STATUS[this.code]
+  }
+}
+
+export const isImportError = (e: unknown, code?: ImportErrorCode): e is ImportError =>
+  e instanceof ImportError && (code === undefined || e.code === code)

@@ -1,0 +1,58 @@
+// Shared helpers of the import tests: books made over HTTP, imports and exports against a
+// real test server, and the store's log head to prove that nothing (or something) was written.
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { readBook, type Customer } from '@crm-sync/model'
+import type { TestServer } from '../testing/test-server'
+import type { ImportReport } from './import-report'
+
+const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+/** A fixture's bytes (a fresh copy, usable as a fetch body). */
+export const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(fixturePath(name)))
+export const fixtureText = (name: string): string => readFileSync(fixturePath(name), 'utf8')
+
+export interface ImportCall {
+  readonly token?: string
+  readonly format?: string
+  readonly query?: Record<string, string>
+  readonly accept?: string
+  readonly headers?: Record<string, string>
+}
+
+export const postImport = (server: TestServer, bookId: string, body: BodyInit, call: ImportCall = {}): Promise<Response> => {
+  const params = new URLSearchParams({ ...(call.format ? { format: call.format } : {}), ...call.query })
+  const headers = new Headers(call.headers)
+  if (call.token) headers.set('authorization', `Bearer ${call.token}`)
+  if (call.accept) headers.set('accept', call.accept)
+  return fetch(`${server.url}/api/books/${bookId}/import?${params}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
+}
+
+export const importOk = async (server: TestServer, bookId: string, body: BodyInit, call: ImportCall = {}): Promise<ImportReport> => {
+  const res = await postImport(server, bookId, body, call)
+  const json = (await res.json()) as ImportReport & { error?: unknown }
+  if (res.status !== 200) throw new Error(`import failed with ${res.status}: ${JSON.stringify(json)}`)
+  return json
+}
+
+export const errorOf = async (res: Response): Promise<{ code: string; message: string; details?: unknown }> =>
+  ((await res.json()) as { error: { code: string; message: string; details?: unknown } }).error
+
+export const createBook = async (server: TestServer, token: string, id: string, members: Record<string, string> = {}): Promise<void> => {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const res = await fetch(`${server.url}/api/books`, { method: 'POST', headers, body: JSON.stringify({ id, name: id }) })
+  if (res.status !== 201) throw new Error(`could not create book ${id}: ${res.status}`)
+  for (const [user, role] of Object.entries(members)) {
+    await fetch(`${server.url}/api/books/${id}/members/${user}`, { method: 'PUT', headers, body: JSON.stringify({ role }) })
+  }
+}
+
+/** Highest sequence number in the store's log of the book: changes iff something was written. */
+export const headSeq = async (server: TestServer, bookId: string): Promise<number> => (await server.persistence.docStore.load(bookId)).headSeq
+
+export const customersOf = (server: TestServer, bookId: string): Promise<Customer[]> => server.books.read(bookId, (doc) => readBook(doc).customers)
+
+export const byName = (customers: readonly Customer[], name: string): Customer => {
+  const c = customers.find((x) => x.name === name)
+  if (!c) throw new Error(`no customer named ${name} among ${customers.map((x) => x.name).join(', ')}`)
+  return c
+}
