@@ -21,7 +21,12 @@ export default defineConfig({
       project('crm-emulator', 'packages/crm-emulator'),
       project('server', 'server'),
       project('client', 'client'),
-      project('integration', 'test', { include: ['**/*.test.ts'], exclude: ['bench/**', 'node_modules/**'] }),
+      project('integration', 'test', {
+        include: ['**/*.test.ts'],
+        exclude: ['bench/scenarios/**', 'node_modules/**'],
+        // web app e2e (test/e2e): build client/dist once before the browser tests run
+        globalSetup: ['e2e/global-setup.ts'],
+      }),
     ],
   },
 })

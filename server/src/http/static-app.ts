@@ -11,11 +11,13 @@ export const createStaticApp = (dist = CLIENT_DIST): MiddlewareHandler => {
   const root = relative(process.cwd(), dist) || '.'
   const files = serveStatic({ root })
   const index = serveStatic({ root, path: 'index.html' })
+  const nothing = async () => {}
   return async (c, next) => {
     if (!existsSync(dist)) return c.text('The web app is not built yet: run `npm run build --workspace client`.', 503)
-    return files(c, async () => {
-      if (c.req.method !== 'GET' || c.req.path.startsWith('/api/')) return next()
-      await index(c, next)
-    })
+    const file = await files(c, nothing)
+    if (file) return file
+    // Client-side routes (/books/x/customers/y) get the app shell; the app routes from there.
+    if (c.req.method !== 'GET' || c.req.path.startsWith('/api/')) return next()
+    return (await index(c, nothing)) ?? next()
   }
 }

@@ -19,10 +19,15 @@ export interface TestServer extends RunningServer {
 export const makeTestConfig = (dataDir: string, env: Record<string, string> = {}): Config =>
   loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BOOK_UNLOAD_GRACE_MS: '0', BRIDGE_ENABLED: 'false', ...env })
 
-export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> => {
+/** `serveClient` serves client/dist at / as `npm start` does (web app tests). */
+export interface TestServerOptions {
+  readonly serveClient?: boolean
+}
+
+export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string, opts: TestServerOptions = {}): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crm-sync-test-')))
   const config = makeTestConfig(dir, env)
-  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }) })
+  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false })
   return {
     ...server,
     dataDir: dir,

@@ -1,0 +1,75 @@
+// Opens the book the route names (and closes the one before), and follows the device's network:
+// the browser's offline/online events disconnect and reconnect the relay at once, so the badge
+// says "offline" the moment the phone loses its network instead of after a socket timeout.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { BookSession } from '../book/book-session'
+import type { BookEntry, Session } from '../lib/session-store'
+
+export interface BookSessionInputs {
+  readonly session: Session | null
+  readonly bookId: string | null
+  readonly book: BookEntry | undefined
+  readonly getToken: () => Promise<string>
+}
+
+export const relayUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
+
+export class BookSessionController implements ReactiveController {
+  current: BookSession | null = null
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly inputs: () => BookSessionInputs,
+    private readonly changed: (session: BookSession | null) => void,
+  ) {
+    host.addController(this)
+  }
+
+  hostConnected(): void {
+    window.addEventListener('online', this.onOnline)
+    window.addEventListener('offline', this.onOffline)
+    this.sync()
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('online', this.onOnline)
+    window.removeEventListener('offline', this.onOffline)
+    this.replace(null)
+  }
+
+  hostUpdate(): void {
+    this.sync()
+  }
+
+  private sync(): void {
+    const { session, bookId, book, getToken } = this.inputs()
+    const want = session && bookId ? `${session.userId}/${bookId}` : null
+    const have = this.current ? `${this.current.userId}/${this.current.bookId}` : null
+    if (want === have) return
+    this.replace(
+      session && bookId
+        ? new BookSession({
+            bookId,
+            bookName: book?.name ?? null,
+            role: book?.role ?? null,
+            session,
+            getToken,
+            serverUrl: relayUrl(),
+            online: navigator.onLine,
+            storage: localStorage,
+          })
+        : null,
+    )
+  }
+
+  private replace(next: BookSession | null): void {
+    const previous = this.current
+    this.current = next
+    if (previous) previous.close().catch((e: unknown) => console.error('closing the book failed', e))
+    this.changed(next)
+    this.host.requestUpdate()
+  }
+
+  private readonly onOnline = () => this.current?.handle.connect()
+  private readonly onOffline = () => this.current?.handle.disconnect()
+}

@@ -1,0 +1,38 @@
+// Creating a customer from the "new customer" form: validated with the model's validateCustomer
+// (the same gate as the API and the importer), then written into the book on this device, so it
+// works offline and syncs later.
+import { ContextConsumer } from '@lit/context'
+import { validateCustomer, type ValidationIssue } from '@crm-sync/model'
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { BookSession } from '../book/book-session'
+import { bookSessionContext } from '../context/book-session-context'
+
+export type CreateResult = { ok: true; customerId: string } | { ok: false; issues: ValidationIssue[] }
+
+export class CreateCustomerController implements ReactiveController {
+  book: BookSession | null = null
+
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this)
+    new ContextConsumer(host, {
+      context: bookSessionContext,
+      subscribe: true,
+      callback: (b) => {
+        this.book = b ?? null
+        host.requestUpdate()
+      },
+    })
+  }
+
+  hostConnected(): void {}
+
+  create(input: Record<string, unknown>): CreateResult {
+    const book = this.book
+    if (!book) return { ok: false, issues: [{ field: '', value: null, reason: 'no book is open' }] }
+    if (book.readOnly) return { ok: false, issues: [{ field: '', value: null, reason: 'you can only read this book' }] }
+    const checked = validateCustomer({ ownerId: book.userId, ...input })
+    if (!checked.ok) return checked
+    const { id: _id, createdAt: _at, createdBy: _by, ...customer } = checked.value
+    return { ok: true, customerId: book.handle.customers.create(customer) }
+  }
+}

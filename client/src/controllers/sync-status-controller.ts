@@ -1,0 +1,48 @@
+// The open book's sync status for an element, plus a clock tick so "last synced 2 min ago"
+// stays true while nothing else changes.
+import { ContextConsumer } from '@lit/context'
+import type { SyncStatus } from '@crm-sync/sync-client'
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { BookSession } from '../book/book-session'
+import { bookSessionContext } from '../context/book-session-context'
+
+const TICK_MS = 20_000
+
+export class SyncStatusController implements ReactiveController {
+  status: SyncStatus | null = null
+  now = Date.now()
+  private unsubscribe: (() => void) | null = null
+  private timer: ReturnType<typeof setInterval> | null = null
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this)
+    new ContextConsumer(host, { context: bookSessionContext, subscribe: true, callback: (b) => this.attach(b ?? null) })
+  }
+
+  hostConnected(): void {
+    this.timer = setInterval(() => {
+      this.now = Date.now()
+      this.host.requestUpdate()
+    }, TICK_MS)
+  }
+
+  hostDisconnected(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    this.attach(null)
+  }
+
+  private attach(book: BookSession | null): void {
+    this.unsubscribe?.()
+    this.unsubscribe = null
+    this.status = book?.handle.status ?? null
+    if (book) {
+      this.unsubscribe = book.handle.on('status', (s) => {
+        this.status = s
+        this.now = Date.now()
+        this.host.requestUpdate()
+      })
+    }
+    this.host.requestUpdate()
+  }
+}

@@ -1,0 +1,78 @@
+// The app's root: signs in, picks a book, and shows it. It owns the session, the route and the
+// open book, and provides them to the tree (@lit/context); the screens below only render and
+// emit events.
+import { ContextProvider } from '@lit/context'
+import { LitElement, html, css } from 'lit'
+import { customElement } from 'lit/decorators.js'
+import { BookSessionController } from '../controllers/book-session-controller'
+import { BooksController } from '../controllers/books-controller'
+import { RouterController } from '../controllers/router-controller'
+import { SessionController } from '../controllers/session-controller'
+import { bookSessionContext } from '../context/book-session-context'
+import { routerContext } from '../context/router-context'
+import { sessionContext } from '../context/session-context'
+import { SessionStore } from '../lib/session-store'
+import { sharedStyles } from '../styles/shared-styles'
+import type { SignInDetail } from './crm-sign-in'
+import './crm-book-picker'
+import './crm-book-view'
+import './crm-sign-in'
+
+@customElement('crm-app')
+export class CrmApp extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: block; min-height: 100dvh; background: var(--bg); }
+  `]
+
+  private readonly store = new SessionStore(localStorage)
+  private readonly auth = new SessionController(this, this.store)
+  private readonly books = new BooksController(this, this.store, () => this.auth.session)
+  private readonly router = new RouterController(this, () => {})
+  private readonly sessionProvider = new ContextProvider(this, { context: sessionContext, initialValue: this.auth.session })
+  private readonly bookProvider = new ContextProvider(this, { context: bookSessionContext, initialValue: null })
+  private readonly bookSession = new BookSessionController(
+    this,
+    () => {
+      const route = this.router.route
+      const bookId = route.view === 'home' ? null : route.bookId
+      return { session: this.auth.session, bookId, book: bookId ? this.books.find(bookId) : undefined, getToken: this.auth.getToken }
+    },
+    (book) => this.bookProvider.setValue(book),
+  )
+
+  constructor() {
+    super()
+    new ContextProvider(this, { context: routerContext, initialValue: this.router })
+  }
+
+  override willUpdate(): void {
+    this.sessionProvider.setValue(this.auth.session)
+  }
+
+  override render() {
+    const session = this.auth.session
+    if (!session) {
+      return html`<crm-sign-in ?busy=${this.auth.signingIn} .error=${this.auth.error}
+        @sign-in=${(e: CustomEvent<SignInDetail>) => void this.auth.signIn(e.detail.userId, e.detail.name)}></crm-sign-in>`
+    }
+    const route = this.router.route
+    if (route.view === 'home' || !this.bookSession.current) {
+      return html`<crm-book-picker .books=${this.books.books} ?loading=${this.books.loading} .error=${this.books.error}
+        .userName=${session.name}
+        @refresh-books=${() => void this.books.refresh()}
+        @sign-out=${this.signOut}></crm-book-picker>`
+    }
+    return html`<crm-book-view .route=${route}></crm-book-view>`
+  }
+
+  private readonly signOut = () => {
+    this.auth.signOut()
+    this.router.navigate({ view: 'home' }, { replace: true })
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-app': CrmApp
+  }
+}

@@ -1,0 +1,130 @@
+// Deals with a customer: name, amount, currency, stage and close date, editable in place, with a
+// form to add one, and remove.
+import { DEAL_FIELDS, type Deal, type DealUpdate, type NewDeal } from '@crm-sync/model'
+import { LitElement, html, css, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
+import type { Peer } from '../book/presence'
+import * as rules from '../lib/field-rules'
+import { sharedStyles } from '../styles/shared-styles'
+import type { FieldCommitDetail, FieldDraftDetail } from './crm-field'
+import { emit, type DealAddDetail, type DealRemoveDetail, type DealUpdateDetail } from './detail-events'
+import './crm-field'
+
+type DealField = (typeof DEAL_FIELDS)[number]
+const LABELS: Record<DealField, string> = { name: 'Deal name', amount: 'Amount', currency: 'Currency', stage: 'Stage', closeDate: 'Close date' }
+const RULES: Record<DealField, rules.FieldRule> = {
+  name: rules.requiredText('a deal name'), amount: rules.amount, currency: rules.currency, stage: rules.freeText, closeDate: rules.isoDate,
+}
+const money = (d: Deal) => (d.amount === undefined ? '' : `${d.amount.toLocaleString()} ${d.currency ?? ''}`.trim())
+
+/** A committed field value in the deal's own types (amount is a number). */
+const toUpdate = (f: DealField, value: string | null): DealUpdate =>
+  f === 'amount' ? { amount: value === null ? null : Number(value) } : { [f]: value }
+
+/**
+ * @fires deal-add - {deal}
+ * @fires deal-update - {dealId, update}
+ * @fires deal-remove - {dealId}
+ */
+@customElement('crm-deal-list')
+export class CrmDealList extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: block; margin-bottom: 12px; }
+    h3 { font-size: 1rem; margin: 0 0 12px; }
+    ul { list-style: none; margin: 0 0 12px; padding: 0; display: grid; gap: 12px; }
+    .grid { display: grid; grid-template-columns: 1fr; gap: 12px; }
+    @media (min-width: 600px) { .grid { grid-template-columns: 1fr 1fr; } }
+    .head { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 8px; }
+    .head strong { overflow-wrap: anywhere; }
+    .error { color: var(--danger); }
+    .add { border-top: 1px solid var(--border); padding-top: 12px; }
+  `]
+
+  @property({ attribute: false }) deals: Deal[] = []
+  @property({ type: Boolean }) readonly = false
+  @property({ attribute: false }) peers: Peer[] = []
+  @property({ attribute: false }) draftOf: (field: string) => string | null = () => null
+
+  @state() private fresh: Partial<Record<DealField, string | null>> = {}
+  @state() private freshInvalid = new Set<string>()
+  @state() private addError = ''
+  @state() private formKey = 0
+
+  override render() {
+    return html`<section class="card" aria-labelledby="deals-h">
+      <h3 id="deals-h">Deals (${this.deals.length})</h3>
+      <ul>
+        ${this.deals.map((d) => html`<li class="card" data-deal=${d.id} @field-commit=${(e: CustomEvent<FieldCommitDetail>) => this.onUpdate(e, d.id)}>
+          <div class="head">
+            <strong>${d.name}${money(d) ? html` <span class="muted">· ${money(d)}</span>` : nothing}</strong>
+            ${this.readonly ? nothing : html`<button type="button" class="ghost danger" aria-label="Remove deal"
+              @click=${() => emit<DealRemoveDetail>(this, 'deal-remove', { dealId: d.id })}>Remove</button>`}
+          </div>
+          <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`deals.${d.id}.${f}`, f, d[f]))}</div>
+        </li>`)}
+      </ul>
+      ${this.readonly ? nothing : keyed(this.formKey, html`<div class="add" @field-commit=${this.onFresh} @field-draft=${this.onFreshDraft}>
+        <h3>Add a deal</h3>
+        <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`new-deal.${f}`, f, undefined))}</div>
+        ${this.addError ? html`<p class="error" role="alert">${this.addError}</p>` : nothing}
+        <p><button type="button" class="primary" @click=${this.onAdd}>Add deal</button></p>
+      </div>`)}
+    </section>`
+  }
+
+  private renderField(name: string, f: DealField, value: string | number | undefined) {
+    return html`<crm-field .field=${name} .label=${LABELS[f]} .value=${value === undefined ? '' : String(value)} .rule=${RULES[f]}
+      ?readonly=${this.readonly} .draft=${this.draftOf(name)} .editors=${this.peers.filter((p) => p.field === name)}
+      .type=${f === 'closeDate' ? 'date' : 'text'} .inputmode=${f === 'amount' ? 'decimal' : ''} ?required=${f === 'name'}></crm-field>`
+  }
+
+  private onUpdate(e: CustomEvent<FieldCommitDetail>, dealId: string): void {
+    e.stopPropagation()
+    const f = e.detail.field.split('.').pop() as DealField
+    if (f === 'name' && e.detail.value === null) return
+    emit<DealUpdateDetail>(this, 'deal-update', { dealId, update: toUpdate(f, e.detail.value) })
+  }
+
+  private onFresh(e: CustomEvent<FieldCommitDetail>): void {
+    e.stopPropagation()
+    const f = e.detail.field.split('.').pop() as DealField
+    this.fresh = { ...this.fresh, [f]: e.detail.value }
+    this.freshInvalid.delete(f)
+    this.addError = ''
+  }
+
+  private onFreshDraft(e: CustomEvent<FieldDraftDetail>): void {
+    e.stopPropagation()
+    const f = e.detail.field.split('.').pop()!
+    if (e.detail.text === null) this.freshInvalid.delete(f)
+    else this.freshInvalid.add(f)
+    this.requestUpdate()
+  }
+
+  private onAdd(): void {
+    if (this.freshInvalid.size > 0) {
+      this.addError = `Fix ${[...this.freshInvalid].map((f) => LABELS[f as DealField].toLowerCase()).join(', ')} first.`
+      return
+    }
+    if (!this.fresh.name) {
+      this.addError = 'A deal needs a name.'
+      return
+    }
+    const deal: NewDeal = { name: this.fresh.name }
+    for (const f of DEAL_FIELDS) {
+      const v = this.fresh[f]
+      if (f !== 'name' && v) Object.assign(deal, toUpdate(f, v))
+    }
+    emit<DealAddDetail>(this, 'deal-add', { deal })
+    this.fresh = {}
+    this.addError = ''
+    this.formKey++
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'crm-deal-list': CrmDealList
+  }
+}

@@ -1,0 +1,72 @@
+// The signed-in user and the last known list of books, kept on the device so the app starts
+// and opens books with no network (a field rep signs in once, then works offline for days).
+import type { KeyValueStorage } from './last-change-store'
+
+export interface Session {
+  readonly userId: string
+  readonly name: string
+  readonly token: string
+}
+
+export const ROLES = ['owner', 'editor', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface BookEntry {
+  readonly id: string
+  readonly name: string
+  readonly role: Role
+}
+
+const SESSION_KEY = 'crm:session'
+const booksKey = (userId: string) => `crm:books:${userId}`
+
+const parse = <T>(raw: string | null, check: (v: unknown) => v is T): T | null => {
+  if (!raw) return null
+  try {
+    const v: unknown = JSON.parse(raw)
+    return check(v) ? v : null
+  } catch {
+    return null
+  }
+}
+
+const isSession = (v: unknown): v is Session => {
+  const s = v as Partial<Session> | null
+  return typeof s === 'object' && s !== null && typeof s.userId === 'string' && typeof s.name === 'string' && typeof s.token === 'string'
+}
+
+const isBookList = (v: unknown): v is BookEntry[] =>
+  Array.isArray(v) && v.every((b) => typeof b?.id === 'string' && typeof b?.name === 'string' && (ROLES as readonly unknown[]).includes(b?.role))
+
+export class SessionStore {
+  constructor(private readonly storage: KeyValueStorage & { removeItem(key: string): void }) {}
+
+  loadSession(): Session | null {
+    return parse(this.storage.getItem(SESSION_KEY), isSession)
+  }
+
+  saveSession(session: Session | null): void {
+    if (session) this.storage.setItem(SESSION_KEY, JSON.stringify(session))
+    else this.storage.removeItem(SESSION_KEY)
+  }
+
+  loadBooks(userId: string): BookEntry[] | null {
+    return parse(this.storage.getItem(booksKey(userId)), isBookList)
+  }
+
+  saveBooks(userId: string, books: readonly BookEntry[]): void {
+    this.storage.setItem(booksKey(userId), JSON.stringify(books))
+  }
+}
+
+/** Seconds since the epoch when the JWT expires, or null when it cannot be read. */
+export function tokenExpiry(token: string): number | null {
+  try {
+    const payload = token.split('.')[1]
+    if (!payload) return null
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown }
+    return typeof json.exp === 'number' ? json.exp : null
+  } catch {
+    return null
+  }
+}
