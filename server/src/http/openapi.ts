@@ -92,6 +92,38 @@ export const openApiDocument = {
       },
       post: { parameters: [bookId], summary: 'Create a customer (editors and owners)', requestBody: json({ $ref: '#/components/schemas/Customer' }), responses: { '201': json({ $ref: '#/components/schemas/Customer' }), ...errorResponses } },
     },
+    '/api/books/{bookId}/import': {
+      post: {
+        parameters: [
+          bookId,
+          { name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xml'] } },
+          { name: 'dryRun', in: 'query', schema: { enum: ['1', 'true'] }, description: 'only report, write nothing' },
+          { name: 'overwrite', in: 'query', schema: { enum: ['1', 'true'] }, description: 'matches overwrite fields instead of filling empty ones' },
+          { name: 'mapping', in: 'query', schema: str, description: 'JSON mapping (source column or path → customer field, transforms); suggested from the headers when absent' },
+        ],
+        summary: 'Import customers (editors and owners); the file is the body. Accept: application/x-ndjson streams progress lines then the report; Accept: text/csv gives the report as CSV',
+        requestBody: { content: { 'text/csv': { schema: str }, 'application/json': { schema: {} }, 'application/x-ndjson': { schema: str }, 'application/xml': { schema: str } } },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['imported', 'updated', 'unchanged', 'rejected', 'duplicates'],
+            properties: {
+              imported: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
+              rejected: { type: 'array', items: { type: 'object', properties: { row: { type: 'integer' }, field: str, value: {}, reason: str } } },
+              duplicates: { type: 'array', items: { type: 'object' } },
+            },
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    '/api/books/{bookId}/export': {
+      get: {
+        parameters: [bookId, { name: 'format', in: 'query', required: true, schema: { enum: ['csv', 'json', 'xml'] } }],
+        summary: 'Export every customer of the book (viewers and up), streamed',
+        responses: { '200': { description: 'the book in the requested format' }, ...errorResponses },
+      },
+    },
     '/api/books/{bookId}/customers/{customerId}': {
       get: { parameters: [bookId, customerId], summary: 'One customer', responses: { '200': json({ $ref: '#/components/schemas/Customer' }), '404': json(error), ...errorResponses } },
       patch: {
