@@ -1,6 +1,7 @@
 // All configuration comes from environment variables, read and validated here once, then
 // passed down explicitly. The README lists every variable.
 import { z } from 'zod'
+import { bridgeConfigShape } from './bridge/bridge-config'
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
@@ -33,6 +34,8 @@ export const configSchema = z
     CRM_TOKEN: z.string().min(1).default('dev-crm-token'),
     CRM_EMULATOR_PORT: int(0, 65535).default(8790),
     CRM_WEBHOOK_SECRET: z.string().min(8).default('dev-crm-webhook-secret'),
+    // The CRM bridge's own variables (issue 6), listed in server/src/bridge/README.md.
+    ...bridgeConfigShape,
   })
   .superRefine((c, ctx) => {
     if (c.AUTH_MODE === 'jwt' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {

@@ -1,6 +1,7 @@
 // Prometheus metrics of one server process, made per instance (no global registry) so tests
 // can run several servers in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { createBridgeMetrics } from './bridge/bridge-metrics'
 
 export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
   const registry = new Registry()
@@ -44,6 +45,8 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
       labelNames: ['direction'] as const,
       registers: [registry],
     }),
+    /** The CRM bridge's figures (issue 6). */
+    bridge: createBridgeMetrics(registry),
   }
 }
 

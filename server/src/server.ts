@@ -13,6 +13,8 @@ import { createBookService, type BookService } from './books/book-service'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
+import { createBridgeRuntime, type BridgeRuntime } from './bridge/bridge-runtime'
+import { importRoutes } from './import/import-routes'
 import { createLocalFanOut, type FanOut } from './fanout/fan-out'
 import { RedisFanOut } from './fanout/redis-fan-out'
 import { createMetrics, type Metrics } from './metrics'
@@ -34,6 +36,8 @@ export interface RunningServer {
   readonly fanOut: FanOut
   /** The embedded CRM emulator, when this process runs one. */
   readonly crmEmulator: CrmEmulator | null
+  /** The CRM bridge, when BRIDGE_ENABLED. */
+  readonly bridge: BridgeRuntime | null
   /** Stops accepting, flushes, closes sockets with 1001, closes the store. */
   stop(): Promise<void>
 }
@@ -82,6 +86,11 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     if (seeded.length > 0) log.info({ books: seeded }, 'seeded demo books')
   }
 
+  // CRM bridge: built before the app for its routes, started once the relay listens.
+  const bridge = config.BRIDGE_ENABLED
+    ? await createBridgeRuntime({ config, tokens, directory: persistence.directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
+    : null
+
   const app = createApp({
     tokens,
     directory: persistence.directory,
@@ -93,6 +102,11 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     defaultRegion: opts.defaultRegion ?? 'US',
     healthChecks: fanOut.health ? [persistence.health, fanOut.health] : [persistence.health],
     ...(opts.serveClient ? { staticApp: createStaticApp() } : {}),
+    // Import and export: own routes and body limit, see server/src/import/README.md.
+    extraApiRoutes: [{
+      path: '/books',
+      app: importRoutes({ tokens, directory: persistence.directory, books, pins: registry, maxImportBytes: config.MAX_IMPORT_BYTES, defaultRegion: opts.defaultRegion ?? 'US', log }),
+    }, ...(bridge?.routes ?? [])],
   })
 
   // The embedded back office of `npm start`: only with the bridge on and no real CRM named.
@@ -114,6 +128,13 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const port = (server.address() as AddressInfo).port
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST
   log.info({ port, store: persistence.kind, auth: config.AUTH_MODE }, 'listening')
+  // CRM bridge: a Yjs client of this relay, and of the configured or embedded CRM.
+  const crmBaseUrl = config.CRM_BASE_URL ?? crmEmulator?.url
+  await bridge?.startWithRetry({
+    relayUrl: `ws://${host}:${port}/sync`,
+    webhookUrl: `http://${host}:${port}/api/crm/webhooks`,
+    ...(crmBaseUrl ? { crmBaseUrl } : {}),
+  })
 
   let stopping: Promise<void> | null = null
   return {
@@ -128,8 +149,10 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     relay,
     fanOut,
     crmEmulator,
+    bridge,
     stop: () =>
       (stopping ??= (async () => {
+        await bridge?.stop()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         await relay.stop()
         server.closeAllConnections()
