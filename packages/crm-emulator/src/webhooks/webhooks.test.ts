@@ -97,11 +97,13 @@ describe('webhooks', () => {
     await receiver!.waitFor(() => receiver!.deliveries.length >= 3)
     expect(receiver!.deliveries.map((d) => d.events[0]?.attemptNumber)).toEqual([0, 1, 2])
     expect(receiver!.deliveries.every((d) => verifyV3(d, SECRET))).toBe(true)
+    // The receiver sees a delivery before the dispatcher has read its answer.
+    await receiver!.waitFor(() => t!.emulator.webhooks.stats().delivered === 1)
     expect(t!.emulator.webhooks.stats()).toMatchObject({ delivered: 1, retried: 2 })
 
     receiver!.respondWith([400])
     await t!.client.crm.companies.basicApi.create({ properties: { name: 'Beta' }, associations: [] })
-    await receiver!.waitFor(() => receiver!.deliveries.length >= 4)
+    await receiver!.waitFor(() => receiver!.deliveries.length >= 4 && t!.emulator.webhooks.stats().failed === 1)
     await new Promise((r) => setTimeout(r, 150))
     expect(receiver!.deliveries).toHaveLength(4)
     expect(t!.emulator.webhooks.stats().failed).toBe(1)
