@@ -43,6 +43,7 @@ export class Connection implements RoomPeer {
   private ackedFrames = 0
   private ackSent = 0
   private ackScheduled = false
+  private corked = false
   private ackChain: Promise<void> = Promise.resolve()
   private readonly ownedClientIds = new Set<number>()
 
@@ -83,6 +84,18 @@ export class Connection implements RoomPeer {
       return
     }
     this.o.metrics.bytesOut.inc(frame.length)
+    // Frames sent while handling one burst of input leave in one write (one syscall) per socket.
+    if (!this.corked) {
+      const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
+      if (socket) {
+        this.corked = true
+        socket.cork()
+        setImmediate(() => {
+          this.corked = false
+          socket.uncork()
+        })
+      }
+    }
     ws.send(frame, { binary: true })
   }
 
@@ -147,7 +160,9 @@ export class Connection implements RoomPeer {
     switch (message.type) {
       case 'sync':
         if (message.step === SYNC_STEP.step1) {
-          this.send(encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, message.payload)))
+          // An empty state vector ([0]) asks for everything: served from the room's cached encoding.
+          const cold = message.payload.length === 1 && message.payload[0] === 0
+          this.send(cold ? room.fullStateStep2() : encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, message.payload)))
         } else {
           this.receiveUpdate(room, message.payload)
         }

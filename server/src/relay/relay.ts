@@ -83,15 +83,22 @@ export class Relay {
       socket.end(this.stopping ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }
-    socket.on('error', (err) => this.o.log.debug({ err }, 'socket error during upgrade'))
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, req, url, decodeURIComponentSafe(match[1] ?? '')))
+    socket.on('error', this.onUpgradeSocketError)
+    // Only primitives outlive the upgrade: a closure over req/url here would keep the request, its
+    // headers and the token-bearing URL alive for the whole life of the connection.
+    const bookId = decodeURIComponentSafe(match[1] ?? '')
+    const token = extractToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, url })
+    const wantsAck = url.searchParams.get('ack') === '1'
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, bookId, token, wantsAck))
   }
 
-  private async accept(ws: WebSocket, req: IncomingMessage, url: URL, bookId: string | null): Promise<void> {
+  private readonly onUpgradeSocketError = (err: Error): void => this.o.log.debug({ err }, 'socket error during upgrade')
+
+  private async accept(ws: WebSocket, bookId: string | null, token: string | null | undefined, wantsAck: boolean): Promise<void> {
     const conn = new Connection({
       ws,
       bookId: bookId ?? '',
-      wantsAck: url.searchParams.get('ack') === '1',
+      wantsAck,
       metrics: this.o.metrics,
       log: this.o.log,
       maxQueuedFrames: this.o.maxQueuedFrames,
@@ -116,7 +123,6 @@ export class Relay {
     let lease: { release(): void } | undefined
     if (!bookId || !isValidBookId(bookId)) return conn.close(CLOSE_CODE.malformed, 'bad book id')
 
-    const token = extractToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, url })
     if (!token) return conn.close(CLOSE_CODE.notAuthenticated, 'no token')
     try {
       const identity = await this.o.tokens.verify(token)

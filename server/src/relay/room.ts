@@ -9,7 +9,7 @@
 import type { Logger } from 'pino'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
+import { encodeAwareness, encodeSyncStep2, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
 import type { DocStore, StoredUpdate } from '../store/doc-store'
@@ -62,6 +62,8 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
+    // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached full state.
+    this.doc.on('afterTransaction', this.onAfterTransaction)
   }
 
   /** Loads the book from the store; the room exists only once this resolves. */
@@ -153,6 +155,7 @@ export class Room {
 
   destroy(): void {
     this.awareness.off('update', this.onAwarenessUpdate)
+    this.doc.off('afterTransaction', this.onAfterTransaction)
     this.awareness.destroy()
     this.doc.destroy()
     this.peers.clear()
@@ -213,6 +216,17 @@ export class Room {
       .finally(() => {
         this.compacting = null
       })
+  }
+
+  /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
+  fullStateStep2(): Uint8Array {
+    return (this.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+  }
+
+  private fullState: Uint8Array | null = null
+
+  private readonly onAfterTransaction = (): void => {
+    this.fullState = null
   }
 
   private readonly onAwarenessUpdate = (
