@@ -80,6 +80,7 @@ export class Book implements BookHandle {
       doc: this.doc,
       batchMs: o.batchMs,
       compactAfterRows: o.compactAfterRows,
+      compactBytesRatio: o.compactBytesRatio,
       locks: o.locks,
       isPending: (id) => this.pending.has(id),
       onSaved: (savedLocally) => this.dispatch({ type: 'save-state', savedLocally }),

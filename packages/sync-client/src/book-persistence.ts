@@ -15,8 +15,14 @@ export interface BookPersistenceOptions {
   readonly bookId: string
   readonly doc: Y.Doc
   readonly batchMs: number
-  /** Compact once the book has this many rows. */
+  /** Compact once the book has this many rows... */
   readonly compactAfterRows: number
+  /**
+   * ...and the rows written since the last fold add up to this share of the snapshot's bytes.
+   * Folding costs time in proportion to the whole book (1 s and more for 10,000 customers), so
+   * a large book folds rarely and a small one often: the cost per byte written stays bounded.
+   */
+  readonly compactBytesRatio: number
   readonly locks: LockManagerLike | null
   /** Whether every update so far is in a completed transaction. */
   readonly onSaved: (saved: boolean) => void
@@ -50,6 +56,9 @@ export class BookPersistence {
   private chain: Promise<void> = Promise.resolve()
   private compacting = false
   private closed = false
+  /** Size of the largest stored row (the snapshot, after a fold) and of what was written since. */
+  private snapshotBytes = 0
+  private bytesSinceFold = 0
   private savedWaiters: (() => void)[] = []
 
   constructor(private readonly o: BookPersistenceOptions) {}
@@ -60,6 +69,11 @@ export class BookPersistence {
     this.o.doc.transact(() => {
       for (const u of state.updates) Y.applyUpdate(this.o.doc, u)
     }, LOAD_ORIGIN)
+    for (const u of state.updates) {
+      if (u.byteLength > this.snapshotBytes) this.snapshotBytes = u.byteLength
+      this.bytesSinceFold += u.byteLength
+    }
+    this.bytesSinceFold -= this.snapshotBytes
     return state
   }
 
@@ -142,12 +156,15 @@ export class BookPersistence {
       return
     }
     this.o.onError(null)
+    for (const u of updates) this.bytesSinceFold += u.update.byteLength
     this.unsaved -= updates.length
     if (this.unsaved === 0) {
       this.o.onSaved(true)
       for (const resolve of this.savedWaiters.splice(0)) resolve()
     }
-    if (rows >= this.o.compactAfterRows) this.chain = this.chain.then(() => this.compact())
+    if (rows >= this.o.compactAfterRows && this.bytesSinceFold >= this.snapshotBytes * this.o.compactBytesRatio) {
+      this.chain = this.chain.then(() => this.compact())
+    }
   }
 
   private retryLater(): void {
@@ -162,7 +179,13 @@ export class BookPersistence {
     if (this.compacting) return
     this.compacting = true
     try {
-      await runIfLockFree(this.o.locks, `crm-sync:compact:${this.o.bookId}`, () => this.o.store.compact(this.o.bookId, foldUpdates))
+      const fold = (rows: readonly Uint8Array[]) => {
+        const snapshot = foldUpdates(rows)
+        this.snapshotBytes = snapshot.byteLength
+        this.bytesSinceFold = 0
+        return snapshot
+      }
+      await runIfLockFree(this.o.locks, `crm-sync:compact:${this.o.bookId}`, () => this.o.store.compact(this.o.bookId, fold))
     } catch (e) {
       // Compaction only saves space; the rows are all still there. Report and go on.
       this.o.onError(toStoreError(e, 'compaction'))

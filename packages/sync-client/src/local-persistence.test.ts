@@ -146,6 +146,34 @@ describe('local persistence', () => {
     await reopened.close()
   })
 
+  it('folds a large book only once the rows written since the last fold reach a share of its snapshot', async () => {
+    const device = makeDevice(null)
+    const seed = device.open({ connect: false, compactAfterRows: 2, compactBytesRatio: 0.5 })
+    await seed.whenLoaded
+    const big = seed.customers.create({ name: 'Big', notes: 'x'.repeat(20_000) })
+    await seed.whenSaved()
+    await seed.close()
+    // Fold once so the book is one 20 kB snapshot row.
+    const folder = device.open({ connect: false, compactAfterRows: 1, compactBytesRatio: 0 })
+    await folder.whenLoaded
+    folder.customers.set(big, 'industry', 'start')
+    await folder.whenSaved()
+    await folder.close()
+    expect((await device.store.stats('north-territory')).rows).toBe(1)
+
+    const handle = device.open({ connect: false, compactAfterRows: 2, compactBytesRatio: 0.5 })
+    await handle.whenLoaded
+    for (let i = 0; i < 20; i++) {
+      handle.customers.set(big, 'industry', `small edit ${i}`)
+      await handle.whenSaved()
+    }
+    expect((await device.store.stats('north-territory')).rows).toBeGreaterThan(10)
+    handle.customers.editNotes(big, 0, 0, 'y'.repeat(12_000))
+    await handle.whenSaved()
+    await handle.close()
+    expect((await device.store.stats('north-territory')).rows).toBeLessThanOrEqual(2)
+  })
+
   it('skips compaction while another tab holds the lock', async () => {
     const held: LockManagerLike = { request: async (_name, _opts, callback) => callback(null) }
     const device = makeDevice(null)

@@ -33,6 +33,8 @@ export interface OpenBookOptions {
   readonly batchMs?: number
   /** Fold the stored rows into one snapshot once there are this many. Default 200. */
   readonly compactAfterRows?: number
+  /** Compaction also waits until the rows since the last fold reach this share of the snapshot (default 0.1). */
+  readonly compactBytesRatio?: number
   /** Web Locks for compaction. Default: navigator.locks where there is one; null: none. */
   readonly locks?: LockManagerLike | null
   /** Consecutive 4401 closes, each after a fresh token, before giving up. Default 3. */
@@ -45,6 +47,7 @@ export const OPEN_BOOK_DEFAULTS = {
   connect: true,
   batchMs: 50,
   compactAfterRows: 200,
+  compactBytesRatio: 0.1,
   maxAuthRetries: 3,
   random: Math.random,
   backoff: {},
@@ -80,6 +83,7 @@ export function openBook(opts: OpenBookOptions): BookHandle {
     crossTabChannel: opts.crossTabChannel ?? `crm-sync:${opts.bookId}`,
     batchMs: opts.batchMs ?? d.batchMs,
     compactAfterRows: opts.compactAfterRows ?? d.compactAfterRows,
+    compactBytesRatio: opts.compactBytesRatio ?? d.compactBytesRatio,
     locks: opts.locks === undefined ? defaultLockManager() : opts.locks,
     maxAuthRetries: opts.maxAuthRetries ?? d.maxAuthRetries,
     random: opts.random ?? d.random,
