@@ -139,6 +139,13 @@ describe('HTTP API', () => {
     const BOOK = 'north-territory'
     let customerId = ''
 
+    it('compresses book reads for clients that accept gzip', async () => {
+      const res = await call(`/api/books/${BOOK}/customers`, { token: dave, headers: { 'accept-encoding': 'gzip' } })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-encoding')).toBe('gzip')
+      expect(((await res.json()) as { customers: unknown[] }).customers.length).toBeGreaterThan(20)
+    })
+
     it('lists and reads customers', async () => {
       const { customers } = (await (await call(`/api/books/${BOOK}/customers`, { token: dave })).json()) as { customers: Array<{ id: string; name: string }> }
       expect(customers.length).toBeGreaterThan(20)

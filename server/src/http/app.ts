@@ -1,6 +1,7 @@
 // The HTTP API as a Hono app, built from explicit dependencies (see main.ts for the wiring).
 import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import type { CountryCode } from 'libphonenumber-js'
 import type { Logger } from 'pino'
 import type { TokenService } from '../auth/token-service'
@@ -41,6 +42,10 @@ export const createApp = (d: AppDeps): Hono => {
     },
   })
   app.route('/', opsRoutes({ metrics: d.metrics, checks: d.healthChecks }))
+  // Book reads are large (a 10,000-customer list is ~12 MiB of JSON, ~2 MiB gzipped) and reps are
+  // often on mobile networks; writes and streamed import progress stay uncompressed.
+  const gzip = compress()
+  app.use('/api/books/*', async (c, next) => (c.req.method === 'GET' ? gzip(c, next) : next()))
   app.get('/api/openapi.json', (c) => c.json(openApiDocument))
   for (const extra of d.extraApiRoutes ?? []) app.route(`/api${extra.path}`, extra.app)
   app.use('/api/auth/*', limit)
