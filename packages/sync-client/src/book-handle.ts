@@ -81,6 +81,7 @@ export class Book implements BookHandle {
       batchMs: o.batchMs,
       compactAfterRows: o.compactAfterRows,
       compactBytesRatio: o.compactBytesRatio,
+      compactMaxRows: o.compactMaxRows,
       locks: o.locks,
       isPending: (id) => this.pending.has(id),
       onSaved: (savedLocally) => this.dispatch({ type: 'save-state', savedLocally }),

@@ -23,6 +23,8 @@ export interface BookPersistenceOptions {
    * a large book folds rarely and a small one often: the cost per byte written stays bounded.
    */
   readonly compactBytesRatio: number
+  /** ...or, whatever the bytes, once it has this many rows: each row costs a decode on every open. */
+  readonly compactMaxRows: number
   readonly locks: LockManagerLike | null
   /** Whether every update so far is in a completed transaction. */
   readonly onSaved: (saved: boolean) => void
@@ -162,7 +164,8 @@ export class BookPersistence {
       this.o.onSaved(true)
       for (const resolve of this.savedWaiters.splice(0)) resolve()
     }
-    if (rows >= this.o.compactAfterRows && this.bytesSinceFold >= this.snapshotBytes * this.o.compactBytesRatio) {
+    const enoughBytes = this.bytesSinceFold >= this.snapshotBytes * this.o.compactBytesRatio
+    if ((rows >= this.o.compactAfterRows && enoughBytes) || rows >= this.o.compactMaxRows) {
       this.chain = this.chain.then(() => this.compact())
     }
   }

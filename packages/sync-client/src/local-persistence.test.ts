@@ -172,6 +172,16 @@ describe('local persistence', () => {
     await handle.whenSaved()
     await handle.close()
     expect((await device.store.stats('north-territory')).rows).toBeLessThanOrEqual(2)
+
+    // Many tiny rows fold at compactMaxRows even though their bytes stay under the ratio.
+    const capped = device.open({ connect: false, compactAfterRows: 2, compactBytesRatio: 10, compactMaxRows: 8 })
+    await capped.whenLoaded
+    for (let i = 0; i < 12; i++) {
+      capped.customers.set(big, 'industry', `tiny ${i}`)
+      await capped.whenSaved()
+    }
+    await capped.close()
+    expect((await device.store.stats('north-territory')).rows).toBeLessThan(8)
   })
 
   it('skips compaction while another tab holds the lock', async () => {

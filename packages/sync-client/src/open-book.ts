@@ -35,6 +35,8 @@ export interface OpenBookOptions {
   readonly compactAfterRows?: number
   /** Compaction also waits until the rows since the last fold reach this share of the snapshot (default 0.1). */
   readonly compactBytesRatio?: number
+  /** Fold at this many rows whatever their bytes (default 5,000: each row is a decode on every open). */
+  readonly compactMaxRows?: number
   /** Web Locks for compaction. Default: navigator.locks where there is one; null: none. */
   readonly locks?: LockManagerLike | null
   /** Consecutive 4401 closes, each after a fresh token, before giving up. Default 3. */
@@ -48,6 +50,7 @@ export const OPEN_BOOK_DEFAULTS = {
   batchMs: 50,
   compactAfterRows: 200,
   compactBytesRatio: 0.1,
+  compactMaxRows: 5000,
   maxAuthRetries: 3,
   random: Math.random,
   backoff: {},
@@ -84,6 +87,7 @@ export function openBook(opts: OpenBookOptions): BookHandle {
     batchMs: opts.batchMs ?? d.batchMs,
     compactAfterRows: opts.compactAfterRows ?? d.compactAfterRows,
     compactBytesRatio: opts.compactBytesRatio ?? d.compactBytesRatio,
+    compactMaxRows: opts.compactMaxRows ?? d.compactMaxRows,
     locks: opts.locks === undefined ? defaultLockManager() : opts.locks,
     maxAuthRetries: opts.maxAuthRetries ?? d.maxAuthRetries,
     random: opts.random ?? d.random,
