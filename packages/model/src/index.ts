@@ -35,3 +35,4 @@ export {
   validateCustomer, type ValidCustomer, type ValidationIssue, type ValidationResult, type ValidateOptions,
 } from './validate-customer'
 export { makeDemoCustomers, type DemoOptions } from './demo-customers'
+export { diffSequences, type SequenceEdit } from './sequence-diff'
