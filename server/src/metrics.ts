@@ -17,6 +17,9 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
       registers: [registry],
     }),
     loadedBooks: new Gauge({ name: 'crm_relay_loaded_books', help: 'Books loaded in memory', registers: [registry] }),
+    dormantBooks: new Gauge({ name: 'crm_relay_dormant_books', help: 'Loaded books held encoded, without a decoded Y.Doc', registers: [registry] }),
+    bookWakes: new Counter({ name: 'crm_relay_book_wakes_total', help: 'Dormant books decoded because they were used', registers: [registry] }),
+    bookHibernations: new Counter({ name: 'crm_relay_book_hibernations_total', help: 'Idle books whose decoded Y.Doc was dropped', registers: [registry] }),
     updatesIn: new Counter({ name: 'crm_relay_updates_in_total', help: 'Document updates accepted and stored', registers: [registry] }),
     updatesRefused: new Counter({
       name: 'crm_relay_updates_refused_total',

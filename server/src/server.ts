@@ -74,6 +74,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     metrics,
     log,
     unloadGraceMs: config.BOOK_UNLOAD_GRACE_MS,
+    hibernateAfterMs: config.BOOK_HIBERNATE_MS,
     compactThreshold: config.COMPACT_THRESHOLD,
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
     onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'store failed; reconnect to resend'),

@@ -188,7 +188,8 @@ export class RedisFanOut implements FanOut {
   }
 
   private republishPresence(room: Room): void {
-    const ids = [...room.presence.owners.keys()].filter((id) => room.awareness.getStates().has(id))
+    const present = new Set(room.presentClientIds())
+    const ids = [...room.presence.owners.keys()].filter((id) => present.has(id))
     if (ids.length > 0) this.publishAwareness(room, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids))
   }
 }

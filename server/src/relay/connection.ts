@@ -9,16 +9,17 @@
 import type { Logger } from 'pino'
 import type WebSocket from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as Y from 'yjs'
 import {
   CLOSE_CODE, SYNC_STEP, decodeAwarenessEntries, decodeMessage, encodeAck, encodeAwareness, encodeAwarenessEntries,
-  encodeError, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, isProtocolError,
+  encodeError, encodePermissionDenied, isEmptyUpdate, isProtocolError,
   validateSyncPayload, type Message,
 } from '@crm-sync/protocol'
 import type { Identity } from '../auth/identity'
 import type { Metrics } from '../metrics'
 import type { Role } from '../store/book-directory'
+import type { BroadcastFrame } from './broadcast-frame'
 import { stampPresence } from './presence'
+import { idleSocketOf, socketOf } from './ws-internals'
 import type { Room, RoomPeer } from './room'
 
 export interface ConnectionOptions {
@@ -66,8 +67,8 @@ export class Connection implements RoomPeer {
     this.identity = identity
     this.role = role
     room.peers.add(this)
-    this.send(encodeSyncStep1(Y.encodeStateVector(room.doc)))
-    const states = [...room.awareness.getStates().keys()]
+    this.send(room.syncStep1())
+    const states = room.presentClientIds()
     if (states.length > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)))
     const queued = this.queue
     this.queue = []
@@ -76,17 +77,11 @@ export class Connection implements RoomPeer {
 
   send(frame: Uint8Array): void {
     const ws = this.o.ws
-    if (this.closed || ws.readyState !== ws.OPEN) return
-    if (ws.bufferedAmount > this.o.maxBufferedBytes) {
-      this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
-      this.close(1013, 'too slow, reconnect')
-      ws.terminate()
-      return
-    }
+    if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)
     // Frames sent while handling one burst of input leave in one write (one syscall) per socket.
     if (!this.corked) {
-      const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
+      const socket = socketOf(ws)
       if (socket) {
         this.corked = true
         socket.cork()
@@ -97,6 +92,28 @@ export class Connection implements RoomPeer {
       }
     }
     ws.send(frame, { binary: true })
+  }
+
+  /** A room broadcast: the frame built once for all readers goes straight to the socket. */
+  deliver(frame: BroadcastFrame): void {
+    const socket = idleSocketOf(this.o.ws)
+    if (!socket) return this.send(frame.payload)
+    if (!this.writable()) return
+    this.o.metrics.bytesOut.inc(frame.payload.length)
+    socket.write(frame.wire)
+  }
+
+  /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */
+  private writable(): boolean {
+    const ws = this.o.ws
+    if (this.closed || ws.readyState !== ws.OPEN) return false
+    if (ws.bufferedAmount > this.o.maxBufferedBytes) {
+      this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
+      this.close(1013, 'too slow, reconnect')
+      ws.terminate()
+      return false
+    }
+    return true
   }
 
   close(code: number, reason: string): void {
@@ -118,7 +135,8 @@ export class Connection implements RoomPeer {
     room.peers.delete(this)
     const owners = room.presence.owners
     for (const id of this.ownedClientIds) if (owners.get(id) === this) owners.delete(id)
-    const mine = [...this.ownedClientIds].filter((id) => room.awareness.getStates().has(id))
+    const present = new Set(room.presentClientIds())
+    const mine = [...this.ownedClientIds].filter((id) => present.has(id))
     if (mine.length > 0) awarenessProtocol.removeAwarenessStates(room.awareness, mine, 'connection closed')
   }
 
@@ -160,9 +178,8 @@ export class Connection implements RoomPeer {
     switch (message.type) {
       case 'sync':
         if (message.step === SYNC_STEP.step1) {
-          // An empty state vector ([0]) asks for everything: served from the room's cached encoding.
-          const cold = message.payload.length === 1 && message.payload[0] === 0
-          this.send(cold ? room.fullStateStep2() : encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, message.payload)))
+          // An empty state vector asks for everything: served from the room's cached encoding.
+          this.send(room.syncStep2(message.payload))
         } else {
           this.receiveUpdate(room, message.payload)
         }
@@ -173,8 +190,8 @@ export class Connection implements RoomPeer {
         return
       }
       case 'query-awareness': {
-        const ids = [...room.awareness.getStates().keys()]
-        this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)))
+        const ids = room.presentClientIds()
+        this.send(encodeAwareness(ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids) : encodeAwarenessEntries([])))
         return
       }
       default:

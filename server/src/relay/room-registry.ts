@@ -1,5 +1,7 @@
 // Keeps each book loaded at most once per process: the first user loads it from the store,
-// everyone waiting gets the same room, and it unloads a grace period after its last user left.
+// everyone waiting gets the same room, and it unloads a grace period after its last user left
+// (its log folded into a snapshot first, so the next load is one read). Rooms left alone for a
+// hibernation period drop their decoded document and stay loaded, encoded (see Room).
 import type { Logger } from 'pino'
 import { createLocalFanOut, type FanOut } from '../fanout/fan-out'
 import type { Metrics } from '../metrics'
@@ -17,6 +19,8 @@ export interface RoomRegistryOptions {
   readonly log: Logger
   readonly unloadGraceMs: number
   readonly compactThreshold: number
+  /** Rooms whose document nobody used for between one and two of these (ms) go dormant; 0 never. */
+  readonly hibernateAfterMs?: number
   /** See RoomOptions.logRetentionMs. */
   readonly logRetentionMs?: number | null
   /** Sharing with other relay instances; none by default. */
@@ -40,9 +44,21 @@ export class RoomRegistry {
   private readonly entries = new Map<string, Entry>()
   private closed = false
   private readonly fanOut: FanOut
+  private readonly hibernation: NodeJS.Timeout | null = null
 
   constructor(private readonly o: RoomRegistryOptions) {
     this.fanOut = o.fanOut ?? createLocalFanOut()
+    if (o.hibernateAfterMs) {
+      this.hibernation = setInterval(() => this.hibernateIdle(), o.hibernateAfterMs)
+      this.hibernation.unref()
+    }
+  }
+
+  /** Lets every room that nobody used since the last sweep drop its decoded document. */
+  hibernateIdle(): void {
+    let dormant = 0
+    for (const room of this.loadedRooms()) if (room.hibernate()) dormant++
+    this.o.metrics.dormantBooks.set(dormant)
   }
 
   /** Every loaded room (for the fan-out's catch-up sweeps). */
@@ -110,6 +126,7 @@ export class RoomRegistry {
   /** Flushes and unloads every room. */
   async close(): Promise<void> {
     this.closed = true
+    if (this.hibernation) clearInterval(this.hibernation)
     await Promise.allSettled([...this.entries.keys()].map((id) => this.unload(id)))
   }
 
@@ -165,7 +182,7 @@ export class RoomRegistry {
       try {
         const room = await entry.loading.catch(() => null)
         if (room) {
-          await room.flush()
+          await room.foldLog().catch((error: unknown) => this.o.log.warn({ err: error, bookId }, 'could not fold the log before unloading'))
           this.fanOut.detach(room)
           this.o.onRoomUnloaded?.(room)
           room.destroy()

@@ -6,19 +6,27 @@
 // Broadcasts forward the bytes that were applied (re-framed as a sync update) instead of
 // listening to the doc's 'update' event: with no such listener Yjs skips re-encoding every
 // transaction, which was a third of the relay's CPU per update.
+//
+// A room is dormant while nobody changes its book: it holds the book as one encoded update
+// (EncodedState) and no Y.Doc; syncing clients is served from the bytes. The first access to
+// `doc` decodes it (wakes the room); `hibernate()` goes back once the room is idle. A book that
+// loads as a snapshot alone starts dormant. Presence (an Awareness with its 3 s timer) exists only
+// once someone in the book sends it.
 import type { Logger } from 'pino'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { encodeAwareness, encodeSyncStep2, encodeUpdate } from '@crm-sync/protocol'
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
 import type { DocStore, StoredUpdate } from '../store/doc-store'
+import { BroadcastFrame } from './broadcast-frame'
+import { EncodedState, isEmptyStateVector } from './encoded-state'
 import type { PresenceOwnership } from './presence'
 import { SeqTracker } from './seq-tracker'
 
-/** Whoever receives a room's broadcasts. A WebSocket connection is one; so is a cross-instance link. */
+/** Whoever receives a room's broadcasts: a WebSocket connection. */
 export interface RoomPeer {
-  send(frame: Uint8Array): void
+  deliver(frame: BroadcastFrame): void
 }
 
 /** Transaction origin for changes made on the server on behalf of a user (HTTP, import, seeding). */
@@ -43,40 +51,97 @@ export interface RoomOptions {
 
 export class Room {
   readonly bookId: string
-  readonly doc = new Y.Doc({ gc: true })
-  readonly awareness: awarenessProtocol.Awareness
   readonly peers = new Set<RoomPeer>()
   /** Which connection owns which awareness client id, so nobody speaks for someone else. */
-  readonly presence: PresenceOwnership = { owners: new Map() }
+  readonly presence: PresenceOwnership = new LazyPresenceOwnership()
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
   private logLength = 0
-  private pendingWrites = new Set<Promise<unknown>>()
+  private readonly pendingWrites = new Set<Promise<unknown>>()
   /** Settles once every append started so far is durable: O(1) per append and per frame. */
-  private durableChain: Promise<unknown> = Promise.resolve()
+  private durableChain: Promise<unknown> = SETTLED
   private compacting: Promise<void> | null = null
   private failed = false
+  /** The decoded document, or null while the room is dormant. */
+  private live: Y.Doc | null = null
+  /** The whole state encoded: the only copy while dormant, a cache of `live` while awake (null once stale). */
+  private encoded: EncodedState | null = null
+  /** Set on every use of the document; `hibernate()` only acts on a room left alone since its last call. */
+  private used = false
+  private presenceAwareness: awarenessProtocol.Awareness | null = null
 
   private constructor(private readonly o: RoomOptions) {
     this.bookId = o.bookId
-    this.awareness = new awarenessProtocol.Awareness(this.doc)
-    this.awareness.setLocalState(null)
-    this.awareness.on('update', this.onAwarenessUpdate)
-    // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached full state.
-    this.doc.on('afterTransaction', this.onAfterTransaction)
   }
 
   /** Loads the book from the store; the room exists only once this resolves. */
   static async load(o: RoomOptions): Promise<Room> {
     const room = new Room(o)
     const loaded = await o.store.load(o.bookId)
-    room.doc.transact(() => {
-      if (loaded.snapshot) Y.applyUpdate(room.doc, loaded.snapshot)
-      for (const u of loaded.updates) Y.applyUpdate(room.doc, u.update)
-    }, LOAD_ORIGIN)
+    if (loaded.updates.length === 0) {
+      // A snapshot is a whole state encoded by a room: it can be served without decoding it.
+      room.encoded = new EncodedState(loaded.snapshot ?? EMPTY_STATE)
+    } else {
+      const doc = room.wakeWith(null)
+      doc.transact(() => {
+        if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot)
+        for (const u of loaded.updates) Y.applyUpdate(doc, u.update)
+      }, LOAD_ORIGIN)
+    }
     room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
     return room
+  }
+
+  /** The book's document, decoded on first use if the room is dormant. */
+  get doc(): Y.Doc {
+    this.used = true
+    return this.live ?? this.wakeWith(this.encoded)
+  }
+
+  /** True while the room holds its book only encoded (no Y.Doc in memory). */
+  get isDormant(): boolean {
+    return this.live === null
+  }
+
+  /** Presence in this book; created (with its timer) on first use. */
+  get awareness(): awarenessProtocol.Awareness {
+    return (this.presenceAwareness ??= this.createAwareness())
+  }
+
+  /** Awareness client ids with a state now, without creating presence for a book that has none. */
+  presentClientIds(): number[] {
+    return this.presenceAwareness ? [...this.presenceAwareness.getStates().keys()] : []
+  }
+
+  /** Sync step 1 (this room's state vector), for a client that just joined. */
+  syncStep1(): Uint8Array {
+    return encodeSyncStep1(this.live ? Y.encodeStateVector(this.live) : this.encoded!.stateVector())
+  }
+
+  /** Sync step 2 with what a client at `stateVector` lacks; a client with nothing gets the cached full state. */
+  syncStep2(stateVector: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(stateVector)) return this.fullStateStep2()
+    return this.live ? encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector)) : this.encoded!.step2For(stateVector)
+  }
+
+  /**
+   * Drops the decoded document, keeping the book encoded, if nothing used it since the last call
+   * and no write or compaction is in flight. Returns whether the room is dormant now.
+   */
+  hibernate(): boolean {
+    if (!this.live) return true
+    if (this.used || this.pendingWrites.size > 0 || this.compacting || this.failed) {
+      this.used = false
+      return false
+    }
+    const state = this.fullState()
+    this.live.off('afterTransaction', this.onAfterTransaction)
+    this.live.destroy()
+    this.live = null
+    this.encoded = state
+    this.o.metrics.bookHibernations.inc()
+    return true
   }
 
   get isFailed(): boolean {
@@ -93,16 +158,20 @@ export class Room {
    * store); entries already applied are skipped. A snapshot, when given, covers `snapshotSeq`.
    */
   applyStored(entries: readonly StoredUpdate[], snapshot?: { data: Uint8Array; seq: number }): void {
+    const takeSnapshot = snapshot !== undefined && snapshot.seq > this.seqs.contiguous
+    // Catch-up sweeps offer entries already applied: a dormant room need not wake for those.
+    if (!takeSnapshot && entries.every((e) => this.seqs.has(e.seq))) return
     const applied: Uint8Array[] = []
-    this.doc.transact(() => {
-      if (snapshot && snapshot.seq > this.seqs.contiguous) {
-        Y.applyUpdate(this.doc, snapshot.data)
+    const doc = this.doc
+    doc.transact(() => {
+      if (takeSnapshot) {
+        Y.applyUpdate(doc, snapshot.data)
         this.seqs.markThrough(snapshot.seq)
         applied.push(snapshot.data)
       }
       for (const e of entries) {
         if (this.seqs.has(e.seq)) continue
-        Y.applyUpdate(this.doc, e.update)
+        Y.applyUpdate(doc, e.update)
         this.seqs.mark(e.seq)
         this.logLength++
         applied.push(e.update)
@@ -153,16 +222,32 @@ export class Room {
     await this.compacting
   }
 
+  /** Folds the log into a snapshot now (before unloading: the next load is one read, and dormant). */
+  async foldLog(): Promise<void> {
+    await this.flush()
+    if (this.logLength === 0 || this.failed) return
+    this.scheduleCompaction()
+    await this.compacting
+  }
+
   destroy(): void {
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.doc.off('afterTransaction', this.onAfterTransaction)
-    this.awareness.destroy()
-    this.doc.destroy()
+    const awareness = this.presenceAwareness
+    if (awareness) {
+      awareness.off('update', this.onAwarenessUpdate)
+      awareness.destroy()
+      awareness.doc.destroy()
+    }
+    this.live?.off('afterTransaction', this.onAfterTransaction)
+    this.live?.destroy()
+    this.live = null
+    this.encoded = null
     this.peers.clear()
   }
 
   broadcast(frame: Uint8Array, except?: RoomPeer): void {
-    for (const peer of this.peers) if (peer !== except) peer.send(frame)
+    if (this.peers.size === 0) return
+    const message = new BroadcastFrame(frame)
+    for (const peer of this.peers) if (peer !== except) peer.deliver(message)
   }
 
   private persist(update: Uint8Array, userId: string): Promise<StoredUpdate> {
@@ -205,7 +290,8 @@ export class Room {
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
       const upToSeq = this.seqs.contiguous
       if (upToSeq === 0) return
-      const snapshot = Y.encodeStateAsUpdate(this.doc)
+      // Dormant or not, this is the whole state as of upToSeq: nothing is applied without waking.
+      const snapshot = this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!.update
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
       if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
       this.logLength = await this.o.store.logLength(this.bookId)
@@ -220,13 +306,36 @@ export class Room {
 
   /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
   fullStateStep2(): Uint8Array {
-    return (this.fullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+    return this.fullState().fullStep2
   }
 
-  private fullState: Uint8Array | null = null
+  private fullState(): EncodedState {
+    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!)))
+  }
+
+  /** Decodes `state` (none: an empty book) into the room's live document. */
+  private wakeWith(state: EncodedState | null): Y.Doc {
+    const doc = new Y.Doc({ gc: true })
+    if (state) {
+      Y.applyUpdate(doc, state.update, LOAD_ORIGIN)
+      this.o.metrics.bookWakes.inc()
+    }
+    // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached full state.
+    doc.on('afterTransaction', this.onAfterTransaction)
+    this.live = doc
+    return doc
+  }
+
+  private createAwareness(): awarenessProtocol.Awareness {
+    // Its own small doc: the Awareness is tied to its doc's lifetime, and the book's doc comes and goes.
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc())
+    awareness.setLocalState(null)
+    awareness.on('update', this.onAwarenessUpdate)
+    return awareness
+  }
 
   private readonly onAfterTransaction = (): void => {
-    this.fullState = null
+    this.encoded = null
   }
 
   private readonly onAwarenessUpdate = (
@@ -242,5 +351,16 @@ export class Room {
 }
 
 const LOAD_ORIGIN = Symbol('load')
+const SETTLED: Promise<unknown> = Promise.resolve()
 
-const isPeer = (o: unknown): o is RoomPeer => typeof o === 'object' && o !== null && 'send' in o && typeof o.send === 'function'
+/** Presence owners, allocated when the book first sees presence (most idle books never do). */
+class LazyPresenceOwnership implements PresenceOwnership {
+  private map: Map<number, object> | null = null
+  get owners(): Map<number, object> {
+    return (this.map ??= new Map())
+  }
+}
+/** An empty document's state (no structs, no deletions). */
+const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc())
+
+const isPeer = (o: unknown): o is RoomPeer => typeof o === 'object' && o !== null && 'deliver' in o && typeof o.deliver === 'function'

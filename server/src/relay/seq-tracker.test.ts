@@ -12,6 +12,15 @@ describe('SeqTracker', () => {
     expect(t.contiguous).toBe(5)
   })
 
+  it('advances in order without a gap, and keeps a gap found later', () => {
+    const t = new SeqTracker()
+    for (const seq of [1, 2, 3]) t.mark(seq)
+    expect([t.contiguous, t.highest, t.hasGap]).toEqual([3, 3, false])
+    t.mark(5)
+    t.mark(4)
+    expect([t.contiguous, t.highest, t.hasGap]).toEqual([5, 5, false])
+  })
+
   it('jumps over a snapshot', () => {
     const t = new SeqTracker(1)
     t.mark(9)

@@ -4,7 +4,8 @@
 
 export class SeqTracker {
   private prefix = 0
-  private readonly beyond = new Set<number>()
+  /** Seqs applied beyond the prefix; only multi-instance books ever have any, so made on demand. */
+  private beyondSet: Set<number> | null = null
   private max = 0
 
   constructor(appliedThrough = 0) {
@@ -23,18 +24,23 @@ export class SeqTracker {
   }
 
   get hasGap(): boolean {
-    return this.beyond.size > 0
+    return (this.beyondSet?.size ?? 0) > 0
   }
 
   has(seq: number): boolean {
-    return seq <= this.prefix || this.beyond.has(seq)
+    return seq <= this.prefix || (this.beyondSet?.has(seq) ?? false)
   }
 
   mark(seq: number): void {
     if (seq > this.max) this.max = seq
     if (seq <= this.prefix) return
-    this.beyond.add(seq)
-    while (this.beyond.delete(this.prefix + 1)) this.prefix++
+    if (seq === this.prefix + 1 && !this.hasGap) {
+      this.prefix = seq
+      return
+    }
+    const beyond = (this.beyondSet ??= new Set())
+    beyond.add(seq)
+    while (beyond.delete(this.prefix + 1)) this.prefix++
   }
 
   /** Everything up to `seq` is applied (e.g. after applying a snapshot that includes it). */
@@ -42,7 +48,9 @@ export class SeqTracker {
     if (seq <= this.prefix) return
     this.prefix = seq
     if (seq > this.max) this.max = seq
-    for (const s of this.beyond) if (s <= seq) this.beyond.delete(s)
-    while (this.beyond.delete(this.prefix + 1)) this.prefix++
+    const beyond = this.beyondSet
+    if (!beyond) return
+    for (const s of beyond) if (s <= seq) beyond.delete(s)
+    while (beyond.delete(this.prefix + 1)) this.prefix++
   }
 }

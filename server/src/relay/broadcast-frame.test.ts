@@ -1,0 +1,57 @@
+// Frames built once by the relay arrive at a real ws client intact and in order with ws.send's.
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket, { WebSocketServer } from 'ws'
+import { BroadcastFrame, frameBinaryMessage } from './broadcast-frame'
+import { idleSocketOf } from './ws-internals'
+
+const SIZES = [0, 1, 125, 126, 65_535, 65_536, 200_000]
+const payloadOf = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff)
+
+describe('BroadcastFrame', () => {
+  let server: WebSocketServer | null = null
+  afterEach(async () => {
+    const s = server
+    server = null
+    if (!s) return
+    for (const c of s.clients) c.terminate()
+    await new Promise((r) => s.close(r))
+  })
+
+  it('writes frames of every length class that a ws client reads back byte for byte, in order with ws.send', async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false })
+    await once(server, 'listening')
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    client.binaryType = 'nodebuffer'
+    const received: Uint8Array[] = []
+    const expected: Uint8Array[] = []
+    const [[peer]] = (await Promise.all([once(server, 'connection'), once(client, 'open')])) as [[WebSocket], unknown]
+    const done = new Promise<void>((resolve) =>
+      client.on('message', (d: Buffer, isBinary) => {
+        expect(isBinary).toBe(true)
+        received.push(new Uint8Array(d))
+        if (received.length === SIZES.length * 2) resolve()
+      }),
+    )
+    SIZES.forEach((size, i) => {
+      const direct = new BroadcastFrame(payloadOf(size, i))
+      const socket = idleSocketOf(peer)
+      expect(socket).not.toBeNull()
+      socket!.write(direct.wire)
+      expect(direct.wire).toBe(direct.wire) // built once
+      const viaWs = payloadOf(size, i + 100)
+      peer.send(viaWs)
+      expected.push(direct.payload, viaWs)
+    })
+    await done
+    expect(received).toEqual(expected)
+    client.close()
+  })
+
+  it('uses the shortest length encoding RFC 6455 allows', () => {
+    expect([...frameBinaryMessage(new Uint8Array(125)).subarray(0, 2)]).toEqual([0x82, 125])
+    expect([...frameBinaryMessage(new Uint8Array(126)).subarray(0, 4)]).toEqual([0x82, 126, 0, 126])
+    expect([...frameBinaryMessage(new Uint8Array(65_536)).subarray(0, 10)]).toEqual([0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0])
+  })
+})

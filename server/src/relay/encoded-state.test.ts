@@ -1,0 +1,79 @@
+// EncodedState answers sync from the bytes exactly as a decoded Y.Doc would.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { decodeMessage } from '@crm-sync/protocol'
+import { EncodedState, isEmptyStateVector } from './encoded-state'
+
+type Op =
+  | { kind: 'set'; doc: number; key: string; value: number }
+  | { kind: 'delete'; doc: number; key: string }
+  | { kind: 'insert'; doc: number; at: number; text: string }
+  | { kind: 'cut'; doc: number; at: number; length: number }
+  | { kind: 'sync'; from: number; to: number }
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.integer() }),
+  fc.record({ kind: fc.constant('delete' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c', 'd') }),
+  fc.record({ kind: fc.constant('insert' as const), doc: fc.nat(2), at: fc.nat(20), text: fc.string({ minLength: 1, maxLength: 5 }) }),
+  fc.record({ kind: fc.constant('cut' as const), doc: fc.nat(2), at: fc.nat(20), length: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ kind: fc.constant('sync' as const), from: fc.nat(2), to: fc.nat(2) }),
+)
+
+const play = (ops: readonly Op[]): Y.Doc[] => {
+  const docs = [1, 2, 3].map((clientID) => Object.assign(new Y.Doc(), { clientID }))
+  for (const o of ops) {
+    if (o.kind === 'sync') {
+      Y.applyUpdate(docs[o.to]!, Y.encodeStateAsUpdate(docs[o.from]!, Y.encodeStateVector(docs[o.to]!)))
+      continue
+    }
+    const doc = docs[o.doc]!
+    const text = doc.getText('t')
+    if (o.kind === 'set') doc.getMap('m').set(o.key, o.value)
+    else if (o.kind === 'delete') doc.getMap('m').delete(o.key)
+    else if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text)
+    else text.delete(Math.min(o.at, text.length), Math.min(o.length, text.length - Math.min(o.at, text.length)))
+  }
+  return docs
+}
+
+const payloadOf = (frame: Uint8Array): Uint8Array => {
+  const m = decodeMessage(frame)
+  if (m.type !== 'sync') throw new Error('not a sync frame')
+  return m.payload
+}
+
+describe('EncodedState', () => {
+  it('gives every lagging replica what the decoded document would, and the same state vector', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const [server, ...clients] = play(ops)
+        // The server knows everything: what each client holds is a subset of it.
+        for (const c of clients) Y.applyUpdate(server!, Y.encodeStateAsUpdate(c))
+        const state = new EncodedState(Y.encodeStateAsUpdate(server!))
+        expect(state.stateVector()).toEqual(Y.encodeStateVector(server!))
+        for (const c of clients) {
+          Y.applyUpdate(c, payloadOf(state.step2For(Y.encodeStateVector(c))))
+          expect(c.getMap('m').toJSON()).toEqual(server!.getMap('m').toJSON())
+          expect(c.getText('t').toString()).toBe(server!.getText('t').toString())
+        }
+        // A replica that has everything gets no structs back.
+        expect(Y.decodeUpdate(payloadOf(state.step2For(Y.encodeStateVector(server!)))).structs).toHaveLength(0)
+        const fresh = new Y.Doc()
+        Y.applyUpdate(fresh, payloadOf(state.step2For(Y.encodeStateVector(fresh))))
+        expect(fresh.getText('t').toString()).toBe(server!.getText('t').toString())
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('serves a client with nothing the whole state as one frame, without copying it again', () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 'v')
+    const state = new EncodedState(Y.encodeStateAsUpdate(doc))
+    expect(state.step2For(new Uint8Array([0]))).toBe(state.fullStep2)
+    expect(state.update.buffer).toBe(state.fullStep2.buffer)
+    expect(payloadOf(state.fullStep2)).toEqual(Y.encodeStateAsUpdate(doc))
+    expect(isEmptyStateVector(Y.encodeStateVector(new Y.Doc()))).toBe(true)
+  })
+})
