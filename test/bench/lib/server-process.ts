@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { cpuSeconds, rssBytes } from './proc-stats'
 
 export const SERVER_KINDS = ['ours', 'hocuspocus', 'y-websocket-server'] as const
-export type ServerKind = (typeof SERVER_KINDS)[number]
+/** Plus the fan-out scenario's reference: no Yjs, bytes forwarded (peers/forwarder-main.ts). */
+export type ServerKind = (typeof SERVER_KINDS)[number] | 'forwarder'
 
 /** The servers this run measures: all, or those named in BENCH_SERVERS (e.g. "ours" to try a fix). */
 export const BENCH_KINDS: readonly ServerKind[] = process.env.BENCH_SERVERS
@@ -20,6 +21,7 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
   ours: 'ours (relay)',
   hocuspocus: 'Hocuspocus 3.4.4',
   'y-websocket-server': '@y/websocket-server 0.1.1',
+  forwarder: 'floor: byte forwarder (no Yjs)',
 }
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
@@ -28,6 +30,7 @@ const ENTRY: Record<ServerKind, string> = {
   ours: process.env.BENCH_OURS_MAIN ?? join(REPO, 'server/src/main.ts'),
   hocuspocus: fileURLToPath(new URL('../peers/hocuspocus-main.ts', import.meta.url)),
   'y-websocket-server': fileURLToPath(new URL('../peers/y-websocket-server-main.ts', import.meta.url)),
+  forwarder: fileURLToPath(new URL('../peers/forwarder-main.ts', import.meta.url)),
 }
 const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))
 const MEMORY_PROBE = fileURLToPath(new URL('./memory-probe.ts', import.meta.url))

@@ -38,6 +38,7 @@ export const wireFor = (target: Target, book: string, opts: { ack?: boolean } = 
       return { url: `${base}/sync/${encodeURIComponent(book)}?${params}`, prefix: new Uint8Array(0), hello: [] }
     }
     case 'y-websocket-server':
+    case 'forwarder':
       return { url: `${base}/${encodeURIComponent(book)}`, prefix: new Uint8Array(0), hello: [] }
     case 'hocuspocus': {
       const prefix = varString(book)
