@@ -1,5 +1,6 @@
-// DocStore on SQLite, the embedded default. Appends are group-committed: every append of one
-// burst shares one transaction and so one fsync, which is what bounds the relay's write latency.
+// DocStore on SQLite, the embedded default. Appends are group-committed (the queue the
+// PostgreSQL store uses too): every append of one burst shares one transaction and so one fsync,
+// which is what bounds the relay's write latency.
 import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
@@ -10,9 +11,9 @@ import {
   checkTime,
 } from './doc-store-input'
 import { toPlainBytes } from './driver-bytes'
+import { createGroupCommitQueue } from './group-commit-queue'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
-import { StoreError } from './store-error'
 import { createStoreGate } from './store-gate'
 
 export interface SqliteDocStoreOptions {
@@ -36,8 +37,6 @@ const DEFAULTS = {
 interface PendingAppend {
   readonly bookId: string
   readonly entries: readonly AppendEntry[]
-  readonly resolve: (stored: StoredUpdate[]) => void
-  readonly reject: (error: StoreError) => void
 }
 
 interface LogRow {
@@ -130,31 +129,14 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     sql.upsertSnapshot.run(bookId, upToSeq, snapshot)
   })
 
-  let pending: PendingAppend[] = []
-  let pendingEntries = 0
-  let pendingBytes = 0
-  let scheduled: NodeJS.Immediate | undefined
-
-  /** Commits everything pending in one transaction, then settles every caller of the batch. */
-  const flush = (): void => {
-    if (scheduled) clearImmediate(scheduled)
-    scheduled = undefined
-    const batch = pending
-    pending = []
-    pendingEntries = 0
-    pendingBytes = 0
-    if (batch.length === 0) return
-    let results: StoredUpdate[][]
-    try {
-      // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
-      results = writeBatch.immediate(batch)
-    } catch (cause) {
-      const error = new StoreError('io', `group commit of ${batch.length} appends failed`, { cause })
-      for (const p of batch) p.reject(error)
-      return
-    }
-    batch.forEach((p, i) => p.resolve(results[i]!))
-  }
+  const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
+    name: 'SQLite DocStore',
+    // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
+    write: async (batch) => writeBatch.immediate(batch),
+    weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
+    maxBatchEntries: o.maxBatchEntries,
+    maxBatchBytes: o.maxBatchBytes,
+  })
 
   return {
     append: (bookId: string, entries: readonly AppendEntry[]) =>
@@ -162,14 +144,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         checkBookId(bookId)
         checkEntries(entries)
         if (entries.length === 0) return []
-        const copy = entries.slice()
-        return new Promise<StoredUpdate[]>((resolve, reject) => {
-          pending.push({ bookId, entries: copy, resolve, reject })
-          pendingEntries += copy.length
-          pendingBytes += byteLengthOf(copy)
-          if (pendingEntries >= o.maxBatchEntries || pendingBytes >= o.maxBatchBytes) flush()
-          else scheduled ??= setImmediate(flush)
-        })
+        return queue.submit({ bookId, entries: entries.slice() })
       }),
 
     load: (bookId: string) =>
@@ -207,7 +182,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
 
     async close() {
       if (!gate.close()) return
-      flush()
+      await queue.drain()
       if (o.closeDatabase) db.close()
     },
   }
