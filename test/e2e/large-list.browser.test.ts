@@ -1,11 +1,13 @@
 // The customer list with 10,000 customers on a phone-sized screen: only the rows in view exist in
 // the DOM (virtualised), search, filter and sort answer within a frame or two, scrolling to the
-// end keeps the DOM small, and a change made elsewhere shows up in the list at once.
+// end keeps the DOM small, a change made elsewhere shows up in the list at once, and after a
+// reload the list is back from the device's projection long before the book's document.
 import { createCustomer, makeDemoCustomers } from '@crm-sync/model'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { goTo, signedIn, startApp, waitForBadge, type App, type UserPage } from './support/app'
 import { describeBrowser } from './support/browser'
+import { appMarks, probe, projectionPhase, savedProjectionSize } from './support/projection'
 
 const BOOK = 'big-book'
 const COUNT = 10_000
@@ -117,5 +119,23 @@ describeBrowser('web app: 10,000 customers', 180_000, () => {
     await a.page.locator('crm-list-toolbar input[type="search"]').fill('zzyzx')
     await expect.poll(() => a.page.locator('crm-customer-list a.row .name').allTextContents(), { timeout: 2000 })
       .toEqual(['Zzyzx Renamed Remotely'])
+  })
+
+  it('lists the 10,000 customers from the device after a reload, before the book has loaded', async () => {
+    await a.page.locator('crm-list-toolbar input[type="search"]').fill('')
+    await expect.poll(() => savedProjectionSize(a.page, BOOK), { timeout: 20_000 }).toBe(COUNT)
+    await a.page.addInitScript(probe)
+    await a.page.reload()
+    await expect.poll(() => a.page.locator('crm-customer-list .count [data-count]').getAttribute('data-source'), { timeout: 30_000 })
+      .toBe('document')
+    const marks = await appMarks(a.page)
+    const shown = marks.filter((m) => m.name === 'crm:customers-shown')
+    const loaded = marks.find((m) => m.name === 'crm:document-loaded')!
+    const phase = await projectionPhase(a.page)
+    console.log(`10,000 customers after a reload: listed from the projection at ${shown[0]?.at.toFixed(0)} ms ` +
+      `(rows in the DOM at ${phase?.rowsAt?.toFixed(0)} ms), document loaded at ${loaded.at.toFixed(0)} ms (page time)`)
+    expect(shown.map((m) => m.detail)).toEqual([{ source: 'projection', count: COUNT }, { source: 'document', count: COUNT }])
+    expect(phase?.rowsAt).toBeLessThan(loaded.at)
+    expect(await rowsInDom(a.page)).toBeGreaterThan(5)
   })
 })

@@ -1,12 +1,17 @@
 // One open book as the app uses it: the sync-client handle plus what the screens share while
 // the book is open (the customer list index, presence, the user's role, unsaved drafts).
 // Provided to the element tree through bookSessionContext; closed when another book is opened.
-import { readBookMeta } from '@crm-sync/model'
+// While the document loads, the screens show the customers saved on the device (the projection),
+// read-only; edits wait for the document, so none can be made against a half-loaded book.
+import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
 import { openBook, type BookHandle } from '@crm-sync/sync-client'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
 import { Presence } from './presence'
+
+/** User Timing marks, for the browser tests and real-user monitoring. */
+export const MARKS = { customersShown: 'crm:customers-shown', documentLoaded: 'crm:document-loaded' } as const
 
 export interface BookSessionOptions {
   readonly bookId: string
@@ -35,6 +40,10 @@ export class BookSession {
    * book is open so that leaving the screen does not silently drop what the rep typed.
    */
   readonly drafts = new Map<string, string>()
+  /** The document has loaded (or could not be read): what the screens show is live and editable. */
+  loaded = false
+  /** Resolves once `loaded` is true and the list follows the document. Never rejects. */
+  readonly whenDocument: Promise<void>
   private readonly fallbackName: string
 
   constructor(o: BookSessionOptions) {
@@ -53,10 +62,37 @@ export class BookSession {
     })
     this.index = new CustomerIndex(this.handle.doc, createLastChangeStore(o.bookId, o.storage))
     this.presence = new Presence(this.handle.awareness)
+    this.handle.whenReadable.then(
+      (from) => {
+        const projection = this.handle.projection
+        if (from === 'projection' && projection && !this.loaded) this.index.showProjection(projection.customers)
+      },
+      () => {}, // whenLoaded reports it (BookController)
+    )
+    this.whenDocument = this.handle.whenLoaded.then(
+      () => this.followDocument(),
+      () => this.followDocument(), // the relay may still bring the book
+    )
+  }
+
+  /** Edits are possible: the user may write and the document has loaded. */
+  get editable(): boolean {
+    return this.loaded && !this.readOnly
+  }
+
+  /** A customer as the screens show it: live once loaded, before that as saved on the device. */
+  customer(customerId: string): Customer | null {
+    return this.loaded ? readCustomer(this.handle.doc, customerId) : (this.handle.projection?.get(customerId) ?? null)
   }
 
   get name(): string {
     return readBookMeta(this.handle.doc).name || this.fallbackName
+  }
+
+  private followDocument(): void {
+    this.loaded = true
+    this.index.follow()
+    globalThis.performance?.mark?.(MARKS.documentLoaded, { detail: { bookId: this.bookId } })
   }
 
   async close(): Promise<void> {

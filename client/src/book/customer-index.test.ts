@@ -1,4 +1,4 @@
-import { createCustomer, initBook } from '@crm-sync/model'
+import { createCustomer, initBook, type Customer } from '@crm-sync/model'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DEFAULT_QUERY } from '../lib/customer-query'
@@ -10,6 +10,7 @@ const setup = () => {
   initBook(doc, { name: 'Test' })
   let now = 1000
   const index = new CustomerIndex(doc, createLastChangeStore('b', null), () => now)
+  index.follow()
   return { doc, index, tick: (t: number) => (now = t) }
 }
 
@@ -38,6 +39,35 @@ describe('CustomerIndex', () => {
     expect(index.query(DEFAULT_QUERY).map((r) => r.id)).toEqual([b])
     expect(index.query({ ...DEFAULT_QUERY, status: 'archived' }).map((r) => r.id)).toEqual([a])
     expect(notified).toBe(4)
+  })
+
+  it('shows the saved projection until it follows the document, then only the document', () => {
+    const doc = new Y.Doc()
+    initBook(doc, { name: 'Test' })
+    const live = createCustomer(doc, { name: 'Live One', address: { city: 'Turin' } }, { by: 'u', now: new Date(700) })
+    const index = new CustomerIndex(doc, createLastChangeStore('b', null), () => 5000)
+    const changes: string[] = []
+    index.subscribe((c) => changes.push(c))
+    expect(index.source).toBe('none')
+    expect(index.query(DEFAULT_QUERY)).toEqual([])
+    const projected = (id: string, name: string, extra: Partial<Customer> = {}): Customer =>
+      ({ id, name, tags: [], notes: '', contacts: [], deals: [], activities: [], archived: false, createdAt: '1970-01-01T00:00:00.600Z', ...extra })
+    index.showProjection([projected('p1', 'Zeta Saved', { address: { city: 'Oslo' } }), projected('p2', 'Alpha Saved', { archived: true, status: 'lead' })])
+    expect(index.source).toBe('projection')
+    expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Zeta Saved'])
+    expect(index.query({ ...DEFAULT_QUERY, status: 'archived' }).map((r) => r.name)).toEqual(['Alpha Saved'])
+    expect(index.query({ ...DEFAULT_QUERY, text: 'oslo' }).map((r) => r.id)).toEqual(['p1'])
+    expect(index.get('p1')?.lastChange).toBe(600)
+
+    index.follow()
+    expect(index.source).toBe('document')
+    expect(index.query(DEFAULT_QUERY).map((r) => r.id)).toEqual([live])
+    expect(index.get(live)?.lastChange).toBe(700) // arrival, not an edit
+    index.showProjection([projected('p3', 'Too Late')])
+    expect(index.query(DEFAULT_QUERY).map((r) => r.id)).toEqual([live])
+    ;(doc.getMap('customers').get(live) as Y.Map<unknown>).set('name', 'Live Renamed')
+    expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Live Renamed'])
+    expect(changes).toEqual(['source', 'source', 'rows'])
   })
 
   it('stops listening when disposed', () => {

@@ -1,24 +1,49 @@
 // The customer list's data: one summary per customer, kept up to date from Yjs events (only the
 // customers a transaction touched are re-read), with sorted views cached until the next change.
-// This is what keeps search and scrolling instant with 10,000 customers on a phone.
-import { customersMap } from '@crm-sync/model'
+// This is what keeps search and scrolling instant with 10,000 customers on a phone. Until the
+// book's document has loaded, the rows can come from the saved projection instead (read-only).
+import { customersMap, type Customer } from '@crm-sync/model'
 import * as Y from 'yjs'
 import { filterRows, sortRows, type CustomerQuery, type ListRow, type SortOrder } from '../lib/customer-query'
-import { summarize } from '../lib/customer-summary'
+import { summarize, summarizeCustomer, type CustomerSummary } from '../lib/customer-summary'
 import type { LastChangeStore } from '../lib/last-change-store'
+
+/** Where the rows come from: nothing yet, the saved projection, or the live document. */
+export type IndexSource = 'none' | 'projection' | 'document'
+/** Why listeners are told: rows changed, or they now come from another source. */
+export type IndexChange = 'rows' | 'source'
 
 export class CustomerIndex {
   private readonly rows = new Map<string, ListRow>()
   private readonly sorted = new Map<SortOrder, ListRow[]>()
-  private readonly listeners = new Set<() => void>()
+  private readonly listeners = new Set<(change: IndexChange) => void>()
   private readonly customers: Y.Map<Y.Map<unknown>>
   /** Bumped on every change, so views can tell whether their results are stale. */
   version = 0
+  source: IndexSource = 'none'
+  private disposed = false
 
   constructor(doc: Y.Doc, private readonly lastChanges: LastChangeStore, private readonly now: () => number = Date.now) {
     this.customers = customersMap(doc)
+  }
+
+  /** Rows from the saved projection, until `follow()`; ignored once the document is followed. */
+  showProjection(customers: readonly Customer[]): void {
+    if (this.source === 'document' || this.disposed) return
+    this.rows.clear()
+    for (const c of customers) this.rows.set(c.id, this.row(summarizeCustomer(c)))
+    this.source = 'projection'
+    this.changed('source')
+  }
+
+  /** Rows from the live document from now on (replacing projected ones), kept current by its events. */
+  follow(): void {
+    if (this.source === 'document' || this.disposed) return
+    this.rows.clear()
     for (const [id, map] of this.customers.entries()) if (map instanceof Y.Map) this.put(id, map, false)
     this.customers.observeDeep(this.onChange)
+    this.source = 'document'
+    this.changed('source')
   }
 
   get size(): number {
@@ -38,25 +63,31 @@ export class CustomerIndex {
     return filterRows(sorted, q)
   }
 
-  subscribe(fn: () => void): () => void {
+  subscribe(fn: (change: IndexChange) => void): () => void {
     this.listeners.add(fn)
     return () => this.listeners.delete(fn)
   }
 
   dispose(): void {
-    this.customers.unobserveDeep(this.onChange)
+    if (this.source === 'document') this.customers.unobserveDeep(this.onChange)
+    this.disposed = true
     this.listeners.clear()
   }
 
   /** `changed`: an edit to a customer already known (stamped now), not its arrival. */
   private put(id: string, map: Y.Map<unknown>, changed: boolean): void {
-    const summary = summarize(id, map)
-    let lastChange = this.lastChanges.get(id)
-    if (changed) {
-      lastChange = this.now()
-      this.lastChanges.set(id, lastChange)
-    }
-    this.rows.set(id, { ...summary, lastChange: lastChange ?? summary.createdAt })
+    if (changed) this.lastChanges.set(id, this.now())
+    this.rows.set(id, this.row(summarize(id, map)))
+  }
+
+  private row(summary: CustomerSummary): ListRow {
+    return { ...summary, lastChange: this.lastChanges.get(summary.id) ?? summary.createdAt }
+  }
+
+  private changed(change: IndexChange): void {
+    this.sorted.clear()
+    this.version++
+    for (const fn of [...this.listeners]) fn(change)
   }
 
   private readonly onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
@@ -75,8 +106,6 @@ export class CustomerIndex {
       if (map instanceof Y.Map) this.put(id, map, changed)
       else this.rows.delete(id)
     }
-    this.sorted.clear()
-    this.version++
-    for (const fn of [...this.listeners]) fn()
+    this.changed('rows')
   }
 }

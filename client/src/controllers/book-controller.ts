@@ -1,5 +1,5 @@
-// The open book for the book screen: its name and the user's rights, re-rendered once the book
-// has loaded from the device and whenever its metadata changes.
+// The open book for the book screen: its name and the user's rights, re-rendered once the book's
+// document has loaded from the device (`loaded`) and whenever its metadata changes.
 import { ContextConsumer } from '@lit/context'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { BookSession } from '../book/book-session'
@@ -38,18 +38,16 @@ export class BookController implements ReactiveController {
       const onMeta = () => this.host.requestUpdate()
       meta.observe(onMeta)
       this.detach = () => meta.unobserve(onMeta)
-      book.handle.whenLoaded.then(
-        () => {
-          if (this.book !== book) return
-          this.loaded = true
-          this.host.requestUpdate()
-        },
-        (e: unknown) => {
-          if (this.book !== book) return
-          this.loadError = e instanceof Error ? e.message : String(e)
-          this.host.requestUpdate()
-        },
-      )
+      book.handle.whenLoaded.catch((e: unknown) => {
+        if (this.book !== book) return
+        this.loadError = e instanceof Error ? e.message : String(e)
+        this.host.requestUpdate()
+      })
+      void book.whenDocument.then(() => {
+        if (this.book !== book) return
+        this.loaded = true
+        this.host.requestUpdate()
+      })
     }
     this.host.requestUpdate()
   }

@@ -1,6 +1,8 @@
 // Opens the book the route names (and closes the one before), and follows the device's network:
 // the browser's offline/online events disconnect and reconnect the relay at once, so the badge
-// says "offline" the moment the phone loses its network instead of after a socket timeout.
+// says "offline" the moment the phone loses its network instead of after a socket timeout. When
+// the page is hidden (and may be killed without another event) it writes what is queued now, the
+// customer projection included, so the next start shows the list as it was left.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import type { BookEntry, Session } from '../lib/session-store'
@@ -28,12 +30,14 @@ export class BookSessionController implements ReactiveController {
   hostConnected(): void {
     window.addEventListener('online', this.onOnline)
     window.addEventListener('offline', this.onOffline)
+    document.addEventListener('visibilitychange', this.onVisibility)
     this.sync()
   }
 
   hostDisconnected(): void {
     window.removeEventListener('online', this.onOnline)
     window.removeEventListener('offline', this.onOffline)
+    document.removeEventListener('visibilitychange', this.onVisibility)
     this.replace(null)
   }
 
@@ -72,4 +76,8 @@ export class BookSessionController implements ReactiveController {
 
   private readonly onOnline = () => this.current?.handle.connect()
   private readonly onOffline = () => this.current?.handle.disconnect()
+  private readonly onVisibility = () => {
+    if (document.visibilityState !== 'hidden') return
+    this.current?.handle.flush().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e))
+  }
 }

@@ -1,6 +1,6 @@
 // Creating a customer from the "new customer" form: validated with the model's validateCustomer
 // (the same gate as the API and the importer), then written into the book on this device, so it
-// works offline and syncs later.
+// works offline and syncs later; only once the book's document has loaded.
 import { ContextConsumer } from '@lit/context'
 import { validateCustomer, type ValidationIssue } from '@crm-sync/model'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
@@ -19,6 +19,7 @@ export class CreateCustomerController implements ReactiveController {
       subscribe: true,
       callback: (b) => {
         this.book = b ?? null
+        if (b && !b.loaded) void b.whenDocument.then(() => host.requestUpdate())
         host.requestUpdate()
       },
     })
@@ -30,6 +31,7 @@ export class CreateCustomerController implements ReactiveController {
     const book = this.book
     if (!book) return { ok: false, issues: [{ field: '', value: null, reason: 'no book is open' }] }
     if (book.readOnly) return { ok: false, issues: [{ field: '', value: null, reason: 'you can only read this book' }] }
+    if (!book.loaded) return { ok: false, issues: [{ field: '', value: null, reason: 'the book is still opening on this device; try again in a moment' }] }
     const checked = validateCustomer({ ownerId: book.userId, ...input })
     if (!checked.ok) return checked
     const { id: _id, createdAt: _at, createdBy: _by, ...customer } = checked.value

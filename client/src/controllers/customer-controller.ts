@@ -1,9 +1,10 @@
 // One customer for the detail screen: its plain form, re-read whenever anything in its subtree
 // changes (here or on another device), and the edits the screen can make. Every edit goes
-// through the model helpers bound to the book, so it is stored locally and synced.
+// through the model helpers bound to the book, so it is stored locally and synced. While the
+// book's document loads, the customer comes from the saved projection and nothing is editable.
 import { ContextConsumer } from '@lit/context'
 import {
-  customersMap, readCustomer,
+  customersMap,
   type ActivityKind, type AddressField, type ContactUpdate, type Customer, type CustomerScalarField,
   type CustomerScalarValue, type DealUpdate, type NewContact, type NewDeal,
 } from '@crm-sync/model'
@@ -41,8 +42,14 @@ export class CustomerController implements ReactiveController {
     this.customersObserved = null
   }
 
+  /** Nothing can be changed: a viewer, or the book's document is still loading. */
   get readOnly(): boolean {
-    return this.book?.readOnly ?? true
+    return !(this.book?.editable ?? false)
+  }
+
+  /** Shown from the saved projection while the document loads (read-only until then). */
+  get waiting(): boolean {
+    return this.book !== null && !this.book.loaded
   }
 
   /** Text typed into `field` that did not validate, kept while the book is open. */
@@ -104,7 +111,7 @@ export class CustomerController implements ReactiveController {
   private edit(fn: (customerId: string, customers: BookSession['handle']['customers']) => unknown): void {
     const book = this.book
     const id = this.customerId
-    if (!book || !id || book.readOnly) return
+    if (!book || !id || !book.editable) return
     try {
       fn(id, book.handle.customers)
       this.error = null
@@ -121,6 +128,14 @@ export class CustomerController implements ReactiveController {
       customers?.observe(this.onCustomers)
       this.customersObserved = customers
     }
+    if (book && book !== this.book && !book.loaded) {
+      // Shown from the saved projection once it is read, then live once the document is.
+      const refresh = () => {
+        if (this.book === book) this.refresh()
+      }
+      book.handle.whenReadable.then(refresh, () => {})
+      void book.whenDocument.then(refresh)
+    }
     this.book = book
     this.customerId = customerId
     this.unobserve()
@@ -135,7 +150,7 @@ export class CustomerController implements ReactiveController {
       this.observed = map
       map.observeDeep(this.onCustomer)
     }
-    this.customer = this.book && this.customerId ? readCustomer(this.book.handle.doc, this.customerId) : null
+    this.customer = this.book && this.customerId ? this.book.customer(this.customerId) : null
     this.host.requestUpdate()
   }
 

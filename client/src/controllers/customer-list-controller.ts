@@ -1,9 +1,11 @@
 // The customer list's state: the query (search text, status filter, sort) and its results,
 // recomputed when the query or the book changes. Book changes arrive in bursts while syncing,
-// so results are recomputed at most once per frame (16 ms).
+// so results are recomputed at most once per frame (16 ms); a switch of source (the saved
+// projection at first, then the live document) is shown at once, and marked for User Timing.
 import { ContextConsumer } from '@lit/context'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import type { BookSession } from '../book/book-session'
+import { MARKS, type BookSession } from '../book/book-session'
+import type { IndexSource } from '../book/customer-index'
 import { bookSessionContext } from '../context/book-session-context'
 import { DEFAULT_QUERY, type CustomerQuery, type ListRow } from '../lib/customer-query'
 
@@ -13,6 +15,9 @@ export class CustomerListController implements ReactiveController {
   /** Customers in the book that are not archived, whatever the query. */
   total = 0
   book: BookSession | null = null
+  /** Where `rows` come from: 'projection' = as saved on this device, while the book loads. */
+  source: IndexSource = 'none'
+  private markedSource: IndexSource = 'none'
   private unsubscribe: (() => void) | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
 
@@ -22,6 +27,13 @@ export class CustomerListController implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  hostUpdated(): void {
+    // The rows of a new source are in the DOM now.
+    if (this.source === this.markedSource || this.source === 'none') return
+    this.markedSource = this.source
+    globalThis.performance?.mark?.(MARKS.customersShown, { detail: { source: this.source, count: this.total } })
+  }
 
   hostDisconnected(): void {
     this.attach(null)
@@ -37,7 +49,8 @@ export class CustomerListController implements ReactiveController {
     this.unsubscribe?.()
     this.unsubscribe = null
     this.book = book
-    if (book) this.unsubscribe = book.index.subscribe(() => this.schedule())
+    this.markedSource = 'none'
+    if (book) this.unsubscribe = book.index.subscribe((change) => (change === 'source' ? this.recompute() : this.schedule()))
     this.recompute()
   }
 
@@ -52,6 +65,7 @@ export class CustomerListController implements ReactiveController {
 
   private recompute(): void {
     const index = this.book?.index
+    this.source = index?.source ?? 'none'
     this.rows = index ? index.query(this.query) : []
     this.total = index ? index.query({ ...DEFAULT_QUERY, sort: this.query.sort }).length : 0
     this.host.requestUpdate()

@@ -22,6 +22,8 @@ export class NotesBindingController implements ReactiveController {
   private base = ''
   private composing = false
   private heldDeltas: TextDelta[] = []
+  /** Shown while there is no Y.Text to bind yet (the book's document is still loading). */
+  private savedText: string | null = null
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this)
@@ -35,9 +37,13 @@ export class NotesBindingController implements ReactiveController {
     })
   }
 
-  /** Call from the host's updated(): the customer shown and the textarea rendered for it. */
-  bind(customerId: string | null, textarea: HTMLTextAreaElement | null): void {
-    if (customerId === this.customerId && textarea === this.textarea && this.text === this.currentText()) return
+  /**
+   * Call from the host's updated(): the customer shown, the textarea rendered for it, and the
+   * notes as saved on the device to show until the document has loaded (null once it has).
+   */
+  bind(customerId: string | null, textarea: HTMLTextAreaElement | null, savedText: string | null = null): void {
+    if (customerId === this.customerId && textarea === this.textarea && this.text === this.currentText() && savedText === this.savedText) return
+    this.savedText = savedText
     this.customerId = customerId
     if (textarea !== this.textarea) {
       this.listen(false)
@@ -63,7 +69,7 @@ export class NotesBindingController implements ReactiveController {
 
   private rebind(): void {
     this.setText(this.currentText())
-    this.base = this.text?.toString() ?? ''
+    this.base = this.text?.toString() ?? this.savedText ?? ''
     if (this.textarea && this.textarea.value !== this.base) this.textarea.value = this.base
     this.heldDeltas = []
   }
@@ -103,7 +109,7 @@ export class NotesBindingController implements ReactiveController {
   private pushLocal(): void {
     const ta = this.textarea
     const book = this.book
-    if (!ta || !book || !this.customerId || book.readOnly) return
+    if (!ta || !book || !this.customerId || !book.editable) return
     const splice = spliceBetween(this.base, ta.value, ta.selectionEnd)
     if (!splice) return
     // Remote edits held back during a composition moved the text under the splice.

@@ -36,6 +36,7 @@ export class CrmCustomerDetail extends LitElement {
     .status-field label { display: block; margin-bottom: 4px; }
     .meta { font-size: 0.8rem; overflow-wrap: anywhere; }
     .error { color: var(--danger); }
+    .waiting { background: var(--brand-soft); padding: 8px 12px; border-radius: var(--radius); margin-bottom: 12px; }
     @media (min-width: 960px) { a.back { display: none; } }
   `]
 
@@ -80,6 +81,7 @@ export class CrmCustomerDetail extends LitElement {
         ${ro ? nothing : html`<button type="button" class=${customer.archived ? '' : 'danger'} @click=${() => this.c.archive(!customer.archived)}>
           ${customer.archived ? 'Restore' : 'Archive'}</button>`}
       </header>
+      ${this.c.waiting ? html`<p class="waiting" role="status">Opening the book on this device: shown as last saved here, editable in a moment.</p>` : nothing}
       ${customer.archived ? html`<p class="archived" role="note">Archived: hidden from the list unless you filter for archived customers.</p>` : nothing}
       ${this.c.error ? html`<p class="error" role="alert">${this.c.error}</p>` : nothing}
       <div @field-commit=${this.onCommit} @field-draft=${this.onDraft} @field-focus=${this.onFocus}>
@@ -112,7 +114,8 @@ export class CrmCustomerDetail extends LitElement {
           </div>
         </section>
         <section class="card" aria-label="Notes">
-          <crm-notes-editor .customerId=${customer.id} ?readonly=${ro} .editors=${editors('notes')}></crm-notes-editor>
+          <crm-notes-editor .customerId=${customer.id} ?readonly=${ro} .editors=${editors('notes')}
+            .savedText=${this.c.waiting ? customer.notes : null}></crm-notes-editor>
         </section>
         <crm-contact-list .contacts=${customer.contacts} .region=${a.country} ?readonly=${ro} .peers=${here} .draftOf=${this.draftOf}
           @contact-add=${(e: CustomEvent<ContactAddDetail>) => this.c.addContact(e.detail.contact)}

@@ -1,8 +1,10 @@
 // The customer list: virtualised (only the rows in view exist in the DOM, so 10,000 customers
 // scroll smoothly on a phone), searchable and sortable on the device, with arrow-key navigation
-// and who-is-where presence dots.
+// and who-is-where presence dots. Shown from the customers saved on the device while the book's
+// document loads ("opening…"), then from the live document.
 import '@lit-labs/virtualizer'
 import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js'
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js'
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { CustomerListController } from '../controllers/customer-list-controller'
@@ -37,7 +39,14 @@ export class CrmCustomerList extends LitElement {
     .status[data-status='lead'] { background: #fef3c7; color: #92400e; }
     .peer { width: 22px; height: 22px; border-radius: 50%; color: #fff; font-size: 0.65rem; font-weight: 700; display: inline-grid; place-items: center; }
     .empty { padding: 24px 16px; color: var(--muted); text-align: center; }
+    .opening { font-style: italic; }
   `]
+
+  /**
+   * The default layout, imported up front: left to the virtualizer it is a dynamic import, one
+   * more fetch before the first rows render, which would let the book's long load start first.
+   */
+  private static readonly layout = flow()
 
   /** The customer open in the detail pane, highlighted in the list. */
   @property() selectedId: string | null = null
@@ -56,15 +65,16 @@ export class CrmCustomerList extends LitElement {
         @query-change=${(e: CustomEvent<Partial<CustomerQuery>>) => this.list.setQuery(e.detail)}
         @focus-first-row=${() => void this.focusRow(0)}></crm-list-toolbar>
       <div class="count">
-        <span role="status" aria-live="polite" data-count=${rows.length}>
+        <span role="status" aria-live="polite" data-count=${rows.length} data-source=${this.list.source}>
           ${rows.length === total ? plural(total, 'customer') : `${rows.length.toLocaleString()} of ${plural(total, 'customer')}`}
+          ${this.list.source === 'projection' ? html`<span class="opening" title="Shown as last saved on this device while the book opens">· opening…</span>` : nothing}
         </span>
         ${book.readOnly ? nothing : html`<a href=${routePath({ view: 'import', bookId: book.bookId })}>Import…</a>`}
       </div>
       ${rows.length === 0
-        ? html`<p class="empty">${total === 0 ? 'No customers in this book yet.' : 'No customers match.'}</p>`
+        ? html`<p class="empty">${this.list.source === 'none' ? 'Opening the book…' : total === 0 ? 'No customers in this book yet.' : 'No customers match.'}</p>`
         : html`<lit-virtualizer scroller role="list" aria-label="Customers" @keydown=${this.onKeyDown}
-            .items=${rows} .keyFunction=${(r: ListRow) => r.id}
+            .layout=${CrmCustomerList.layout} .items=${rows} .keyFunction=${(r: ListRow) => r.id}
             .renderItem=${(r: ListRow, i: number) => this.renderRow(r, i)}></lit-virtualizer>`}
     `
   }

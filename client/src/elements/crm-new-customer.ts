@@ -50,6 +50,7 @@ export class CrmNewCustomer extends LitElement {
     return html`
       <h2>New customer</h2>
       ${book.readOnly ? html`<p class="error">You can read this book but not add customers to it.</p>` : nothing}
+      ${!book.readOnly && !book.loaded ? html`<p class="muted" role="status">Opening the book on this device: you can create the customer in a moment.</p>` : nothing}
       <form @submit=${this.onSubmit} @field-commit=${this.onCommit} @field-draft=${this.onDraft} novalidate>
         ${FIELDS.map((f) => html`<crm-field .field=${f.name} .label=${f.label} .rule=${ruleFor(f.name)}
           .value=${this.values[f.name] ?? ''} ?required=${'required' in f}
@@ -62,7 +63,7 @@ export class CrmNewCustomer extends LitElement {
         </div>
         ${this.errors.length > 0 ? html`<div class="error" role="alert">${this.errors.map((e) => html`<p>${e}</p>`)}</div>` : nothing}
         <div class="actions">
-          <button type="submit" class="primary" ?disabled=${book.readOnly}>Create customer</button>
+          <button type="submit" class="primary" ?disabled=${!book.editable}>Create customer</button>
           <a class="button" href=${routePath({ view: 'book', bookId: book.bookId })}>Cancel</a>
         </div>
       </form>

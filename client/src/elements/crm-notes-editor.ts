@@ -22,6 +22,8 @@ export class CrmNotesEditor extends LitElement {
   @property() customerId = ''
   @property({ type: Boolean }) readonly = false
   @property({ attribute: false }) editors: Peer[] = []
+  /** The notes as last saved on the device, shown (read-only) until the book's document has loaded. */
+  @property({ attribute: false }) savedText: string | null = null
   @query('textarea') private textarea!: HTMLTextAreaElement
 
   private readonly binding = new NotesBindingController(this)
@@ -40,7 +42,7 @@ export class CrmNotesEditor extends LitElement {
   }
 
   override updated(): void {
-    this.binding.bind(this.customerId || null, this.textarea)
+    this.binding.bind(this.customerId || null, this.textarea, this.savedText)
   }
 
   private emitFocus(field: string | null): void {

@@ -1,10 +1,15 @@
 // Keeps one book's document on the device: loads it before anything else, then writes every
-// update (local and remote) to the LocalStore in batches, about one transaction per `batchMs`
-// instead of one per keystroke, reports "saved on this device" only once a transaction completed,
-// and folds the rows into one snapshot past a threshold (under a Web Lock, see web-lock.ts).
+// update (local and remote) to the LocalStore in batches, about one transaction and one merged row
+// per `batchMs` instead of one per keystroke, reports "saved on this device" only once a
+// transaction completed, and folds the rows into one snapshot past a threshold (under a Web Lock,
+// see web-lock.ts). The projection of the customers goes with the batches: every batch marks the
+// customers it changes stale, and at most every `projectionMs` (when idle) one rewrites them.
 import * as Y from 'yjs'
-import type { LocalBookState, LocalStore, LocalUpdate } from './local-store'
+import type { LocalBookState, LocalStore, ProjectionChange, StoredProjection } from './local-store'
+import { whenIdle } from './main-thread'
+import type { ProjectionTracker } from './projection-tracker'
 import { SyncClientError } from './sync-client-error'
+import { unrefTimer } from './unref-timer'
 import { runIfLockFree, type LockManagerLike } from './web-lock'
 
 /** Transaction origin of updates applied from the LocalStore: never written back. */
@@ -32,9 +37,27 @@ export interface BookPersistenceOptions {
   readonly onError: (error: SyncClientError | null) => void
   /** Still pending? Markers of ids acknowledged before their batch was written are not written. */
   readonly isPending: (id: string) => boolean
+  /** The changed customers, for the projection; null: this book keeps no projection. */
+  readonly projection: ProjectionTracker | null
+  /** Customers changed are rewritten in the projection at most this often (and on flush). */
+  readonly projectionMs: number
 }
 
 const RETRY_MS = 1000
+
+/**
+ * A batch's updates as one row. Y.mergeUpdates is safe here: every one of them was applied to this
+ * book's document already (yjs#687, crafted updates that lock the decoder, is about bytes nobody
+ * has decoded yet). Should it throw anyway, the rows are written as they are: just as correct.
+ */
+const mergeRows = (updates: Uint8Array[]): Uint8Array[] => {
+  if (updates.length <= 1) return updates
+  try {
+    return [Y.mergeUpdates(updates)]
+  } catch {
+    return updates
+  }
+}
 
 /** Folds rows into one update by replaying them into a scratch document (not Y.mergeUpdates: yjs#687). */
 export const foldUpdates = (updates: readonly Uint8Array[]): Uint8Array => {
@@ -50,7 +73,9 @@ export const foldUpdates = (updates: readonly Uint8Array[]): Uint8Array => {
 }
 
 export class BookPersistence {
-  private queue: LocalUpdate[] = []
+  private queue: Uint8Array[] = []
+  /** Pending ids of the local updates in `queue`. */
+  private queuedPending: string[] = []
   private acked: string[] = []
   private lastSyncedAt: number | undefined
   private unsaved = 0
@@ -62,12 +87,30 @@ export class BookPersistence {
   private snapshotBytes = 0
   private bytesSinceFold = 0
   private savedWaiters: (() => void)[] = []
+  /** The next batch rewrites the changed customers in the projection. */
+  private projectionDue = false
+  private projectionTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly o: BookPersistenceOptions) {}
 
+  /** The stored projection, or null when there is none or it cannot be read (reported). */
+  async readProjection(): Promise<StoredProjection | null> {
+    try {
+      return await this.o.store.readProjection(this.o.bookId)
+    } catch (e) {
+      // Not fatal: the book loads from its updates and the projection is rebuilt from them.
+      this.o.onError(toStoreError(e, 'projection read'))
+      return null
+    }
+  }
+
+  /** Reads the stored updates (apply them with `apply`). */
+  read(): Promise<LocalBookState> {
+    return this.o.store.load(this.o.bookId)
+  }
+
   /** Applies the stored state to the document. */
-  async load(): Promise<LocalBookState> {
-    const state = await this.o.store.load(this.o.bookId)
+  apply(state: LocalBookState): void {
     this.o.doc.transact(() => {
       for (const u of state.updates) Y.applyUpdate(this.o.doc, u)
     }, LOAD_ORIGIN)
@@ -76,7 +119,6 @@ export class BookPersistence {
       this.bytesSinceFold += u.byteLength
     }
     this.bytesSinceFold -= this.snapshotBytes
-    return state
   }
 
   get savedLocally(): boolean {
@@ -86,7 +128,8 @@ export class BookPersistence {
   /** Queues an update for the next batch; local updates carry their pending id. */
   enqueue(update: Uint8Array, pendingId?: string): void {
     if (this.closed) return
-    this.queue.push(pendingId === undefined ? { update } : { update, pendingId })
+    this.queue.push(update)
+    if (pendingId !== undefined) this.queuedPending.push(pendingId)
     if (this.unsaved++ === 0) this.o.onSaved(false)
     this.schedule()
   }
@@ -105,9 +148,27 @@ export class BookPersistence {
     return new Promise((resolve) => this.savedWaiters.push(resolve))
   }
 
-  /** Writes what is queued now and waits for it (and anything already running). */
+  /**
+   * A customer changed: the projection is rewritten within `projectionMs`, when the main thread
+   * is idle, rather than with every batch (which only marks it stale, cheaply).
+   */
+  projectionChanged(): void {
+    if (this.projectionTimer || this.closed) return
+    this.projectionTimer = setTimeout(() => {
+      whenIdle(() => {
+        this.projectionTimer = null
+        if (this.closed) return
+        this.projectionDue = true
+        void this.enqueueWrite()
+      }, this.o.projectionMs)
+    }, this.o.projectionMs)
+    unrefTimer(this.projectionTimer)
+  }
+
+  /** Writes what is queued now, the projection's changes included, and waits for it. */
   async flush(): Promise<void> {
     this.clearTimer()
+    this.projectionDue = true
     await this.enqueueWrite()
   }
 
@@ -115,6 +176,8 @@ export class BookPersistence {
     await this.flush()
     this.closed = true
     this.clearTimer()
+    if (this.projectionTimer) clearTimeout(this.projectionTimer)
+    this.projectionTimer = null
     await this.chain
   }
 
@@ -138,36 +201,60 @@ export class BookPersistence {
   }
 
   private async writeBatch(): Promise<void> {
-    if (this.queue.length === 0 && this.acked.length === 0 && this.lastSyncedAt === undefined) return
-    const updates = this.queue.map((u) => (u.pendingId !== undefined && !this.o.isPending(u.pendingId) ? { update: u.update } : u))
+    const full = this.projectionDue
+    this.projectionDue = false
+    const projectionChanged = full && this.o.projection?.hasChanges === true
+    if (this.queue.length === 0 && this.acked.length === 0 && this.lastSyncedAt === undefined && !projectionChanged) return
+    const updates = this.queue
+    const pending = this.queuedPending.filter((id) => this.o.isPending(id))
     const acknowledged = this.acked
     const lastSyncedAt = this.lastSyncedAt
     this.queue = []
+    this.queuedPending = []
     this.acked = []
     this.lastSyncedAt = undefined
-    let rows: number
+    // Read now, while the document holds exactly the stored rows plus `updates`.
+    const projection = projectionChanged || updates.length > 0 ? (this.o.projection?.take(full) ?? null) : null
+    const rows = mergeRows(updates)
+    let stored: number
     try {
-      ;({ rows } = await this.o.store.write(this.o.bookId, { updates, acknowledged, ...(lastSyncedAt === undefined ? {} : { lastSyncedAt }) }))
+      ;({ rows: stored } = await this.o.store.write(this.o.bookId, {
+        updates: rows,
+        pending,
+        acknowledged,
+        ...(lastSyncedAt === undefined ? {} : { lastSyncedAt }),
+        ...(projection ? { projection } : {}),
+      }))
     } catch (e) {
       // Put it back in front and try again later; nothing is reported saved meanwhile.
-      this.queue = [...updates, ...this.queue]
-      this.acked = [...acknowledged, ...this.acked]
-      this.lastSyncedAt ??= lastSyncedAt
+      this.putBack(updates, pending, acknowledged, lastSyncedAt, projection, full)
       this.o.onError(toStoreError(e, 'write'))
       if (!this.closed) this.retryLater()
       return
     }
     this.o.onError(null)
-    for (const u of updates) this.bytesSinceFold += u.update.byteLength
+    for (const u of rows) this.bytesSinceFold += u.byteLength
     this.unsaved -= updates.length
     if (this.unsaved === 0) {
       this.o.onSaved(true)
       for (const resolve of this.savedWaiters.splice(0)) resolve()
     }
     const enoughBytes = this.bytesSinceFold >= this.snapshotBytes * this.o.compactBytesRatio
-    if ((rows >= this.o.compactAfterRows && enoughBytes) || rows >= this.o.compactMaxRows) {
+    if ((stored >= this.o.compactAfterRows && enoughBytes) || stored >= this.o.compactMaxRows) {
       this.chain = this.chain.then(() => this.compact())
     }
+  }
+
+  private putBack(
+    updates: Uint8Array[], pending: string[], acknowledged: string[], lastSyncedAt: number | undefined,
+    projection: ProjectionChange | null, full: boolean,
+  ): void {
+    this.queue = [...updates, ...this.queue]
+    this.queuedPending = [...pending, ...this.queuedPending]
+    this.acked = [...acknowledged, ...this.acked]
+    this.lastSyncedAt ??= lastSyncedAt
+    if (projection) this.o.projection?.restore(projection)
+    this.projectionDue ||= full
   }
 
   private retryLater(): void {

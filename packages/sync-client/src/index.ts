@@ -1,7 +1,8 @@
 // Public face of @crm-sync/sync-client: open a book, keep it on the device, sync it with the
 // relay, and tell the app honestly how far that got. No DOM types in this API.
 export { openBook, OPEN_BOOK_DEFAULTS, type OpenBookOptions } from './open-book'
-export type { BookHandle } from './book-handle'
+export type { BookHandle, ReadableFrom } from './book-handle'
+export type { CustomerProjection } from './customer-projection'
 export type { BookCustomers } from './book-customers'
 export {
   SYNC_STATES, SYNC_ERROR_CODES, INITIAL_STATUS,
@@ -11,7 +12,9 @@ export { TRANSITIONS, nextStatus, type SyncEvent, type SyncEventType } from './s
 export {
   SyncClientError, isSyncClientError, SYNC_CLIENT_ERROR_CODES, type SyncClientErrorCode,
 } from './sync-client-error'
-export type { LocalStore, LocalBatch, LocalUpdate, LocalBookState, LocalStoreStats, FoldUpdates } from './local-store'
+export type {
+  LocalStore, LocalBatch, LocalBookState, LocalStoreStats, FoldUpdates, ProjectionChange, StoredProjection,
+} from './local-store'
 export { createIndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-local-store'
 export { createMemoryStore } from './memory-local-store'
 export { foldUpdates } from './book-persistence'

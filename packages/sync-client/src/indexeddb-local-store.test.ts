@@ -1,14 +1,19 @@
 // The IndexedDB LocalStore (fake-indexeddb in Node) against the shared contract, plus what only
-// IndexedDB can show: one transaction per write, and data visible to a second connection.
+// IndexedDB can show: one transaction per write, data visible to a second connection, the
+// upgrade of a database from before projections, and a damaged projection row.
 import 'fake-indexeddb/auto'
+import type { Customer } from '@crm-sync/model'
 import { IDBDatabase, IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import { runLocalStoreContract } from './local-store.contract'
+import { bucketOf } from './projection-buckets'
 import { isSyncClientError } from './sync-client-error'
 
 runLocalStoreContract('indexeddb', () => createIndexedDbStore({ indexedDB: new IDBFactory() }))
+
+const plainCustomer = (id: string): Customer => ({ id, name: id, tags: [], notes: '', contacts: [], deals: [], activities: [], archived: false })
 
 describe('IndexedDB store', () => {
   it('uses exactly one readwrite transaction per write', async () => {
@@ -20,7 +25,10 @@ describe('IndexedDB store', () => {
     await store.load('book')
     const spy = vi.spyOn(IDBDatabase.prototype, 'transaction')
     try {
-      await store.write('book', { updates: updates.map((update, i) => ({ update, pendingId: `p${i}` })), acknowledged: [], lastSyncedAt: 1 })
+      await store.write('book', {
+        updates, pending: updates.map((_, i) => `p${i}`), acknowledged: [], lastSyncedAt: 1,
+        projection: { put: [plainCustomer('a')], remove: [], stale: [], replace: true, stateVector: Y.encodeStateVector(doc) },
+      })
       expect(spy.mock.calls.filter((c) => c[1] === 'readwrite')).toHaveLength(1)
     } finally {
       spy.mockRestore()
@@ -32,11 +40,64 @@ describe('IndexedDB store', () => {
     const factory = new IDBFactory()
     const a = createIndexedDbStore({ indexedDB: factory })
     const b = createIndexedDbStore({ indexedDB: factory })
-    await a.write('book', { updates: [{ update: new Uint8Array([0, 0]), pendingId: 'p' }], acknowledged: [] })
+    await a.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p'], acknowledged: [] })
     expect(await b.stats('book')).toEqual({ rows: 1, bytes: 2, pending: 1 })
     await b.deleteBook('book')
     expect((await a.load('book')).updates).toEqual([])
     await Promise.all([a.close(), b.close()])
+  })
+
+  it('upgrades a database of version 1 (no projection store) keeping its updates, markers and lastSyncedAt', async () => {
+    const factory = new IDBFactory()
+    const update = new Uint8Array([0, 0])
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open('crm-sync-book:old', 1)
+      request.onupgradeneeded = () => {
+        const db = request.result
+        db.createObjectStore('updates', { autoIncrement: true }).add(update)
+        db.createObjectStore('pending').put({ at: 1 }, 'p-old')
+        db.createObjectStore('meta').put(99, 'lastSyncedAt')
+      }
+      request.onsuccess = () => {
+        request.result.close()
+        resolve()
+      }
+      request.onerror = () => reject(request.error)
+    })
+    const store = createIndexedDbStore({ indexedDB: factory })
+    expect(await store.load('old')).toEqual({ updates: [update], pending: ['p-old'], lastSyncedAt: 99 })
+    expect(await store.readProjection('old')).toBeNull()
+    const projection = { put: [plainCustomer('a')], remove: [], stale: [], replace: true, stateVector: new Uint8Array([0]) }
+    await store.write('old', { updates: [], pending: [], acknowledged: [], projection })
+    expect((await store.readProjection('old'))?.customers).toEqual([plainCustomer('a')])
+    await store.close()
+  })
+
+  it('treats a damaged projection row as no projection, and drops it when a patch meets it', async () => {
+    const factory = new IDBFactory()
+    const store = createIndexedDbStore({ indexedDB: factory })
+    const stateVector = new Uint8Array([0])
+    await store.write('book', { updates: [], pending: [], acknowledged: [], projection: { put: [plainCustomer('a')], remove: [], stale: [], replace: true, stateVector } })
+    await store.close()
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open('crm-sync-book:book')
+      request.onsuccess = () => {
+        const db = request.result
+        const tx = db.transaction('projection', 'readwrite')
+        tx.objectStore('projection').put('{not json', bucketOf('a'))
+        tx.oncomplete = () => {
+          db.close()
+          resolve()
+        }
+        tx.onerror = () => reject(tx.error)
+      }
+    })
+    expect(await store.readProjection('book')).toBeNull()
+    await store.write('book', { updates: [], pending: [], acknowledged: [], projection: { put: [plainCustomer('a')], remove: [], stale: [], replace: false, stateVector } })
+    expect(await store.readProjection('book')).toBeNull()
+    await store.write('book', { updates: [], pending: [], acknowledged: [], projection: { put: [plainCustomer('b')], remove: [], stale: [], replace: true, stateVector } })
+    expect((await store.readProjection('book'))?.customers).toEqual([plainCustomer('b')])
+    await store.close()
   })
 
   it('refuses to start without an IndexedDB', () => {

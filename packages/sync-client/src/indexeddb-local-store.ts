@@ -1,18 +1,11 @@
-// The LocalStore of browsers, on `idb`: one database per book with three object stores.
-//   updates   autoIncrement key -> Uint8Array (Yjs update; after compaction one snapshot row)
-//   pending   pending id -> { at }  (local updates the relay has not acknowledged)
-//   meta      'lastSyncedAt' -> number
+// The LocalStore of browsers, on `idb`: one database per book (layout in indexeddb-schema.ts).
 // Every write is one readwrite transaction and resolves on its `complete` event, which is what
 // "saved on this device" means (y-indexeddb resolves nothing: its issue #28).
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb'
-import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats } from './local-store'
+import { wrap, type IDBPDatabase } from 'idb'
+import { readProjectionIn, writeProjectionIn } from './indexeddb-projection'
+import { DB_VERSION, upgradeBookDb, type BookDb } from './indexeddb-schema'
+import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, StoredProjection } from './local-store'
 import { SyncClientError } from './sync-client-error'
-
-interface BookDb extends DBSchema {
-  updates: { key: number; value: Uint8Array }
-  pending: { key: string; value: { at: number } }
-  meta: { key: string; value: number }
-}
 
 export interface IndexedDbStoreOptions {
   /**
@@ -24,8 +17,6 @@ export interface IndexedDbStoreOptions {
   /** Database name = prefix + book id. Default 'crm-sync-book:'. */
   readonly databasePrefix?: string
 }
-
-const DB_VERSION = 1
 
 interface Factory {
   open(name: string, version: number): IDBOpenDBRequest
@@ -53,12 +44,7 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
     let db = open.get(bookId)
     if (db) return db
     const request = factory.open(prefix + bookId, DB_VERSION)
-    request.addEventListener('upgradeneeded', () => {
-      const raw = request.result
-      if (!raw.objectStoreNames.contains('updates')) raw.createObjectStore('updates', { autoIncrement: true })
-      if (!raw.objectStoreNames.contains('pending')) raw.createObjectStore('pending')
-      if (!raw.objectStoreNames.contains('meta')) raw.createObjectStore('meta')
-    })
+    request.addEventListener('upgradeneeded', () => upgradeBookDb(request.result))
     db = (wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>).then((d) => {
       // Another tab deleting or upgrading the database: let it, and reopen on next use.
       d.addEventListener('versionchange', () => {
@@ -88,26 +74,37 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
           tx.objectStore('meta').get('lastSyncedAt'),
           tx.done,
         ])
-        return { updates, pending, lastSyncedAt: lastSyncedAt ?? null }
+        return { updates, pending, lastSyncedAt: typeof lastSyncedAt === 'number' ? lastSyncedAt : null }
       } catch (e) {
         return failed('load', bookId)(e)
+      }
+    },
+
+    async readProjection(bookId): Promise<StoredProjection | null> {
+      try {
+        const db = await openDb(bookId)
+        const tx = db.transaction(['meta', 'projection'], 'readonly')
+        const [projection] = await Promise.all([readProjectionIn(tx.objectStore('meta'), tx.objectStore('projection')), tx.done])
+        return projection
+      } catch (e) {
+        return failed('projection read', bookId)(e)
       }
     },
 
     async write(bookId, batch: LocalBatch) {
       try {
         const db = await openDb(bookId)
-        const tx = db.transaction(['updates', 'pending', 'meta'], 'readwrite')
+        const tx = db.transaction(['updates', 'pending', 'meta', 'projection'], 'readwrite')
         const updates = tx.objectStore('updates')
         const pending = tx.objectStore('pending')
+        const meta = tx.objectStore('meta')
         const at = Date.now()
         const requests: Promise<unknown>[] = []
-        for (const u of batch.updates) {
-          requests.push(updates.add(compactBytes(u.update)))
-          if (u.pendingId !== undefined) requests.push(pending.put({ at }, u.pendingId))
-        }
+        for (const u of batch.updates) requests.push(updates.add(compactBytes(u)))
+        for (const id of batch.pending) requests.push(pending.put({ at }, id))
         for (const id of batch.acknowledged) requests.push(pending.delete(id))
-        if (batch.lastSyncedAt !== undefined) requests.push(tx.objectStore('meta').put(batch.lastSyncedAt, 'lastSyncedAt'))
+        if (batch.lastSyncedAt !== undefined) requests.push(meta.put(batch.lastSyncedAt, 'lastSyncedAt'))
+        if (batch.projection) requests.push(writeProjectionIn(meta, tx.objectStore('projection'), batch.projection))
         const rows = updates.count()
         await Promise.all([...requests, tx.done])
         return { rows: await rows }

@@ -12,7 +12,7 @@ import type { LockManagerLike } from './web-lock'
 const readwriteCalls = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter((c) => c[1] === 'readwrite').length
 
 describe('local persistence', () => {
-  it('batches a burst of edits into about one transaction per 50 ms', async () => {
+  it('batches a burst of edits into about one transaction and one merged row per 50 ms', async () => {
     const device = makeDevice(null)
     const handle = device.open({ connect: false })
     await handle.whenLoaded
@@ -31,11 +31,16 @@ describe('local persistence', () => {
       expect(transactions).toBeGreaterThanOrEqual(2)
       expect(transactions).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 1)
       expect(transactions).toBeLessThan(15)
+      // One row per transaction (the creation's row, then one per batch), not one per keystroke.
+      expect((await device.store.stats('north-territory')).rows).toBe(1 + transactions)
     } finally {
       spy.mockRestore()
     }
-    expect((await device.store.stats('north-territory')).rows).toBe(61)
-    await handle.close()
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)?.notes).toBe('x'.repeat(60))
+    expect(reopened.status.pendingLocal).toBe(61)
+    await Promise.all([handle.close(), reopened.close()])
   })
 
   it('reports savedLocally only once the transaction completed', async () => {
@@ -66,6 +71,7 @@ describe('local persistence', () => {
     const hang = () => new Promise<never>(() => {})
     const dying: LocalStore = {
       load: (b) => (dead ? hang() : device.store.load(b)),
+      readProjection: (b) => (dead ? hang() : device.store.readProjection(b)),
       write: (b, batch) => (dead ? hang() : device.store.write(b, batch)),
       compact: (b, f) => (dead ? hang() : device.store.compact(b, f)),
       stats: (b) => device.store.stats(b),
@@ -190,6 +196,7 @@ describe('local persistence', () => {
     const handle = device.open({ connect: false, compactAfterRows: 5, locks: held })
     await handle.whenLoaded
     const id = handle.customers.create({ name: 'Locked Elsewhere' })
+    await handle.whenSaved()
     for (let i = 0; i < 9; i++) {
       handle.customers.set(id, 'industry', `I${i}`)
       await handle.whenSaved()

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { LocalStore } from './local-store'
+import { runProjectionContract } from './local-store-projection.contract'
 
 const updateSetting = (key: string, value: string): Uint8Array => {
   const doc = new Y.Doc()
@@ -45,8 +46,8 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
       withStore(async (store) => {
         const a = updateSetting('a', '1')
         const b = updateSetting('b', '2')
-        expect(await store.write('book', { updates: [{ update: a, pendingId: 'p1' }], acknowledged: [] })).toEqual({ rows: 1 })
-        expect(await store.write('book', { updates: [{ update: b }], acknowledged: [] })).toEqual({ rows: 2 })
+        expect(await store.write('book', { updates: [a], pending: ['p1'], acknowledged: [] })).toEqual({ rows: 1 })
+        expect(await store.write('book', { updates: [b], pending: [], acknowledged: [] })).toEqual({ rows: 2 })
         const loaded = await store.load('book')
         expect(loaded.updates).toEqual([a, b])
         expect(loaded.pending).toEqual(['p1'])
@@ -57,7 +58,7 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
       withStore(async (store) => {
         const big = new Uint8Array(1000).fill(7)
         const view = big.subarray(10, 20)
-        await store.write('book', { updates: [{ update: view }], acknowledged: [] })
+        await store.write('book', { updates: [view], pending: [], acknowledged: [] })
         big.fill(1)
         const [stored] = (await store.load('book')).updates
         expect(stored).toEqual(new Uint8Array(10).fill(7))
@@ -67,10 +68,11 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
     it('removes acknowledged markers, ignores unknown ids, and keeps lastSyncedAt', () =>
       withStore(async (store) => {
         await store.write('book', {
-          updates: [{ update: updateSetting('a', '1'), pendingId: 'p1' }, { update: updateSetting('b', '2'), pendingId: 'p2' }],
+          updates: [updateSetting('a', '1'), updateSetting('b', '2')],
+          pending: ['p1', 'p2'],
           acknowledged: [],
         })
-        await store.write('book', { updates: [], acknowledged: ['p1', 'unknown'], lastSyncedAt: 1234 })
+        await store.write('book', { updates: [], pending: [], acknowledged: ['p1', 'unknown'], lastSyncedAt: 1234 })
         const loaded = await store.load('book')
         expect(loaded.pending).toEqual(['p2'])
         expect(loaded.lastSyncedAt).toBe(1234)
@@ -79,14 +81,14 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
 
     it('writes markers and acknowledgements of one batch together', () =>
       withStore(async (store) => {
-        await store.write('book', { updates: [{ update: updateSetting('a', '1'), pendingId: 'p1' }], acknowledged: ['p1'] })
+        await store.write('book', { updates: [updateSetting('a', '1')], pending: ['p1'], acknowledged: ['p1'] })
         expect((await store.load('book')).pending).toEqual([])
       }))
 
     it('compacts every row into one snapshot that keeps the state and the pending markers', () =>
       withStore(async (store) => {
         for (let i = 0; i < 10; i++) {
-          await store.write('book', { updates: [{ update: updateSetting(`k${i}`, `v${i}`), pendingId: `p${i}` }], acknowledged: [] })
+          await store.write('book', { updates: [updateSetting(`k${i}`, `v${i}`)], pending: [`p${i}`], acknowledged: [] })
         }
         const before = mapOf((await store.load('book')).updates)
         expect(await store.compact('book', foldWithYjs)).toEqual({ before: 10, after: 1 })
@@ -95,7 +97,7 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
         expect(mapOf(loaded.updates)).toEqual(before)
         expect(loaded.pending).toHaveLength(10)
         // Writes after a compaction come after the snapshot.
-        await store.write('book', { updates: [{ update: updateSetting('after', 'x') }], acknowledged: [] })
+        await store.write('book', { updates: [updateSetting('after', 'x')], pending: [], acknowledged: [] })
         expect(mapOf((await store.load('book')).updates)).toEqual({ ...before, after: 'x' })
         expect(await store.compact('book', foldWithYjs)).toEqual({ before: 2, after: 1 })
         expect(await store.compact('book', foldWithYjs)).toEqual({ before: 1, after: 1 })
@@ -103,8 +105,8 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
 
     it('keeps books apart and deletes one without touching the other', () =>
       withStore(async (store) => {
-        await store.write('one', { updates: [{ update: updateSetting('a', '1'), pendingId: 'x' }], acknowledged: [] })
-        await store.write('two', { updates: [{ update: updateSetting('b', '2') }], acknowledged: [] })
+        await store.write('one', { updates: [updateSetting('a', '1')], pending: ['x'], acknowledged: [] })
+        await store.write('two', { updates: [updateSetting('b', '2')], pending: [], acknowledged: [] })
         expect(mapOf((await store.load('one')).updates)).toEqual({ a: '1' })
         expect(mapOf((await store.load('two')).updates)).toEqual({ b: '2' })
         await store.deleteBook('one')
@@ -115,14 +117,16 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
     it('serves concurrent writes without losing any', () =>
       withStore(async (store) => {
         await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.write('book', { updates: [{ update: updateSetting(`k${i}`, 'v') }], acknowledged: [] })),
+          Array.from({ length: 20 }, (_, i) => store.write('book', { updates: [updateSetting(`k${i}`, 'v')], pending: [], acknowledged: [] })),
         )
         expect(Object.keys(mapOf((await store.load('book')).updates))).toHaveLength(20)
       }))
 
+    runProjectionContract(withStore)
+
     it('is usable again after close', async () => {
       const store = await makeStore()
-      await store.write('book', { updates: [{ update: updateSetting('a', '1') }], acknowledged: [] })
+      await store.write('book', { updates: [updateSetting('a', '1')], pending: [], acknowledged: [] })
       await store.close()
       expect(mapOf((await store.load('book')).updates)).toEqual({ a: '1' })
       await store.close()

@@ -1,22 +1,42 @@
 // A LocalStore in memory: for tests, for Node programs that keep books only for a session (the
 // bridge), and as the fallback nobody should need in a browser. Shares IndexedDB's semantics:
-// bytes are copied in and out, and every write resolves on a later tick as a transaction would.
-import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats } from './local-store'
+// bytes and customers are copied in and out, and every write resolves on a later tick as a
+// transaction would.
+import type { Customer } from '@crm-sync/model'
+import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, ProjectionChange, StoredProjection } from './local-store'
+import { nextProjectionStatus, type ProjectionStatus } from './projection-status'
+
+interface MemoryProjection {
+  readonly customers: Map<string, Customer>
+  readonly status: ProjectionStatus
+}
 
 interface MemoryBook {
   rows: Map<number, Uint8Array>
   nextKey: number
   pending: Map<string, number>
   lastSyncedAt: number | null
+  projection: MemoryProjection | null
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+const compareIds = (a: Customer, b: Customer): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+const changeProjection = (current: MemoryProjection | null, change: ProjectionChange): MemoryProjection | null => {
+  const status = nextProjectionStatus(current?.status ?? null, change)
+  if (!status) return null
+  const customers = change.replace || !current ? new Map<string, Customer>() : current.customers
+  for (const id of change.remove) customers.delete(id)
+  for (const c of change.put) customers.set(c.id, structuredClone(c))
+  return { customers, status }
+}
 
 export const createMemoryStore = (): LocalStore => {
   const books = new Map<string, MemoryBook>()
   const book = (bookId: string): MemoryBook => {
     let b = books.get(bookId)
-    if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null }))
+    if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null, projection: null }))
     return b
   }
   return {
@@ -30,15 +50,25 @@ export const createMemoryStore = (): LocalStore => {
       }
       return state
     },
+    async readProjection(bookId): Promise<StoredProjection | null> {
+      await tick()
+      const p = books.get(bookId)?.projection
+      if (!p) return null
+      return {
+        customers: structuredClone([...p.customers.values()].sort(compareIds)),
+        stateVector: p.status.stateVector.slice(),
+        stale: [...p.status.stale],
+        needsRebuild: p.status.needsRebuild,
+      }
+    },
     async write(bookId, batch: LocalBatch) {
       await tick()
       const b = book(bookId)
-      for (const u of batch.updates) {
-        b.rows.set(b.nextKey++, u.update.slice())
-        if (u.pendingId !== undefined) b.pending.set(u.pendingId, Date.now())
-      }
+      for (const u of batch.updates) b.rows.set(b.nextKey++, u.slice())
+      for (const id of batch.pending) b.pending.set(id, Date.now())
       for (const id of batch.acknowledged) b.pending.delete(id)
       if (batch.lastSyncedAt !== undefined) b.lastSyncedAt = batch.lastSyncedAt
+      if (batch.projection) b.projection = changeProjection(b.projection, batch.projection)
       return { rows: b.rows.size }
     },
     async compact(bookId, fold: FoldUpdates) {

@@ -29,8 +29,17 @@ export interface OpenBookOptions {
   readonly backoff?: BackoffOptions
   /** BroadcastChannel name for cross-tab sync on this device, or false for none. Default 'crm-sync:<bookId>'. */
   readonly crossTabChannel?: string | false
-  /** How long updates are gathered into one IndexedDB transaction. Default 50 ms. */
+  /** How long updates are gathered into one IndexedDB transaction (and one row). Default 50 ms. */
   readonly batchMs?: number
+  /**
+   * Keep a projection of the customers (plain objects) in the store, so the next open can show
+   * them before the document has loaded (`whenReadable`, `projection`). Default true; programs
+   * that never show a list while opening (a server-side worker on a memory store) can save the
+   * work and memory with false.
+   */
+  readonly keepProjection?: boolean
+  /** Changed customers are rewritten in the projection at most this often, when idle. Default 1000 ms. */
+  readonly projectionMs?: number
   /** Fold the stored rows into one snapshot once there are this many. Default 200. */
   readonly compactAfterRows?: number
   /** Compaction also waits until the rows since the last fold reach this share of the snapshot (default 0.1). */
@@ -48,6 +57,8 @@ export interface OpenBookOptions {
 export const OPEN_BOOK_DEFAULTS = {
   connect: true,
   batchMs: 50,
+  keepProjection: true,
+  projectionMs: 1000,
   compactAfterRows: 200,
   compactBytesRatio: 0.1,
   compactMaxRows: 5000,
@@ -85,6 +96,8 @@ export function openBook(opts: OpenBookOptions): BookHandle {
     backoff: opts.backoff ?? d.backoff,
     crossTabChannel: opts.crossTabChannel ?? `crm-sync:${opts.bookId}`,
     batchMs: opts.batchMs ?? d.batchMs,
+    keepProjection: opts.keepProjection ?? d.keepProjection,
+    projectionMs: opts.projectionMs ?? d.projectionMs,
     compactAfterRows: opts.compactAfterRows ?? d.compactAfterRows,
     compactBytesRatio: opts.compactBytesRatio ?? d.compactBytesRatio,
     compactMaxRows: opts.compactMaxRows ?? d.compactMaxRows,
