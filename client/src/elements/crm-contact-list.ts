@@ -2,12 +2,13 @@
 // customer's own), a form to add one, and remove.
 import { CONTACT_FIELDS, type Contact, type NewContact } from '@crm-sync/model'
 import { LitElement, html, css, nothing } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
 import type { Peer } from '../book/presence'
 import * as rules from '../lib/field-rules'
 import { sharedStyles } from '../styles/shared-styles'
-import type { FieldCommitDetail, FieldDraftDetail } from './crm-field'
+import { RecordDraftController } from '../controllers/record-draft-controller'
+import type { FieldCommitDetail } from './crm-field'
 import { emit, type ContactAddDetail, type ContactRemoveDetail, type ContactUpdateDetail } from './detail-events'
 import './crm-field'
 
@@ -40,10 +41,7 @@ export class CrmContactList extends LitElement {
   @property({ attribute: false }) peers: Peer[] = []
   @property({ attribute: false }) draftOf: (field: string) => string | null = () => null
 
-  @state() private fresh: Partial<Record<ContactField, string | null>> = {}
-  @state() private freshInvalid = new Set<string>()
-  @state() private addError = ''
-  @state() private formKey = 0
+  private readonly draft = new RecordDraftController<ContactField>(this, LABELS)
 
   override render() {
     return html`<section class="card" aria-labelledby="contacts-h">
@@ -58,10 +56,10 @@ export class CrmContactList extends LitElement {
           <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`contacts.${c.id}.${f}`, f, c[f]))}</div>
         </li>`)}
       </ul>
-      ${this.readonly ? nothing : keyed(this.formKey, html`<div class="add" @field-commit=${this.onFresh} @field-draft=${this.onFreshDraft}>
+      ${this.readonly ? nothing : keyed(this.draft.formKey, html`<div class="add" @field-commit=${this.draft.onCommit} @field-draft=${this.draft.onDraft}>
         <h3>Add a contact</h3>
         <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`new-contact.${f}`, f, undefined))}</div>
-        ${this.addError ? html`<p class="error" role="alert">${this.addError}</p>` : nothing}
+        ${this.draft.error ? html`<p class="error" role="alert">${this.draft.error}</p>` : nothing}
         <p><button type="button" class="primary" @click=${this.onAdd}>Add contact</button></p>
       </div>`)}
     </section>`
@@ -80,37 +78,12 @@ export class CrmContactList extends LitElement {
     emit<ContactUpdateDetail>(this, 'contact-update', { contactId, update: { [f]: e.detail.value } })
   }
 
-  private onFresh(e: CustomEvent<FieldCommitDetail>): void {
-    e.stopPropagation()
-    const f = e.detail.field.split('.').pop() as ContactField
-    this.fresh = { ...this.fresh, [f]: e.detail.value }
-    this.freshInvalid.delete(f)
-    this.addError = ''
-  }
-
-  private onFreshDraft(e: CustomEvent<FieldDraftDetail>): void {
-    e.stopPropagation()
-    const f = e.detail.field.split('.').pop()!
-    if (e.detail.text === null) this.freshInvalid.delete(f)
-    else this.freshInvalid.add(f)
-    this.requestUpdate()
-  }
-
   private onAdd(): void {
-    if (this.freshInvalid.size > 0) {
-      this.addError = `Fix ${[...this.freshInvalid].map((f) => LABELS[f as ContactField].toLowerCase()).join(', ')} first.`
-      return
-    }
-    const contact: NewContact = {}
-    for (const f of CONTACT_FIELDS) if (this.fresh[f]) contact[f] = this.fresh[f]!
-    if (!contact.firstName && !contact.lastName && !contact.email && !contact.phone) {
-      this.addError = 'A contact needs a name, an email or a phone.'
-      return
-    }
+    const values = this.draft.take((v) => (v.firstName || v.lastName || v.email || v.phone ? null : 'A contact needs a name, an email or a phone.'))
+    if (!values) return
+    const contact: NewContact = { ...values }
     emit<ContactAddDetail>(this, 'contact-add', { contact })
-    this.fresh = {}
-    this.addError = ''
-    this.formKey++
+    this.draft.reset()
   }
 }
 

@@ -2,12 +2,13 @@
 // form to add one, and remove.
 import { DEAL_FIELDS, type Deal, type DealUpdate, type NewDeal } from '@crm-sync/model'
 import { LitElement, html, css, nothing } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
 import type { Peer } from '../book/presence'
 import * as rules from '../lib/field-rules'
 import { sharedStyles } from '../styles/shared-styles'
-import type { FieldCommitDetail, FieldDraftDetail } from './crm-field'
+import { RecordDraftController } from '../controllers/record-draft-controller'
+import type { FieldCommitDetail } from './crm-field'
 import { emit, type DealAddDetail, type DealRemoveDetail, type DealUpdateDetail } from './detail-events'
 import './crm-field'
 
@@ -46,10 +47,7 @@ export class CrmDealList extends LitElement {
   @property({ attribute: false }) peers: Peer[] = []
   @property({ attribute: false }) draftOf: (field: string) => string | null = () => null
 
-  @state() private fresh: Partial<Record<DealField, string | null>> = {}
-  @state() private freshInvalid = new Set<string>()
-  @state() private addError = ''
-  @state() private formKey = 0
+  private readonly draft = new RecordDraftController<DealField>(this, LABELS)
 
   override render() {
     return html`<section class="card" aria-labelledby="deals-h">
@@ -64,10 +62,10 @@ export class CrmDealList extends LitElement {
           <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`deals.${d.id}.${f}`, f, d[f]))}</div>
         </li>`)}
       </ul>
-      ${this.readonly ? nothing : keyed(this.formKey, html`<div class="add" @field-commit=${this.onFresh} @field-draft=${this.onFreshDraft}>
+      ${this.readonly ? nothing : keyed(this.draft.formKey, html`<div class="add" @field-commit=${this.draft.onCommit} @field-draft=${this.draft.onDraft}>
         <h3>Add a deal</h3>
         <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`new-deal.${f}`, f, undefined))}</div>
-        ${this.addError ? html`<p class="error" role="alert">${this.addError}</p>` : nothing}
+        ${this.draft.error ? html`<p class="error" role="alert">${this.draft.error}</p>` : nothing}
         <p><button type="button" class="primary" @click=${this.onAdd}>Add deal</button></p>
       </div>`)}
     </section>`
@@ -86,40 +84,16 @@ export class CrmDealList extends LitElement {
     emit<DealUpdateDetail>(this, 'deal-update', { dealId, update: toUpdate(f, e.detail.value) })
   }
 
-  private onFresh(e: CustomEvent<FieldCommitDetail>): void {
-    e.stopPropagation()
-    const f = e.detail.field.split('.').pop() as DealField
-    this.fresh = { ...this.fresh, [f]: e.detail.value }
-    this.freshInvalid.delete(f)
-    this.addError = ''
-  }
-
-  private onFreshDraft(e: CustomEvent<FieldDraftDetail>): void {
-    e.stopPropagation()
-    const f = e.detail.field.split('.').pop()!
-    if (e.detail.text === null) this.freshInvalid.delete(f)
-    else this.freshInvalid.add(f)
-    this.requestUpdate()
-  }
-
   private onAdd(): void {
-    if (this.freshInvalid.size > 0) {
-      this.addError = `Fix ${[...this.freshInvalid].map((f) => LABELS[f as DealField].toLowerCase()).join(', ')} first.`
-      return
-    }
-    if (!this.fresh.name) {
-      this.addError = 'A deal needs a name.'
-      return
-    }
-    const deal: NewDeal = { name: this.fresh.name }
+    const values = this.draft.take((v) => (v.name ? null : 'A deal needs a name.'))
+    if (!values?.name) return
+    const deal: NewDeal = { name: values.name }
     for (const f of DEAL_FIELDS) {
-      const v = this.fresh[f]
+      const v = values[f]
       if (f !== 'name' && v) Object.assign(deal, toUpdate(f, v))
     }
     emit<DealAddDetail>(this, 'deal-add', { deal })
-    this.fresh = {}
-    this.addError = ''
-    this.formKey++
+    this.draft.reset()
   }
 }
 
