@@ -3,7 +3,7 @@
 // schema evolves without touching the core migrations.
 import type BetterSqlite3 from 'better-sqlite3'
 import type {
-  AttentionEntry, BridgeStateStore, ConflictEntry, DeadLetter, OutboxEntry, RecordState,
+  AttentionEntry, BridgeStateStore, ConflictEntry, DeadLetter, OutboxEntry, RecordState, RecordSummary,
 } from './bridge-state-store'
 import { BridgeError } from './bridge-error'
 import type { BridgeKind } from './field-map'
@@ -25,13 +25,21 @@ export function migrateBridgeSqlite(db: Db): void {
   })()
 }
 
+/** A row read without its base (SUMMARY_COLUMNS): the record's state but `agreed` for the base. */
+export const toSummary = (r: Row): RecordSummary => ({ ...stateColumns(r), agreed: Number(r['agreed']) === 1 || r['agreed'] === true })
+
 export const toRecord = (r: Row): RecordState => ({
+  ...stateColumns(r),
+  base: r['base'] ? (JSON.parse(String(r['base'])) as RecordState['base']) : null,
+})
+
+/** The columns a summary and a full record share (everything but the base). */
+const stateColumns = (r: Row): Omit<RecordState, 'base'> => ({
   kind: r['kind'] as BridgeKind,
   crdtId: String(r['crdt_id']),
   bookId: String(r['book_id']),
   parentId: (r['parent_id'] as string | null) ?? null,
   crmId: (r['crm_id'] as string | null) ?? null,
-  base: r['base'] ? (JSON.parse(String(r['base'])) as RecordState['base']) : null,
   crmModifiedAt: r['crm_modified_at'] === null || r['crm_modified_at'] === undefined ? null : Number(r['crm_modified_at']),
   crmHash: (r['crm_hash'] as string | null) ?? null,
   bookHash: (r['book_hash'] as string | null) ?? null,
@@ -100,6 +108,8 @@ export const toAttention = (r: Row): AttentionEntry => ({
 })
 
 const RECORD_COLUMNS = 'kind, crdt_id, book_id, parent_id, crm_id, base, crm_modified_at, crm_hash, book_hash, archived, parent_crm_id, updated_at'
+/** Every column but the base, which is only tested for presence. */
+export const SUMMARY_COLUMNS = 'kind, crdt_id, book_id, parent_id, crm_id, base is not null as agreed, crm_modified_at, crm_hash, book_hash, archived, parent_crm_id, updated_at'
 const CONFLICT_COLUMNS = 'book_id, kind, crdt_id, field, property, base, book_value, crm_value, book_by, book_at, crm_by, crm_at, policy, winner, result, at'
 
 export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean } = {}): BridgeStateStore {
@@ -138,13 +148,13 @@ export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean }
       }
       return out
     },
-    async listRecords(filter = {}) {
+    async listSummaries(filter = {}) {
       const where: string[] = []
       const params: unknown[] = []
       if (filter.kind) where.push('kind = ?') && params.push(filter.kind)
       if (filter.bookId) where.push('book_id = ?') && params.push(filter.bookId)
-      const sql = `select * from bridge_records${where.length ? ` where ${where.join(' and ')}` : ''}`
-      return (db.prepare(sql).all(...params) as Row[]).map(toRecord)
+      const sql = `select ${SUMMARY_COLUMNS} from bridge_records${where.length ? ` where ${where.join(' and ')}` : ''}`
+      return (db.prepare(sql).all(...params) as Row[]).map(toSummary)
     },
     async putRecords(list) {
       db.transaction(() => {

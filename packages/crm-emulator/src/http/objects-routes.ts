@@ -27,11 +27,10 @@ export function objectsRoutes(store: CrmStore): Hono<EmulatorEnv> {
     const archived = c.req.query('archived') === 'true'
     const properties = knownProperties(store, type, listParam(c.req.queries('properties')))
     const targets = listParam(c.req.queries('associations'))
-    const all = store.list(type, archived).filter((r) => after === undefined || Number(r.id) >= Number(after))
-    const page = all.slice(0, limit)
+    const { records: page, more: following } = store.page(type, after === undefined ? 0 : Number(after), limit, archived)
     const results = page.map((r) => withAssociations(toObjectJson(r, properties), store, type, targets))
     const last = page.at(-1)
-    const more = all.length > limit && last !== undefined
+    const more = following && last !== undefined
     const nextAfter = last ? String(Number(last.id) + 1) : ''
     return c.json({
       results,

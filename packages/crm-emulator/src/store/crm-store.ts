@@ -7,6 +7,7 @@ import { OBJECT_TYPES, OBJECT_TYPE_INFO, type ObjectType } from './object-types'
 import type { Persistence } from './persistence'
 import { PropertyRegistry } from './property-registry'
 import { checkPropertyInput, type PropertyInput, type PropertyValues } from './property-values'
+import { ValueIndex } from './value-index'
 
 export interface CrmStoreOptions {
   persistence: Persistence
@@ -22,6 +23,10 @@ export class CrmStore {
   readonly properties: PropertyRegistry
   readonly associations: AssociationStore
   private readonly records = new Map<ObjectType, Map<string, CrmRecord>>()
+  /** Look-ups by unique properties, per type. */
+  private readonly indexes = new Map<ObjectType, ValueIndex>()
+  /** Every id of a type in numeric order (live and archived), rebuilt when unset. */
+  private readonly sortedIds = new Map<ObjectType, string[]>()
   private readonly listeners = new Set<ChangeListener>()
   private nextId: number
   private lastStamp = 0
@@ -30,7 +35,10 @@ export class CrmStore {
     this.properties = new PropertyRegistry(options.persistence, () => new Date(options.clock()).toISOString())
     this.associations = new AssociationStore(options.persistence)
     this.nextId = options.firstId ?? 1001
-    for (const type of OBJECT_TYPES) this.records.set(type, new Map())
+    for (const type of OBJECT_TYPES) {
+      this.records.set(type, new Map())
+      this.indexes.set(type, new ValueIndex())
+    }
     this.restore()
   }
 
@@ -47,6 +55,8 @@ export class CrmStore {
   reset(): void {
     this.options.persistence.clear(['record', 'association', 'property', 'meta'])
     for (const map of this.records.values()) map.clear()
+    for (const index of this.indexes.values()) index.clear()
+    this.sortedIds.clear()
     this.associations.reset()
     this.properties.reset()
     this.nextId = this.options.firstId ?? 1001
@@ -66,10 +76,14 @@ export class CrmStore {
   /** Looks a live record up by a unique property (HubSpot's `idProperty`). */
   findBy(type: ObjectType, propertyName: string, value: string, archived = false): CrmRecord | undefined {
     if (propertyName === 'hs_object_id') return this.get(type, value, archived)
-    for (const record of this.records.get(type)?.values() ?? []) {
-      if (record.archived === archived && record.properties[propertyName] === value) return record
+    const records = this.records.get(type) as Map<string, CrmRecord>
+    let found: CrmRecord | undefined
+    for (const id of this.indexes.get(type)?.ids(propertyName, value, () => records.values()) ?? []) {
+      const record = records.get(id)
+      // Several archived records may share a value: the oldest, as a scan in creation order finds it.
+      if (record?.archived === archived && (!found || Number(record.id) < Number(found.id))) found = record
     }
-    return undefined
+    return found
   }
 
   /** Resolves `id` through `idProperty` when given, which must be a unique property. */
@@ -90,8 +104,34 @@ export class CrmStore {
 
   /** Records of a type ordered by id (numeric). */
   list(type: ObjectType, archived = false): CrmRecord[] {
-    const all = [...(this.records.get(type)?.values() ?? [])].filter((r) => r.archived === archived)
-    return all.sort((a, b) => Number(a.id) - Number(b.id))
+    const records = this.records.get(type) as Map<string, CrmRecord>
+    const out: CrmRecord[] = []
+    for (const id of this.idsInOrder(type)) {
+      const record = records.get(id) as CrmRecord
+      if (record.archived === archived) out.push(record)
+    }
+    return out
+  }
+
+  /** Up to `limit` records with an id from `fromId` on, in id order; `more` when others follow. */
+  page(type: ObjectType, fromId: number, limit: number, archived = false): { records: CrmRecord[]; more: boolean } {
+    const ids = this.idsInOrder(type)
+    let lo = 0
+    let hi = ids.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (Number(ids[mid]) < fromId) lo = mid + 1
+      else hi = mid
+    }
+    const records = this.records.get(type) as Map<string, CrmRecord>
+    const out: CrmRecord[] = []
+    for (let i = lo; i < ids.length; i++) {
+      const record = records.get(ids[i] as string) as CrmRecord
+      if (record.archived !== archived) continue
+      if (out.length === limit) return { records: out, more: true }
+      out.push(record)
+    }
+    return { records: out, more: false }
   }
 
   count(type: ObjectType): number {
@@ -185,8 +225,26 @@ export class CrmStore {
     return this.lastStamp
   }
 
+  private idsInOrder(type: ObjectType): string[] {
+    let ids = this.sortedIds.get(type)
+    if (!ids) {
+      ids = [...(this.records.get(type) as Map<string, CrmRecord>).keys()].sort((a, b) => Number(a) - Number(b))
+      this.sortedIds.set(type, ids)
+    }
+    return ids
+  }
+
   private save(record: CrmRecord): void {
-    this.records.get(record.type)?.set(record.id, record)
+    const records = this.records.get(record.type) as Map<string, CrmRecord>
+    const previous = records.get(record.id)
+    records.set(record.id, record)
+    if (!previous) {
+      // New ids only grow, so the order usually just extends; otherwise it is rebuilt when next read.
+      const ids = this.sortedIds.get(record.type)
+      if (ids && (ids.length === 0 || Number(ids[ids.length - 1]) < Number(record.id))) ids.push(record.id)
+      else this.sortedIds.delete(record.type)
+    }
+    this.indexes.get(record.type)?.saved(previous, record)
     this.options.persistence.put('record', `${record.type}:${record.id}`, record)
   }
 

@@ -60,24 +60,48 @@ function tokenMatch(value: string, token: string): boolean {
   return value.toLowerCase().split(/[\s@.,;:/_-]+/).some((word) => re.test(word)) || re.test(value.toLowerCase())
 }
 
-function matches(record: CrmRecord, filter: SearchFilter, def: PropertyDefinition): boolean {
-  const raw = record.properties[filter.propertyName]
+/** A filter with its property's kind and its values made comparable once per search, not per record. */
+interface PreparedFilter {
+  readonly filter: SearchFilter
+  readonly kind: Kind
+  readonly value: number | string | undefined
+  readonly high: number | string | undefined
+  readonly values: Array<number | string> | undefined
+}
+
+function prepare(filter: SearchFilter, def: PropertyDefinition): PreparedFilter {
   const kind = kindOf(def)
-  const need = (v: string | undefined, what = 'value'): string => {
-    if (v === undefined) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator ${filter.operator} requires a ${what}`)
-    return v
+  return {
+    filter,
+    kind,
+    value: filter.value === undefined ? undefined : toComparable(kind, filter.value),
+    high: filter.highValue === undefined ? undefined : toComparable(kind, filter.highValue),
+    values: filter.values?.map((v) => toComparable(kind, v)),
   }
+}
+
+function need<T>(filter: SearchFilter, v: T | undefined, what = 'value'): T {
+  if (v === undefined) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator ${filter.operator} requires a ${what}`)
+  return v
+}
+
+function matches(record: CrmRecord, p: PreparedFilter): boolean {
+  const { filter, kind } = p
+  const raw = record.properties[filter.propertyName]
   switch (filter.operator) {
     case 'HAS_PROPERTY':
       return raw !== undefined
     case 'NOT_HAS_PROPERTY':
       return raw === undefined
     case 'NEQ':
-      return raw === undefined || compare(toComparable(kind, raw), toComparable(kind, need(filter.value))) !== 0
-    case 'NOT_IN':
-      return raw === undefined || !(filter.values ?? []).some((v) => compare(toComparable(kind, raw), toComparable(kind, v)) === 0)
+      return raw === undefined || compare(toComparable(kind, raw), need(filter, p.value)) !== 0
+    case 'NOT_IN': {
+      if (raw === undefined) return true
+      const value = toComparable(kind, raw)
+      return !(p.values ?? []).some((v) => compare(value, v) === 0)
+    }
     case 'NOT_CONTAINS_TOKEN':
-      return raw === undefined || !tokenMatch(raw, need(filter.value))
+      return raw === undefined || !tokenMatch(raw, need(filter, filter.value))
     default:
       break
   }
@@ -85,23 +109,22 @@ function matches(record: CrmRecord, filter: SearchFilter, def: PropertyDefinitio
   const value = toComparable(kind, raw)
   switch (filter.operator) {
     case 'EQ':
-      return compare(value, toComparable(kind, need(filter.value))) === 0
+      return compare(value, need(filter, p.value)) === 0
     case 'LT':
-      return compare(value, toComparable(kind, need(filter.value))) < 0
+      return compare(value, need(filter, p.value)) < 0
     case 'LTE':
-      return compare(value, toComparable(kind, need(filter.value))) <= 0
+      return compare(value, need(filter, p.value)) <= 0
     case 'GT':
-      return compare(value, toComparable(kind, need(filter.value))) > 0
+      return compare(value, need(filter, p.value)) > 0
     case 'GTE':
-      return compare(value, toComparable(kind, need(filter.value))) >= 0
+      return compare(value, need(filter, p.value)) >= 0
     case 'BETWEEN':
-      return compare(value, toComparable(kind, need(filter.value))) >= 0 &&
-        compare(value, toComparable(kind, need(filter.highValue, 'highValue'))) <= 0
+      return compare(value, need(filter, p.value)) >= 0 && compare(value, need(filter, p.high, 'highValue')) <= 0
     case 'IN':
-      if (!filter.values) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator IN requires values`)
-      return filter.values.some((v) => compare(value, toComparable(kind, v)) === 0)
+      if (!p.values) throw new EmulatorError('validation', `Filter on ${filter.propertyName} with operator IN requires values`)
+      return p.values.some((v) => compare(value, v) === 0)
     case 'CONTAINS_TOKEN':
-      return tokenMatch(raw, need(filter.value))
+      return tokenMatch(raw, need(filter, filter.value))
     default:
       return false
   }
@@ -134,12 +157,12 @@ export function searchRecords(
     throw new EmulatorError('validation', `Paging beyond ${SEARCH_RESULT_CAP} results is not supported: a search returns at most ${SEARCH_RESULT_CAP} results. Narrow the query with filters.`)
   }
   // Resolve every definition first so an unknown property fails even when nothing would match.
-  const groups = query.filterGroups.map((g) => g.filters.map((f) => ({ filter: f, def: definition(definitions, f.propertyName) })))
+  const groups = query.filterGroups.map((g) => g.filters.map((f) => prepare(f, definition(definitions, f.propertyName))))
   const sorts = query.sorts.map((s) => ({ ...s, kind: kindOf(definition(definitions, s.propertyName)) }))
   const tokens = (query.query ?? '').trim().split(/\s+/).filter(Boolean)
 
-  const hits = records.filter((record) => {
-    if (groups.length > 0 && !groups.some((filters) => filters.every(({ filter, def }) => matches(record, filter, def)))) return false
+  let hits = records.filter((record) => {
+    if (groups.length > 0 && !groups.some((filters) => filters.every((f) => matches(record, f)))) return false
     return tokens.every((token) =>
       searchable.some((name) => {
         const v = record.properties[name]
@@ -147,21 +170,31 @@ export function searchRecords(
       }),
     )
   })
-  hits.sort((a, b) => {
-    for (const sort of sorts) {
-      const av = a.properties[sort.propertyName]
-      const bv = b.properties[sort.propertyName]
+  // Sort keys made comparable once per record, not once per comparison.
+  const keyed = hits.map((record) => ({
+    record,
+    keys: sorts.map((sort) => {
+      const v = record.properties[sort.propertyName]
+      return v === undefined ? undefined : toComparable(sort.kind, v)
+    }),
+  }))
+  keyed.sort((a, b) => {
+    for (let i = 0; i < sorts.length; i++) {
+      const sort = sorts[i] as (typeof sorts)[number]
+      const av = a.keys[i]
+      const bv = b.keys[i]
       // Unset values sort last in either direction (HubSpot's search index puts missing values last).
       if (av === undefined || bv === undefined) {
         const c = (av === undefined ? 1 : 0) - (bv === undefined ? 1 : 0)
         if (c !== 0) return c
         continue
       }
-      const c = compare(toComparable(sort.kind, av), toComparable(sort.kind, bv))
+      const c = compare(av, bv)
       if (c !== 0) return sort.direction === 'DESCENDING' ? -c : c
     }
-    return Number(a.id) - Number(b.id)
+    return Number(a.record.id) - Number(b.record.id)
   })
+  hits = keyed.map((k) => k.record)
   const results = hits.slice(offset, offset + query.limit)
   const next = offset + query.limit
   return { total: hits.length, results, ...(next < hits.length ? { nextAfter: String(next) } : {}) }
