@@ -2,6 +2,7 @@
 // rejects a whole batch for one bad input (400/409), so a rejected batch is split in halves until
 // the bad records are alone; they fail permanently, the rest go through.
 import { BridgeError, isBridgeError } from './bridge-error'
+import { CRM_BATCH_LIMIT } from './crm-adapter'
 
 export type ItemOutcome<R> =
   | { ok: true; result: R }
@@ -43,4 +44,12 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
   return out
+}
+
+/**
+ * The CRM takes at most CRM_BATCH_LIMIT inputs a call: a larger batch goes as several calls at
+ * once (the CRM caller's gate bounds how many are in flight).
+ */
+export function perCall<I, R>(inputs: readonly I[], call: (part: readonly I[]) => Promise<R>): Promise<R[]> {
+  return Promise.all(chunk(inputs, CRM_BATCH_LIMIT).map(call))
 }

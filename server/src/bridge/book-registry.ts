@@ -67,6 +67,8 @@ export class BookRegistry {
       WebSocketPolyfill: WebSocket,
       crossTabChannel: false,
       locks: null,
+      // The bridge never shows a list while a book opens: no projection to keep on its memory store.
+      keepProjection: false,
       userId: 'crm-bridge',
       userName: 'CRM bridge',
     })

@@ -31,6 +31,7 @@ export function createBridgeMetrics(registry: Registry) {
     attention: new Gauge({ name: 'crm_bridge_attention_records', help: 'Records held back for a person to fix', registers }),
     lastPull: new Gauge({ name: 'crm_bridge_last_pull_timestamp_seconds', help: 'End of the last incremental pull', registers }),
     lastFullReconcile: new Gauge({ name: 'crm_bridge_last_full_reconcile_timestamp_seconds', help: 'End of the last full reconcile', registers }),
+    lastFullReconcileDuration: new Gauge({ name: 'crm_bridge_last_full_reconcile_duration_seconds', help: 'How long the last full reconcile took', registers }),
   }
 }
 

@@ -75,7 +75,8 @@ export class BridgeService {
   private nextPullAt = 0
   private nextFullAt = 0
   private nextBooksAt = 0
-  private nextConsistencyAt = 0
+  private lastConsistencyAt = 0
+  private consistencyCostMs = 0
   private wakeAt: number | null = null
   private wakeTimer: NodeJS.Timeout | undefined
   private lastPullAt: number | null = null
@@ -235,7 +236,7 @@ export class BridgeService {
       busy = true
     }
     busy = (await this.push()) || busy
-    await this.updateGauges()
+    await this.updateGauges(busy)
     return busy
   }
 
@@ -263,11 +264,13 @@ export class BridgeService {
   }
 
   private async fullReconcile(): Promise<void> {
+    const started = this.now()
     const drifted = await fullReconcilePass(this.deps, { metrics: this.o.metrics, process: (k, i) => this.process(k, i) })
     await this.enqueue(drifted.map((i) => ({ ...i, since: this.now() })))
     this.lastFullAt = this.now()
     this.nextFullAt = this.lastFullAt + this.o.timings.reconcileIntervalMs
     this.o.metrics.lastFullReconcile.set(this.lastFullAt / 1000)
+    this.o.metrics.lastFullReconcileDuration.set((this.lastFullAt - started) / 1000)
   }
 
   /** Moves due book changes into the outbox, then works the outbox off (companies first). */
@@ -280,9 +283,10 @@ export class BridgeService {
       if (entries.length === 0) break
       busy = true
       for (const kind of BRIDGE_KINDS) {
-        for (const part of chunk(entries.filter((e) => e.kind === kind), 100)) {
-          await this.process(kind, part.map((e) => ({ kind, crdtId: e.crdtId, bookId: e.bookId, since: e.enqueuedAt })), part)
-        }
+        // All of a kind at once (CRM calls are split into batches of 100 anyway): the fixed
+        // costs of a reconcile are paid once per batch.
+        const part = entries.filter((e) => e.kind === kind)
+        if (part.length > 0) await this.process(kind, part.map((e) => ({ kind, crdtId: e.crdtId, bookId: e.bookId, since: e.enqueuedAt })), part)
       }
       if (entries.length < 500 || this.stopping) break
     }
@@ -305,7 +309,7 @@ export class BridgeService {
     await settleOutbox({ state: this.o.state, metrics: this.o.metrics, kind, outcome, owed, maxAttempts: this.o.timings.maxAttempts, now: this.now() })
   }
 
-  private async updateGauges(): Promise<void> {
+  private async updateGauges(busy: boolean): Promise<void> {
     const m = this.o.metrics
     const counts = await this.o.state.counts()
     m.queueDepth.set({ queue: 'changes' }, this.queue.size)
@@ -316,9 +320,15 @@ export class BridgeService {
       const f = t.figures()
       if (f.maxMs !== null) m.lagMax.set({ direction }, f.maxMs / 1000)
     }
-    if (this.now() >= this.nextConsistencyAt) {
-      this.nextConsistencyAt = this.now() + 5_000
+    // The consistency figure compares every linked record: every 5 s while idle, once a minute
+    // while working off a backlog (it would slow the work it reports on), and never more than
+    // ~5 % of the worker's time, however many records there are.
+    const every = Math.max(busy ? 60_000 : 5_000, 20 * this.consistencyCostMs)
+    if (this.now() >= this.lastConsistencyAt + every) {
+      const started = this.now()
       await this.status() // sets the consistency and linked-records gauges
+      this.lastConsistencyAt = this.now()
+      this.consistencyCostMs = this.lastConsistencyAt - started
     }
   }
 }

@@ -41,8 +41,12 @@ export function runBridgeStateStoreContract(name: string, make: () => Promise<St
       const byCrm = await s.getRecordsByCrmId('contact', ['2001', '1001'])
       expect([...byCrm.keys()]).toEqual(['2001'])
       expect(byCrm.get('2001')?.parentId).toBe('c1')
-      expect(await s.listRecords({ kind: 'company' })).toHaveLength(2)
-      expect(await s.listRecords({ bookId: 'nope' })).toHaveLength(0)
+      const summaries = await s.listSummaries({ kind: 'company' })
+      expect(summaries).toHaveLength(2)
+      const { base: _base, ...rest } = record()
+      expect(summaries.find((x) => x.crdtId === 'c1')).toEqual({ ...rest, agreed: true })
+      expect(summaries.find((x) => x.crdtId === 'c2')?.agreed).toBe(false)
+      expect(await s.listSummaries({ bookId: 'nope' })).toHaveLength(0)
     })
 
     it('replaces a record; a CRM id moved to another record leaves the old one unlinked', async () => {

@@ -28,6 +28,15 @@ export interface RecordState {
   readonly updatedAt: number
 }
 
+/**
+ * A record's state without its base snapshot: what the full reconcile and the consistency figure
+ * compare (hashes, links, archived) for every record, without decoding every base.
+ */
+export type RecordSummary = Omit<RecordState, 'base'> & {
+  /** The two sides agreed at least once (a base is stored). */
+  readonly agreed: boolean
+}
+
 /** A record whose CRM side is owed a write; kept until the write is confirmed. */
 export interface OutboxEntry {
   readonly kind: BridgeKind
@@ -97,7 +106,8 @@ export interface BridgeStateStore {
   getRecords(kind: BridgeKind, crdtIds: readonly string[]): Promise<Map<string, RecordState>>
   /** Keyed by CRM id. */
   getRecordsByCrmId(kind: BridgeKind, crmIds: readonly string[]): Promise<Map<string, RecordState>>
-  listRecords(filter?: { kind?: BridgeKind; bookId?: string }): Promise<RecordState[]>
+  /** Every record of a kind and/or a book, without its base. */
+  listSummaries(filter?: { kind?: BridgeKind; bookId?: string }): Promise<RecordSummary[]>
   /** Inserts or replaces, all in one transaction. A CRM id names at most one record of a kind. */
   putRecords(records: readonly RecordState[]): Promise<void>
 

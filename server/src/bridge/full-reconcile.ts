@@ -3,8 +3,8 @@
 // differs, is new, or vanished on one side to the normal reconcile. The book half alone runs at
 // start-up, so book edits made while the bridge was down are pushed.
 import { listBookRecords } from './book-records'
-import type { RecordState } from './bridge-state-store'
-import type { CrmObject } from './crm-adapter'
+import type { RecordSummary } from './bridge-state-store'
+import type { CrmAdapter, CrmObject } from './crm-adapter'
 import { BRIDGE_KINDS, CRM_TYPE, RECORD_ID_PROPERTY, propertiesToRead, type BridgeKind } from './field-map'
 import { recordHash } from './record-hash'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
@@ -26,7 +26,7 @@ export async function scanBooks(deps: ReconcileDeps): Promise<BookSideItem[]> {
   const out: BookSideItem[] = []
   for (const bookId of deps.books.reachableBooks()) {
     const doc = await deps.books.doc(bookId)
-    const states = new Map((await deps.state.listRecords({ bookId })).map((s) => [`${s.kind}:${s.crdtId}`, s]))
+    const states = new Map((await deps.state.listSummaries({ bookId })).map((s) => [`${s.kind}:${s.crdtId}`, s]))
     const present = new Set<string>()
     for (const rec of listBookRecords(doc)) {
       const key = `${rec.kind}:${rec.crdtId}`
@@ -36,7 +36,7 @@ export async function scanBooks(deps: ReconcileDeps): Promise<BookSideItem[]> {
         if (!rec.archived) out.push({ kind: rec.kind, crdtId: rec.crdtId, bookId, parentId: rec.parentId })
         continue
       }
-      if (rec.archived !== st.archived || (!rec.archived && bookHashOf(deps, rec.kind, rec.values) !== st.bookHash) || !st.base) {
+      if (rec.archived !== st.archived || (!rec.archived && bookHashOf(deps, rec.kind, rec.values) !== st.bookHash) || !st.agreed) {
         out.push({ kind: rec.kind, crdtId: rec.crdtId, bookId, parentId: rec.parentId })
       }
     }
@@ -58,29 +58,33 @@ export async function scanCrm(
   pageSize = 100,
 ): Promise<ReconcileItem[]> {
   const type = CRM_TYPE[kind]
-  const states = await deps.state.listRecords({ kind })
-  const byCrm = new Map<string, RecordState>()
-  const byCrdt = new Map<string, RecordState>()
+  const states = await deps.state.listSummaries({ kind })
+  const byCrm = new Map<string, RecordSummary>()
+  const byCrdt = new Map<string, RecordSummary>()
   for (const s of states) {
     if (s.crmId) byCrm.set(s.crmId, s)
     byCrdt.set(s.crdtId, s)
   }
   const seen = new Set<string>()
   const properties = propertiesToRead(deps.map, kind)
-  let after: string | undefined
-  do {
-    const page = await deps.crm.listPage(type, { limit: pageSize, properties, ...(after ? { after } : {}) })
+  type Page = Awaited<ReturnType<CrmAdapter['listPage']>>
+  const list = (after: string | undefined): Promise<Page> => deps.crm.listPage(type, { limit: pageSize, properties, ...(after ? { after } : {}) })
+  let next: Promise<Page> | null = list(undefined)
+  while (next) {
+    const page: Page = await next
+    // The next page is fetched while this one is compared.
+    next = page.after ? list(page.after) : null
+    next?.catch(() => {}) // awaited (and its failure thrown) on the next turn, unless onChanged throws first
     const changed: CrmObject[] = []
     for (const o of page.results) {
       seen.add(o.id)
       const st = byCrm.get(o.id) ?? byCrdt.get(o.properties[RECORD_ID_PROPERTY] ?? '')
       const hash = crmHashOf(deps, kind, o)
       if (st) deps.events.crmSeen(kind, st.crdtId, hash)
-      if (!st || st.archived || st.crmHash !== hash || st.crmId !== o.id || !st.base) changed.push(o)
+      if (!st || st.archived || st.crmHash !== hash || st.crmId !== o.id || !st.agreed) changed.push(o)
     }
     if (changed.length > 0) await onChanged(changed.map((crm) => ({ kind, crm })))
-    after = page.after
-  } while (after)
+  }
   return states
     .filter((s) => s.crmId && !s.archived && !seen.has(s.crmId))
     .map((s) => ({ kind, crdtId: s.crdtId, bookId: s.bookId, parentId: s.parentId, crmId: s.crmId as string }))

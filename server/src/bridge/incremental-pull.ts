@@ -57,11 +57,16 @@ async function walkWindow(o: PullOptions, cursor: PullCursor): Promise<number> {
   const until = cursor.until ?? o.now()
   let afterId = cursor.afterId ?? '0'
   let fetched = 0
-  for (;;) {
-    const page = await o.crm.searchModified(o.type, { since: cursor.since, until, afterId, limit, properties: o.properties })
+  const search = (after: string) => o.crm.searchModified(o.type, { since: cursor.since, until, afterId: after, limit, properties: o.properties })
+  let next: Promise<CrmObject[]> | null = search(afterId)
+  while (next) {
+    const page: CrmObject[] = await next
+    // The next page is fetched while this one is worked on (its position is known already).
+    next = page.length < limit ? null : search((page[page.length - 1] as CrmObject).id)
+    next?.catch(() => {}) // awaited (and its failure thrown) on the next turn, unless onPage throws first
     if (page.length > 0) await o.onPage(page)
     fetched += page.length
-    if (page.length < limit) break
+    if (!next) break
     afterId = (page[page.length - 1] as CrmObject).id
     await o.state.setCursor(name, JSON.stringify({ since: cursor.since, until, afterId } satisfies PullCursor))
   }

@@ -36,10 +36,10 @@ export function createMemoryBridgeStateStore(): BridgeStateStore {
       }
       return out
     },
-    async listRecords(filter = {}) {
+    async listSummaries(filter = {}) {
       return [...records.values()]
         .filter((r) => (!filter.kind || r.kind === filter.kind) && (!filter.bookId || r.bookId === filter.bookId))
-        .map(copy)
+        .map(({ base, ...rest }) => ({ ...rest, agreed: base !== null }))
     },
     async putRecords(list) {
       for (const r of list) {

@@ -5,7 +5,9 @@ import type { Pool, PoolClient } from 'pg'
 import { BridgeError } from './bridge-error'
 import { BRIDGE_MIGRATIONS } from './bridge-migrations'
 import type { BridgeStateStore, RecordState } from './bridge-state-store'
-import { conflictParams, recordParams, toAttention, toConflict, toDeadLetter, toOutbox, toRecord } from './sqlite-bridge-state-store'
+import {
+  conflictParams, recordParams, SUMMARY_COLUMNS, toAttention, toConflict, toDeadLetter, toOutbox, toRecord, toSummary,
+} from './sqlite-bridge-state-store'
 
 const RECORD_COLUMNS = 'kind, crdt_id, book_id, parent_id, crm_id, base, crm_modified_at, crm_hash, book_hash, archived, parent_crm_id, updated_at'
 const CONFLICT_COLUMNS = 'book_id, kind, crdt_id, field, property, base, book_value, crm_value, book_by, book_at, crm_by, crm_at, policy, winner, result, at'
@@ -60,12 +62,12 @@ export async function createPostgresBridgeStateStore(pool: Pool, opts: { endPool
       const { rows } = await pool.query('select * from bridge_records where kind = $1 and crm_id = any($2)', [kind, [...crmIds]])
       return new Map(rows.map((r) => [String(r['crm_id']), fixRecord(r)]))
     },
-    async listRecords(filter = {}) {
+    async listSummaries(filter = {}) {
       const { rows } = await pool.query(
-        'select * from bridge_records where ($1::text is null or kind = $1) and ($2::text is null or book_id = $2)',
+        `select ${SUMMARY_COLUMNS} from bridge_records where ($1::text is null or kind = $1) and ($2::text is null or book_id = $2)`,
         [filter.kind ?? null, filter.bookId ?? null],
       )
-      return rows.map(fixRecord)
+      return rows.map(toSummary)
     },
     async putRecords(list) {
       if (list.length === 0) return

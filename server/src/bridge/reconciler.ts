@@ -4,14 +4,14 @@
 // then remembers the new agreed state. Anything not confirmed on both sides is retried later.
 import { applyBookWrite } from './book-records'
 import { BRIDGE_ORIGIN } from './book-registry'
-import { runBisecting, type ItemOutcome } from './batch-runner'
+import { perCall, runBisecting, type ItemOutcome } from './batch-runner'
 import type { BridgeError } from './bridge-error'
 import type { ConflictEntry, RecordState } from './bridge-state-store'
 import type { CrmObject } from './crm-adapter'
 import { CRM_TYPE, RECORD_ID_PROPERTY, type BridgeKind } from './field-map'
 import { planRecord, type RecordPlan } from './record-plan'
 import { recordHash } from './record-hash'
-import { pairItems } from './record-pairing'
+import { pairItems, type Pair } from './record-pairing'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
 
 export const BRIDGE_AUTHOR = 'crm-bridge'
@@ -56,11 +56,15 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
     : await deps.state.getRecords('company', [...new Set(pairs.map((p) => p.parentId).filter((x): x is string => !!x))])
 
   const plans: RecordPlan[] = []
+  /** The CRM side's content hash as read (computed once per record). */
+  const pairHash = new Map<Pair, string | null>()
   for (const bookId of new Set(pairs.map((p) => p.bookId))) {
     const doc = await deps.books.doc(bookId)
     await deps.clock.catchUp(bookId)
     for (const pair of pairs.filter((p) => p.bookId === bookId)) {
-      deps.events.crmSeen(kind, pair.crdtId, crmHashOf(deps, kind, pair.crm))
+      const hash = crmHashOf(deps, kind, pair.crm)
+      pairHash.set(pair, hash)
+      deps.events.crmSeen(kind, pair.crdtId, hash)
       const plan = planRecord(deps, pair, doc, pair.parentId ? (parents.get(pair.parentId)?.crmId ?? null) : null)
       if (plan === 'defer') deferred.push({ kind, crdtId: pair.crdtId, bookId })
       else if (plan) plans.push(plan)
@@ -101,29 +105,29 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
     }
   }
   const updates = plans.filter((p) => p.crm?.mode === 'update' && !failed.has(p))
-  record(await runBisecting(updates, async (batch) =>
+  for (const outcomes of await perCall(updates, (part) => runBisecting(part, async (batch) =>
     (await deps.crm.updateBatch(type, batch.map((p) => ({ id: (p.pair.crm as CrmObject).id, properties: p.crm!.properties })))).results,
-  (p, results) => results.find((r) => r.id === p.pair.crm?.id)), (r) => r)
+  (p, results) => results.find((r) => r.id === p.pair.crm?.id)))) record(outcomes, (r) => r)
   const upserts = plans.filter((p) => p.crm?.mode === 'upsert' && !failed.has(p))
-  record(await runBisecting(upserts, (batch) =>
+  for (const outcomes of await perCall(upserts, (part) => runBisecting(part, (batch) =>
     deps.crm.upsertBatch(type, RECORD_ID_PROPERTY, batch.map((p) => ({ key: p.pair.crdtId, properties: p.crm!.properties }))),
-  (p, results) => results.find((r) => r.key === p.pair.crdtId)), (r) => r.object)
+  (p, results) => results.find((r) => r.key === p.pair.crdtId)))) record(outcomes, (r) => r.object)
   const archives = plans.filter((p) => p.crmArchive && !failed.has(p))
-  if (archives.length > 0) {
+  await perCall(archives, async (part) => {
     try {
-      await deps.crm.archiveBatch(type, archives.map((p) => p.crmArchive as string))
+      await deps.crm.archiveBatch(type, part.map((p) => p.crmArchive as string))
     } catch (error) {
-      for (const p of archives) fail(p, error as BridgeError, false)
+      for (const p of part) fail(p, error as BridgeError, false)
     }
-  }
+  })
   const links2 = plans.filter((p) => p.associateTo && !failed.has(p) && (crmResult.get(p) ?? p.pair.crm))
-  if (links2.length > 0) {
+  await perCall(links2, async (part) => {
     try {
-      await deps.crm.associate(type, 'companies', links2.map((p) => ({ from: (crmResult.get(p) ?? p.pair.crm)!.id, to: p.associateTo as string })))
+      await deps.crm.associate(type, 'companies', part.map((p) => ({ from: (crmResult.get(p) ?? p.pair.crm)!.id, to: p.associateTo as string })))
     } catch (error) {
-      for (const p of links2) fail(p, error as BridgeError, false)
+      for (const p of part) fail(p, error as BridgeError, false)
     }
-  }
+  })
 
   // 3. The relay's acknowledgement of what the bridge wrote to books.
   for (const bookId of written) {
@@ -153,7 +157,7 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
         if (a && m.property in (plan.crm?.properties ?? {})) agreed[m.field] = { book: a.book, crm: response.properties[m.property] ?? null }
       }
     }
-    const crmHash = plan.archived ? pair.state?.crmHash ?? null : crmHashOf(deps, kind, crm)
+    const crmHash = plan.archived ? pair.state?.crmHash ?? null : response ? crmHashOf(deps, kind, response) : (pairHash.get(pair) ?? crmHashOf(deps, kind, crm))
     states.push({
       kind, crdtId: pair.crdtId, bookId: pair.bookId, parentId: pair.parentId,
       crmId: crm?.id ?? pair.state?.crmId ?? null,

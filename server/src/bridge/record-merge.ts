@@ -61,89 +61,99 @@ export interface MergeResult {
 const norm = (v: string | null | undefined): string | null => (v === undefined || v === '' ? null : v)
 
 export function mergeRecord(input: MergeInput): MergeResult {
-  const bookPatch: Record<string, string | null> = {}
-  const crmPatch: Record<string, string | null> = {}
-  const agreed: Record<string, BaseField> = {}
-  const conflicts: FieldConflict[] = []
+  const out: MergeResult = { bookPatch: {}, crmPatch: {}, agreed: {}, conflicts: [] }
   const context = input.book ?? {}
+  for (const m of input.fields) mergeField(input, m, context, out)
+  return out
+}
 
-  for (const m of input.fields) {
-    const t = transformOf(m)
-    const base = input.base?.[m.field]
-    const book = input.book ? norm(input.book[m.field]) : null
-    const crm = input.crm ? norm(input.crm[m.property]) : null
-    const crmAsBook = norm(t.fromCrm(crm, context))
-    const takeCrm = () => {
-      if (crmAsBook !== book) bookPatch[m.field] = crmAsBook
-      agreed[m.field] = { book: crmAsBook, crm }
-    }
-    const takeBook = (value: string | null = book) => {
-      const out = norm(t.toCrm(value, context))
-      if (out !== crm) crmPatch[m.property] = out
-      if (value !== book) bookPatch[m.field] = value
-      agreed[m.field] = { book: value, crm: out }
-    }
+/**
+ * One field. Kept free of per-field closures, and the CRM value is turned into book form only
+ * where it is used: this runs for every field of every record the bridge looks at.
+ */
+function mergeField(input: MergeInput, m: FieldMapping, context: BookValues, out: MergeResult): void {
+  const t = transformOf(m)
+  const base = input.base?.[m.field]
+  const book = input.book ? norm(input.book[m.field]) : null
+  const crm = input.crm ? norm(input.crm[m.property]) : null
 
-    if (input.book === null) {
-      if (m.direction !== 'toCrm') takeCrm()
-      continue
-    }
-    if (input.crm === null) {
-      if (m.direction !== 'fromCrm') takeBook()
-      else agreed[m.field] = { book, crm: null }
-      continue
-    }
+  if (input.book === null) {
+    if (m.direction !== 'toCrm') takeCrm(out, m, book, crm, norm(t.fromCrm(crm, context)))
+    return
+  }
+  if (input.crm === null) {
+    if (m.direction !== 'fromCrm') takeBook(out, m, context, book, crm)
+    else out.agreed[m.field] = { book, crm: null }
+    return
+  }
 
-    const bookChanged = base === undefined ? true : book !== norm(base.book)
-    const crmChanged = base === undefined ? true : crm !== norm(base.crm)
+  const bookChanged = base === undefined ? true : book !== norm(base.book)
+  const crmChanged = base === undefined ? true : crm !== norm(base.crm)
 
-    if (m.direction === 'toCrm') {
-      if (bookChanged || crmChanged) takeBook()
-      else agreed[m.field] = { book, crm }
-      continue
-    }
-    if (m.direction === 'fromCrm') {
-      if (bookChanged || crmChanged) takeCrm()
-      else agreed[m.field] = { book, crm }
-      continue
-    }
-    if (!bookChanged && !crmChanged) {
-      agreed[m.field] = { book, crm }
-    } else if (bookChanged && !crmChanged) {
-      takeBook()
-    } else if (!bookChanged && crmChanged) {
-      takeCrm()
-    } else if (crmAsBook === book) {
-      // Both sides moved to the same value (or were linked already equal).
-      agreed[m.field] = { book, crm }
+  if (m.direction === 'toCrm') {
+    if (bookChanged || crmChanged) takeBook(out, m, context, book, crm)
+    else out.agreed[m.field] = { book, crm }
+    return
+  }
+  if (m.direction === 'fromCrm') {
+    if (bookChanged || crmChanged) takeCrm(out, m, book, crm, norm(t.fromCrm(crm, context)))
+    else out.agreed[m.field] = { book, crm }
+    return
+  }
+  if (!bookChanged && !crmChanged) {
+    out.agreed[m.field] = { book, crm }
+    return
+  }
+  if (bookChanged && !crmChanged) {
+    takeBook(out, m, context, book, crm)
+    return
+  }
+  const fromCrm = norm(t.fromCrm(crm, context))
+  if (!bookChanged) {
+    takeCrm(out, m, book, crm, fromCrm)
+  } else if (fromCrm === book) {
+    // Both sides moved to the same value (or were linked already equal).
+    out.agreed[m.field] = { book, crm }
+  } else {
+    const bookWhen = input.bookChange(m.field)
+    const crmWhen = input.crmChange
+    let winner: FieldConflict['winner']
+    let result: string | null
+    if (m.policy === 'merge-text') {
+      const merged = mergeText(base?.book ?? '', book ?? '', fromCrm ?? '')
+      result = norm(merged.text)
+      takeBook(out, m, context, book, crm, result)
+      winner = 'merged'
+      // A clean text merge is what the policy is for, not a conflict anyone must look at.
+      if (merged.clean) return
     } else {
-      const bookWhen = input.bookChange(m.field)
-      const crmWhen = input.crmChange
-      let winner: FieldConflict['winner']
-      let result: string | null
-      if (m.policy === 'merge-text') {
-        const merged = mergeText(base?.book ?? '', book ?? '', crmAsBook ?? '')
-        result = norm(merged.text)
-        takeBook(result)
-        winner = 'merged'
-        // A clean text merge is what the policy is for, not a conflict anyone must look at.
-        if (merged.clean) continue
-      } else {
-        const bookWins = m.policy === 'book-wins' ||
-          (m.policy === 'later-wins' && (bookWhen?.at ?? 0) > (crmWhen?.at ?? 0))
-        winner = bookWins ? 'book' : 'crm'
-        if (bookWins) takeBook()
-        else takeCrm()
-        result = bookWins ? book : crmAsBook
-      }
-      // Without a base nobody's edit is being overruled: the two sides are being linked.
-      if (base !== undefined) {
-        conflicts.push({
-          field: m.field, property: m.property, base: norm(base.book), bookValue: book, crmValue: crmAsBook,
-          book: bookWhen, crm: crmWhen, policy: m.policy, winner, result,
-        })
-      }
+      const bookWins = m.policy === 'book-wins' ||
+        (m.policy === 'later-wins' && (bookWhen?.at ?? 0) > (crmWhen?.at ?? 0))
+      winner = bookWins ? 'book' : 'crm'
+      if (bookWins) takeBook(out, m, context, book, crm)
+      else takeCrm(out, m, book, crm, fromCrm)
+      result = bookWins ? book : fromCrm
+    }
+    // Without a base nobody's edit is being overruled: the two sides are being linked.
+    if (base !== undefined) {
+      out.conflicts.push({
+        field: m.field, property: m.property, base: norm(base.book), bookValue: book, crmValue: fromCrm,
+        book: bookWhen, crm: crmWhen, policy: m.policy, winner, result,
+      })
     }
   }
-  return { bookPatch, crmPatch, agreed, conflicts }
+}
+
+/** The CRM's value (in book form) goes to the book. */
+function takeCrm(out: MergeResult, m: FieldMapping, book: string | null, crm: string | null, crmAsBook: string | null): void {
+  if (crmAsBook !== book) out.bookPatch[m.field] = crmAsBook
+  out.agreed[m.field] = { book: crmAsBook, crm }
+}
+
+/** `value` (the book's, or a merged text) goes to the CRM, and to the book when it differs. */
+function takeBook(out: MergeResult, m: FieldMapping, context: BookValues, book: string | null, crm: string | null, value: string | null = book): void {
+  const toCrm = norm(transformOf(m).toCrm(value, context))
+  if (toCrm !== crm) out.crmPatch[m.property] = toCrm
+  if (value !== book) out.bookPatch[m.field] = value
+  out.agreed[m.field] = { book: value, crm: toCrm }
 }

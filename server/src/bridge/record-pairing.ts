@@ -2,6 +2,7 @@
 // record (by crdt_record_id, else by the remembered CRM id), from a CRM record it finds the book
 // record (by crdt_record_id, the id map, or a new derived id in the book the rules name).
 import { customersMap } from '@crm-sync/model'
+import { perCall } from './batch-runner'
 import { assignBook } from './book-assignment'
 import { findParent } from './book-records'
 import type { RecordState } from './bridge-state-store'
@@ -67,18 +68,24 @@ export async function pairItems(deps: ReconcileDeps, kind: BridgeKind, items: re
   }
 
   const withIds = [...drafts.values()].filter((d) => d.crdtId)
-  const states = await deps.state.getRecords(kind, withIds.map((d) => d.crdtId as string))
+  // The states found by CRM id are rows of the same table: only the others are read again.
+  const states = new Map<string, RecordState>()
+  for (const s of byCrmId.values()) states.set(s.crdtId, s)
+  const unread = withIds.map((d) => d.crdtId as string).filter((id) => !states.has(id))
+  for (const [id, s] of await deps.state.getRecords(kind, unread)) states.set(id, s)
 
   // 2. Read the CRM side of records that came from the book (or from a bare CRM id).
   const need = withIds.filter((d) => d.crm === undefined)
   if (need.length > 0) {
-    const found = await deps.crm.readBatch(type, need.map((d) => d.crdtId as string), { idProperty: RECORD_ID_PROPERTY, properties: props })
+    const found = (await perCall(need, (part) =>
+      deps.crm.readBatch(type, part.map((d) => d.crdtId as string), { idProperty: RECORD_ID_PROPERTY, properties: props }))).flat()
     const byKey = new Map(found.map((o) => [o.properties[RECORD_ID_PROPERTY], o]))
     for (const d of need) d.crm = byKey.get(d.crdtId) ?? null
     // Linked by CRM id but not (yet) carrying our id: a CRM-made record whose claim did not land.
     const byId = need.filter((d) => d.crm === null && (states.get(d.crdtId as string)?.crmId ?? d.crmId))
     if (byId.length > 0) {
-      const live = await deps.crm.readBatch(type, byId.map((d) => (states.get(d.crdtId as string)?.crmId ?? d.crmId) as string), { properties: props })
+      const live = (await perCall(byId, (part) =>
+        deps.crm.readBatch(type, part.map((d) => (states.get(d.crdtId as string)?.crmId ?? d.crmId) as string), { properties: props }))).flat()
       const liveById = new Map(live.map((o) => [o.id, o]))
       for (const d of byId) d.crm = liveById.get((states.get(d.crdtId as string)?.crmId ?? d.crmId) as string) ?? null
     }
@@ -94,7 +101,8 @@ export async function pairItems(deps: ReconcileDeps, kind: BridgeKind, items: re
         d.bookId = assignBook(crm.properties, deps.rules, (b) => deps.books.reachable(b))
       }
     } else {
-      const links = await deps.crm.readAssociations(type, 'companies', fresh.map((d) => (d.crm as CrmObject).id))
+      const links = new Map((await perCall(fresh, (part) =>
+        deps.crm.readAssociations(type, 'companies', part.map((d) => (d.crm as CrmObject).id)))).flatMap((m) => [...m]))
       const companyIds = [...new Set([...links.values()].flat())]
       const companies = await deps.state.getRecordsByCrmId('company', companyIds)
       for (const d of fresh) {

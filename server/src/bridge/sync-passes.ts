@@ -20,7 +20,9 @@ export async function pullPass(deps: ReconcileDeps, o: { overlapMs: number; metr
       crm: deps.crm, state: deps.state, type, properties: propertiesToRead(deps.map, kind), overlapMs: o.overlapMs, now: deps.now,
       onPage: async (records) => {
         o.metrics.pulled.inc({ type }, records.length)
-        for (const part of chunk(records, CRM_BATCH_LIMIT)) await o.process(kind, part.map((crm) => ({ kind, crm })))
+        // A whole search page at once: the fixed costs of a reconcile (book transaction, relay
+        // acknowledgement, state commit) are paid per batch, and the CRM calls are split anyway.
+        await o.process(kind, records.map((crm) => ({ kind, crm })))
       },
     })
   }
@@ -32,7 +34,7 @@ export async function fullReconcilePass(deps: ReconcileDeps, o: { metrics: Bridg
   for (const kind of BRIDGE_KINDS) {
     const gone = await scanCrm(deps, kind, async (items) => {
       o.metrics.pulled.inc({ type: CRM_TYPE[kind] }, items.length)
-      for (const part of chunk(items, CRM_BATCH_LIMIT)) await o.process(kind, part)
+      await o.process(kind, items)
     })
     for (const part of chunk(gone, CRM_BATCH_LIMIT)) await o.process(kind, part)
   }

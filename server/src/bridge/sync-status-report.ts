@@ -39,8 +39,8 @@ export async function measureConsistency(deps: ReconcileDeps, books: readonly st
   for (const bookId of books) {
     const doc = await deps.books.doc(bookId)
     const current = new Map(listBookRecords(doc).map((r) => [recordKey(r.kind, r.crdtId), r]))
-    for (const st of await deps.state.listRecords({ bookId })) {
-      if (st.archived || !st.crmId || !st.base) continue
+    for (const st of await deps.state.listSummaries({ bookId })) {
+      if (st.archived || !st.crmId || !st.agreed) continue
       const key = recordKey(st.kind, st.crdtId)
       const rec = current.get(key)
       const bookOk = !!rec && !rec.archived && bookHashOf(deps, st.kind, rec.values) === st.bookHash
