@@ -1,7 +1,8 @@
 // The entry point: openBook(options) makes a BookHandle with its dependencies resolved once
 // (local store, WebSocket class, locks) and the defaults merged in.
 import type { BackoffOptions } from './backoff'
-import { Book, type BookHandle } from './book-handle'
+import { Book } from './book'
+import type { BookHandle } from './book-handle'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import type { LocalStore } from './local-store'
 import type { SocketClass } from './observed-socket'
