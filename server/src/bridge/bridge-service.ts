@@ -14,7 +14,7 @@ import type { CrdtFieldClock } from './crdt-field-clock'
 import type { CrmAdapter } from './crm-adapter'
 import { BRIDGE_KINDS, BRIDGE_PROPERTIES, CRM_TYPE, type BridgeKind, type FieldMap } from './field-map'
 import { scanBooks } from './full-reconcile'
-import { fullReconcilePass, pullPass } from './sync-passes'
+import { fullReconcilePass, pullPass, verifyDue } from './sync-passes'
 import { LagTracker } from './lag-tracker'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
 import { reconcile } from './reconciler'
@@ -265,7 +265,8 @@ export class BridgeService {
 
   private async fullReconcile(): Promise<void> {
     const started = this.now()
-    const drifted = await fullReconcilePass(this.deps, { metrics: this.o.metrics, process: (k, i) => this.process(k, i) })
+    const verify = await verifyDue(this.deps)
+    const drifted = await fullReconcilePass(this.deps, { metrics: this.o.metrics, process: (k, i) => this.process(k, i), verify })
     await this.enqueue(drifted.map((i) => ({ ...i, since: this.now() })))
     this.lastFullAt = this.now()
     this.nextFullAt = this.lastFullAt + this.o.timings.reconcileIntervalMs

@@ -1,12 +1,21 @@
 // The drift repair: walks every CRM record (list paging, no search cap) and every book record,
-// compares each one's content hash with the hash of its last agreed state, and hands whatever
-// differs, is new, or vanished on one side to the normal reconcile. The book half alone runs at
-// start-up, so book edits made while the bridge was down are pushed.
-import { listBookRecords } from './book-records'
+// compares each one with its last agreed state, and hands whatever differs, is new, or vanished
+// on one side to the normal reconcile. The book half alone runs at start-up, so book edits made
+// while the bridge was down are pushed.
+//
+// Most records are in step, so the comparison is made cheap where it can be trusted:
+// - CRM side: a record whose hs_lastmodifieddate equals the one stored when it was last agreed has
+//   not been written since (HubSpot stamps every property write, by any user, app, workflow or
+//   import, with a new hs_lastmodifieddate), so it is skipped without hashing. A record whose time
+//   differs is hashed and compared as before.
+// - Book side: content hashes are cached per customer and dropped by the document's own observer on
+//   any change (book-record-hashes.ts), so only customers changed since the last pass are re-read.
+// A verifying pass hashes everything on both sides: the first pass, the first after the field map
+// changed, and at least once every VERIFY_EVERY_MS (sync-passes.ts).
+import { bookRecordHashes } from './book-record-hashes'
 import type { RecordSummary } from './bridge-state-store'
 import type { CrmAdapter, CrmObject } from './crm-adapter'
 import { BRIDGE_KINDS, CRM_TYPE, RECORD_ID_PROPERTY, propertiesToRead, type BridgeKind } from './field-map'
-import { recordHash } from './record-hash'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
 import { crmHashOf } from './reconciler'
 
@@ -17,31 +26,43 @@ export interface BookSideItem {
   readonly parentId: string | null
 }
 
-export function bookHashOf(deps: ReconcileDeps, kind: BridgeKind, values: Readonly<Record<string, string | null>>): string {
-  return recordHash(Object.fromEntries(deps.map[kind].map((m) => [m.field, values[m.field] ?? null])))
+/** How a pass compares: `verify` hashes every record on both sides instead of trusting times and caches. */
+export interface ScanOptions {
+  readonly verify?: boolean
+  /** The bridge's state of the records (at least those of the kind or books scanned), when already read and still current. */
+  readonly states?: readonly RecordSummary[]
+}
+
+/** States by kind, then by record id (the state store keeps one per kind and id). */
+export function byKindAndId(summaries: readonly RecordSummary[]): Record<BridgeKind, Map<string, RecordSummary>> {
+  const out = { company: new Map(), contact: new Map(), deal: new Map() } as Record<BridgeKind, Map<string, RecordSummary>>
+  for (const s of summaries) out[s.kind].set(s.crdtId, s)
+  return out
 }
 
 /** Book records that differ from their agreed state, are not linked yet, or disappeared. */
-export async function scanBooks(deps: ReconcileDeps): Promise<BookSideItem[]> {
+export async function scanBooks(deps: ReconcileDeps, o: ScanOptions = {}): Promise<BookSideItem[]> {
   const out: BookSideItem[] = []
   for (const bookId of deps.books.reachableBooks()) {
     const doc = await deps.books.doc(bookId)
-    const states = new Map((await deps.state.listSummaries({ bookId })).map((s) => [`${s.kind}:${s.crdtId}`, s]))
-    const present = new Set<string>()
-    for (const rec of listBookRecords(doc)) {
-      const key = `${rec.kind}:${rec.crdtId}`
-      present.add(key)
-      const st = states.get(key)
+    const summaries = o.states ? o.states.filter((s) => s.bookId === bookId) : await deps.state.listSummaries({ bookId })
+    // Looked up by kind, then id: no key strings to build and hash for every record of every pass.
+    const states = byKindAndId(summaries)
+    const matched = new Set<RecordSummary>()
+    // Synchronous from here to the end of the book: no transaction can come in between.
+    for (const rec of bookRecordHashes(doc, deps.map).list(o.verify === true)) {
+      const st = states[rec.kind].get(rec.crdtId)
       if (!st) {
         if (!rec.archived) out.push({ kind: rec.kind, crdtId: rec.crdtId, bookId, parentId: rec.parentId })
         continue
       }
-      if (rec.archived !== st.archived || (!rec.archived && bookHashOf(deps, rec.kind, rec.values) !== st.bookHash) || !st.agreed) {
+      matched.add(st)
+      if (rec.archived !== st.archived || (!rec.archived && rec.hash !== st.bookHash) || !st.agreed) {
         out.push({ kind: rec.kind, crdtId: rec.crdtId, bookId, parentId: rec.parentId })
       }
     }
-    for (const [key, st] of states) {
-      if (!present.has(key) && !st.archived) out.push({ kind: st.kind, crdtId: st.crdtId, bookId, parentId: st.parentId })
+    for (const st of summaries) {
+      if (!matched.has(st) && !st.archived) out.push({ kind: st.kind, crdtId: st.crdtId, bookId, parentId: st.parentId })
     }
   }
   return out
@@ -55,10 +76,12 @@ export async function scanCrm(
   deps: ReconcileDeps,
   kind: BridgeKind,
   onChanged: (items: ReconcileItem[]) => Promise<void>,
-  pageSize = 100,
+  o: ScanOptions & { pageSize?: number } = {},
 ): Promise<ReconcileItem[]> {
+  // HubSpot's list endpoint returns at most 100 records a page.
+  const pageSize = o.pageSize ?? 100
   const type = CRM_TYPE[kind]
-  const states = await deps.state.listSummaries({ kind })
+  const states = o.states ? o.states.filter((s) => s.kind === kind) : await deps.state.listSummaries({ kind })
   const byCrm = new Map<string, RecordSummary>()
   const byCrdt = new Map<string, RecordSummary>()
   for (const s of states) {
@@ -66,6 +89,7 @@ export async function scanCrm(
     byCrdt.set(s.crdtId, s)
   }
   const seen = new Set<string>()
+  const verify = o.verify === true
   const properties = propertiesToRead(deps.map, kind)
   type Page = Awaited<ReturnType<CrmAdapter['listPage']>>
   const list = (after: string | undefined): Promise<Page> => deps.crm.listPage(type, { limit: pageSize, properties, ...(after ? { after } : {}) })
@@ -76,18 +100,32 @@ export async function scanCrm(
     next = page.after ? list(page.after) : null
     next?.catch(() => {}) // awaited (and its failure thrown) on the next turn, unless onChanged throws first
     const changed: CrmObject[] = []
-    for (const o of page.results) {
-      seen.add(o.id)
-      const st = byCrm.get(o.id) ?? byCrdt.get(o.properties[RECORD_ID_PROPERTY] ?? '')
-      const hash = crmHashOf(deps, kind, o)
+    for (const rec of page.results) {
+      seen.add(rec.id)
+      const st = byCrm.get(rec.id) ?? byCrdt.get(rec.properties[RECORD_ID_PROPERTY] ?? '')
+      if (!verify && st && unchangedSinceAgreed(st, rec)) {
+        deps.events.crmSeen(kind, st.crdtId, st.crmHash)
+        continue
+      }
+      const hash = crmHashOf(deps, kind, rec)
       if (st) deps.events.crmSeen(kind, st.crdtId, hash)
-      if (!st || st.archived || st.crmHash !== hash || st.crmId !== o.id || !st.agreed) changed.push(o)
+      if (!st || st.archived || st.crmHash !== hash || st.crmId !== rec.id || !st.agreed) changed.push(rec)
     }
     if (changed.length > 0) await onChanged(changed.map((crm) => ({ kind, crm })))
   }
   return states
     .filter((s) => s.crmId && !s.archived && !seen.has(s.crmId))
     .map((s) => ({ kind, crdtId: s.crdtId, bookId: s.bookId, parentId: s.parentId, crmId: s.crmId as string }))
+}
+
+/**
+ * The CRM record has not been written since the two sides last agreed on it: same record, agreed
+ * and live then, and the CRM's modified time is exactly the one stored with that agreement (the
+ * time of the version whose hash is `crmHash`).
+ */
+export function unchangedSinceAgreed(st: RecordSummary, crm: CrmObject): boolean {
+  return st.agreed && !st.archived && st.crmId === crm.id && st.crmHash !== null
+    && st.crmModifiedAt !== null && crm.modifiedAt > 0 && st.crmModifiedAt === crm.modifiedAt
 }
 
 export const KINDS_IN_ORDER: readonly BridgeKind[] = BRIDGE_KINDS

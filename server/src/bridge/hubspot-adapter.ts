@@ -31,15 +31,26 @@ export const HUBSPOT_CLIENT_LIMITS: RateGateOptions = {
 const GROUP: Record<CrmObjectType, string> = { companies: 'companyinformation', contacts: 'contactinformation', deals: 'dealinformation' }
 const FIELD_TYPE = { string: 'text', number: 'number', datetime: 'date' } as const
 
-type SdkObject = { id: string; properties: Record<string, string | null>; updatedAt?: Date; archived?: boolean }
+/** A record as the SDK's models decode it (dates as Date), or as plain JSON (dates as strings). */
+type SdkObject = { id: string; properties: Record<string, string | null>; updatedAt?: Date | string; archived?: boolean }
+type ListJson = { results: SdkObject[]; paging?: { next?: { after?: string } } }
 
 export function toCrmObject(o: SdkObject): CrmObject {
   const properties: Record<string, string> = {}
-  for (const [k, v] of Object.entries(o.properties ?? {})) if (v !== null && v !== undefined && v !== '') properties[k] = String(v)
+  const given = o.properties ?? {}
+  for (const k in given) {
+    const v = given[k]
+    if (v !== null && v !== undefined && v !== '') properties[k] = String(v)
+  }
   const stamp = properties['hs_lastmodifieddate']
   const parsed = stamp === undefined ? NaN : /^\d+$/.test(stamp) ? Number(stamp) : Date.parse(stamp)
-  const modifiedAt = Number.isFinite(parsed) ? parsed : (o.updatedAt?.getTime() ?? 0)
-  return { id: String(o.id), properties, modifiedAt, archived: o.archived === true }
+  return { id: String(o.id), properties, modifiedAt: Number.isFinite(parsed) ? parsed : updatedAtOf(o), archived: o.archived === true }
+}
+
+/** The record's updatedAt in ms (0 when absent): the fallback for a missing hs_lastmodifieddate. */
+function updatedAtOf(o: SdkObject): number {
+  const t = o.updatedAt instanceof Date ? o.updatedAt.getTime() : o.updatedAt ? Date.parse(o.updatedAt) : NaN
+  return Number.isFinite(t) ? t : 0
 }
 
 /** HubSpot clears a property with an empty string. */
@@ -68,6 +79,12 @@ export function classifyHubSpotError(error: unknown, windows: { windowMs: number
   if (status === 404) return new BridgeError('not-found', message, { cause: error, status })
   if (status === 409) return new BridgeError('conflict', message, { cause: error, status })
   return new BridgeError('rejected', message, { cause: error, status })
+}
+
+/** A failed apiRequest as the SDK's typed calls throw it (code, body, headers), for classifyHubSpotError. */
+async function httpError(res: { status: number; statusText: string; text(): Promise<string>; headers: Iterable<[string, string]> }): Promise<Error> {
+  const body = await res.text().catch(() => '')
+  return Object.assign(new Error(`HTTP-Code: ${res.status} ${res.statusText}`), { code: res.status, body, headers: Object.fromEntries(res.headers) })
 }
 
 function safeJson(s: string): unknown {
@@ -146,9 +163,18 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): HubSpotAdapte
     },
 
     async listPage(type, { after, limit, properties }) {
-      const page = await caller.call('standard', `list ${type}`, () =>
-        objects().basicApi.getPage(type, limit, after, [...properties], undefined, undefined, false),
-      )
+      // Not basicApi.getPage: its model layer decodes every record into classes (and its dates into
+      // Date objects) that toCrmObject turns straight back into strings, a tenth of a full
+      // reconcile's CPU. The SDK's apiRequest (same base path, auth and fetch) gives the plain JSON.
+      const page = await caller.call('standard', `list ${type}`, async () => {
+        const res = await client.apiRequest({
+          method: 'GET',
+          path: `/crm/v3/objects/${encodeURIComponent(type)}`,
+          qs: { limit: String(limit), properties: properties.join(','), archived: 'false', ...(after ? { after } : {}) },
+        })
+        if (!res.ok) throw await httpError(res)
+        return (await res.json()) as ListJson
+      })
       const next = page.paging?.next?.after
       return { results: page.results.map(toCrmObject), ...(next ? { after: next } : {}) }
     },

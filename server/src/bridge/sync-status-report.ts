@@ -1,11 +1,10 @@
 // The bridge's own health figures, computed on demand for GET /api/sync/status and the
 // consistency gauge: the share of linked records whose book and CRM sides both still hash to
 // their agreed state, sync lag per direction, queue depth, errors.
-import { listBookRecords } from './book-records'
+import { bookRecordHashes, type HashedBookRecord } from './book-record-hashes'
 import type { BridgeMetrics } from './bridge-metrics'
 import { recordKey } from './bridge-state-store'
 import { BRIDGE_KINDS, type BridgeKind } from './field-map'
-import { bookHashOf } from './full-reconcile'
 import type { LagFigures, LagTracker } from './lag-tracker'
 import type { ReconcileDeps } from './reconcile-deps'
 
@@ -38,12 +37,13 @@ export async function measureConsistency(deps: ReconcileDeps, books: readonly st
   const byKind = Object.fromEntries(BRIDGE_KINDS.map((k) => [k, { linked: 0, consistent: 0 }])) as Record<BridgeKind, { linked: number; consistent: number }>
   for (const bookId of books) {
     const doc = await deps.books.doc(bookId)
-    const current = new Map(listBookRecords(doc).map((r) => [recordKey(r.kind, r.crdtId), r]))
+    const current = { company: new Map(), contact: new Map(), deal: new Map() } as Record<BridgeKind, Map<string, HashedBookRecord>>
+    for (const r of bookRecordHashes(doc, deps.map).list()) current[r.kind].set(r.crdtId, r)
     for (const st of await deps.state.listSummaries({ bookId })) {
       if (st.archived || !st.crmId || !st.agreed) continue
       const key = recordKey(st.kind, st.crdtId)
-      const rec = current.get(key)
-      const bookOk = !!rec && !rec.archived && bookHashOf(deps, st.kind, rec.values) === st.bookHash
+      const rec = current[st.kind].get(st.crdtId)
+      const bookOk = !!rec && !rec.archived && rec.hash === st.bookHash
       const seen = crmSeen.get(key)
       const crmOk = (seen === undefined ? st.crmHash : seen) === st.crmHash
       byKind[st.kind].linked++
