@@ -1,11 +1,12 @@
 // Deals with a customer: name, amount, currency, stage and close date, editable in place, with a
 // form to add one, and remove.
 import { DEAL_FIELDS, type Deal, type DealUpdate, type NewDeal } from '@crm-sync/model'
-import { LitElement, html, css, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
 import type { Peer } from '../book/presence'
 import * as rules from '../lib/field-rules'
+import { recordListStyles } from '../styles/record-list-styles'
 import { sharedStyles } from '../styles/shared-styles'
 import { RecordDraftController } from '../controllers/record-draft-controller'
 import type { FieldCommitDetail } from './crm-field'
@@ -30,17 +31,7 @@ const toUpdate = (f: DealField, value: string | null): DealUpdate =>
  */
 @customElement('crm-deal-list')
 export class CrmDealList extends LitElement {
-  static override styles = [sharedStyles, css`
-    :host { display: block; margin-bottom: 12px; }
-    h3 { font-size: 1rem; margin: 0 0 12px; }
-    ul { list-style: none; margin: 0 0 12px; padding: 0; display: grid; gap: 12px; }
-    .grid { display: grid; grid-template-columns: 1fr; gap: 12px; }
-    @media (min-width: 600px) { .grid { grid-template-columns: 1fr 1fr; } }
-    .head { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 8px; }
-    .head strong { overflow-wrap: anywhere; }
-    .error { color: var(--danger); }
-    .add { border-top: 1px solid var(--border); padding-top: 12px; }
-  `]
+  static override styles = [sharedStyles, recordListStyles]
 
   @property({ attribute: false }) deals: Deal[] = []
   @property({ type: Boolean }) readonly = false
