@@ -1,4 +1,4 @@
-// Group commit for stores whose commit is asynchronous (PostgreSQL): calls arriving in the same
+// Group commit for the stores (PostgreSQL; SQLite, whose fsync is asynchronous): calls arriving in the same
 // tick, or while the previous commit is in flight, are written together by the next commit. One
 // commit at a time, so a store's calls are written, and get their seqs, in call order.
 import type { StoreError } from './store-error'

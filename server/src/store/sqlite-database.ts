@@ -29,7 +29,8 @@ export function openSqliteDatabase(path: string, opts: SqliteDatabaseOptions = {
       throw new Error(`journal_mode is ${String(mode)}, expected wal`)
     }
     // FULL (not WAL's usual NORMAL): the WAL is fsynced at every commit, so once a transaction
-    // resolves it survives power loss, which is what lets the relay acknowledge an update.
+    // resolves it survives power loss, which is what lets the relay acknowledge an update. (The
+    // DocStore's appends do the same fsync themselves, off the event loop: sqlite-wal-sync.ts.)
     db.pragma('synchronous = FULL')
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(o.busyTimeoutMs))}`)
     db.pragma('foreign_keys = ON')

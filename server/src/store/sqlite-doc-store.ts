@@ -1,6 +1,7 @@
 // DocStore on SQLite, the embedded default. Appends are group-committed (the queue the
-// PostgreSQL store uses too): every append of one burst shares one transaction and so one fsync,
-// which is what bounds the relay's write latency.
+// PostgreSQL store uses too): every append of one burst shares one transaction and one fsync of
+// the WAL, which is what bounds the relay's write latency. The fsync runs on the thread pool
+// (sqlite-wal-sync.ts), so the event loop serves clients meanwhile; an append resolves after it.
 import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
@@ -15,6 +16,7 @@ import { createGroupCommitQueue } from './group-commit-queue'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
 import { createStoreGate } from './store-gate'
+import { createWalSync, type WalSyncOptions } from './sqlite-wal-sync'
 
 export interface SqliteDocStoreOptions {
   /** Commit at once, without waiting for the burst to end, when this many entries are pending. */
@@ -25,6 +27,8 @@ export interface SqliteDocStoreOptions {
   readonly closeDatabase?: boolean
   /** Clock for `at` (ms since the epoch). */
   readonly now?: () => number
+  /** The WAL fsync after each append batch (tests observe it). */
+  readonly fsync?: WalSyncOptions['fsync']
 }
 
 const DEFAULTS = {
@@ -50,6 +54,11 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
   const o = { ...DEFAULTS, ...opts } satisfies SqliteDocStoreOptions
   const gate = createStoreGate('SQLite DocStore')
   migrateSqlite(db)
+  const walSync = createWalSync(db, { fsync: opts.fsync })
+  // Appends commit without SQLite's own fsync (walSync does it off the event loop); everything
+  // else on this shared connection keeps the database's setting (FULL, sqlite-database.ts).
+  // Not prepared statements: SQLite applies this pragma when it compiles the statement.
+  const synchronous = Number(db.pragma('synchronous', { simple: true }))
 
   const sql = {
     // Pruning may have removed the newest folded entries, so the snapshot also bounds the head.
@@ -131,8 +140,19 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
 
   const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
     name: 'SQLite DocStore',
-    // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
-    write: async (batch) => writeBatch.immediate(batch),
+    write: async (batch) => {
+      if (!walSync) return writeBatch.immediate(batch)
+      db.pragma('synchronous = NORMAL')
+      let stored: StoredUpdate[][]
+      try {
+        // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
+        stored = writeBatch.immediate(batch)
+      } finally {
+        db.pragma(`synchronous = ${synchronous}`)
+      }
+      await walSync.sync()
+      return stored
+    },
     weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
     maxBatchEntries: o.maxBatchEntries,
     maxBatchBytes: o.maxBatchBytes,
@@ -183,6 +203,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     async close() {
       if (!gate.close()) return
       await queue.drain()
+      await walSync?.close()
       if (o.closeDatabase) db.close()
     },
   }

@@ -1,0 +1,82 @@
+// Durability for the DocStore's appends without blocking the event loop on fsync.
+//
+// SQLite's `synchronous = FULL` in WAL mode differs from NORMAL by exactly one thing: an fsync of
+// the WAL file after each commit (https://sqlite.org/pragma.html#pragma_synchronous; the WAL
+// header after a restart and every checkpoint are synced in both modes). That fsync runs inside
+// the commit, on the event loop: under load the relay spent a sixth of its time waiting on it.
+// Appends therefore commit with NORMAL and this does the same fsync of the WAL on libuv's thread
+// pool; the appends are acknowledged only after it. A sync covers what was committed before it
+// started, so callers that arrive while one is running share the next one (group fsync).
+import { close, fsync, open } from 'node:fs'
+import { promisify } from 'node:util'
+import type { SqliteDatabase } from './sqlite-database'
+import { StoreError } from './store-error'
+
+const openAsync = promisify(open)
+const fsyncAsync = promisify(fsync)
+const closeAsync = promisify(close)
+
+export interface WalSync {
+  /** Resolves once everything committed before this call is on disk. */
+  sync(): Promise<void>
+  /** Waits for a sync in flight and releases the file. */
+  close(): Promise<void>
+}
+
+export interface WalSyncOptions {
+  /** The fsync itself (tests observe it); default fs.fsync on the thread pool. */
+  readonly fsync?: (fd: number) => Promise<void>
+}
+
+/** A WalSync for `db`, or null for a database without a WAL file (in memory or temporary). */
+export function createWalSync(db: SqliteDatabase, opts: WalSyncOptions = {}): WalSync | null {
+  if (db.memory || db.name === '') return null
+  const walPath = `${db.name}-wal`
+  const syncFd = opts.fsync ?? fsyncAsync
+  // Opened on first use: SQLite creates the WAL with the first write. The file stays the same
+  // inode while this connection is open (SQLite removes it only when the last connection closes,
+  // and a checkpoint restarts or truncates it in place), so one descriptor serves throughout.
+  let fd: Promise<number> | null = null
+  let running: Promise<void> | null = null
+  let next: Promise<void> | null = null
+
+  const descriptor = (): Promise<number> =>
+    (fd ??= openAsync(walPath, 'r').catch((cause: unknown) => {
+      fd = null // a failed open is tried again by the next sync
+      throw cause
+    }))
+
+  const once = async (): Promise<void> => {
+    try {
+      await syncFd(await descriptor())
+    } catch (cause) {
+      throw new StoreError('io', `fsync of ${walPath} failed`, { cause })
+    }
+  }
+
+  const sync = (): Promise<void> => {
+    if (!running) {
+      running = once().finally(() => (running = null))
+      return running
+    }
+    // The sync in flight may have started before the caller's commit: wait for the one after it.
+    next ??= running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      next = null
+      return sync()
+    })
+    return next
+  }
+
+  return {
+    sync,
+    async close() {
+      await Promise.allSettled([running, next])
+      const opened = fd
+      fd = null
+      if (opened) await closeAsync(await opened)
+    },
+  }
+}
