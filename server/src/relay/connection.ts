@@ -21,6 +21,8 @@ import type { BroadcastFrame } from './broadcast-frame'
 import { stampPresence } from './presence'
 import { idleSocketOf, socketOf } from './ws-internals'
 import type { Room, RoomPeer } from './room'
+import { PendingAcks, type AckTarget } from './pending-acks'
+import type { DurableWatcher } from './room-appends'
 
 export interface ConnectionOptions {
   readonly ws: WebSocket
@@ -33,7 +35,7 @@ export interface ConnectionOptions {
   readonly maxBufferedBytes: number
 }
 
-export class Connection implements RoomPeer {
+export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   identity: Identity | null = null
   role: Role | null = null
   private room: Room | null = null
@@ -45,7 +47,8 @@ export class Connection implements RoomPeer {
   private ackSent = 0
   private ackScheduled = false
   private corked = false
-  private ackChain: Promise<void> = Promise.resolve()
+  /** Update frames not yet acknowledged: each waits for the room's appends to reach a number. */
+  private readonly unacked = new PendingAcks()
   private readonly ownedClientIds = new Set<number>()
 
   readonly bookId: string
@@ -133,6 +136,8 @@ export class Connection implements RoomPeer {
     if (!room) return
     this.room = null
     room.peers.delete(this)
+    room.unwatchDurable(this)
+    this.unacked.clear()
     const owners = room.presence.owners
     for (const id of this.ownedClientIds) if (owners.get(id) === this) owners.delete(id)
     const present = new Set(room.presentClientIds())
@@ -202,34 +207,42 @@ export class Connection implements RoomPeer {
   private receiveUpdate(room: Room, update: Uint8Array): void {
     const frame = ++this.updateFrames
     const received = performance.now()
-    // Writes already in flight may hold what this frame's sender sees as "already on the server".
-    const inFlight = room.whenDurable()
-    if (isEmptyUpdate(update)) return this.ackAfter(frame, received, inFlight)
-    if (this.role === 'viewer') {
+    if (this.role === 'viewer' && !isEmptyUpdate(update)) {
       this.o.metrics.updatesRefused.inc({ reason: 'read-only' })
       this.send(encodePermissionDenied('read-only: viewers of this book cannot change it'))
       if (this.o.wantsAck) this.send(encodeError({ code: 'read-only', message: 'viewers of this book cannot change it', frame }))
-      return this.ackAfter(frame, received, Promise.resolve())
+      return this.ackWhenDurable(room, frame, received, 0)
     }
-    const durable = room.applyRemote(update, this.identity!.userId, this)
-    this.ackAfter(frame, received, Promise.all([inFlight, durable]))
+    // An empty update waits for the appends in flight: they may hold what this frame's sender sees
+    // as "already on the server" (its sync step 2 was computed against the document).
+    const upTo = isEmptyUpdate(update) ? room.latestAppend : room.applyRemote(update, this.identity!.userId, this)
+    this.ackWhenDurable(room, frame, received, upTo)
   }
 
-  /** Acks are cumulative and in frame order, and coalesced: one ack per burst made durable together. */
-  private ackAfter(frame: number, received: number, durable: Promise<unknown>): void {
-    this.ackChain = this.ackChain
-      .then(() => durable)
-      .then(() => {
-        this.ackedFrames = frame
-        this.o.metrics.ackSeconds.observe((performance.now() - received) / 1000)
-        if (this.o.wantsAck && !this.ackScheduled) {
-          this.ackScheduled = true
-          queueMicrotask(() => this.flushAck())
-        }
-      })
-      .catch(() => {
-        // The room failed and is closing every connection; the client resends on reconnect.
-      })
+  /** Acks are cumulative and in frame order: `frame` is acked once the room's appends reach `upTo`. */
+  private ackWhenDurable(room: Room, frame: number, received: number, upTo: number): void {
+    if (this.unacked.isEmpty) {
+      if (upTo <= room.durableThrough) return this.acked(frame, received)
+      room.watchDurable(this)
+    }
+    this.unacked.push(frame, upTo, received)
+  }
+
+  /** The room's appends are durable through `appended`: acks what waited for it. */
+  durableThrough(appended: number): boolean {
+    if (this.closed) return false
+    this.unacked.release(appended, this)
+    return !this.unacked.isEmpty
+  }
+
+  /** `frame` (and every frame before it) is durable: ack it soon (acks are coalesced per task). */
+  acked(frame: number, received: number): void {
+    this.ackedFrames = frame
+    this.o.metrics.ackSeconds.observe((performance.now() - received) / 1000)
+    if (this.o.wantsAck && !this.ackScheduled) {
+      this.ackScheduled = true
+      queueMicrotask(() => this.flushAck())
+    }
   }
 
   private flushAck(): void {

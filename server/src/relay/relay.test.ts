@@ -87,6 +87,27 @@ describe('relay with y-websocket clients', () => {
     plain.close()
   })
 
+  it('acknowledges a long burst cumulatively and in frame order, empty updates included', async () => {
+    const token = await server.token('alice')
+    const opted = await connectRaw(`${server.wsUrl}/${BOOK}?ack=1&token=${token}`)
+    const doc = new Y.Doc()
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    const burst = 3000
+    for (let i = 0; i < burst; i++) doc.getMap('burst').set(`k${i % 50}`, i)
+    const empty = Y.encodeStateAsUpdate(new Y.Doc())
+    updates.forEach((u, i) => opted.send(encodeUpdate(i % 600 === 599 ? empty : u)))
+    const acked = () => opted.frames.filter((f) => f[0] === MESSAGE_TYPE.ack).map((f) => {
+      const d = decoding.createDecoder(f)
+      decoding.readVarUint(d)
+      return decoding.readVarUint(d)
+    })
+    await waitFor(() => acked().at(-1) === burst, 15_000, 'ack of the whole burst')
+    const frames = acked()
+    expect(frames.every((n, i) => i === 0 || n > frames[i - 1]!)).toBe(true)
+    opted.close()
+  })
+
   it('stamps presence with the identity from the token', async () => {
     const eve = await connect('alice')
     const watcher = await connect('bob')

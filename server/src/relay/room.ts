@@ -22,6 +22,7 @@ import type { DocStore, StoredUpdate } from '../store/doc-store'
 import { BroadcastFrame } from './broadcast-frame'
 import { EncodedState, isEmptyStateVector } from './encoded-state'
 import type { PresenceOwnership } from './presence'
+import { RoomAppends, type DurableWatcher } from './room-appends'
 import { SeqTracker } from './seq-tracker'
 
 /** Whoever receives a room's broadcasts: a WebSocket connection. */
@@ -57,11 +58,9 @@ export class Room {
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
   private logLength = 0
-  private readonly pendingWrites = new Set<Promise<unknown>>()
-  /** Settles once every append started so far is durable: O(1) per append and per frame. */
-  private durableChain: Promise<unknown> = SETTLED
+  /** Accepted updates on their way to the store, numbered; who waits for which. */
+  private readonly appends: RoomAppends
   private compacting: Promise<void> | null = null
-  private failed = false
   /** The decoded document, or null while the room is dormant. */
   private live: Y.Doc | null = null
   /** The whole state encoded: the only copy while dormant, a cache of `live` while awake (null once stale). */
@@ -72,6 +71,20 @@ export class Room {
 
   private constructor(private readonly o: RoomOptions) {
     this.bookId = o.bookId
+    this.appends = new RoomAppends({
+      append: (entries) => o.store.append(this.bookId, entries),
+      stored: (stored) => {
+        this.seqs.mark(stored.seq)
+        this.o.fanOut.publishUpdate(this, stored)
+        this.logLength++
+        if (this.logLength >= this.o.compactThreshold) this.scheduleCompaction()
+      },
+      written: (entries, ms) => {
+        this.o.metrics.storeWriteSeconds.observe(ms / 1000)
+        this.o.metrics.updatesIn.inc(entries)
+      },
+      failed: (error) => this.o.onFailure(this, error),
+    })
   }
 
   /** Loads the book from the store; the room exists only once this resolves. */
@@ -131,7 +144,7 @@ export class Room {
    */
   hibernate(): boolean {
     if (!this.live) return true
-    if (this.used || this.pendingWrites.size > 0 || this.compacting || this.failed) {
+    if (this.used || !this.appends.idle || this.compacting || this.appends.isFailed) {
       this.used = false
       return false
     }
@@ -145,7 +158,7 @@ export class Room {
   }
 
   get isFailed(): boolean {
-    return this.failed
+    return this.appends.isFailed
   }
 
   /** Highest durable log seq this room knows of. */
@@ -181,13 +194,14 @@ export class Room {
   }
 
   /**
-   * Applies an update that a peer sent (already validated) and resolves once it is durable.
-   * Other peers get it at once; the durable append runs behind.
+   * Applies an update that a peer sent (already validated) and returns its append number: the
+   * update is durable once `durableThrough` reaches it (`watchDurable` tells). Other peers get it
+   * at once; the durable append runs behind.
    */
-  applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): Promise<StoredUpdate> {
+  applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): number {
     Y.applyUpdate(this.doc, update, origin)
     this.broadcast(encodeUpdate(update), origin)
-    return this.persist(update, userId)
+    return this.appends.add({ update, userId })
   }
 
   /** Runs `change` on the doc as `userId` and resolves once what it changed is durable. */
@@ -204,7 +218,28 @@ export class Room {
     const [update] = updates
     if (!update) return null
     this.broadcast(encodeUpdate(update))
-    return this.persist(update, userId)
+    let stored: StoredUpdate | null = null
+    await this.appends.whenThrough(this.appends.add({ update, userId }, (s) => (stored = s)))
+    return stored
+  }
+
+  /** The number of the latest update this room accepted (see applyRemote). */
+  get latestAppend(): number {
+    return this.appends.latest
+  }
+
+  /** Every update accepted up to this number is durable. */
+  get durableThrough(): number {
+    return this.appends.durableThrough
+  }
+
+  /** `watcher` is told how far appends are durable until it says it no longer waits. */
+  watchDurable(watcher: DurableWatcher): void {
+    this.appends.watch(watcher)
+  }
+
+  unwatchDurable(watcher: DurableWatcher): void {
+    this.appends.unwatch(watcher)
   }
 
   /**
@@ -213,19 +248,19 @@ export class Room {
    * may already hold changes whose appends are still in flight.
    */
   whenDurable(): Promise<void> {
-    return this.durableChain.then(() => undefined)
+    return this.appends.whenThrough(this.appends.latest)
   }
 
   /** Resolves when every append started so far has settled. */
   async flush(): Promise<void> {
-    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])
+    while (!this.appends.idle && !this.appends.isFailed) await this.appends.settled()
     await this.compacting
   }
 
   /** Folds the log into a snapshot now (before unloading: the next load is one read, and dormant). */
   async foldLog(): Promise<void> {
     await this.flush()
-    if (this.logLength === 0 || this.failed) return
+    if (this.logLength === 0 || this.appends.isFailed) return
     this.scheduleCompaction()
     await this.compacting
   }
@@ -250,43 +285,13 @@ export class Room {
     for (const peer of this.peers) if (peer !== except) peer.deliver(message)
   }
 
-  private persist(update: Uint8Array, userId: string): Promise<StoredUpdate> {
-    if (this.failed) return Promise.reject(new Error(`book ${this.bookId} is failing over`))
-    const started = performance.now()
-    const write = this.o.store.append(this.bookId, [{ update, userId }]).then(([stored]) => {
-      if (!stored) throw new Error('store returned no entry')
-      this.o.metrics.storeWriteSeconds.observe((performance.now() - started) / 1000)
-      this.o.metrics.updatesIn.inc()
-      this.seqs.mark(stored.seq)
-      this.o.fanOut.publishUpdate(this, stored)
-      this.logLength++
-      if (this.logLength >= this.o.compactThreshold) this.scheduleCompaction()
-      return stored
-    })
-    this.pendingWrites.add(write)
-    const chain = Promise.all([this.durableChain, write])
-    chain.catch(() => {}) // a failure is handled below (the room fails); callers see it through whenDurable
-    this.durableChain = chain
-    write.then(
-      () => this.pendingWrites.delete(write),
-      (error: unknown) => {
-        this.pendingWrites.delete(write)
-        if (!this.failed) {
-          this.failed = true
-          this.o.onFailure(this, error)
-        }
-      },
-    )
-    return write
-  }
-
   private scheduleCompaction(): void {
-    if (this.compacting || this.failed) return
+    if (this.compacting || this.appends.isFailed) return
     this.compacting = (async () => {
       // Wait until everything applied so far is durable, then fold it into a snapshot encoded
       // from this document (never Y.mergeUpdates over raw client bytes: yjs issue #687).
-      while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites])
-      if (this.failed) return
+      while (!this.appends.idle && !this.appends.isFailed) await this.appends.settled()
+      if (this.appends.isFailed) return
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
       const upToSeq = this.seqs.contiguous
       if (upToSeq === 0) return
@@ -351,7 +356,6 @@ export class Room {
 }
 
 const LOAD_ORIGIN = Symbol('load')
-const SETTLED: Promise<unknown> = Promise.resolve()
 
 /** Presence owners, allocated when the book first sees presence (most idle books never do). */
 class LazyPresenceOwnership implements PresenceOwnership {
