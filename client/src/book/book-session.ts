@@ -2,9 +2,10 @@
 // the book is open (the customer list index, presence, the user's role, unsaved drafts).
 // Provided to the element tree through bookSessionContext; closed when another book is opened.
 // While the document loads, the screens show the customers saved on the device (the projection),
-// read-only; edits wait for the document, so none can be made against a half-loaded book.
+// or on a device with nothing stored the relay's list of them until the first sync, read-only;
+// edits wait for the document to hold the book, so none can be made against a half-loaded one.
 import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
-import { openBook, type BookHandle } from '@crm-sync/sync-client'
+import { isSyncClientError, openBook, type BookHandle, type ProjectionSource } from '@crm-sync/sync-client'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
@@ -23,6 +24,11 @@ export interface BookSessionOptions {
   readonly getToken: () => Promise<string>
   /** e.g. ws://host/sync */
   readonly serverUrl: string
+  /**
+   * The HTTP API's origin, e.g. http://host: a device with nothing stored for the book shows the
+   * relay's customer list from there while the book syncs. null: it waits for the sync.
+   */
+  readonly httpUrl: string | null
   readonly online: boolean
   readonly storage: KeyValueStorage | null
 }
@@ -40,11 +46,16 @@ export class BookSession {
    * book is open so that leaving the screen does not silently drop what the rep typed.
    */
   readonly drafts = new Map<string, string>()
-  /** The document has loaded (or could not be read): what the screens show is live and editable. */
+  /**
+   * The document holds the book (or could not be read, or will get nothing more): what the screens
+   * show is live and editable. On a fresh device that is after the first sync, not the instant
+   * load of an empty document.
+   */
   loaded = false
   /** Resolves once `loaded` is true and the list follows the document. Never rejects. */
   readonly whenDocument: Promise<void>
   private readonly fallbackName: string
+  private closed = false
 
   constructor(o: BookSessionOptions) {
     this.bookId = o.bookId
@@ -59,6 +70,7 @@ export class BookSession {
       connect: o.online,
       userId: o.session.userId,
       userName: o.session.name,
+      ...(o.httpUrl === null ? {} : { serverProjection: { httpUrl: o.httpUrl } }),
     })
     this.index = new CustomerIndex(this.handle.doc, createLastChangeStore(o.bookId, o.storage))
     this.presence = new Presence(this.handle.awareness)
@@ -69,9 +81,12 @@ export class BookSession {
       },
       () => {}, // whenLoaded reports it (BookController)
     )
-    this.whenDocument = this.handle.whenLoaded.then(
+    this.whenDocument = this.handle.whenDocument.then(
       () => this.followDocument(),
-      () => this.followDocument(), // the relay may still bring the book
+      (e: unknown) => {
+        if (isSyncClientError(e, 'closed') || this.closed) return // closed before: nothing to follow
+        this.followDocument() // the local store failed; the relay may still bring the book
+      },
     )
   }
 
@@ -85,6 +100,11 @@ export class BookSession {
     return this.loaded ? readCustomer(this.handle.doc, customerId) : (this.handle.projection?.get(customerId) ?? null)
   }
 
+  /** Where the customers shown come from while not `loaded`: this device, or the relay (a fresh device). */
+  get projectionSource(): ProjectionSource | null {
+    return this.loaded ? null : (this.handle.projection?.source ?? null)
+  }
+
   get name(): string {
     return readBookMeta(this.handle.doc).name || this.fallbackName
   }
@@ -96,6 +116,7 @@ export class BookSession {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     this.index.dispose()
     this.presence.dispose()
     await this.handle.close()

@@ -59,6 +59,7 @@ export class BookSessionController implements ReactiveController {
             session,
             getToken,
             serverUrl: relayUrl(),
+            httpUrl: location.origin,
             online: navigator.onLine,
             storage: localStorage,
           })

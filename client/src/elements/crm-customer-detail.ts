@@ -81,7 +81,7 @@ export class CrmCustomerDetail extends LitElement {
         ${ro ? nothing : html`<button type="button" class=${customer.archived ? '' : 'danger'} @click=${() => this.c.archive(!customer.archived)}>
           ${customer.archived ? 'Restore' : 'Archive'}</button>`}
       </header>
-      ${this.c.waiting ? html`<p class="waiting" role="status">Opening the book on this device: shown as last saved here, editable in a moment.</p>` : nothing}
+      ${this.c.waiting ? html`<p class="waiting" role="status">Opening the book on this device: shown as ${book.projectionSource === 'server' ? 'on the server' : 'last saved here'}, editable in a moment.</p>` : nothing}
       ${customer.archived ? html`<p class="archived" role="note">Archived: hidden from the list unless you filter for archived customers.</p>` : nothing}
       ${this.c.error ? html`<p class="error" role="alert">${this.c.error}</p>` : nothing}
       <div @field-commit=${this.onCommit} @field-draft=${this.onDraft} @field-focus=${this.onFocus}>

@@ -67,7 +67,7 @@ export class CrmCustomerList extends LitElement {
       <div class="count">
         <span role="status" aria-live="polite" data-count=${rows.length} data-source=${this.list.source}>
           ${rows.length === total ? plural(total, 'customer') : `${rows.length.toLocaleString()} of ${plural(total, 'customer')}`}
-          ${this.list.source === 'projection' ? html`<span class="opening" title="Shown as last saved on this device while the book opens">· opening…</span>` : nothing}
+          ${this.list.source === 'projection' ? html`<span class="opening" title=${book.projectionSource === 'server' ? 'Shown as on the server while the book syncs to this device' : 'Shown as last saved on this device while the book opens'}>· opening…</span>` : nothing}
         </span>
         ${book.readOnly ? nothing : html`<a href=${routePath({ view: 'import', bookId: book.bookId })}>Import…</a>`}
       </div>

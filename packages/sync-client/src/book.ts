@@ -2,12 +2,14 @@
 // sync status that ties them together. Every update passes through `onUpdate` first (it is the
 // doc's first listener), which decides whether it is a local edit (pending until acknowledged)
 // and queues it for IndexedDB before y-websocket sends it. Opening reads the saved projection of
-// the customers first and offers it (whenReadable) before the stored updates are applied.
+// the customers first and offers it (whenReadable) before the stored updates are applied; with
+// nothing stored, it may offer the relay's list instead until the first sync (server-projection-offer.ts).
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { bindCustomers, type BookCustomers } from './book-customers'
 import { BookPersistence, LOAD_ORIGIN } from './book-persistence'
 import { CrossTabChannel } from './cross-tab-channel'
+import { deferred, type Deferred } from './deferred'
 import { customerProjection, type CustomerProjection } from './customer-projection'
 import type { StoredProjection } from './local-store'
 import { yieldToRenderer } from './main-thread'
@@ -15,6 +17,8 @@ import type { ResolvedBookOptions } from './open-book'
 import { PendingLocal } from './pending-local'
 import { ProjectionTracker } from './projection-tracker'
 import { RelayConnection } from './relay-connection'
+import { ServerProjectionOffer } from './server-projection-offer'
+import { isEmptyStateVector } from './state-vector'
 import { SyncClientError } from './sync-client-error'
 import { nextStatus, sameStatus, type SyncEvent } from './sync-status-machine'
 import { INITIAL_STATUS, type SyncError, type SyncStatus } from './sync-status'
@@ -33,8 +37,11 @@ export class Book implements BookHandle {
   readonly customers: BookCustomers
   readonly whenLoaded: Promise<void>
   readonly whenReadable: Promise<ReadableFrom>
+  readonly whenDocument: Promise<void>
   private projected: CustomerProjection | null = null
-  private readonly readable: { resolve(from: ReadableFrom): void; reject(e: unknown): void }
+  private readonly readable: Deferred<ReadableFrom>
+  private readonly documentReady: Deferred<void>
+  private serverOffer: ServerProjectionOffer | null = null
   private readonly projectionTracker: ProjectionTracker | null
   private current: SyncStatus = INITIAL_STATUS
   private readonly listeners = new Set<(s: SyncStatus) => void>()
@@ -46,6 +53,7 @@ export class Book implements BookHandle {
   private wantOnline: boolean
   private loaded = false
   private closing: Promise<void> | null = null
+  private closeCalled = false
 
   constructor(private readonly o: ResolvedBookOptions) {
     this.bookId = o.bookId
@@ -97,13 +105,13 @@ export class Book implements BookHandle {
         })
       : null
     this.crossTab = o.crossTabChannel === false ? null : new CrossTabChannel(o.crossTabChannel, this.doc, (origin) => origin === LOAD_ORIGIN)
-    let readable!: { resolve(from: ReadableFrom): void; reject(e: unknown): void }
-    this.whenReadable = new Promise<ReadableFrom>((resolve, reject) => (readable = { resolve, reject }))
-    this.readable = readable
+    ;[this.whenReadable, this.readable] = deferred<ReadableFrom>()
+    ;[this.whenDocument, this.documentReady] = deferred<void>()
     this.whenLoaded = this.load()
     // Reported in status.error too; awaiting callers still see it.
     this.whenLoaded.catch(() => {})
     this.whenReadable.catch(() => {})
+    this.whenDocument.catch(() => {})
   }
 
   get projection(): CustomerProjection | null {
@@ -142,11 +150,14 @@ export class Book implements BookHandle {
 
   disconnect(): void {
     this.wantOnline = false
+    this.serverOffer?.cancelFetch()
     this.relay?.disconnect()
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.closeCalled = true
+      this.serverOffer?.finish()
       // Network first, so that nothing arrives after the last write; then flush to IndexedDB.
       this.wantOnline = false
       this.relay?.close()
@@ -167,11 +178,14 @@ export class Book implements BookHandle {
     try {
       // The projection first: read beside the updates it took twice as long (a 16 MiB row competes).
       // The updates are read while the app renders the projection, and applied after a frame.
-      const projection = this.projectionTracker ? await this.persistence.readProjection() : null
+      const saved = this.projectionTracker ? await this.persistence.readProjection() : null
+      // One of the empty document (earlier versions wrote it on a fresh device) shows nothing early.
+      const projection = saved && !isEmptyStateVector(saved.stateVector) ? saved : null
       const stored = this.persistence.read()
       stored.catch(() => {}) // awaited below; rejecting before that is not "unhandled"
       if (projection && !this.closing) await this.offerProjection(projection)
       const state = await stored
+      if (!projection && state.updates.length === 0) this.offerServerProjection()
       this.persistence.apply(state)
       this.projectionTracker?.loaded(projection)
       this.pending.restore(state.pending)
@@ -184,19 +198,67 @@ export class Book implements BookHandle {
     this.loaded = true
     if (!this.closing) {
       this.crossTab?.start()
-      if (this.wantOnline) this.relay?.connect()
+      if (this.wantOnline) this.connectAfterList()
     }
     if (failure) {
       const error = failure instanceof SyncClientError ? failure : new SyncClientError('local-store-failed', 'could not load the book', { cause: failure })
       this.readable.reject(error) // no-op when the projection was offered already
+      this.documentReady.reject(error)
       throw error
     }
+    // With the relay's list on its way, both wait for it or for the first sync (offerServerProjection).
+    if (this.serverOffer) return
     this.readable.resolve('document') // no-op when the projection was offered already
+    this.documentReady.resolve()
+  }
+
+  /**
+   * Nothing is stored for this book: when going online and given an HTTP API, fetch the relay's
+   * list of its customers beside the first sync, and offer it until the document holds the book.
+   * Never stored as this device's projection: the device writes its own from the document (the
+   * ProjectionTracker never sees this one and rebuilds from the document, as on any first open).
+   */
+  private offerServerProjection(): void {
+    const options = this.o.serverProjection
+    if (!options || !this.relay || !this.wantOnline || this.closeCalled) return
+    this.serverOffer = new ServerProjectionOffer({
+      httpUrl: options.httpUrl,
+      bookId: this.bookId,
+      maxBytes: options.maxBytes,
+      getToken: this.o.getToken,
+      onError: options.onError,
+      offer: (stored) => {
+        this.projected = customerProjection(stored, 'server')
+        this.readable.resolve('projection')
+      },
+      ended: () => {
+        this.projected = null
+        this.readable.resolve('document') // no-op when the list was offered
+        if (this.closeCalled) this.documentReady.reject(new SyncClientError('closed', 'the book handle was closed before the book synced'))
+        else this.documentReady.resolve()
+      },
+    })
+  }
+
+  /**
+   * Goes online; with the relay's list on its way, once it is shown (after a frame to paint it),
+   * has failed, or `syncAfterMs` have passed: see ServerProjectionOptions.syncAfterMs.
+   */
+  private connectAfterList(): void {
+    const offer = this.serverOffer
+    if (!offer) return this.relay?.connect()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.serverProjection!.syncAfterMs)))
+    unrefTimer(timer)
+    void Promise.race([offer.whenSettled.then(yieldToRenderer), waited]).then(() => {
+      clearTimeout(timer)
+      if (this.wantOnline && !this.closing) this.relay?.connect()
+    })
   }
 
   /** Offers the saved projection (whenReadable) and gives the app a frame to paint it. */
   private async offerProjection(stored: StoredProjection): Promise<void> {
-    this.projected = customerProjection(stored)
+    this.projected = customerProjection(stored, 'device')
     this.readable.resolve('projection')
     await yieldToRenderer()
   }
@@ -219,6 +281,8 @@ export class Book implements BookHandle {
   }
 
   private onStopped(error: SyncError): void {
+    // Nothing more comes from the relay until connect(): the document is what there is.
+    this.serverOffer?.finish()
     const failure = new SyncClientError('stopped', `stopped syncing: ${error.message}`, { syncError: error })
     for (const w of this.waiters.splice(0)) w.reject(failure)
   }
@@ -229,6 +293,8 @@ export class Book implements BookHandle {
 
   private dispatch(event: SyncEvent): void {
     const next = nextStatus(this.current, event)
+    // Sync step 2 is applied: the document holds the book, the relay's list can go.
+    if (event.type === 'server-synced') this.serverOffer?.finish()
     if (sameStatus(next, this.current)) return
     this.current = next
     for (const fn of [...this.listeners]) {

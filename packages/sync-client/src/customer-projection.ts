@@ -1,9 +1,16 @@
-// The projection as a handle shows it before its document has loaded: the customers as last
-// saved on this device, read-only, looked up by id on demand.
+// The projection as a handle shows it before its document holds the book: the customers as last
+// saved on this device, or on a fresh device as the relay listed them, read-only, looked up by id
+// on demand.
 import type { Customer } from '@crm-sync/model'
 import type { StoredProjection } from './local-store'
 
+/** Where a projection comes from: saved on this device, or the relay's list on a fresh device. */
+export type ProjectionSource = 'device' | 'server'
+
 export interface CustomerProjection {
+  readonly source: ProjectionSource
+  /** The Yjs state vector of the document the customers were read from (stale ones aside). */
+  readonly stateVector: Uint8Array
   /** Every customer of the book in plain form, archived ones included, sorted by id. */
   readonly customers: readonly Customer[]
   /** A customer by id, or null. */
@@ -11,13 +18,16 @@ export interface CustomerProjection {
   /**
    * Customers changed on this device after their entry was saved (the page went away between an
    * edit being stored and the projection being written): shown as they were before that change.
+   * Always empty for the relay's list.
    */
   readonly stale: ReadonlySet<string>
 }
 
-export const customerProjection = (stored: StoredProjection): CustomerProjection => {
+export const customerProjection = (stored: StoredProjection, source: ProjectionSource): CustomerProjection => {
   let byId: Map<string, Customer> | null = null
   return {
+    source,
+    stateVector: stored.stateVector,
     customers: stored.customers,
     get: (customerId) => (byId ??= new Map(stored.customers.map((c) => [c.id, c]))).get(customerId) ?? null,
     stale: new Set(stored.stale),

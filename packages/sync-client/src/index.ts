@@ -2,7 +2,8 @@
 // relay, and tell the app honestly how far that got. No DOM types in this API.
 export { openBook, OPEN_BOOK_DEFAULTS, type OpenBookOptions } from './open-book'
 export type { BookHandle, ReadableFrom } from './book-handle'
-export type { CustomerProjection } from './customer-projection'
+export type { CustomerProjection, ProjectionSource } from './customer-projection'
+export { SERVER_PROJECTION_DEFAULTS, type ServerProjectionOptions } from './server-projection'
 export type { BookCustomers } from './book-customers'
 export {
   SYNC_STATES, SYNC_ERROR_CODES, INITIAL_STATUS,

@@ -6,6 +6,7 @@ import type { BookHandle } from './book-handle'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import type { LocalStore } from './local-store'
 import type { SocketClass } from './observed-socket'
+import { SERVER_PROJECTION_DEFAULTS, type ServerProjectionOptions } from './server-projection'
 import { SyncClientError } from './sync-client-error'
 import { defaultLockManager, type LockManagerLike } from './web-lock'
 
@@ -39,6 +40,13 @@ export interface OpenBookOptions {
    * work and memory with false.
    */
   readonly keepProjection?: boolean
+  /**
+   * A book opened online with nothing stored on this device fetches the relay's JSON list of its
+   * customers beside the first sync and offers it as the projection until the document holds the
+   * book (`whenReadable`, `projection`, `whenDocument`). Default: none (no fetch; the bridge and
+   * other Node programs leave it out).
+   */
+  readonly serverProjection?: ServerProjectionOptions
   /** Changed customers are rewritten in the projection at most this often, when idle. Default 1000 ms. */
   readonly projectionMs?: number
   /** Fold the stored rows into one snapshot once there are this many. Default 200. */
@@ -68,13 +76,14 @@ export const OPEN_BOOK_DEFAULTS = {
   backoff: {},
 } as const
 
-export type ResolvedBookOptions = Required<Omit<OpenBookOptions, 'store' | 'WebSocketPolyfill' | 'userId' | 'userName' | 'locks'>> & {
+export type ResolvedBookOptions = Required<Omit<OpenBookOptions, 'store' | 'WebSocketPolyfill' | 'userId' | 'userName' | 'locks' | 'serverProjection'>> & {
   readonly store: LocalStore
   readonly ownsStore: boolean
   readonly WebSocket: SocketClass | null
   readonly userId: string | null
   readonly userName: string | null
   readonly locks: LockManagerLike | null
+  readonly serverProjection: Required<ServerProjectionOptions> | null
 }
 
 export function openBook(opts: OpenBookOptions): BookHandle {
@@ -105,6 +114,7 @@ export function openBook(opts: OpenBookOptions): BookHandle {
     locks: opts.locks === undefined ? defaultLockManager() : opts.locks,
     maxAuthRetries: opts.maxAuthRetries ?? d.maxAuthRetries,
     random: opts.random ?? d.random,
+    serverProjection: opts.serverProjection ? { ...SERVER_PROJECTION_DEFAULTS, ...opts.serverProjection } : null,
   }
   return new Book(o)
 }

@@ -42,7 +42,16 @@ export class ProjectionTracker {
 
   /** Whether a projection write would change anything. */
   get hasChanges(): boolean {
-    return this.ready && (this.rebuild || this.dirty.size > 0)
+    return this.ready && ((this.rebuild && !this.empty) || this.dirty.size > 0)
+  }
+
+  /**
+   * The document holds nothing yet (a fresh device before its first sync). Its projection is not
+   * written: it would show nothing early, and would make the next open look like a device with
+   * something stored, which then does not fetch the relay's list (server-projection.ts).
+   */
+  private get empty(): boolean {
+    return this.doc.store.clients.size === 0
   }
 
   /**
@@ -50,10 +59,10 @@ export class ProjectionTracker {
    * queued so far): `full` rewrites every changed customer (or the whole projection); otherwise
    * the changed customers are only marked stale, cheaply, until the next full write.
    * Null when there is nothing to write: before the load is done (the projection is then still
-   * unknown), and while only a rebuild can make the stored one right again.
+   * unknown), while only a rebuild can make the stored one right again, and for an empty document.
    */
   take(full: boolean): ProjectionChange | null {
-    if (!this.ready || (this.rebuild && !full)) return null
+    if (!this.ready || (this.rebuild && (!full || this.empty))) return null
     const stateVector = Y.encodeStateVector(this.doc)
     if (this.rebuild) {
       this.rebuild = false

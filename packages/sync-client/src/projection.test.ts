@@ -158,6 +158,24 @@ describe('projection', () => {
     await reopened.close()
   })
 
+  it('writes no projection of an empty document, and offers none that an earlier version wrote', async () => {
+    const device = makeDevice(null)
+    const fresh = device.open({ connect: false })
+    await fresh.whenLoaded
+    await fresh.close()
+    expect(await device.store.readProjection(BOOK)).toBeNull()
+    // What an earlier version wrote on closing a fresh device before its first sync.
+    await device.store.write(BOOK, {
+      updates: [], pending: [], acknowledged: [],
+      projection: { put: [], remove: [], stale: [], replace: true, stateVector: Y.encodeStateVector(new Y.Doc()) },
+    })
+    expect(await device.store.readProjection(BOOK)).not.toBeNull()
+    const reopened = device.open({ connect: false })
+    expect(await reopened.whenReadable).toBe('document')
+    expect(reopened.projection).toBeNull()
+    await reopened.close()
+  })
+
   it('with keepProjection: false writes none and offers none', async () => {
     const device = makeDevice(null)
     const { store, batches } = recording(device.store)

@@ -10,3 +10,6 @@ export const dominates = (a: Uint8Array, b: Uint8Array): boolean => {
 }
 
 export const sameStateVector = (a: Uint8Array, b: Uint8Array): boolean => dominates(a, b) && dominates(b, a)
+
+/** Whether the state is that of a document nothing was ever written to. */
+export const isEmptyStateVector = (stateVector: Uint8Array): boolean => Y.decodeStateVector(stateVector).size === 0

@@ -12,6 +12,12 @@ export const SYNC_CLIENT_ERROR_CODES = [
   'local-store-failed',
   /** No WebSocket class in this environment and no `WebSocketPolyfill` option. */
   'no-websocket',
+  /**
+   * The relay's customer list, fetched to show a fresh device's book before it synced, could not
+   * be used (network, HTTP status, malformed or oversized body): reported, never thrown; the book
+   * opens from its document as without it.
+   */
+  'server-projection-failed',
 ] as const
 export type SyncClientErrorCode = (typeof SYNC_CLIENT_ERROR_CODES)[number]
 

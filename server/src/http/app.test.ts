@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, waitFor, whenSynced } from '../testing/ws-clients'
-import { readCustomer } from '@crm-sync/model'
+import { readCustomer, readCustomers } from '@crm-sync/model'
+import { BOOK_STATE_VECTOR_HEADER, decodeStateVectorHeader } from '@crm-sync/protocol'
+import * as Y from 'yjs'
 
 describe('HTTP API', () => {
   let server: TestServer
@@ -15,6 +17,14 @@ describe('HTTP API', () => {
     if (init.token) headers.set('authorization', `Bearer ${init.token}`)
     if (init.json !== undefined) headers.set('content-type', 'application/json')
     return fetch(`${server.url}${path}`, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}) })
+  }
+  /** The relay's durable state of a book: snapshot plus log, straight from its store. */
+  const storedDoc = async (bookId: string): Promise<Y.Doc> => {
+    const loaded = await server.persistence.docStore.load(bookId)
+    const doc = new Y.Doc()
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot)
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.update)
+    return doc
   }
   const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code
 
@@ -153,6 +163,25 @@ describe('HTTP API', () => {
       const one = await call(`/api/books/${BOOK}/customers/${customerId}`, { token: dave })
       expect(await one.json()).toMatchObject({ id: customerId, name: customers[0]!.name })
       expect((await call(`/api/books/${BOOK}/customers/nope`, { token: dave })).status).toBe(404)
+    })
+
+    it('names the document state the list was read from (X-Book-State-Vector)', async () => {
+      const res = await call(`/api/books/${BOOK}/customers?includeArchived=1`, { token: dave, headers: { 'accept-encoding': 'gzip' } })
+      expect(res.status).toBe(200)
+      const stateVector = decodeStateVectorHeader(res.headers.get(BOOK_STATE_VECTOR_HEADER))
+      expect(stateVector).not.toBeNull()
+      const { customers } = (await res.json()) as { customers: unknown[] }
+      const stored = await storedDoc(BOOK)
+      expect(Y.decodeStateVector(stateVector!)).toEqual(Y.decodeStateVector(Y.encodeStateVector(stored)))
+      expect(customers).toEqual(readCustomers(stored, { includeArchived: true }))
+    })
+
+    it('refuses the list, and names no state, to non-members and anonymous callers', async () => {
+      const mallory = await server.token('mallory')
+      for (const res of [await call(`/api/books/${BOOK}/customers`, { token: mallory }), await call(`/api/books/${BOOK}/customers`)]) {
+        expect([401, 403]).toContain(res.status)
+        expect(res.headers.get(BOOK_STATE_VECTOR_HEADER)).toBeNull()
+      }
     })
 
     it('applies a PATCH as a CRDT update that connected clients receive', async () => {

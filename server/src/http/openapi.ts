@@ -88,7 +88,13 @@ export const openApiDocument = {
     '/api/books/{bookId}/customers': {
       get: {
         parameters: [bookId, { name: 'includeArchived', in: 'query', schema: { enum: ['1', 'true'] } }], summary: 'All customers of the book',
-        responses: { '200': json({ type: 'object', properties: { customers: { type: 'array', items: { $ref: '#/components/schemas/Customer' } } } }), ...errorResponses },
+        responses: {
+          '200': {
+            ...json({ type: 'object', properties: { customers: { type: 'array', items: { $ref: '#/components/schemas/Customer' } } } }),
+            headers: { 'X-Book-State-Vector': { schema: str, description: 'base64 of the Yjs state vector of the document the customers were read from' } },
+          },
+          ...errorResponses,
+        },
       },
       post: { parameters: [bookId], summary: 'Create a customer (editors and owners)', requestBody: json({ $ref: '#/components/schemas/Customer' }), responses: { '201': json({ $ref: '#/components/schemas/Customer' }), ...errorResponses } },
     },

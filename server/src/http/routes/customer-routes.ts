@@ -1,10 +1,14 @@
 // Customers over HTTP for REST-only integrations. Writes are CRDT updates attributed to the
 // caller, so they merge with concurrent edits from devices exactly like a device's own edit.
+// The list names the document state it was read from (X-Book-State-Vector), so a fresh device
+// can show it as a projection of that state until its own copy has synced (sync-client).
 import { Hono } from 'hono'
 import type { CountryCode } from 'libphonenumber-js'
 import {
   createCustomer, createCustomerPatchSchema, patchCustomer, readCustomer, readCustomers, validateCustomer, type NewCustomer,
 } from '@crm-sync/model'
+import { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader } from '@crm-sync/protocol'
+import * as Y from 'yjs'
 import type { TokenService } from '../../auth/token-service'
 import { requireRole } from '../../books/book-access'
 import type { BookService } from '../../books/book-service'
@@ -32,7 +36,12 @@ export const customerRoutes = ({ tokens, directory, books, defaultRegion }: Cust
       const bookId = c.req.param('bookId')
       await requireRole(directory, bookId, c.get('identity').userId, 'viewer')
       const includeArchived = c.req.query('includeArchived') === '1' || c.req.query('includeArchived') === 'true'
-      const customers = await books.read(bookId, (doc) => readCustomers(doc, { includeArchived }))
+      // One read, so the state vector names exactly the state the customers were read from.
+      const { customers, stateVector } = await books.read(bookId, (doc) => ({
+        customers: readCustomers(doc, { includeArchived }),
+        stateVector: Y.encodeStateVector(doc),
+      }))
+      c.header(BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader(stateVector))
       return c.json({ customers })
     })
     .post('/:bookId/customers', async (c) => {
