@@ -4,7 +4,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { createCrmEmulator, type CrmEmulator } from '@crm-sync/crm-emulator'
+import type { CrmEmulator } from '@crm-sync/crm-emulator'
 import type { CountryCode } from 'libphonenumber-js'
 import pino, { type Logger } from 'pino'
 import { loadOrCreateDevSecret } from './auth/dev-secret'
@@ -13,10 +13,9 @@ import { createBookService, type BookService } from './books/book-service'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
-import { createBridgeRuntime, type BridgeRuntime } from './bridge/bridge-runtime'
+import type { BridgeRuntime } from './bridge/bridge-runtime'
 import { importRoutes } from './import/import-routes'
 import { createLocalFanOut, type FanOut } from './fanout/fan-out'
-import { RedisFanOut } from './fanout/redis-fan-out'
 import { createMetrics, type Metrics } from './metrics'
 import { openPersistence, type Persistence } from './persistence'
 import { Relay } from './relay/relay'
@@ -63,8 +62,10 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     ...(config.AUTH_JWT_ISSUER ? { issuer: config.AUTH_JWT_ISSUER } : {}),
     ...(config.AUTH_JWT_AUDIENCE ? { audience: config.AUTH_JWT_AUDIENCE } : {}),
   })
+  // Optional parts are imported only when configured: a relay without them does not carry the
+  // Redis client, the HubSpot SDK or the emulator in its heap (less for every GC to trace).
   const fanOut: FanOut = config.REDIS_URL
-    ? new RedisFanOut({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store: persistence.docStore, metrics, log })
+    ? new (await import('./fanout/redis-fan-out')).RedisFanOut({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store: persistence.docStore, metrics, log })
     : createLocalFanOut()
   await fanOut.start()
   let relay: Relay | null = null
@@ -89,7 +90,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
 
   // CRM bridge: built before the app for its routes, started once the relay listens.
   const bridge = config.BRIDGE_ENABLED
-    ? await createBridgeRuntime({ config, tokens, directory: persistence.directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
+    ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory: persistence.directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
     : null
 
   const app = createApp({
@@ -113,6 +114,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   // The embedded back office of `npm start`: only with the bridge on and no real CRM named.
   let crmEmulator: CrmEmulator | null = null
   if (config.BRIDGE_ENABLED && !config.CRM_BASE_URL) {
+    const { createCrmEmulator } = await import('@crm-sync/crm-emulator')
     crmEmulator = createCrmEmulator({
       token: config.CRM_TOKEN,
       webhookSecret: config.CRM_WEBHOOK_SECRET,
