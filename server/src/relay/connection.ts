@@ -19,7 +19,7 @@ import type { Metrics } from '../metrics'
 import type { Role } from '../store/book-directory'
 import type { BroadcastFrame } from './broadcast-frame'
 import { stampPresence } from './presence'
-import { idleSocketOf, socketOf } from './ws-internals'
+import { idleSocketOf, socketOf, type RawSocket } from './ws-internals'
 import type { Room, RoomPeer } from './room'
 import { PendingAcks, type AckTarget } from './pending-acks'
 import type { DurableWatcher } from './room-appends'
@@ -82,18 +82,8 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     const ws = this.o.ws
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)
-    // Frames sent while handling one burst of input leave in one write (one syscall) per socket.
-    if (!this.corked) {
-      const socket = socketOf(ws)
-      if (socket) {
-        this.corked = true
-        socket.cork()
-        setImmediate(() => {
-          this.corked = false
-          socket.uncork()
-        })
-      }
-    }
+    const socket = socketOf(ws)
+    if (socket) this.corkForTick(socket)
     ws.send(frame, { binary: true })
   }
 
@@ -103,7 +93,23 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (!socket) return this.send(frame.payload)
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.payload.length)
+    this.corkForTick(socket)
     socket.write(frame.wire)
+  }
+
+  /**
+   * Frames sent or delivered while handling one burst of input leave in one write (one syscall)
+   * per socket, when the event loop gets to its immediates: under load a socket gets many
+   * broadcasts per turn, and a write each was the relay's largest cost.
+   */
+  private corkForTick(socket: RawSocket): void {
+    if (this.corked) return
+    this.corked = true
+    socket.cork()
+    setImmediate(() => {
+      this.corked = false
+      socket.uncork()
+    })
   }
 
   /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */
