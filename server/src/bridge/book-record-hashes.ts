@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { customersMap, readCustomer } from '@crm-sync/model'
 import { companyValues, contactValues, dealValues } from './book-records'
 import type { BridgeKind, FieldMap } from './field-map'
-import { recordHash } from './record-hash'
+import { hashSorted, mappedKeys } from './record-hash'
 
 export interface HashedBookRecord {
   readonly kind: BridgeKind
@@ -19,7 +19,7 @@ export interface HashedBookRecord {
 }
 
 export function bookHashOf(map: FieldMap, kind: BridgeKind, values: Readonly<Record<string, string | null>>): string {
-  return recordHash(Object.fromEntries(map[kind].map((m) => [m.field, values[m.field] ?? null])))
+  return hashSorted(mappedKeys(map[kind], 'field'), (f) => values[f])
 }
 
 /** The customer's own record, then its contacts and deals; empty when it is not a readable customer. */

@@ -55,9 +55,13 @@ const TABLES = (bigint: string, serial: string): string => `
   create table if not exists bridge_webhook_deliveries (key text primary key, at ${bigint} not null);
 `
 
+/** Every accepted webhook delivery first deletes those past the replay horizon: by time, not by a scan. */
+const DELIVERIES_BY_TIME = 'create index if not exists bridge_webhook_deliveries_at on bridge_webhook_deliveries (at);'
+
 export const BRIDGE_MIGRATIONS: readonly BridgeMigration[] = [
   {
     sqlite: TABLES('integer', 'integer primary key autoincrement'),
     postgres: TABLES('bigint', 'bigserial primary key'),
   },
+  { sqlite: DELIVERIES_BY_TIME, postgres: DELIVERIES_BY_TIME },
 ]

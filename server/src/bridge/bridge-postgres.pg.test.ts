@@ -31,7 +31,7 @@ describe('bridge on PostgreSQL', () => {
       const { rows } = await client.query<{ n: string }>("select count(*) as n from bridge_records where kind = 'company'")
       expect(Number(rows[0]?.n)).toBe(60)
       const version = await client.query<{ version: number }>('select version from bridge_schema_version')
-      expect(version.rows).toEqual([{ version: 1 }])
+      expect(version.rows).toEqual([{ version: 1 }, { version: 2 }])
     } finally {
       await client.end()
     }

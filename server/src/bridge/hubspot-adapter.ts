@@ -1,8 +1,10 @@
 // The CrmAdapter for HubSpot through the official @hubspot/api-client. basePath points it at the
 // embedded emulator or the real api.hubapi.com; every call goes through the CrmCaller (rate gate,
-// retries), and SDK errors become BridgeErrors with the wait a 429 asks for.
+// retries), and SDK errors become BridgeErrors with the wait a 429 asks for. The calls that carry
+// records (list, search, batch read, update, upsert) go through hubspot-json.ts as plain JSON.
 import { Client } from '@hubspot/api-client'
 import { BridgeError } from './bridge-error'
+import { hubSpotJson } from './hubspot-json'
 import type {
   CrmAdapter, CrmObject, CrmObjectType, CrmPropertyInput, CrmPropertySpec, CrmUpdateInput, CrmUpsertInput, CrmUpsertResult,
   ModifiedWindow,
@@ -34,6 +36,8 @@ const FIELD_TYPE = { string: 'text', number: 'number', datetime: 'date' } as con
 /** A record as the SDK's models decode it (dates as Date), or as plain JSON (dates as strings). */
 type SdkObject = { id: string; properties: Record<string, string | null>; updatedAt?: Date | string; archived?: boolean }
 type ListJson = { results: SdkObject[]; paging?: { next?: { after?: string } } }
+type BatchJson = { results: SdkObject[] }
+type UpsertJson = { results: Array<SdkObject & { new?: boolean }> }
 
 export function toCrmObject(o: SdkObject): CrmObject {
   const properties: Record<string, string> = {}
@@ -81,12 +85,6 @@ export function classifyHubSpotError(error: unknown, windows: { windowMs: number
   return new BridgeError('rejected', message, { cause: error, status })
 }
 
-/** A failed apiRequest as the SDK's typed calls throw it (code, body, headers), for classifyHubSpotError. */
-async function httpError(res: { status: number; statusText: string; text(): Promise<string>; headers: Iterable<[string, string]> }): Promise<Error> {
-  const body = await res.text().catch(() => '')
-  return Object.assign(new Error(`HTTP-Code: ${res.status} ${res.statusText}`), { code: res.status, body, headers: Object.fromEntries(res.headers) })
-}
-
 function safeJson(s: string): unknown {
   try {
     return JSON.parse(s)
@@ -114,6 +112,7 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): HubSpotAdapte
     ...(opts.events ? { events: opts.events } : {}),
   })
   const objects = () => client.crm.objects
+  const path = (type: CrmObjectType, rest = '') => `/crm/v3/objects/${encodeURIComponent(type)}${rest}`
 
   return {
     name: 'hubspot',
@@ -153,63 +152,57 @@ export function createHubSpotAdapter(opts: HubSpotAdapterOptions): HubSpotAdapte
             { propertyName: 'hs_object_id', operator: 'GT', value: w.afterId },
           ],
         }],
-        // HubSpot takes sort objects; the SDK types them as strings.
-        sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }] as unknown as string[],
+        sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
         properties: [...w.properties],
         limit: w.limit,
       }
-      const page = await caller.call('search', `search ${type}`, () => objects().searchApi.doSearch(type, request as never))
+      const page = await caller.call('search', `search ${type}`, () =>
+        hubSpotJson<BatchJson>(client, { method: 'POST', path: path(type, '/search'), body: request }))
       return page.results.map(toCrmObject)
     },
 
     async listPage(type, { after, limit, properties }) {
-      // Not basicApi.getPage: its model layer decodes every record into classes (and its dates into
-      // Date objects) that toCrmObject turns straight back into strings, a tenth of a full
-      // reconcile's CPU. The SDK's apiRequest (same base path, auth and fetch) gives the plain JSON.
-      const page = await caller.call('standard', `list ${type}`, async () => {
-        const res = await client.apiRequest({
-          method: 'GET',
-          path: `/crm/v3/objects/${encodeURIComponent(type)}`,
-          qs: { limit: String(limit), properties: properties.join(','), archived: 'false', ...(after ? { after } : {}) },
-        })
-        if (!res.ok) throw await httpError(res)
-        return (await res.json()) as ListJson
-      })
+      // Not basicApi.getPage: its model layer was a tenth of a full reconcile's CPU (hubspot-json.ts).
+      const page = await caller.call('standard', `list ${type}`, () => hubSpotJson<ListJson>(client, {
+        method: 'GET',
+        path: path(type),
+        qs: { limit: String(limit), properties: properties.join(','), archived: 'false', ...(after ? { after } : {}) },
+      }))
       const next = page.paging?.next?.after
       return { results: page.results.map(toCrmObject), ...(next ? { after: next } : {}) }
     },
 
     async readBatch(type, ids, { idProperty, properties, archived }) {
       if (ids.length === 0) return []
-      const res = await caller.call('standard', `read ${type}`, () =>
-        objects().batchApi.read(type, {
-          inputs: ids.map((id) => ({ id })),
-          properties: [...properties],
-          propertiesWithHistory: [],
-          ...(idProperty ? { idProperty } : {}),
-        }, archived === true),
-      )
+      const res = await caller.call('standard', `read ${type}`, () => hubSpotJson<BatchJson>(client, {
+        method: 'POST',
+        path: path(type, '/batch/read'),
+        qs: { archived: String(archived === true) },
+        body: { inputs: ids.map((id) => ({ id })), properties: [...properties], propertiesWithHistory: [], ...(idProperty ? { idProperty } : {}) },
+      }))
       return res.results.map(toCrmObject)
     },
 
     async upsertBatch(type, idProperty, inputs: readonly CrmUpsertInput[]): Promise<CrmUpsertResult[]> {
       if (inputs.length === 0) return []
-      const res = await caller.call('standard', `upsert ${type}`, () =>
-        objects().batchApi.upsert(type, {
-          inputs: inputs.map((i) => ({ id: i.key, idProperty, properties: sdkProperties(i.properties) })),
-        }),
-      )
+      const res = await caller.call('standard', `upsert ${type}`, () => hubSpotJson<UpsertJson>(client, {
+        method: 'POST',
+        path: path(type, '/batch/upsert'),
+        body: { inputs: inputs.map((i) => ({ id: i.key, idProperty, properties: sdkProperties(i.properties) })) },
+      }))
       return res.results.map((r) => {
         const object = toCrmObject(r)
-        return { key: object.properties[idProperty] ?? '', object, created: (r as { _new?: boolean })._new === true }
+        return { key: object.properties[idProperty] ?? '', object, created: r.new === true }
       })
     },
 
     async updateBatch(type, inputs: readonly CrmUpdateInput[]) {
       if (inputs.length === 0) return { results: [], missing: [] }
-      const res = await caller.call('standard', `update ${type}`, () =>
-        objects().batchApi.update(type, { inputs: inputs.map((i) => ({ id: i.id, properties: sdkProperties(i.properties) })) }),
-      )
+      const res = await caller.call('standard', `update ${type}`, () => hubSpotJson<BatchJson>(client, {
+        method: 'POST',
+        path: path(type, '/batch/update'),
+        body: { inputs: inputs.map((i) => ({ id: i.id, properties: sdkProperties(i.properties) })) },
+      }))
       const results = res.results.map(toCrmObject)
       const found = new Set(results.map((r) => r.id))
       return { results, missing: inputs.map((i) => i.id).filter((id) => !found.has(id)) }

@@ -10,7 +10,7 @@ import type { ConflictEntry, RecordState } from './bridge-state-store'
 import type { CrmObject } from './crm-adapter'
 import { CRM_TYPE, RECORD_ID_PROPERTY, type BridgeKind } from './field-map'
 import { planRecord, type RecordPlan } from './record-plan'
-import { recordHash } from './record-hash'
+import { hashSorted, mappedKeys, recordHash } from './record-hash'
 import { pairItems, type Pair } from './record-pairing'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
 
@@ -32,7 +32,20 @@ export interface ReconcileOutcome {
 
 export function crmHashOf(deps: ReconcileDeps, kind: BridgeKind, crm: CrmObject | null): string | null {
   if (!crm) return null
-  return recordHash(Object.fromEntries(deps.map[kind].map((m) => [m.property, crm.properties[m.property] ?? null])))
+  const props = crm.properties
+  return hashSorted(mappedKeys(deps.map[kind], 'property'), (p) => props[p])
+}
+
+/**
+ * crmHashOf(a) === crmHashOf(b), decided without hashing: true when both carry the same mapped
+ * properties. A claim's answer usually does (the claim writes unmapped properties only).
+ */
+export function sameCrmContent(deps: ReconcileDeps, kind: BridgeKind, a: CrmObject, b: CrmObject | null): boolean {
+  if (!b) return false
+  for (const p of mappedKeys(deps.map[kind], 'property')) {
+    if ((a.properties[p] ?? '') !== (b.properties[p] ?? '')) return false
+  }
+  return true
 }
 
 export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: readonly ReconcileItem[]): Promise<ReconcileOutcome> {
@@ -157,7 +170,10 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
         if (a && m.property in (plan.crm?.properties ?? {})) agreed[m.field] = { book: a.book, crm: response.properties[m.property] ?? null }
       }
     }
-    const crmHash = plan.archived ? pair.state?.crmHash ?? null : response ? crmHashOf(deps, kind, response) : (pairHash.get(pair) ?? crmHashOf(deps, kind, crm))
+    const readHash = () => pairHash.get(pair) ?? crmHashOf(deps, kind, pair.crm)
+    const crmHash = plan.archived ? pair.state?.crmHash ?? null
+      : response ? (sameCrmContent(deps, kind, response, pair.crm) ? readHash() : crmHashOf(deps, kind, response))
+      : readHash()
     states.push({
       kind, crdtId: pair.crdtId, bookId: pair.bookId, parentId: pair.parentId,
       crmId: crm?.id ?? pair.state?.crmId ?? null,

@@ -89,8 +89,10 @@ function finish(
   let agreed = merged.agreed
   if (writeCrm) {
     const pushed = new Set(deps.map[kind].filter((m) => m.property in merged.crmPatch).map((m) => m.field))
-    const values = Object.fromEntries(deps.map[kind].map((m) => [m.field, merged.agreed[m.field]?.book ?? null]))
-    attention = pushed.size > 0 && !bookIsNew ? validateForPush(kind, values, pushed) : []
+    if (pushed.size > 0 && !bookIsNew) {
+      const values = Object.fromEntries(deps.map[kind].map((m) => [m.field, merged.agreed[m.field]?.book ?? null]))
+      attention = validateForPush(kind, values, pushed)
+    }
     if (attention.length > 0) {
       // Held back: pushed fields keep their old base, so they still count as changed in the book next time.
       agreed = { ...merged.agreed }

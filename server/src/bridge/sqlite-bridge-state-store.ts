@@ -1,6 +1,9 @@
 // BridgeStateStore on SQLite, in the relay's own database file but in the bridge's own tables
 // (prefix bridge_) with their own version bookkeeping (bridge_schema_version), so the bridge's
-// schema evolves without touching the core migrations.
+// schema evolves without touching the core migrations. Writes are durable when they resolve, as
+// the bridge's crash safety needs (a link before its claim, a webhook delivery before it is
+// acted on), but their fsync runs on the thread pool (sqlite-wal-sync.ts), not on the event loop
+// the relay shares.
 import type BetterSqlite3 from 'better-sqlite3'
 import type {
   AttentionEntry, BridgeStateStore, ConflictEntry, DeadLetter, OutboxEntry, RecordState, RecordSummary,
@@ -8,6 +11,7 @@ import type {
 import { BridgeError } from './bridge-error'
 import type { BridgeKind } from './field-map'
 import { BRIDGE_MIGRATIONS } from './bridge-migrations'
+import { createDurableWrite, type WalSyncOptions } from '../store/sqlite-wal-sync'
 
 type Db = BetterSqlite3.Database
 type Row = Record<string, unknown>
@@ -131,12 +135,20 @@ const RECORD_COLUMNS = 'kind, crdt_id, book_id, parent_id, crm_id, base, crm_mod
 export const SUMMARY_COLUMNS = 'kind, crdt_id, book_id, parent_id, crm_id, base is not null as agreed, crm_modified_at, crm_hash, book_hash, archived, parent_crm_id, updated_at'
 const CONFLICT_COLUMNS = 'book_id, kind, crdt_id, field, property, base, book_value, crm_value, book_by, book_at, crm_by, crm_at, policy, winner, result, at'
 
-export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean } = {}): BridgeStateStore {
+export interface SqliteBridgeStateStoreOptions {
+  readonly closeDb?: boolean
+  /** The WAL fsync after each write (tests observe it). */
+  readonly fsync?: WalSyncOptions['fsync']
+}
+
+export function createSqliteBridgeStateStore(db: Db, opts: SqliteBridgeStateStoreOptions = {}): BridgeStateStore {
   try {
     migrateBridgeSqlite(db)
   } catch (cause) {
     throw new BridgeError('state-store', 'cannot prepare the bridge tables', { cause })
   }
+  // Durable when they resolve, their fsync off the event loop the relay shares (sqlite-wal-sync.ts).
+  const { write: durably, close: closeDurable } = createDurableWrite(db, { fsync: opts.fsync })
   const chunks = <T>(list: readonly T[], n = 500): T[][] => {
     const out: T[][] = []
     for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n))
@@ -149,6 +161,14 @@ export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean }
   const delOutbox = db.prepare('delete from bridge_outbox where kind = ? and crdt_id = ?')
   const addConflict = db.prepare(`insert into bridge_conflicts (${CONFLICT_COLUMNS}) values (${inList(16)})`)
   const clearAttention = db.prepare('delete from bridge_attention where kind = ? and crdt_id = ?')
+  const getCursor = db.prepare<[string], { value: string }>('select value from bridge_cursors where name = ?')
+  const setCursor = db.prepare('insert into bridge_cursors (name, value) values (?, ?) on conflict(name) do update set value = excluded.value')
+  const forgetDeliveries = db.prepare('delete from bridge_webhook_deliveries where at < ?')
+  const addDelivery = db.prepare('insert or ignore into bridge_webhook_deliveries (key, at) values (?, ?)')
+  const rememberDelivery = db.transaction((key: string, at: number, horizonMs: number): boolean => {
+    forgetDeliveries.run(at - horizonMs)
+    return addDelivery.run(key, at).changes === 1
+  })
 
   return {
     async getRecords(kind, ids) {
@@ -176,24 +196,23 @@ export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean }
       return (db.prepare(sql).raw(true).all(...params) as unknown[][]).map(rawSummary)
     },
     async putRecords(list) {
-      db.transaction(() => {
+      await durably(db.transaction(() => {
         for (const r of list) {
           if (r.crmId) unlinkCrm.run(r.kind, r.crmId, r.crdtId)
           putRecord.run(...recordParams(r))
         }
-      })()
+      }))
     },
     async getCursor(name) {
-      const row = db.prepare('select value from bridge_cursors where name = ?').get(name) as { value: string } | undefined
-      return row?.value ?? null
+      return getCursor.get(name)?.value ?? null
     },
     async setCursor(name, value) {
-      db.prepare('insert into bridge_cursors (name, value) values (?, ?) on conflict(name) do update set value = excluded.value').run(name, value)
+      await durably(() => setCursor.run(name, value))
     },
     async putOutbox(entries) {
-      db.transaction(() => {
+      await durably(db.transaction(() => {
         for (const e of entries) putOutbox.run(e.kind, e.crdtId, e.bookId, e.enqueuedAt, e.attempts, e.nextAttemptAt, e.lastError)
-      })()
+      }))
     },
     async listOutbox(limit, dueAt = Number.MAX_SAFE_INTEGER) {
       return (db.prepare('select * from bridge_outbox where next_attempt_at <= ? order by next_attempt_at, enqueued_at, kind, crdt_id limit ?')
@@ -203,43 +222,39 @@ export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean }
       return (db.prepare('select count(*) as n from bridge_outbox').get() as { n: number }).n
     },
     async deleteOutbox(keys) {
-      db.transaction(() => {
+      await durably(db.transaction(() => {
         for (const k of keys) delOutbox.run(k.kind, k.crdtId)
-      })()
+      }))
     },
     async addDeadLetter(e) {
-      db.prepare('insert into bridge_dead_letters (kind, crdt_id, book_id, code, message, payload, at) values (?,?,?,?,?,?,?)')
-        .run(e.kind, e.crdtId, e.bookId, e.code, e.message, JSON.stringify(e.payload ?? null), e.at)
+      await durably(() => db.prepare('insert into bridge_dead_letters (kind, crdt_id, book_id, code, message, payload, at) values (?,?,?,?,?,?,?)')
+        .run(e.kind, e.crdtId, e.bookId, e.code, e.message, JSON.stringify(e.payload ?? null), e.at))
     },
     async listDeadLetters(limit) {
       return (db.prepare('select * from bridge_dead_letters order by id desc limit ?').all(limit) as Row[]).map(toDeadLetter)
     },
     async addConflicts(entries) {
-      db.transaction(() => {
+      await durably(db.transaction(() => {
         for (const c of entries) addConflict.run(...conflictParams(c))
-      })()
+      }))
     },
     async listConflicts(bookId, { limit, offset = 0 }) {
       return (db.prepare('select * from bridge_conflicts where book_id = ? order by id desc limit ? offset ?').all(bookId, limit, offset) as Row[]).map(toConflict)
     },
     async setAttention(e) {
-      db.prepare('insert or replace into bridge_attention (kind, crdt_id, book_id, issues, at) values (?,?,?,?,?)')
-        .run(e.kind, e.crdtId, e.bookId, JSON.stringify(e.issues), e.at)
+      await durably(() => db.prepare('insert or replace into bridge_attention (kind, crdt_id, book_id, issues, at) values (?,?,?,?,?)')
+        .run(e.kind, e.crdtId, e.bookId, JSON.stringify(e.issues), e.at))
     },
     async clearAttention(kind, ids) {
-      db.transaction(() => {
+      await durably(db.transaction(() => {
         for (const id of ids) clearAttention.run(kind, id)
-      })()
+      }))
     },
     async listAttention(bookId) {
       return (db.prepare('select * from bridge_attention where book_id = ? order by at desc').all(bookId) as Row[]).map(toAttention)
     },
     async rememberDelivery(key, at, horizonMs) {
-      return db.transaction(() => {
-        db.prepare('delete from bridge_webhook_deliveries where at < ?').run(at - horizonMs)
-        const res = db.prepare('insert or ignore into bridge_webhook_deliveries (key, at) values (?, ?)').run(key, at)
-        return res.changes === 1
-      })()
+      return durably(() => rememberDelivery(key, at, horizonMs))
     },
     async counts() {
       const n = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
@@ -249,6 +264,7 @@ export function createSqliteBridgeStateStore(db: Db, opts: { closeDb?: boolean }
       }
     },
     async close() {
+      await closeDurable()
       if (opts.closeDb) db.close()
     },
   }

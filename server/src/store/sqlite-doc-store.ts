@@ -16,7 +16,7 @@ import { createGroupCommitQueue } from './group-commit-queue'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
 import { createStoreGate } from './store-gate'
-import { createWalSync, type WalSyncOptions } from './sqlite-wal-sync'
+import { createDurableWrite, type WalSyncOptions } from './sqlite-wal-sync'
 
 export interface SqliteDocStoreOptions {
   /** Commit at once, without waiting for the burst to end, when this many entries are pending. */
@@ -54,11 +54,9 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
   const o = { ...DEFAULTS, ...opts } satisfies SqliteDocStoreOptions
   const gate = createStoreGate('SQLite DocStore')
   migrateSqlite(db)
-  const walSync = createWalSync(db, { fsync: opts.fsync })
-  // Appends commit without SQLite's own fsync (walSync does it off the event loop); everything
-  // else on this shared connection keeps the database's setting (FULL, sqlite-database.ts).
-  // Not prepared statements: SQLite applies this pragma when it compiles the statement.
-  const synchronous = Number(db.pragma('synchronous', { simple: true }))
+  // Appends are fsynced off the event loop; everything else on this shared connection keeps the
+  // database's setting (FULL, sqlite-database.ts).
+  const durable = createDurableWrite(db, { fsync: opts.fsync })
 
   const sql = {
     // Pruning may have removed the newest folded entries, so the snapshot also bounds the head.
@@ -140,19 +138,8 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
 
   const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
     name: 'SQLite DocStore',
-    write: async (batch) => {
-      if (!walSync) return writeBatch.immediate(batch)
-      db.pragma('synchronous = NORMAL')
-      let stored: StoredUpdate[][]
-      try {
-        // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
-        stored = writeBatch.immediate(batch)
-      } finally {
-        db.pragma(`synchronous = ${synchronous}`)
-      }
-      await walSync.sync()
-      return stored
-    },
+    // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
+    write: (batch) => durable.write(() => writeBatch.immediate(batch)),
     weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
     maxBatchEntries: o.maxBatchEntries,
     maxBatchBytes: o.maxBatchBytes,
@@ -203,7 +190,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     async close() {
       if (!gate.close()) return
       await queue.drain()
-      await walSync?.close()
+      await durable.close()
       if (o.closeDatabase) db.close()
     },
   }

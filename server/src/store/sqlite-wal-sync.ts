@@ -80,3 +80,34 @@ export function createWalSync(db: SqliteDatabase, opts: WalSyncOptions = {}): Wa
     },
   }
 }
+
+/** Runs a synchronous SQLite write and resolves once it is on disk. */
+export type DurableWrite = <T>(write: () => T) => Promise<T>
+
+/**
+ * Durable writes on `db` with the fsync off the event loop: `write` commits with SQLite's own
+ * commit fsync off (NORMAL), then the WAL is fsynced on the thread pool; together what FULL does.
+ * Only where that is all FULL adds: a WAL database at FULL or EXTRA; otherwise (in memory, or a
+ * connection the opener set to NORMAL/OFF) `write` runs as the connection is set up.
+ */
+export function createDurableWrite(db: SqliteDatabase, opts: WalSyncOptions = {}): { write: DurableWrite; close(): Promise<void> } {
+  const synchronous = Number(db.pragma('synchronous', { simple: true }))
+  const wal = String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal'
+  const walSync = wal && synchronous >= 2 ? createWalSync(db, opts) : null
+  return {
+    async write<T>(write: () => T): Promise<T> {
+      if (!walSync) return write()
+      // Not prepared statements: SQLite applies this pragma when it compiles the statement.
+      db.pragma('synchronous = NORMAL')
+      let result: T
+      try {
+        result = write()
+      } finally {
+        db.pragma(`synchronous = ${synchronous}`)
+      }
+      await walSync.sync()
+      return result
+    },
+    close: async () => walSync?.close(),
+  }
+}
