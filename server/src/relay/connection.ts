@@ -19,9 +19,10 @@ import type { Metrics } from '../metrics'
 import type { Role } from '../store/book-directory'
 import type { BroadcastFrame } from './broadcast-frame'
 import { stampPresence } from './presence'
-import { idleSocketOf, socketOf, type RawSocket } from './ws-internals'
+import { idleSocketOf, socketOf } from './ws-internals'
 import type { Room, RoomPeer } from './room'
 import { PendingAcks, type AckTarget } from './pending-acks'
+import type { SocketCorks } from './socket-corks'
 import type { DurableWatcher } from './room-appends'
 
 export interface ConnectionOptions {
@@ -33,6 +34,8 @@ export interface ConnectionOptions {
   readonly log: Logger
   readonly maxQueuedFrames: number
   readonly maxBufferedBytes: number
+  /** The relay's corks: what a turn writes to this socket leaves in one syscall. */
+  readonly corks: SocketCorks
 }
 
 export class Connection implements RoomPeer, DurableWatcher, AckTarget {
@@ -46,7 +49,6 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private ackedFrames = 0
   private ackSent = 0
   private ackScheduled = false
-  private corked = false
   /** Update frames not yet acknowledged: each waits for the room's appends to reach a number. */
   private readonly unacked = new PendingAcks()
   private readonly ownedClientIds = new Set<number>()
@@ -83,7 +85,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)
     const socket = socketOf(ws)
-    if (socket) this.corkForTick(socket)
+    if (socket) this.o.corks.cork(socket)
     ws.send(frame, { binary: true })
   }
 
@@ -93,23 +95,8 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (!socket) return this.send(frame.payload)
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.payload.length)
-    this.corkForTick(socket)
+    this.o.corks.cork(socket)
     socket.write(frame.wire)
-  }
-
-  /**
-   * Frames sent or delivered while handling one burst of input leave in one write (one syscall)
-   * per socket, when the event loop gets to its immediates: under load a socket gets many
-   * broadcasts per turn, and a write each was the relay's largest cost.
-   */
-  private corkForTick(socket: RawSocket): void {
-    if (this.corked) return
-    this.corked = true
-    socket.cork()
-    setImmediate(() => {
-      this.corked = false
-      socket.uncork()
-    })
   }
 
   /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */

@@ -14,6 +14,7 @@ import type { BookDirectory } from '../store/book-directory'
 import { isValidBookId } from './book-id'
 import { Connection } from './connection'
 import type { RoomRegistry } from './room-registry'
+import { SocketCorks } from './socket-corks'
 
 export interface RelayOptions {
   readonly registry: RoomRegistry
@@ -34,6 +35,7 @@ export class Relay {
   private readonly o: RelayOptions & typeof DEFAULTS
   private readonly wss: WebSocketServer
   private readonly connections = new Map<WebSocket, Connection>()
+  private readonly corks = new SocketCorks()
   private readonly alive = new WeakSet<WebSocket>()
   private pingTimer: NodeJS.Timeout | null = null
   private server: Server | null = null
@@ -103,6 +105,7 @@ export class Relay {
       log: this.o.log,
       maxQueuedFrames: this.o.maxQueuedFrames,
       maxBufferedBytes: this.o.maxBufferedBytes,
+      corks: this.corks,
     })
     this.connections.set(ws, conn)
     this.alive.add(ws)
