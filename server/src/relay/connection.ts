@@ -95,8 +95,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (!socket) return this.send(frame.payload)
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.payload.length)
-    this.o.corks.cork(socket)
-    socket.write(frame.wire)
+    this.o.corks.write(socket, frame.wire)
   }
 
   /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */

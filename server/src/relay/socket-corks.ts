@@ -1,11 +1,15 @@
-// What the relay writes to a socket in one turn of the event loop leaves in one write (one
-// syscall): a socket is corked on its first write of the turn and uncorked, together with every
-// other socket written to, when the loop reaches its immediates. One setImmediate per turn for
-// the whole relay, not one (and a closure) per socket: under load a turn writes to many sockets.
+// What the relay writes to a socket in one turn of the event loop leaves in as few writes
+// (syscalls) as possible, without delaying a lone frame:
+//   - `cork` (ws.send: sync replies, acks): held until this turn's immediates, then one write;
+//   - `write` (broadcasts): the first frame of the turn goes out at once (fan-out latency); a
+//     second one to the same socket in the same turn corks it, so the rest leave together.
+// One setImmediate per turn for the whole relay, not one (and a closure) per socket.
 import type { RawSocket } from './ws-internals'
 
 export class SocketCorks {
   private readonly corked = new Set<RawSocket>()
+  /** Sockets written to directly in this turn. */
+  private readonly written = new Set<RawSocket>()
   private scheduled = false
 
   /** Holds what is written to `socket` until this turn's immediates. */
@@ -13,14 +17,30 @@ export class SocketCorks {
     if (this.corked.has(socket)) return
     socket.cork()
     this.corked.add(socket)
-    if (!this.scheduled) {
-      this.scheduled = true
-      setImmediate(this.uncorkAll)
-    }
+    this.schedule()
   }
 
-  private readonly uncorkAll = (): void => {
+  /** Writes `bytes` to `socket`: at once if it is the turn's first write to it, else corked. */
+  write(socket: RawSocket, bytes: Uint8Array): void {
+    if (!this.corked.has(socket)) {
+      if (this.written.has(socket)) this.cork(socket)
+      else {
+        this.written.add(socket)
+        this.schedule()
+      }
+    }
+    socket.write(bytes)
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(this.endTurn)
+  }
+
+  private readonly endTurn = (): void => {
     this.scheduled = false
+    this.written.clear()
     const sockets = [...this.corked]
     this.corked.clear()
     for (const socket of sockets) socket.uncork()
