@@ -50,7 +50,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private ackSent = 0
   private ackScheduled = false
   /** Update frames not yet acknowledged: each waits for the room's appends to reach a number. */
-  private readonly unacked = new PendingAcks()
+  private unacked: PendingAcks | null = null // made by the first frame that has to wait
   private readonly ownedClientIds = new Set<number>()
 
   readonly bookId: string
@@ -129,7 +129,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.room = null
     room.peers.delete(this)
     room.unwatchDurable(this)
-    this.unacked.clear()
+    this.unacked = null
     const owners = room.presence.owners
     for (const id of this.ownedClientIds) if (owners.get(id) === this) owners.delete(id)
     const present = new Set(room.presentClientIds())
@@ -213,16 +213,17 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
 
   /** Acks are cumulative and in frame order: `frame` is acked once the room's appends reach `upTo`. */
   private ackWhenDurable(room: Room, frame: number, received: number, upTo: number): void {
-    if (this.unacked.isEmpty) {
+    if (!this.unacked || this.unacked.isEmpty) {
       if (upTo <= room.durableThrough) return this.acked(frame, received)
       room.watchDurable(this)
     }
-    this.unacked.push(frame, upTo, received)
+    ;(this.unacked ??= new PendingAcks()).push(frame, upTo, received)
   }
 
   /** The room's appends are durable through `appended`: acks what waited for it. */
   durableThrough(appended: number): boolean {
     if (this.closed) return false
+    if (!this.unacked) return false
     this.unacked.release(appended, this)
     return !this.unacked.isEmpty
   }

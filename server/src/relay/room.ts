@@ -58,8 +58,11 @@ export class Room {
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
   private logLength = 0
-  /** Accepted updates on their way to the store, numbered; who waits for which. */
-  private readonly appends: RoomAppends
+  /**
+   * Accepted updates on their way to the store, numbered; who waits for which. Made on the first
+   * update: most rooms of a server with many books only ever serve syncs (idle memory per book).
+   */
+  private appendLog: RoomAppends | null = null
   private compacting: Promise<void> | null = null
   /** The decoded document, or null while the room is dormant. */
   private live: Y.Doc | null = null
@@ -71,8 +74,11 @@ export class Room {
 
   private constructor(private readonly o: RoomOptions) {
     this.bookId = o.bookId
-    this.appends = new RoomAppends({
-      append: (entries) => o.store.append(this.bookId, entries),
+  }
+
+  private get appends(): RoomAppends {
+    return (this.appendLog ??= new RoomAppends({
+      append: (entries) => this.o.store.append(this.bookId, entries),
       stored: (stored) => {
         this.seqs.mark(stored.seq)
         this.o.fanOut.publishUpdate(this, stored)
@@ -84,7 +90,16 @@ export class Room {
         this.o.metrics.updatesIn.inc(entries)
       },
       failed: (error) => this.o.onFailure(this, error),
-    })
+    }))
+  }
+
+  /** Nothing accepted is waiting to become durable. */
+  private get appendsIdle(): boolean {
+    return this.appendLog?.idle ?? true
+  }
+
+  private get appendFailed(): boolean {
+    return this.appendLog?.isFailed ?? false
   }
 
   /** Loads the book from the store; the room exists only once this resolves. */
@@ -144,7 +159,7 @@ export class Room {
    */
   hibernate(): boolean {
     if (!this.live) return true
-    if (this.used || !this.appends.idle || this.compacting || this.appends.isFailed) {
+    if (this.used || !this.appendsIdle || this.compacting || this.appendFailed) {
       this.used = false
       return false
     }
@@ -158,7 +173,7 @@ export class Room {
   }
 
   get isFailed(): boolean {
-    return this.appends.isFailed
+    return this.appendFailed
   }
 
   /** Highest durable log seq this room knows of. */
@@ -225,12 +240,12 @@ export class Room {
 
   /** The number of the latest update this room accepted (see applyRemote). */
   get latestAppend(): number {
-    return this.appends.latest
+    return this.appendLog?.latest ?? 0
   }
 
   /** Every update accepted up to this number is durable. */
   get durableThrough(): number {
-    return this.appends.durableThrough
+    return this.appendLog?.durableThrough ?? 0
   }
 
   /** `watcher` is told how far appends are durable until it says it no longer waits. */
@@ -239,7 +254,7 @@ export class Room {
   }
 
   unwatchDurable(watcher: DurableWatcher): void {
-    this.appends.unwatch(watcher)
+    this.appendLog?.unwatch(watcher)
   }
 
   /**
@@ -248,19 +263,19 @@ export class Room {
    * may already hold changes whose appends are still in flight.
    */
   whenDurable(): Promise<void> {
-    return this.appends.whenThrough(this.appends.latest)
+    return this.appendLog ? this.appendLog.whenThrough(this.appendLog.latest) : Promise.resolve()
   }
 
   /** Resolves when every append started so far has settled. */
   async flush(): Promise<void> {
-    while (!this.appends.idle && !this.appends.isFailed) await this.appends.settled()
+    while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
     await this.compacting
   }
 
   /** Folds the log into a snapshot now (before unloading: the next load is one read, and dormant). */
   async foldLog(): Promise<void> {
     await this.flush()
-    if (this.logLength === 0 || this.appends.isFailed) return
+    if (this.logLength === 0 || this.appendFailed) return
     this.scheduleCompaction()
     await this.compacting
   }
@@ -286,12 +301,12 @@ export class Room {
   }
 
   private scheduleCompaction(): void {
-    if (this.compacting || this.appends.isFailed) return
+    if (this.compacting || this.appendFailed) return
     this.compacting = (async () => {
       // Wait until everything applied so far is durable, then fold it into a snapshot encoded
       // from this document (never Y.mergeUpdates over raw client bytes: yjs issue #687).
-      while (!this.appends.idle && !this.appends.isFailed) await this.appends.settled()
-      if (this.appends.isFailed) return
+      while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
+      if (this.appendFailed) return
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
       const upToSeq = this.seqs.contiguous
       if (upToSeq === 0) return
