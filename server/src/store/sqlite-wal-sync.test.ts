@@ -25,18 +25,32 @@ const manualFsync = (path: string) => {
   }
 }
 
+/** A DocStore on a fresh file whose WAL fsyncs the test releases by hand. */
+const storeWithManualFsync = async () => {
+  const path = await files.newPath()
+  const db = openSqliteDatabase(path)
+  let fsync: ReturnType<typeof manualFsync> | null = null
+  const store = createSqliteDocStore(db, { closeDatabase: true, fsync: (fd) => fsync!.fsync(fd) })
+  fsync = manualFsync(path) // the file exists once the store has migrated it
+  return {
+    path,
+    db,
+    store,
+    fsync,
+    close: async () => {
+      fsync.close()
+      await store.close()
+    },
+  }
+}
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5))
 const append = (store: ReturnType<typeof createSqliteDocStore>, byte: number) =>
   store.append('b', [{ update: new Uint8Array([byte]), userId: 'u' }])
 
 describe('SQLite DocStore WAL fsync', () => {
   it('acknowledges an append only after an fsync of the WAL that started after its commit', async () => {
-    const path = await files.newPath()
-    const db = openSqliteDatabase(path)
-    let fsync: ReturnType<typeof manualFsync> | null = null
-    const store = createSqliteDocStore(db, { closeDatabase: true, fsync: (fd) => fsync!.fsync(fd) })
-    fsync = manualFsync(path)
-
+    const { path, db, store, fsync, close } = await storeWithManualFsync()
     let acked = false
     const first = append(store, 1).then((r) => ((acked = true), r))
     await tick()
@@ -49,15 +63,11 @@ describe('SQLite DocStore WAL fsync', () => {
     fsync.calls[0]!.release()
     expect((await first)[0]!.seq).toBe(1)
 
-    await fsync.close()
-    await store.close()
+    await close()
   })
 
   it('lets appends committed during an fsync share the next one', async () => {
-    const path = await files.newPath()
-    let fsync: ReturnType<typeof manualFsync> | null = null
-    const store = createSqliteDocStore(openSqliteDatabase(path), { closeDatabase: true, fsync: (fd) => fsync!.fsync(fd) })
-    fsync = manualFsync(path)
+    const { store, fsync, close } = await storeWithManualFsync()
 
     const first = append(store, 1)
     await tick()
@@ -72,23 +82,18 @@ describe('SQLite DocStore WAL fsync', () => {
     fsync.calls[1]!.release()
     expect((await Promise.all(later)).flat().map((u) => u.seq)).toEqual([2, 3])
 
-    await fsync.close()
-    await store.close()
+    await close()
   })
 
   it('rejects the appends of a batch whose fsync failed with StoreError io', async () => {
-    const path = await files.newPath()
-    let fsync: ReturnType<typeof manualFsync> | null = null
-    const store = createSqliteDocStore(openSqliteDatabase(path), { closeDatabase: true, fsync: (fd) => fsync!.fsync(fd) })
-    fsync = manualFsync(path)
+    const { store, fsync, close } = await storeWithManualFsync()
 
     const failing = append(store, 1)
     await tick()
     fsync.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))
     await expectStoreError(failing, 'io')
 
-    await fsync.close()
-    await store.close()
+    await close()
   })
 
   it('syncs the real file by default, and shares a sync between callers that arrive during one', async () => {
