@@ -2,6 +2,7 @@
 // PostgreSQL when DATABASE_URL is set.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Logger } from 'pino'
 import type { Config } from './config'
 import type { HealthCheck } from './http/routes/ops-routes'
 import type { BookDirectory } from './store/book-directory'
@@ -18,14 +19,20 @@ export interface Persistence {
   close(): Promise<void>
 }
 
-export const openPersistence = async (config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): Promise<Persistence> => {
+export const openPersistence = async (
+  config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>,
+  log?: Pick<Logger, 'warn'>,
+): Promise<Persistence> => {
   if (config.DATABASE_URL) {
     const { openPostgresPersistence } = await import('./store/postgres-persistence')
     return openPostgresPersistence(config.DATABASE_URL)
   }
   mkdirSync(config.DATA_DIR, { recursive: true })
   const db = openSqliteDatabase(join(config.DATA_DIR, 'crm-sync.db'))
-  const docStore = createSqliteDocStore(db)
+  const docStore = createSqliteDocStore(db, {
+    // The connection checkpoints by itself again; only the event loop's latency suffers.
+    checkpoints: { onError: (err) => log?.warn({ err }, 'WAL checkpoints are back on the event loop') },
+  })
   const directory = createSqliteBookDirectory(db)
   return {
     kind: 'sqlite',

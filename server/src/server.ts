@@ -50,7 +50,7 @@ export interface StartOptions {
 export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL })
   const metrics = createMetrics({ defaultMetrics: true })
-  const persistence = await openPersistence(config)
+  const persistence = await openPersistence(config, log)
   const secret = config.AUTH_JWT_SECRET
     ? new TextEncoder().encode(config.AUTH_JWT_SECRET)
     : config.AUTH_MODE === 'dev'

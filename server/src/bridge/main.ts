@@ -27,7 +27,7 @@ const main = async () => {
     throw e
   }
   const log = pino({ level: config.LOG_LEVEL })
-  const persistence = await openPersistence(config)
+  const persistence = await openPersistence(config, log)
   const tokens = createTokenService({
     ...(config.AUTH_JWKS_URL ? { jwksUrl: config.AUTH_JWKS_URL } : {}),
     secret: config.AUTH_JWT_SECRET ? new TextEncoder().encode(config.AUTH_JWT_SECRET) : loadOrCreateDevSecret(config.DATA_DIR),

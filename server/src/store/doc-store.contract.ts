@@ -170,6 +170,21 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(seqsOf(await store.append(book, [entry('bob', 5)]))).toEqual([5])
     })
 
+    it('prunes from the oldest entry, at most `limit` a call, and stops at the first one to keep', async () => {
+      const store = await open()
+      const book = newBookId()
+      await store.append(book, range(1, 7).map((i) => entry('alice', i)))
+      await store.compact(book, bytes(5), 5)
+      const later = Date.now() + 60_000
+      expect(await store.pruneLog(book, later, 2)).toBe(2)
+      expect(seqsOf(await store.readSince(book, 0))).toEqual([3, 4, 5, 6, 7])
+      expect(await store.pruneLog(book, later, 2)).toBe(2)
+      expect(await store.pruneLog(book, later, 2)).toBe(1) // 6 and 7 are not folded
+      expect(await store.pruneLog(book, later)).toBe(0)
+      expect(seqsOf(await store.readSince(book, 0))).toEqual([6, 7])
+      expect(await store.logLength(book)).toBe(2)
+    })
+
     it('counts the log after the snapshot', async () => {
       const store = await open()
       const book = newBookId()
@@ -278,6 +293,9 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       await expectStoreError(store.readSince(book, -1), 'invalid')
       await expectStoreError(store.readSince(book, 0, 1.5), 'invalid')
       await expectStoreError(store.compact(book, bytes(1), 0), 'invalid')
+      await expectStoreError(store.pruneLog(book, Number.NaN), 'invalid')
+      await expectStoreError(store.pruneLog(book, Date.now(), 0), 'invalid')
+      await expectStoreError(store.pruneLog(book, Date.now(), 2.5), 'invalid')
       expect((await store.load(book)).headSeq).toBe(0)
     })
 

@@ -48,10 +48,18 @@ export interface DocStore {
    * until `pruneLog` removes them (field history is built on the log).
    */
   compact(bookId: string, snapshot: Uint8Array, upToSeq: number): Promise<void>
-  /** Deletes log entries already folded into the snapshot and appended before `before` (ms). Returns how many. */
-  pruneLog(bookId: string, before: number): Promise<number>
+  /**
+   * Deletes the oldest log entries, in seq order, while they are folded into the snapshot and were
+   * appended before `before` (ms); at most `limit` (default PRUNE_LIMIT) per call. Returns how many.
+   * It stops at the first entry to keep, so its cost follows what it deletes, not the history kept
+   * (an entry stamped earlier than one before it, after a clock step back, waits for that one).
+   */
+  pruneLog(bookId: string, before: number, limit?: number): Promise<number>
   /** Number of log entries after the snapshot: the compactor's trigger. */
   logLength(bookId: string): Promise<number>
   /** Flushes pending appends and closes. Further calls reject with StoreError 'closed'. */
   close(): Promise<void>
 }
+
+/** Most log entries one `pruneLog` call deletes: one call is one short transaction. */
+export const PRUNE_LIMIT = 10_000

@@ -1,6 +1,6 @@
 // DocStore kept in process memory: for tests and throwaway dev instances. Nothing survives a
 // restart. Bytes are copied in and out so callers cannot mutate what the store holds.
-import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
+import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type StoredUpdate } from './doc-store'
 import { checkBookId, checkEntries, checkInteger, checkSnapshot, checkTime } from './doc-store-input'
 import { createStoreGate } from './store-gate'
 
@@ -74,16 +74,20 @@ export function createMemoryDocStore(opts: MemoryDocStoreOptions = {}): DocStore
         if (book && upToSeq > snapshotSeqOf(book)) book.snapshot = { seq: upToSeq, data: snapshot.slice() }
       }),
 
-    pruneLog: (bookId: string, before: number) =>
+    pruneLog: (bookId: string, before: number, limit = PRUNE_LIMIT) =>
       gate.run('pruneLog', () => {
         checkBookId(bookId)
         checkTime('before', before)
+        checkInteger('limit', limit, 1)
         const book = books.get(bookId)
         if (!book) return 0
         const folded = snapshotSeqOf(book)
-        const kept = book.log.filter((u) => u.seq > folded || u.at >= before)
-        const removed = book.log.length - kept.length
-        book.log = kept
+        let removed = 0
+        for (const u of book.log) {
+          if (removed === limit || u.seq > folded || u.at >= before) break
+          removed++
+        }
+        book.log = book.log.slice(removed)
         return removed
       }),
 

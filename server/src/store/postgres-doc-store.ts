@@ -2,7 +2,7 @@
 // group-committed; seqs come from a per-book head row that every writer, on any instance, locks.
 import type { Pool, PoolClient } from 'pg'
 import { toPlainBytes } from './driver-bytes'
-import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
+import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
   checkBookId,
@@ -68,9 +68,16 @@ const SQL = {
     INSERT INTO snapshots (book_id, seq, data) VALUES ($1, $2, $3)
     ON CONFLICT (book_id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data
     WHERE snapshots.seq < EXCLUDED.seq`,
+  // The oldest `limit` entries, deleted up to the first one to keep (not folded, or too recent).
   prune: `
-    DELETE FROM book_log WHERE book_id = $1
-       AND seq <= coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0) AND at < $2::float8`,
+    WITH oldest AS (
+           SELECT seq, at FROM book_log WHERE book_id = $1 ORDER BY seq LIMIT $3),
+         keep AS (
+           SELECT min(seq) AS seq FROM oldest
+            WHERE seq > coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0) OR at >= $2::float8)
+    DELETE FROM book_log
+     WHERE book_id = $1 AND seq IN (SELECT seq FROM oldest)
+       AND seq < coalesce((SELECT seq FROM keep), 9223372036854775807)`,
   logLength: `
     SELECT count(*) AS n FROM book_log WHERE book_id = $1
        AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0)`,
@@ -191,11 +198,12 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
         await pool.query(SQL.upsertSnapshot, [bookId, upToSeq, snapshot])
       }),
 
-    pruneLog: (bookId: string, before: number) =>
+    pruneLog: (bookId: string, before: number, limit = PRUNE_LIMIT) =>
       gate.run('pruneLog', async () => {
         checkBookId(bookId)
         checkTime('before', before)
-        return (await pool.query(SQL.prune, [bookId, before])).rowCount ?? 0
+        checkInteger('limit', limit, 1)
+        return (await pool.query(SQL.prune, [bookId, before, limit])).rowCount ?? 0
       }),
 
     logLength: (bookId: string) =>

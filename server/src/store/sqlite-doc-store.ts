@@ -2,7 +2,7 @@
 // PostgreSQL store uses too): every append of one burst shares one transaction and one fsync of
 // the WAL, which is what bounds the relay's write latency. The fsync runs on the thread pool
 // (sqlite-wal-sync.ts), so the event loop serves clients meanwhile; an append resolves after it.
-import type { AppendEntry, DocStore, LoadedBook, StoredUpdate } from './doc-store'
+import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
   checkBookId,
@@ -16,7 +16,7 @@ import { createGroupCommitQueue } from './group-commit-queue'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
 import { createStoreGate } from './store-gate'
-import { createDurableWrite, type WalSyncOptions } from './sqlite-wal-sync'
+import { createDurableWrite, type DurableWriteOptions, type WalSyncOptions } from './sqlite-wal-sync'
 
 export interface SqliteDocStoreOptions {
   /** Commit at once, without waiting for the burst to end, when this many entries are pending. */
@@ -29,6 +29,8 @@ export interface SqliteDocStoreOptions {
   readonly now?: () => number
   /** The WAL fsync after each append batch (tests observe it). */
   readonly fsync?: WalSyncOptions['fsync']
+  /** WAL checkpoints on a worker thread (sqlite-wal-checkpointer.ts); false leaves them to SQLite. */
+  readonly checkpoints?: DurableWriteOptions['checkpoints']
 }
 
 const DEFAULTS = {
@@ -56,7 +58,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
   migrateSqlite(db)
   // Appends are fsynced off the event loop; everything else on this shared connection keeps the
   // database's setting (FULL, sqlite-database.ts).
-  const durable = createDurableWrite(db, { fsync: opts.fsync })
+  const durable = createDurableWrite(db, { fsync: opts.fsync, checkpoints: opts.checkpoints })
 
   const sql = {
     // Pruning may have removed the newest folded entries, so the snapshot also bounds the head.
@@ -80,10 +82,12 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
        ON CONFLICT (book_id) DO UPDATE SET seq = excluded.seq, data = excluded.data
        WHERE excluded.seq > snapshots.seq`,
     ),
-    prune: db.prepare<[string, string, number]>(
-      `DELETE FROM book_log WHERE book_id = ?
-         AND seq <= coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0) AND at < ?`,
+    snapshotSeq: db.prepare<[string], number>('SELECT seq FROM snapshots WHERE book_id = ?').pluck(),
+    // Pruning walks the log from its oldest entry and stops at the first one to keep.
+    oldest: db.prepare<[string, number], { seq: number; at: number }>(
+      'SELECT seq, at FROM book_log WHERE book_id = ? ORDER BY seq LIMIT ?',
     ),
+    deleteThrough: db.prepare<[string, number]>('DELETE FROM book_log WHERE book_id = ? AND seq <= ?'),
     logLength: db
       .prepare<[string, string], number>(
         `SELECT count(*) FROM book_log WHERE book_id = ?
@@ -136,6 +140,19 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     sql.upsertSnapshot.run(bookId, upToSeq, snapshot)
   })
 
+  const prune = db.transaction((bookId: string, before: number, limit: number): number => {
+    const folded = sql.snapshotSeq.get(bookId) ?? 0
+    let last = 0
+    let removed = 0
+    for (const { seq, at } of sql.oldest.iterate(bookId, limit)) {
+      if (seq > folded || at >= before) break
+      last = seq
+      removed++
+    }
+    if (removed > 0) sql.deleteThrough.run(bookId, last)
+    return removed
+  })
+
   const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
     name: 'SQLite DocStore',
     // IMMEDIATE: take the write lock up front rather than fail to upgrade a read lock later.
@@ -169,16 +186,17 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
       }),
 
     compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
-      gate.run('compact', () => {
+      gate.run('compact', async () => {
         checkBookId(bookId)
-        compact.immediate(bookId, snapshot, upToSeq)
+        await durable.write(() => compact.immediate(bookId, snapshot, upToSeq))
       }),
 
-    pruneLog: (bookId: string, before: number) =>
+    pruneLog: (bookId: string, before: number, limit = PRUNE_LIMIT) =>
       gate.run('pruneLog', () => {
         checkBookId(bookId)
         checkTime('before', before)
-        return sql.prune.run(bookId, bookId, before).changes
+        checkInteger('limit', limit, 1)
+        return durable.write(() => prune.immediate(bookId, before, limit))
       }),
 
     logLength: (bookId: string) =>

@@ -10,6 +10,7 @@
 import { close, fsync, open } from 'node:fs'
 import { promisify } from 'node:util'
 import type { SqliteDatabase } from './sqlite-database'
+import { startWalCheckpointer, type WalCheckpointerOptions } from './sqlite-wal-checkpointer'
 import { StoreError } from './store-error'
 
 const openAsync = promisify(open)
@@ -84,16 +85,23 @@ export function createWalSync(db: SqliteDatabase, opts: WalSyncOptions = {}): Wa
 /** Runs a synchronous SQLite write and resolves once it is on disk. */
 export type DurableWrite = <T>(write: () => T) => Promise<T>
 
+export interface DurableWriteOptions extends WalSyncOptions {
+  /** Checkpoints on a worker thread (sqlite-wal-checkpointer.ts); false leaves them to SQLite. */
+  readonly checkpoints?: WalCheckpointerOptions | false
+}
+
 /**
  * Durable writes on `db` with the fsync off the event loop: `write` commits with SQLite's own
  * commit fsync off (NORMAL), then the WAL is fsynced on the thread pool; together what FULL does.
  * Only where that is all FULL adds: a WAL database at FULL or EXTRA; otherwise (in memory, or a
- * connection the opener set to NORMAL/OFF) `write` runs as the connection is set up.
+ * connection the opener set to NORMAL/OFF) `write` runs as the connection is set up. The WAL's
+ * checkpoints move off the event loop too, unless `checkpoints` is false.
  */
-export function createDurableWrite(db: SqliteDatabase, opts: WalSyncOptions = {}): { write: DurableWrite; close(): Promise<void> } {
+export function createDurableWrite(db: SqliteDatabase, opts: DurableWriteOptions = {}): { write: DurableWrite; close(): Promise<void> } {
   const synchronous = Number(db.pragma('synchronous', { simple: true }))
   const wal = String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal'
   const walSync = wal && synchronous >= 2 ? createWalSync(db, opts) : null
+  const checkpointer = walSync && opts.checkpoints !== false ? startWalCheckpointer(db, opts.checkpoints || {}) : null
   return {
     async write<T>(write: () => T): Promise<T> {
       if (!walSync) return write()
@@ -105,9 +113,12 @@ export function createDurableWrite(db: SqliteDatabase, opts: WalSyncOptions = {}
       } finally {
         db.pragma(`synchronous = ${synchronous}`)
       }
+      checkpointer?.afterWrite()
       await walSync.sync()
       return result
     },
-    close: async () => walSync?.close(),
+    async close() {
+      await Promise.all([walSync?.close(), checkpointer?.close()])
+    },
   }
 }

@@ -1,0 +1,101 @@
+// WAL checkpoints on a worker thread: the worker copies the WAL into the database file, the
+// connection keeps only a backstop threshold, the WAL stays bounded under continuous writes, and
+// a failed worker hands checkpointing back to the connection.
+import { statSync, unlinkSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database'
+import { createSqliteTempFiles } from './sqlite-temp-files'
+import { startWalCheckpointer, type CheckpointRun, type WalCheckpointer } from './sqlite-wal-checkpointer'
+import type { StoreError } from './store-error'
+
+const files = createSqliteTempFiles('wal-checkpointer')
+afterAll(() => files.cleanup())
+
+const openWithTable = async () => {
+  const path = await files.newPath()
+  const db = openSqliteDatabase(path)
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)')
+  db.pragma('synchronous = NORMAL')
+  return { path, db }
+}
+
+/** Commits `count` transactions of `rows` rows of 1 KiB each, telling the checkpointer after each. */
+const writeRows = (db: SqliteDatabase, checkpointer: WalCheckpointer | null, count: number, rows = 16) => {
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)')
+  const commit = db.transaction(() => {
+    for (let i = 0; i < rows; i++) insert.run(Buffer.alloc(1024, i))
+  })
+  for (let c = 0; c < count; c++) {
+    commit()
+    checkpointer?.afterWrite()
+  }
+}
+
+const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+describe('WAL checkpointer', () => {
+  it('copies the WAL into the database file on its worker; the connection keeps only a backstop', async () => {
+    const { path, db } = await openWithTable()
+    const runs: CheckpointRun[] = []
+    const checkpointer = startWalCheckpointer(db, { minIntervalMs: 0, fallbackPages: 4_000, onCheckpoint: (r) => runs.push(r) })!
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000)
+    const before = statSync(path).size
+    writeRows(db, null, 64) // ≈1 MiB, below the backstop: only the worker can have copied it
+    await until(() => {
+      checkpointer.afterWrite()
+      return runs.some((r) => r.rounds > 0 && r.frames > 0 && r.checkpointed === r.frames)
+    }, 'a checkpoint by the worker')
+    expect(statSync(path).size).toBeGreaterThan(before + 1024 * 1024)
+    await checkpointer.close()
+    db.close()
+  })
+
+  it('keeps the WAL bounded under continuous writes', async () => {
+    const { path, db } = await openWithTable()
+    const checkpointer = startWalCheckpointer(db, { minIntervalMs: 0, fallbackPages: 1_000 })!
+    await until(() => {
+      writeRows(db, checkpointer, 1)
+      return statSync(path).size > 64 * 1024 // the worker is up and checkpointing
+    }, 'the worker')
+    for (let round = 0; round < 80; round++) {
+      writeRows(db, checkpointer, 20) // 80 × 320 KiB = 25 MiB in all
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    // Without checkpoints the WAL would hold all 25 MiB; it restarts once the worker (or, while the
+    // worker is mid-copy, the backstop at ≈4 MiB) has copied it all.
+    expect(statSync(`${path}-wal`).size).toBeLessThan(12 * 1024 * 1024)
+    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBeGreaterThan(25_600)
+    await checkpointer.close()
+    db.close()
+  })
+
+  it("hands checkpointing back to the connection (SQLite's default) when the worker fails", async () => {
+    const { path, db } = await openWithTable()
+    unlinkSync(path) // the open connection keeps working; the worker cannot open the file
+    const errors: StoreError[] = []
+    const checkpointer = startWalCheckpointer(db, { onError: (e) => errors.push(e) })!
+    await until(() => errors.length > 0, 'the worker to fail')
+    expect(errors[0]).toMatchObject({ name: 'StoreError', code: 'io' })
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000)
+    writeRows(db, checkpointer, 2) // afterWrite on a failed worker is harmless
+    await checkpointer.close()
+    db.close()
+  })
+
+  it("stops on close() and restores SQLite's default; in-memory databases get none", async () => {
+    const { db } = await openWithTable()
+    const checkpointer = startWalCheckpointer(db)!
+    await checkpointer.close()
+    await checkpointer.close()
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000)
+    checkpointer.afterWrite()
+    db.close()
+    expect(startWalCheckpointer(openSqliteDatabase(':memory:'))).toBeNull()
+  })
+})
