@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import type { AckMessage } from './ack-message'
 import type { AuthMessage } from './auth-message'
 import type { AwarenessMessage, QueryAwarenessMessage } from './awareness-message'
+import { checkUpdateV1 } from './check-update'
 import type { ErrorMessage, WireError } from './error-message'
 import { MESSAGE_TYPE, SYNC_STEP, type SyncStep } from './message-type'
 import { ProtocolError } from './protocol-error'
@@ -57,12 +58,13 @@ export const decodeMessage = (frame: Uint8Array): Message => {
 
 /**
  * Checks that a sync payload decodes (a state vector for step 1, a Yjs v1 update otherwise)
- * without applying it anywhere, so nothing undecodable is ever stored or broadcast.
+ * without applying it anywhere, so nothing undecodable is ever stored or broadcast. Updates are
+ * walked without building Yjs' objects (check-update.ts).
  */
 export const validateSyncPayload = (m: SyncMessage): void => {
   try {
     if (m.step === SYNC_STEP.step1) Y.decodeStateVector(m.payload)
-    else Y.decodeUpdate(m.payload)
+    else checkUpdateV1(m.payload)
   } catch (e) {
     throw new ProtocolError('bad-update', m.step === SYNC_STEP.step1 ? 'undecodable state vector' : 'undecodable Yjs update', { cause: e })
   }

@@ -9,4 +9,5 @@ export { encodePermissionDenied, AUTH_KIND, type AuthMessage } from './auth-mess
 export { encodeAck, type AckMessage } from './ack-message'
 export { encodeError, WIRE_ERROR_CODES, type WireError, type WireErrorCode, type ErrorMessage } from './error-message'
 export { decodeMessage, validateSyncPayload, isEmptyUpdate, type Message } from './decode-message'
+export { checkUpdateV1, UpdateFormatError } from './check-update'
 export { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader, decodeStateVectorHeader } from './book-state-vector-header'
