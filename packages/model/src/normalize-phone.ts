@@ -11,20 +11,6 @@ import { fail, ok, type NormalizeResult } from './normalize-result'
 export type { CountryCode }
 
 /**
- * Results by input, bounded: one number is read several times as a record passes through
- * (the bridge's merge, hashing and validation each normalise it, and validation sees the E.164
- * form the merge produced), and parsing against the full metadata costs ~8 µs a call.
- */
-const MEMO_SIZE = 4_096
-const memo = new Map<string, NormalizeResult>()
-
-const remember = (key: string, result: NormalizeResult): NormalizeResult => {
-  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!)
-  memo.set(key, Object.freeze(result))
-  return result
-}
-
-/**
  * `defaultRegion` (alpha-2, e.g. 'DE') is how a number without an international prefix is
  * read; the customer's address country is the natural choice. Without it, a leading "00" is
  * taken as the international prefix, as across Europe and most of the world.
@@ -35,17 +21,6 @@ export function normalizePhone(v: string, defaultRegion?: CountryCode | string):
   const region = defaultRegion?.toUpperCase()
   if (region !== undefined && !isSupportedCountry(region)) return fail(`unknown phone region ${defaultRegion}`)
   if (region === undefined && s.startsWith('00')) s = `+${s.slice(2)}`
-  // With an international prefix the region plays no part in reading the number.
-  const key = s.startsWith('+') ? s : `${region ?? ''}|${s}`
-  const known = memo.get(key)
-  if (known) return known
-  const result = remember(key, parse(s, region))
-  // A number's E.164 form reads as itself: the next normalisation of the output is a look-up.
-  if (result.ok && result.value !== key) remember(result.value, result)
-  return result
-}
-
-const parse = (s: string, region: string | undefined): NormalizeResult => {
   const parsed = parsePhoneNumberFromString(s, { defaultCountry: region as CountryCode | undefined, extract: false })
   if (!parsed) {
     return region === undefined && !s.startsWith('+')
