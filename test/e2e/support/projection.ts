@@ -12,6 +12,8 @@ export interface Mark {
 export interface ProjectionPhase {
   readonly source: string | null
   readonly countText: string
+  /** The list's "opening…" hint: where the rows shown come from. */
+  readonly openingTitle: string | null
   readonly nameValue: string | null
   readonly nameReadonly: boolean | null
   readonly waitingNote: boolean
@@ -55,6 +57,7 @@ export const probe = (): void => {
         Object.assign(phase, {
           source: count?.getAttribute('data-source') ?? null,
           countText: count?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+          openingTitle: list?.querySelector('.count .opening')?.getAttribute('title') ?? null,
           nameValue: nameInput?.value ?? null,
           nameReadonly: nameInput ? nameInput.readOnly : null,
           waitingNote: detailRoot?.querySelector('.waiting') != null,
@@ -74,7 +77,10 @@ export const savedProjectionSize = (page: Page, bookId: string): Promise<number>
         request.onerror = () => reject(request.error)
         request.onsuccess = () => {
           const db = request.result
-          if (!db.objectStoreNames.contains('projection')) return resolve(0)
+          if (!db.objectStoreNames.contains('projection')) {
+            db.close() // an open connection would block the app's own upgrade of this database
+            return resolve(0)
+          }
           const tx = db.transaction(['meta', 'projection'], 'readonly')
           const meta = tx.objectStore('meta').get('projection')
           const rows = tx.objectStore('projection').getAll()
