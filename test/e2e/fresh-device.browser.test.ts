@@ -5,7 +5,7 @@ import { readCustomers } from '@crm-sync/model'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DESKTOP, openBook, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { describeBrowser } from './support/browser'
-import { appMarks, probe, projectionPhase, type Mark } from './support/projection'
+import { expectProjectionThenDocument, probe, projectionPhase } from './support/projection'
 
 const BOOK = 'north-territory'
 
@@ -41,18 +41,13 @@ describeBrowser('web app: a fresh device lists the relay\'s customers before its
     // The list request went out before the book's WebSocket was opened.
     expect(seen.map((s) => s.what).slice(0, 2)).toEqual(['list', 'sync'])
 
-    const marks = await appMarks(a.page)
-    const shown = marks.filter((m: Mark) => m.name === 'crm:customers-shown')
-    const loaded = marks.find((m: Mark) => m.name === 'crm:document-loaded')
-    expect(shown.map((m: Mark) => m.detail)).toEqual([{ source: 'projection', count: listed }, { source: 'document', count: listed }])
-    expect(loaded).toBeDefined()
-    expect(shown[0]!.at).toBeLessThan(loaded!.at)
+    const loadedAt = await expectProjectionThenDocument(a.page, listed)
 
     const phase = await projectionPhase(a.page)
     expect(phase).toMatchObject({ source: 'projection' })
     expect(phase!.countText).toMatch(/opening/)
     expect(phase!.openingTitle).toMatch(/on the server/)
-    expect(phase!.rowsAt).toBeLessThan(loaded!.at)
+    expect(phase!.rowsAt).toBeLessThan(loadedAt)
 
     const count = a.page.locator('crm-customer-list .count [data-count]')
     await expect.poll(() => count.getAttribute('data-source')).toBe('document')

@@ -9,7 +9,7 @@ import {
   customerIds, DESKTOP, field, openBook, openCustomer, signedIn, startApp, waitForBadge, whenServiceWorkerControls, type App, type UserPage,
 } from './support/app'
 import { describeBrowser } from './support/browser'
-import { appMarks, probe, projectionPhase, savedProjectionSize, type Mark } from './support/projection'
+import { expectProjectionThenDocument, probe, projectionPhase, savedProjectionSize } from './support/projection'
 
 const BOOK = 'north-territory'
 
@@ -45,17 +45,12 @@ describeBrowser('web app: the customer list from the device before the book has 
     await expect.poll(() => field(a.page, 'name').isEditable(), { timeout: 10_000 }).toBe(true)
     expect(await field(a.page, 'name').inputValue()).toBe(name)
 
-    const marks = await appMarks(a.page)
-    const shown = marks.filter((m: Mark) => m.name === 'crm:customers-shown')
-    const loaded = marks.find((m: Mark) => m.name === 'crm:document-loaded')
-    expect(shown.map((m: Mark) => m.detail)).toEqual([{ source: 'projection', count: listed }, { source: 'document', count: listed }])
-    expect(loaded).toBeDefined()
-    expect(shown[0]!.at).toBeLessThan(loaded!.at)
+    const loadedAt = await expectProjectionThenDocument(a.page, listed)
 
     const phase = await projectionPhase(a.page)
     expect(phase).toMatchObject({ source: 'projection', nameValue: name, nameReadonly: true, waitingNote: true })
     expect(phase!.countText).toMatch(/opening/)
-    expect(phase!.rowsAt).toBeLessThan(loaded!.at) // rows in the DOM before the document was applied
+    expect(phase!.rowsAt).toBeLessThan(loadedAt) // rows in the DOM before the document was applied
 
     const count = a.page.locator('crm-customer-list .count [data-count]')
     expect(await count.getAttribute('data-source')).toBe('document')

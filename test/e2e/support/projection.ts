@@ -2,6 +2,7 @@
 // the screen in the frame the list is shown from the saved projection, the app's User Timing
 // marks, and how many customers the projection saved in IndexedDB holds.
 import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export interface Mark {
   readonly name: string
@@ -103,3 +104,17 @@ export const appMarks = (page: Page): Promise<Mark[]> =>
 /** What the probe saw in the frame the list was first shown from the projection, if it was. */
 export const projectionPhase = (page: Page): Promise<ProjectionPhase | null> =>
   page.evaluate(() => (window as unknown as { __projectionPhase?: ProjectionPhase }).__projectionPhase ?? null)
+
+/**
+ * Checks the app's marks for one start: the list was shown from a projection (`listed` rows)
+ * before the document loaded, then from the document. Returns when the document loaded.
+ */
+export async function expectProjectionThenDocument(page: Page, listed: number): Promise<number> {
+  const marks = await appMarks(page)
+  const shown = marks.filter((m) => m.name === 'crm:customers-shown')
+  const loaded = marks.find((m) => m.name === 'crm:document-loaded')
+  expect(shown.map((m) => m.detail)).toEqual([{ source: 'projection', count: listed }, { source: 'document', count: listed }])
+  expect(loaded).toBeDefined()
+  expect(shown[0]!.at).toBeLessThan(loaded!.at)
+  return loaded!.at
+}
