@@ -24,6 +24,7 @@ import type { Room, RoomPeer } from './room'
 import { PendingAcks, type AckTarget } from './pending-acks'
 import type { SocketCorks } from './socket-corks'
 import type { DurableWatcher } from './room-appends'
+import type { RoomLease } from './room-registry'
 
 export interface ConnectionOptions {
   readonly ws: WebSocket
@@ -42,7 +43,8 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   identity: Identity | null = null
   role: Role | null = null
   private room: Room | null = null
-  private queue: Uint8Array[] = []
+  /** Frames that arrived before the book loaded; null once attached (or before the first). */
+  private queue: Uint8Array[] | null = null
   private closed = false
   private paused = false
   private updateFrames = 0
@@ -51,14 +53,16 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private ackScheduled = false
   /** Update frames not yet acknowledged: each waits for the room's appends to reach a number. */
   private unacked: PendingAcks | null = null // made by the first frame that has to wait
-  private readonly ownedClientIds = new Set<number>()
+  /** Awareness client ids this connection speaks for; made with its first presence. */
+  private ownedClientIds: Set<number> | null = null
+  private lease: RoomLease | null = null
 
   readonly bookId: string
 
   constructor(private readonly o: ConnectionOptions) {
     this.bookId = o.bookId
     o.ws.binaryType = 'nodebuffer'
-    o.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary))
+    // The relay passes this socket's frames to `receive` (one listener for all sockets).
   }
 
   get isClosed(): boolean {
@@ -66,8 +70,10 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 
   /** Binds the connection to its loaded book: greet the client, then handle what it already sent. */
-  attach(room: Room, identity: Identity, role: Role): void {
-    if (this.closed) return
+  attach(lease: RoomLease, identity: Identity, role: Role): void {
+    if (this.closed) return lease.release()
+    const room = lease.room
+    this.lease = lease
     this.room = room
     this.identity = identity
     this.role = role
@@ -75,8 +81,8 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.send(room.syncStep1())
     const states = room.presentClientIds()
     if (states.length > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)))
-    const queued = this.queue
-    this.queue = []
+    const queued = this.queue ?? []
+    this.queue = null
     for (const frame of queued) if (!this.closed) this.handle(frame)
   }
 
@@ -120,10 +126,16 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.detach()
   }
 
+  /** Gives the room back to the registry (the socket is gone). */
+  releaseRoom(): void {
+    this.lease?.release()
+    this.lease = null
+  }
+
   /** Called when the socket is gone, however it went. */
   detach(): void {
     this.closed = true
-    this.queue = []
+    this.queue = null
     const room = this.room
     if (!room) return
     this.room = null
@@ -131,9 +143,10 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     room.unwatchDurable(this)
     this.unacked = null
     const owners = room.presence.owners
-    for (const id of this.ownedClientIds) if (owners.get(id) === this) owners.delete(id)
+    const owned = this.ownedClientIds ?? []
+    for (const id of owned) if (owners.get(id) === this) owners.delete(id)
     const present = new Set(room.presentClientIds())
-    const mine = [...this.ownedClientIds].filter((id) => present.has(id))
+    const mine = [...owned].filter((id) => present.has(id))
     if (mine.length > 0) awarenessProtocol.removeAwarenessStates(room.awareness, mine, 'connection closed')
   }
 
@@ -142,14 +155,16 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.paused = true
   }
 
-  private onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+  /** A frame from this connection's socket. */
+  receive(data: WebSocket.RawData, isBinary: boolean): void {
     if (this.closed || this.paused) return
     const frame = toBytes(data)
     this.o.metrics.bytesIn.inc(frame.length)
     if (!isBinary) return this.reject('text frames are not part of the protocol')
     if (!this.room) {
-      if (this.queue.length >= this.o.maxQueuedFrames) return this.reject('too many frames before the book loaded')
-      this.queue.push(frame)
+      const queue = (this.queue ??= [])
+      if (queue.length >= this.o.maxQueuedFrames) return this.reject('too many frames before the book loaded')
+      queue.push(frame)
       return
     }
     this.handle(frame)
@@ -182,7 +197,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
         }
         return
       case 'awareness': {
-        const stamped = stampPresence(decodeAwarenessEntries(message.update), this.identity!, this, this.ownedClientIds, room.presence)
+        const stamped = stampPresence(decodeAwarenessEntries(message.update), this.identity!, this, (this.ownedClientIds ??= new Set()), room.presence)
         if (stamped.length > 0) awarenessProtocol.applyAwarenessUpdate(room.awareness, encodeAwarenessEntries(stamped), this)
         return
       }

@@ -41,9 +41,41 @@ export class Relay {
   private server: Server | null = null
   private stopping = false
 
+  // One listener of each kind for every socket (EventEmitter calls it with the socket as `this`),
+  // not a closure and context per connection: thousands of idle connections are the common case.
+  private readonly wsMessage: (this: WebSocket, data: WebSocket.RawData, isBinary: boolean) => void
+  private readonly wsPong: (this: WebSocket) => void
+  private readonly wsError: (this: WebSocket, err: Error) => void
+  private readonly wsClose: (this: WebSocket, code: number) => void
+
   constructor(opts: RelayOptions) {
     this.o = { ...DEFAULTS, ...opts }
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxFrameBytes, perMessageDeflate: false })
+    const connections = this.connections
+    const alive = this.alive
+    const log = this.o.log
+    const metrics = this.o.metrics
+    this.wsMessage = function (data, isBinary) {
+      connections.get(this)?.receive(data, isBinary)
+    }
+    this.wsPong = function () {
+      alive.add(this)
+    }
+    this.wsError = function (err) {
+      // ws reports an oversized frame as an error and closes with 1009 itself.
+      const conn = connections.get(this)
+      log.warn({ err, bookId: conn?.bookId }, 'websocket error')
+      conn?.detach()
+    }
+    this.wsClose = function (code) {
+      const conn = connections.get(this)
+      connections.delete(this)
+      metrics.connections.set(connections.size)
+      if (!conn) return
+      if (!conn.isClosed) metrics.connectionsClosed.inc({ code: String(code) })
+      conn.detach()
+      conn.releaseRoom()
+    }
   }
 
   get connectionCount(): number {
@@ -110,20 +142,10 @@ export class Relay {
     this.connections.set(ws, conn)
     this.alive.add(ws)
     this.o.metrics.connections.set(this.connections.size)
-    ws.on('pong', () => this.alive.add(ws))
-    ws.on('error', (err) => {
-      // ws reports an oversized frame as an error and closes with 1009 itself.
-      this.o.log.warn({ err, bookId }, 'websocket error')
-      conn.detach()
-    })
-    ws.on('close', (code) => {
-      this.connections.delete(ws)
-      this.o.metrics.connections.set(this.connections.size)
-      if (!conn.isClosed) this.o.metrics.connectionsClosed.inc({ code: String(code) })
-      conn.detach()
-      lease?.release()
-    })
-    let lease: { release(): void } | undefined
+    ws.on('message', this.wsMessage)
+    ws.on('pong', this.wsPong)
+    ws.on('error', this.wsError)
+    ws.on('close', this.wsClose)
     if (!bookId || !isValidBookId(bookId)) return conn.close(CLOSE_CODE.malformed, 'bad book id')
 
     if (!token) return conn.close(CLOSE_CODE.notAuthenticated, 'no token')
@@ -134,8 +156,7 @@ export class Relay {
       if (conn.isClosed) return
       const acquired = await this.o.registry.acquire(bookId)
       if (conn.isClosed) return acquired.release()
-      lease = acquired
-      conn.attach(acquired.room, identity, role)
+      conn.attach(acquired, identity, role)
     } catch (e) {
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
       this.o.log.error({ err: e, bookId }, 'could not open book for connection')

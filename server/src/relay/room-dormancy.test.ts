@@ -33,7 +33,8 @@ describe('dormant rooms', () => {
     const store = createMemoryDocStore()
     const original = await storeSnapshotBook(store, 'd1', { a: 1, b: 2 })
     const registry = makeRegistry(store)
-    const { room, release } = await registry.acquire('d1')
+    const lease = await registry.acquire('d1')
+    const { room } = lease
     expect(room.isDormant).toBe(true)
 
     expect(syncPayload(room.syncStep1())).toEqual(Y.encodeStateVector(original))
@@ -45,7 +46,7 @@ describe('dormant rooms', () => {
     const upToDate = Y.decodeUpdate(syncPayload(room.syncStep2(Y.encodeStateVector(lagging))))
     expect(upToDate.structs).toHaveLength(0)
     expect(room.isDormant).toBe(true)
-    release()
+    lease.release()
     await registry.close()
   })
 
@@ -53,7 +54,8 @@ describe('dormant rooms', () => {
     const store = createMemoryDocStore()
     await storeSnapshotBook(store, 'd2', { a: 1 })
     const registry = makeRegistry(store)
-    const { room, release } = await registry.acquire('d2')
+    const lease = await registry.acquire('d2')
+    const { room } = lease
     expect(room.presentClientIds()).toEqual([])
     const client = new awarenessProtocol.Awareness(new Y.Doc())
     client.setLocalState({ user: { id: 'alice' } })
@@ -61,7 +63,7 @@ describe('dormant rooms', () => {
     expect(room.presentClientIds()).toEqual([client.clientID])
     client.destroy()
     expect(room.isDormant).toBe(true)
-    release()
+    lease.release()
     await registry.close()
   })
 
@@ -69,7 +71,8 @@ describe('dormant rooms', () => {
     const store = createMemoryDocStore()
     await storeSnapshotBook(store, 'd3', { a: 1 })
     const registry = makeRegistry(store)
-    const { room, release } = await registry.acquire('d3')
+    const lease = await registry.acquire('d3')
+    const { room } = lease
     await room.change('alice', (doc) => doc.getMap('m').set('b', 2))
     expect(room.isDormant).toBe(false)
     // The first sweep after a use only notes that the room was used.
@@ -83,7 +86,7 @@ describe('dormant rooms', () => {
     // Waking again decodes the hibernated state; the next change builds on it.
     await room.change('bob', (doc) => doc.getMap('m').set('c', 3))
     expect(room.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2, c: 3 })
-    release()
+    lease.release()
     await registry.close()
     const reloaded = makeRegistry(store)
     const again = await reloaded.acquire('d3')
@@ -122,11 +125,12 @@ describe('dormant rooms', () => {
     expect((await store.readSince('d5', 0)).length).toBe(5)
 
     const next = makeRegistry(store)
-    const { room, release } = await next.acquire('d5')
+    const lease = await next.acquire('d5')
+    const { room } = lease
     expect(room.isDormant).toBe(true)
     expect(room.headSeq).toBe(5)
     expect(room.doc.getMap('m').size).toBe(5)
-    release()
+    lease.release()
     await next.close()
   })
 
@@ -134,10 +138,11 @@ describe('dormant rooms', () => {
     const store = createMemoryDocStore()
     await storeSnapshotBook(store, 'd6', { a: 1 })
     const registry = makeRegistry(store)
-    const { room, release } = await registry.acquire('d6')
+    const lease = await registry.acquire('d6')
+    const { room } = lease
     room.applyStored(await store.readSince('d6', 0))
     expect(room.isDormant).toBe(true)
-    release()
+    lease.release()
     await registry.close()
   })
 })

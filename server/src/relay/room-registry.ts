@@ -95,15 +95,7 @@ export class RoomRegistry {
       entry.users--
       throw e
     }
-    let released = false
-    return {
-      room,
-      release: () => {
-        if (released) return
-        released = true
-        this.release(bookId, entry)
-      },
-    }
+    return new Lease(room, this, bookId, entry)
   }
 
   /** Drops a failed room at once; its users must reconnect and will get a freshly loaded one. */
@@ -130,6 +122,17 @@ export class RoomRegistry {
     await Promise.allSettled([...this.entries.keys()].map((id) => this.unload(id)))
   }
 
+  /** What a lease calls, once. */
+  releaseLease(bookId: string, entry: Entry): void {
+    this.release(bookId, entry)
+  }
+
+  private readonly onRoomFailure = (room: Room, error: unknown): void => {
+    this.o.log.error({ err: error, bookId: room.bookId }, 'store append failed; dropping the book from memory')
+    this.o.onRoomFailed?.(room)
+    this.evict(room)
+  }
+
   private startLoading(bookId: string): Entry {
     const entry: Entry = { loading: null as unknown as Promise<Room>, room: null, users: 0, unloadTimer: null, unloading: null }
     entry.loading = Room.load({
@@ -140,11 +143,7 @@ export class RoomRegistry {
       compactThreshold: this.o.compactThreshold,
       logRetentionMs: this.o.logRetentionMs ?? null,
       fanOut: this.fanOut,
-      onFailure: (room, error) => {
-        this.o.log.error({ err: error, bookId }, 'store append failed; dropping the book from memory')
-        this.o.onRoomFailed?.(room)
-        this.evict(room)
-      },
+      onFailure: this.onRoomFailure,
     }).then(
       (room) => {
         entry.room = room
@@ -194,5 +193,22 @@ export class RoomRegistry {
       }
     })()
     return entry.unloading
+  }
+}
+
+/** A user's hold on a loaded room: an object, not a closure, since every connection keeps one. */
+class Lease implements RoomLease {
+  private released = false
+  constructor(
+    readonly room: Room,
+    private readonly registry: RoomRegistry,
+    private readonly bookId: string,
+    private readonly entry: Entry,
+  ) {}
+
+  release(): void {
+    if (this.released) return
+    this.released = true
+    this.registry.releaseLease(this.bookId, this.entry)
   }
 }

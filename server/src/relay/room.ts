@@ -71,6 +71,9 @@ export class Room {
   /** Set on every use of the document; `hibernate()` only acts on a room left alone since its last call. */
   private used = false
   private presenceAwareness: awarenessProtocol.Awareness | null = null
+  /** Listeners, made on first need (most rooms of a busy server are dormant and without presence). */
+  private afterTransaction: (() => void) | null = null
+  private awarenessUpdate: ((change: AwarenessChange, origin: unknown) => void) | null = null
 
   private constructor(private readonly o: RoomOptions) {
     this.bookId = o.bookId
@@ -164,7 +167,7 @@ export class Room {
       return false
     }
     const state = this.fullState()
-    this.live.off('afterTransaction', this.onAfterTransaction)
+    this.live.off('afterTransaction', this.afterTransaction!)
     this.live.destroy()
     this.live = null
     this.encoded = state
@@ -283,11 +286,11 @@ export class Room {
   destroy(): void {
     const awareness = this.presenceAwareness
     if (awareness) {
-      awareness.off('update', this.onAwarenessUpdate)
+      awareness.off('update', this.awarenessUpdate!)
       awareness.destroy()
       awareness.doc.destroy()
     }
-    this.live?.off('afterTransaction', this.onAfterTransaction)
+    if (this.afterTransaction) this.live?.off('afterTransaction', this.afterTransaction)
     this.live?.destroy()
     this.live = null
     this.encoded = null
@@ -341,7 +344,8 @@ export class Room {
       this.o.metrics.bookWakes.inc()
     }
     // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached full state.
-    doc.on('afterTransaction', this.onAfterTransaction)
+    // Made on the first wake: a room that stays dormant never needs it (idle memory per book).
+    doc.on('afterTransaction', (this.afterTransaction ??= () => void (this.encoded = null)))
     this.live = doc
     return doc
   }
@@ -350,18 +354,14 @@ export class Room {
     // Its own small doc: the Awareness is tied to its doc's lifetime, and the book's doc comes and goes.
     const awareness = new awarenessProtocol.Awareness(new Y.Doc())
     awareness.setLocalState(null)
-    awareness.on('update', this.onAwarenessUpdate)
+    awareness.on('update', (this.awarenessUpdate ??= (change, origin) => this.onAwarenessUpdate(change, origin)))
     return awareness
   }
 
-  private readonly onAfterTransaction = (): void => {
-    this.encoded = null
-  }
-
-  private readonly onAwarenessUpdate = (
+  private onAwarenessUpdate(
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
-  ): void => {
+  ): void {
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0) return
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
@@ -371,6 +371,12 @@ export class Room {
 }
 
 const LOAD_ORIGIN = Symbol('load')
+
+interface AwarenessChange {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
 
 /** Presence owners, allocated when the book first sees presence (most idle books never do). */
 class LazyPresenceOwnership implements PresenceOwnership {
