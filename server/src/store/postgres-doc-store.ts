@@ -68,6 +68,11 @@ const SQL = {
     INSERT INTO snapshots (book_id, seq, data) VALUES ($1, $2, $3)
     ON CONFLICT (book_id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data
     WHERE snapshots.seq < EXCLUDED.seq`,
+  // Whether the oldest entry is due at all: most calls (one per compaction) find nothing to prune.
+  oldestDue: `
+    SELECT 1 FROM book_log WHERE book_id = $1
+       AND seq = (SELECT min(seq) FROM book_log WHERE book_id = $1)
+       AND seq <= coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0) AND at < $2::float8`,
   // The oldest `limit` entries, deleted up to the first one to keep (not folded, or too recent).
   prune: `
     WITH oldest AS (
@@ -203,6 +208,7 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
         checkBookId(bookId)
         checkTime('before', before)
         checkInteger('limit', limit, 1)
+        if ((await pool.query(SQL.oldestDue, [bookId, before])).rowCount === 0) return 0
         return (await pool.query(SQL.prune, [bookId, before, limit])).rowCount ?? 0
       }),
 

@@ -140,13 +140,15 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     sql.upsertSnapshot.run(bookId, upToSeq, snapshot)
   })
 
+  /** An entry pruning may delete: folded into the snapshot and old enough. */
+  const isDue = (row: { seq: number; at: number }, folded: number, before: number) => row.seq <= folded && row.at < before
   const prune = db.transaction((bookId: string, before: number, limit: number): number => {
     const folded = sql.snapshotSeq.get(bookId) ?? 0
     let last = 0
     let removed = 0
-    for (const { seq, at } of sql.oldest.iterate(bookId, limit)) {
-      if (seq > folded || at >= before) break
-      last = seq
+    for (const row of sql.oldest.iterate(bookId, limit)) {
+      if (!isDue(row, folded, before)) break
+      last = row.seq
       removed++
     }
     if (removed > 0) sql.deleteThrough.run(bookId, last)
@@ -196,6 +198,9 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         checkBookId(bookId)
         checkTime('before', before)
         checkInteger('limit', limit, 1)
+        // Usually nothing is due: answer from a read, without a write transaction and an fsync.
+        const oldest = sql.oldest.get(bookId, 1)
+        if (!oldest || !isDue(oldest, sql.snapshotSeq.get(bookId) ?? 0, before)) return 0
         return durable.write(() => prune.immediate(bookId, before, limit))
       }),
 

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 
-const { path, maxRounds } = workerData
+const { path } = workerData
 
 // This connection only checkpoints; it never writes, so it never checkpoints by itself either.
 const db = new Database(path, { fileMustExist: true, timeout: 0 })
@@ -16,7 +16,7 @@ const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
  * Checkpoints until a round finds no frame it had not seen (a round with nothing to copy costs
  * nothing): the writer then finds the whole WAL copied at its next commit and starts it over.
  */
-const run = () => {
+const run = (maxRounds) => {
   let last = { busy: 0, log: 0, checkpointed: 0 }
   let rounds = 0
   let seen = -1
@@ -35,6 +35,6 @@ parentPort.on('message', (message) => {
     parentPort.close()
     return
   }
-  parentPort.postMessage({ type: 'done', ...run() })
+  parentPort.postMessage({ type: 'done', ...run(message.maxRounds) })
 })
 parentPort.postMessage({ type: 'ready' })

@@ -75,6 +75,31 @@ describe('WAL checkpointer', () => {
     db.close()
   })
 
+  it('shares one worker between the connections of one file, until the last one closes', async () => {
+    const { path, db } = await openWithTable()
+    const other = openSqliteDatabase(path)
+    const seenByA: CheckpointRun[] = []
+    const seenByB: CheckpointRun[] = []
+    const a = startWalCheckpointer(db, { minIntervalMs: 0, onCheckpoint: (r) => seenByA.push(r) })!
+    const b = startWalCheckpointer(other, { minIntervalMs: 0, onCheckpoint: (r) => seenByB.push(r) })!
+    await until(() => {
+      writeRows(db, a, 1)
+      return seenByA.length > 0
+    }, 'a checkpoint requested through the first connection')
+    expect(seenByB.length).toBe(seenByA.length) // the same worker answered both
+    await a.close()
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000)
+    expect(other.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000)
+    const before = seenByB.length
+    await until(() => {
+      writeRows(other, b, 1)
+      return seenByB.length > before
+    }, 'the worker to go on serving the second connection')
+    await b.close()
+    other.close()
+    db.close()
+  })
+
   it("hands checkpointing back to the connection (SQLite's default) when the worker fails", async () => {
     const { path, db } = await openWithTable()
     unlinkSync(path) // the open connection keeps working; the worker cannot open the file

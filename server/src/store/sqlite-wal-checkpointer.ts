@@ -2,13 +2,14 @@
 //
 // In WAL mode SQLite copies the log back into the database file once it passes
 // `wal_autocheckpoint` pages (1,000 by default), inside whichever commit crossed the line: writes
-// of the pages and two fsyncs, 5-13 ms on the event loop roughly once a second at 15,000 appends/s,
-// which is where the relay's acknowledgement latency had its spikes. Here a worker thread with its
-// own connection runs PASSIVE checkpoints (they never block a writer) after writes, at most every
-// `minIntervalMs`. The writer's own automatic checkpoint stays as the backstop, at
-// `fallbackPages`: if the worker falls behind or a write keeps arriving before it has caught up,
-// that commit finishes the (by then small) copy itself, so the WAL stays bounded. A worker that
-// fails hands checkpointing back to the connection (SQLite's default threshold) and reports it.
+// of the pages and two fsyncs, 5-13 ms of one commit on the event loop roughly once a second at
+// relay write rates (measured alone; 0.5 ms without). Here a worker thread with its own connection
+// runs PASSIVE checkpoints (they never block a writer) after writes, at most every
+// `minIntervalMs`; one worker per database file, shared by this process's connections to it. Each
+// connection's own automatic checkpoint stays as the backstop, at `fallbackPages`: if the worker
+// falls behind or writes keep arriving before it has caught up, that commit finishes the (by then
+// small) copy itself, so the WAL stays bounded. A worker that fails hands checkpointing back to the
+// connections (SQLite's default threshold) and reports it.
 import { Worker } from 'node:worker_threads'
 import type { SqliteDatabase } from './sqlite-database'
 import { StoreError } from './store-error'
@@ -16,7 +17,7 @@ import { StoreError } from './store-error'
 export interface WalCheckpointer {
   /** Tells the worker the WAL has grown; cheap, and throttled to one message per `minIntervalMs`. */
   afterWrite(): void
-  /** Stops the worker (after a checkpoint in flight) and returns checkpointing to the connection. */
+  /** Returns checkpointing to the connection; the file's last user also stops the worker. */
   close(): Promise<void>
 }
 
@@ -45,67 +46,115 @@ const DEFAULTS = {
   fallbackPages: 4_000,
   minIntervalMs: 100,
   maxRounds: 8,
-} as const
+} satisfies WalCheckpointerOptions
 
-/** SQLite's default `wal_autocheckpoint`, restored when the worker stops. */
+/** SQLite's default `wal_autocheckpoint`, restored when a connection stops using the worker. */
 const SQLITE_DEFAULT_PAGES = 1_000
+
+/** A connection using the shared worker of its file. */
+interface Handle {
+  readonly db: SqliteDatabase
+  readonly o: typeof DEFAULTS & WalCheckpointerOptions
+  active: boolean
+}
+
+/**
+ * One worker per database file, however many connections of this process write to it (the relay's
+ * store and the bridge's state store share crm-sync.db): a checkpoint covers the whole WAL, so a
+ * second worker would only cost another thread and V8 isolate (≈10 MiB).
+ */
+class FileWorker {
+  private readonly worker: Worker
+  readonly handles = new Set<Handle>()
+  private ready = false
+  private inFlight = false
+  private lastSent = Number.NEGATIVE_INFINITY
+  private failed = false
+  readonly exited: Promise<void>
+
+  constructor(private readonly path: string) {
+    this.worker = new Worker(new URL('./sqlite-wal-checkpoint-worker.mjs', import.meta.url), {
+      workerData: { path },
+      // Only tsx's loader would be inherited, and the worker is plain JavaScript.
+      execArgv: [],
+    })
+    this.worker.unref() // never what keeps a process alive
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()))
+    this.worker.on('message', (message: { type: 'ready' } | ({ type: 'done' } & CheckpointRun)) => {
+      if (message.type === 'ready') {
+        this.ready = true
+        return
+      }
+      this.inFlight = false
+      const run: CheckpointRun = { rounds: message.rounds, frames: message.frames, checkpointed: message.checkpointed }
+      for (const h of this.handles) h.o.onCheckpoint?.(run)
+    })
+    this.worker.on('error', (cause) => {
+      const error = new StoreError('io', `the WAL checkpoint worker for ${path} failed`, { cause })
+      for (const h of this.handles) h.o.onError?.(error)
+      this.stop()
+    })
+    this.worker.on('exit', () => this.stop())
+  }
+
+  get usable(): boolean {
+    return !this.failed
+  }
+
+  request(h: Handle): void {
+    if (!this.ready || this.inFlight || this.failed) return
+    const now = performance.now()
+    if (now - this.lastSent < h.o.minIntervalMs) return
+    this.lastSent = now
+    this.inFlight = true
+    this.worker.postMessage({ maxRounds: h.o.maxRounds })
+  }
+
+  /** A connection is done with the worker; the last one stops it. */
+  async release(h: Handle): Promise<void> {
+    handBack(h)
+    this.handles.delete(h)
+    if (this.handles.size > 0) return
+    if (workers.get(this.path) === this) workers.delete(this.path)
+    if (!this.failed) this.worker.postMessage('close')
+    await this.exited
+  }
+
+  /** The worker failed or exited: every connection checkpoints by itself again. */
+  private stop(): void {
+    this.failed = true
+    if (workers.get(this.path) === this) workers.delete(this.path)
+    for (const h of this.handles) handBack(h)
+  }
+}
+
+const workers = new Map<string, FileWorker>()
+
+const handBack = (h: Handle): void => {
+  if (!h.active) return
+  h.active = false
+  if (h.db.open) h.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`)
+}
 
 /** A checkpointer for `db`, or null for a database without a WAL file (in memory or temporary). */
 export function startWalCheckpointer(db: SqliteDatabase, opts: WalCheckpointerOptions = {}): WalCheckpointer | null {
   if (db.memory || db.name === '') return null
   if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
-  const o = { ...DEFAULTS, ...opts }
-
-  const worker = new Worker(new URL('./sqlite-wal-checkpoint-worker.mjs', import.meta.url), {
-    workerData: { path: db.name, maxRounds: o.maxRounds },
-    // Only tsx's loader would be inherited, and the worker is plain JavaScript.
-    execArgv: [],
-  })
-  worker.unref() // never what keeps a process alive
-  db.pragma(`wal_autocheckpoint = ${o.fallbackPages}`)
-
-  let running = true
-  let ready = false
-  let inFlight = false
-  let lastSent = Number.NEGATIVE_INFINITY
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-
-  const handBack = () => {
-    if (!running) return
-    running = false
-    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`)
+  const h: Handle = { db, o: { ...DEFAULTS, ...opts }, active: true }
+  let file = workers.get(db.name)
+  if (!file?.usable) {
+    file = new FileWorker(db.name)
+    workers.set(db.name, file)
   }
-
-  worker.on('message', (message: { type: 'ready' } | ({ type: 'done' } & CheckpointRun)) => {
-    if (message.type === 'ready') {
-      ready = true
-      return
-    }
-    inFlight = false
-    const { rounds, frames, checkpointed } = message
-    o.onCheckpoint?.({ rounds, frames, checkpointed })
-  })
-  worker.on('error', (cause) => {
-    handBack()
-    o.onError?.(new StoreError('io', `the WAL checkpoint worker for ${db.name} failed`, { cause }))
-  })
-  worker.on('exit', handBack)
-
+  file.handles.add(h)
+  db.pragma(`wal_autocheckpoint = ${h.o.fallbackPages}`)
+  let closing: Promise<void> | null = null
   return {
     afterWrite() {
-      if (!running || !ready || inFlight) return
-      const now = performance.now()
-      if (now - lastSent < o.minIntervalMs) return
-      lastSent = now
-      inFlight = true
-      worker.postMessage('wrote')
+      if (h.active) file.request(h)
     },
-    async close() {
-      if (running) {
-        handBack()
-        worker.postMessage('close')
-      }
-      await exited
+    close() {
+      return (closing ??= file.release(h))
     },
   }
 }

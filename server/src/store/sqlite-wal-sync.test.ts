@@ -45,6 +45,11 @@ const storeWithManualFsync = async () => {
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5))
+/** Waits until `n` fsyncs have started (a loaded machine may take longer than a tick). */
+const fsyncsStarted = async (fsync: { calls: unknown[] }, n: number) => {
+  const deadline = Date.now() + 5_000
+  while (fsync.calls.length < n && Date.now() < deadline) await tick()
+}
 const append = (store: ReturnType<typeof createSqliteDocStore>, byte: number) =>
   store.append('b', [{ update: new Uint8Array([byte]), userId: 'u' }])
 
@@ -53,7 +58,7 @@ describe('SQLite DocStore WAL fsync', () => {
     const { path, db, store, fsync, close } = await storeWithManualFsync()
     let acked = false
     const first = append(store, 1).then((r) => ((acked = true), r))
-    await tick()
+    await fsyncsStarted(fsync, 1)
     expect(fsync.calls).toHaveLength(1)
     expect(fsync.calls[0]!.rowsAtStart).toBe(1) // committed before the fsync started
     expect(fstatSync(fsync.calls[0]!.fd).ino).toBe(statSync(`${path}-wal`).ino)
@@ -70,13 +75,13 @@ describe('SQLite DocStore WAL fsync', () => {
     const { store, fsync, close } = await storeWithManualFsync()
 
     const first = append(store, 1)
-    await tick()
+    await fsyncsStarted(fsync, 1)
     const later = [append(store, 2), append(store, 3)]
     await tick()
     expect(fsync.calls).toHaveLength(1) // the next batch waits for the fsync in flight
     fsync.calls[0]!.release()
     await first
-    await tick()
+    await fsyncsStarted(fsync, 2)
     expect(fsync.calls).toHaveLength(2)
     expect(fsync.calls[1]!.rowsAtStart).toBe(3) // both later appends in one commit, one fsync
     fsync.calls[1]!.release()
@@ -85,11 +90,31 @@ describe('SQLite DocStore WAL fsync', () => {
     await close()
   })
 
+  it('fsyncs snapshots like appends, and a prune with nothing due writes nothing', async () => {
+    const { store, fsync, close } = await storeWithManualFsync()
+    const appended = append(store, 1)
+    await fsyncsStarted(fsync, 1)
+    fsync.calls[0]!.release()
+    await appended
+    const compacted = store.compact('b', new Uint8Array([0, 0]), 1)
+    await fsyncsStarted(fsync, 2)
+    fsync.calls[1]!.release()
+    await compacted
+    expect(await store.pruneLog('b', 0)).toBe(0) // entry 1 is folded but not old enough
+    await tick()
+    expect(fsync.calls).toHaveLength(2)
+    const pruned = store.pruneLog('b', Date.now() + 60_000)
+    await fsyncsStarted(fsync, 3)
+    fsync.calls[2]!.release()
+    expect(await pruned).toBe(1)
+    await close()
+  })
+
   it('rejects the appends of a batch whose fsync failed with StoreError io', async () => {
     const { store, fsync, close } = await storeWithManualFsync()
 
     const failing = append(store, 1)
-    await tick()
+    await fsyncsStarted(fsync, 1)
     fsync.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }))
     await expectStoreError(failing, 'io')
 
