@@ -11,3 +11,7 @@ export { encodeError, WIRE_ERROR_CODES, type WireError, type WireErrorCode, type
 export { decodeMessage, validateSyncPayload, isEmptyUpdate, type Message } from './decode-message'
 export { checkUpdateV1, UpdateFormatError } from './check-update'
 export { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader, decodeStateVectorHeader } from './book-state-vector-header'
+export { UpdateWalker } from './update-walker'
+export {
+  readUpdateStructs, gatherStructs, UpdateStructs, STRUCT_KIND, CONTENT_REF, TYPE_REF, NO_CLIENT, type StructKind,
+} from './update-structs'
