@@ -36,3 +36,4 @@ export {
 } from './validate-customer'
 export { makeDemoCustomers, type DemoOptions } from './demo-customers'
 export { diffSequences, type SequenceEdit } from './sequence-diff'
+export { seededRandom, type Random } from './seeded-random'
