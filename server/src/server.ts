@@ -32,6 +32,8 @@ export interface RunningServer {
   readonly persistence: Persistence
   readonly metrics: Metrics
   readonly relay: Relay
+  /** The relay's loaded books (server-side users take a room from here). */
+  readonly rooms: RoomRegistry
   readonly fanOut: FanOut
   /** The embedded CRM emulator, when this process runs one. */
   readonly crmEmulator: CrmEmulator | null
@@ -131,10 +133,11 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const port = (server.address() as AddressInfo).port
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST
   log.info({ port, store: persistence.kind, auth: config.AUTH_MODE }, 'listening')
-  // CRM bridge: a Yjs client of this relay, and of the configured or embedded CRM.
+  // CRM bridge: on this relay's rooms (in process), and a client of the configured or embedded CRM.
   const crmBaseUrl = config.CRM_BASE_URL ?? crmEmulator?.url
   await bridge?.startWithRetry({
     relayUrl: `ws://${host}:${port}/sync`,
+    rooms: registry,
     webhookUrl: `http://${host}:${port}/api/crm/webhooks`,
     ...(crmBaseUrl ? { crmBaseUrl } : {}),
   })
@@ -150,6 +153,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     persistence,
     metrics,
     relay,
+    rooms: registry,
     fanOut,
     crmEmulator,
     bridge,

@@ -8,16 +8,19 @@ import type { Logger } from 'pino'
 import { BRIDGE_USER } from '../auth/identity'
 import type { TokenService } from '../auth/token-service'
 import type { AuthEnv } from '../http/auth-middleware'
+import type { RoomRegistry } from '../relay/room-registry'
 import type { BookDirectory } from '../store/book-directory'
 import type { DocStore } from '../store/doc-store'
 import type { BridgeConfig } from './bridge-config'
 import type { BridgeMetrics } from './bridge-metrics'
+import { BookRegistry } from './book-registry'
 import { bridgeBookRoutes, syncStatusRoutes } from './bridge-routes'
 import { BridgeService } from './bridge-service'
 import type { BridgeStateStore } from './bridge-state-store'
 import { createLogFieldClock, NO_FIELD_CLOCK } from './crdt-field-clock'
 import { buildFieldMap } from './field-map'
 import { createHubSpotAdapter } from './hubspot-adapter'
+import { RelayBooks } from './relay-books'
 import { configureWebhooks } from './webhook-setup'
 import { webhookRoutes } from './webhook-routes'
 
@@ -40,8 +43,10 @@ export interface BridgeRuntimeOptions {
 }
 
 export interface BridgeStartOptions {
-  /** The relay's sync endpoint, e.g. ws://127.0.0.1:8787/sync. */
+  /** The relay's sync endpoint, e.g. ws://127.0.0.1:8787/sync: the bridge as a Yjs client of it. */
   readonly relayUrl: string
+  /** The relay's rooms when the bridge runs in the relay's own process: used instead of relayUrl. */
+  readonly rooms?: RoomRegistry
   readonly crmBaseUrl?: string
   /** Where the CRM should post webhooks (registered at start when BRIDGE_WEBHOOK_SETUP). */
   readonly webhookUrl?: string
@@ -124,7 +129,8 @@ export async function createBridgeRuntime(o: BridgeRuntimeOptions): Promise<Brid
       })
       const webhookUrl = c.BRIDGE_WEBHOOK_URL ?? s.webhookUrl
       const next = new BridgeService({
-        crm, state, relayUrl: s.relayUrl, getToken,
+        crm, state,
+        books: (b) => (s.rooms ? new RelayBooks({ ...b, rooms: s.rooms }) : new BookRegistry({ ...b, serverUrl: s.relayUrl, getToken })),
         listBooks: async () => (await o.directory.listBooksFor(BRIDGE_USER.userId)).filter((b) => b.role !== 'viewer').map((b) => b.id),
         clock: o.docStore ? createLogFieldClock(o.docStore) : NO_FIELD_CLOCK,
         metrics: o.metrics, log: o.log, map,

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import { chunk } from './batch-runner'
 import type { BookRules } from './book-assignment'
-import { BookRegistry, type ChangedRecord } from './book-registry'
+import type { BridgeBooks, BridgeBooksFactory, ChangedRecord } from './bridge-books'
 import type { BridgeMetrics } from './bridge-metrics'
 import { recordKey, type BridgeStateStore, type OutboxEntry } from './bridge-state-store'
 import { ChangeQueue } from './change-queue'
@@ -39,8 +39,8 @@ export interface BridgeTimings {
 export interface BridgeServiceOptions {
   readonly crm: CrmAdapter & { stop?(): void }
   readonly state: BridgeStateStore
-  readonly relayUrl: string
-  readonly getToken: () => Promise<string>
+  /** How the bridge holds its books: the relay's rooms in its own process, or as a Yjs client. */
+  readonly books: BridgeBooksFactory
   /** Books the bridge user may edit. */
   readonly listBooks: () => Promise<string[]>
   readonly clock: CrdtFieldClock
@@ -59,7 +59,7 @@ const DELETION = /^(company|contact|deal)\.deletion$/
 const KIND_OF: Record<string, BridgeKind> = { company: 'company', contact: 'contact', deal: 'deal' }
 
 export class BridgeService {
-  private readonly registry: BookRegistry
+  private readonly registry: BridgeBooks
   private readonly queue: ChangeQueue
   private readonly deps: ReconcileDeps
   private readonly now: () => number
@@ -87,7 +87,7 @@ export class BridgeService {
   constructor(private readonly o: BridgeServiceOptions) {
     this.now = o.now ?? Date.now
     this.queue = new ChangeQueue({ debounceMs: o.timings.debounceMs, maxWaitMs: o.timings.maxWaitMs })
-    this.registry = new BookRegistry({ serverUrl: o.relayUrl, getToken: o.getToken, log: o.log, onChange: (c) => this.onBookChange(c) })
+    this.registry = o.books({ log: o.log, onChange: (c) => this.onBookChange(c) })
     const m = o.metrics
     this.deps = {
       crm: o.crm, state: o.state, clock: o.clock, map: o.map, rules: o.rules, portal: o.portal, log: o.log, now: this.now,
@@ -95,7 +95,8 @@ export class BridgeService {
       books: {
         reachable: (b) => this.books.has(b),
         reachableBooks: () => [...this.books],
-        doc: async (b): Promise<Y.Doc> => (await this.registry.open(b)).doc,
+        doc: (b): Promise<Y.Doc> => this.registry.doc(b),
+        write: (b, change) => this.registry.write(b, change),
         flushed: (b, ms) => this.registry.flushed(b, ms),
       },
       events: {

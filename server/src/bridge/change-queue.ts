@@ -1,7 +1,7 @@
 // Book changes waiting to be pushed, debounced: a record is due once it has been quiet for
 // `debounceMs` (about a second), or `maxWaitMs` after its first change however busy it is.
 // In memory only: what a crash loses here, the start-up scan (book hash vs. base hash) finds again.
-import type { ChangedRecord } from './book-registry'
+import type { ChangedRecord } from './bridge-books'
 import { recordKey } from './bridge-state-store'
 import type { BridgeKind } from './field-map'
 

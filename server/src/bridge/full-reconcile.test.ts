@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import pino from 'pino'
 import * as Y from 'yjs'
 import { addContact, createCustomer, readCustomer, setCustomerField } from '@crm-sync/model'
-import { BRIDGE_ORIGIN } from './book-registry'
+import { BRIDGE_ORIGIN } from './bridge-books'
 import { bookHashOf, bookRecordHashes } from './book-record-hashes'
 import { companyValues } from './book-records'
 import type { RecordState } from './bridge-state-store'
@@ -37,7 +37,10 @@ function rig(records: CrmObject[]) {
   const deps: ReconcileDeps = {
     crm, state, clock: NO_FIELD_CLOCK, map: DEFAULT_FIELD_MAP, rules: {} as ReconcileDeps['rules'], portal: 'test',
     log: pino({ level: 'silent' }), now: () => now, ackTimeoutMs: 1_000,
-    books: { reachable: (b) => b === BOOK, reachableBooks: () => [BOOK], doc: async () => doc, flushed: async () => true },
+    books: {
+      reachable: (b) => b === BOOK, reachableBooks: () => [BOOK], doc: async () => doc, flushed: async () => true,
+      write: async (_b, change) => doc.transact(() => change(doc), BRIDGE_ORIGIN),
+    },
     events: { lag: () => {}, conflict: () => {}, echo: () => {}, error: () => {}, crmSeen: (k, id, h) => seen.set(`${k}:${id}`, h) },
   }
   return { state, doc, deps, seen, advance: (ms: number) => (now += ms) }

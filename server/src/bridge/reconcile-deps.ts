@@ -8,12 +8,14 @@ import type { CrdtFieldClock } from './crdt-field-clock'
 import type { CrmAdapter, CrmObject } from './crm-adapter'
 import type { BridgeKind, FieldMap } from './field-map'
 
-/** The bridge's access to books (an open, synced Y.Doc per book). */
+/** The bridge's access to books (an open, synced Y.Doc per book; see BridgeBooks). */
 export interface BookAccess {
   /** Books the bridge may write (it is an editor there). */
   reachable(bookId: string): boolean
   reachableBooks(): string[]
   doc(bookId: string): Promise<Y.Doc>
+  /** Changes the book in one transaction as the bridge. */
+  write(bookId: string, change: (doc: Y.Doc) => void): Promise<void>
   /** True once every bridge write to the book so far is acknowledged by the relay. */
   flushed(bookId: string, timeoutMs: number): Promise<boolean>
 }

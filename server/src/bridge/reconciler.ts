@@ -3,7 +3,7 @@
 // archive / associate, bad records bisected out), waits for the relay's acknowledgement, and only
 // then remembers the new agreed state. Anything not confirmed on both sides is retried later.
 import { applyBookWrite } from './book-records'
-import { BRIDGE_ORIGIN } from './book-registry'
+import { BRIDGE_ORIGIN } from './bridge-books'
 import { perCall, runBisecting, type ItemOutcome } from './batch-runner'
 import type { BridgeError } from './bridge-error'
 import type { ConflictEntry, RecordState } from './bridge-state-store'
@@ -92,8 +92,7 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
   // 1. The book, one transaction per book.
   const written = new Set<string>()
   for (const bookId of new Set(plans.filter((p) => p.book).map((p) => p.pair.bookId))) {
-    const doc = await deps.books.doc(bookId)
-    doc.transact(() => {
+    await deps.books.write(bookId, (doc) => {
       for (const plan of plans) {
         if (!plan.book || plan.pair.bookId !== bookId) continue
         try {
@@ -103,7 +102,7 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
           fail(plan, error as Error, true)
         }
       }
-    }, BRIDGE_ORIGIN)
+    })
   }
 
   // 2. The CRM.

@@ -2,6 +2,7 @@
 // update to a durable, acknowledged one. A room is created only after its book has loaded.
 //
 //   client frame ─► validate ─► apply to doc ─► broadcast (encoded once) ─► append ─► ack
+//   server-side writer (HTTP, import, in-process CRM bridge) ─► write() ─► broadcast ─► append
 //
 // Broadcasts forward the bytes that were applied (re-framed as a sync update) instead of
 // listening to the doc's 'update' event: with no such listener Yjs skips re-encoding every
@@ -70,6 +71,8 @@ export class Room {
   private encoded: EncodedState | null = null
   /** Set on every use of the document; `hibernate()` only acts on a room left alone since its last call. */
   private used = false
+  /** Server-side users holding the document (holdAwake): the room does not hibernate meanwhile. */
+  private awakeHolds = 0
   private presenceAwareness: awarenessProtocol.Awareness | null = null
   /** Listeners, made on first need (most rooms of a busy server are dormant and without presence). */
   private afterTransaction: (() => void) | null = null
@@ -162,7 +165,7 @@ export class Room {
    */
   hibernate(): boolean {
     if (!this.live) return true
-    if (this.used || !this.appendsIdle || this.compacting || this.appendFailed) {
+    if (this.used || this.awakeHolds > 0 || !this.appendsIdle || this.compacting || this.appendFailed) {
       this.used = false
       return false
     }
@@ -225,20 +228,55 @@ export class Room {
   /** Runs `change` on the doc as `userId` and resolves once what it changed is durable. */
   async change(userId: string, change: (doc: Y.Doc, origin: LocalOrigin) => void): Promise<StoredUpdate | null> {
     const origin: LocalOrigin = { kind: 'local', userId }
+    let stored: StoredUpdate | null = null
+    const appended = this.write(userId, origin, (doc) => change(doc, origin), (s) => (stored = s))
+    if (appended === 0) return null
+    await this.appends.whenThrough(appended)
+    return stored
+  }
+
+  /**
+   * Runs `change` on the doc in one transaction with `origin`, sends what it changed to the peers
+   * and appends it as `userId`; returns its append number (durable once `durableThrough` reaches
+   * it), or 0 when nothing changed. For server-side writers that hold the room (change(), the
+   * in-process CRM bridge).
+   */
+  write(userId: string, origin: object | symbol, change: (doc: Y.Doc) => void, onStored?: (stored: StoredUpdate) => void): number {
+    const doc = this.doc
     const updates: Uint8Array[] = []
     const collect = (u: Uint8Array, o: unknown) => o === origin && updates.push(u)
-    this.doc.on('update', collect)
+    doc.on('update', collect)
+    let failure: { error: unknown } | null = null
     try {
-      this.doc.transact(() => change(this.doc, origin), origin)
+      doc.transact(() => change(doc), origin)
+    } catch (error) {
+      // Yjs keeps what the transaction did before it threw: that must reach the store too.
+      failure = { error }
     } finally {
-      this.doc.off('update', collect)
+      doc.off('update', collect)
     }
     const [update] = updates
-    if (!update) return null
-    this.broadcast(encodeUpdate(update))
-    let stored: StoredUpdate | null = null
-    await this.appends.whenThrough(this.appends.add({ update, userId }, (s) => (stored = s)))
-    return stored
+    let appended = 0
+    if (update) {
+      this.broadcast(encodeUpdate(update))
+      appended = this.appends.add({ update, userId }, onStored)
+    }
+    if (failure) throw failure.error
+    return appended
+  }
+
+  /**
+   * Keeps the decoded document (the same Y.Doc object) in memory until the returned function is
+   * called: for a server-side user that holds on to the document and observes it.
+   */
+  holdAwake(): () => void {
+    this.awakeHolds++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.awakeHolds--
+    }
   }
 
   /** The number of the latest update this room accepted (see applyRemote). */
