@@ -54,8 +54,12 @@ export class PendingLocal {
   }
 }
 
+/** Node's Buffer where there is one: its `equals` is a memcmp, and a bridge batch is hundreds of KB. */
+const NodeBuffer = (globalThis as { Buffer?: { compare(a: Uint8Array, b: Uint8Array): number } }).Buffer
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.byteLength !== b.byteLength) return false
+  if (NodeBuffer) return NodeBuffer.compare(a, b) === 0
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
   return true
 }

@@ -161,6 +161,7 @@ export function createSqliteBridgeStateStore(db: Db, opts: SqliteBridgeStateStor
   const delOutbox = db.prepare('delete from bridge_outbox where kind = ? and crdt_id = ?')
   const addConflict = db.prepare(`insert into bridge_conflicts (${CONFLICT_COLUMNS}) values (${inList(16)})`)
   const clearAttention = db.prepare('delete from bridge_attention where kind = ? and crdt_id = ?')
+  const anyAttention = db.prepare('select exists (select 1 from bridge_attention where kind = ?) as found').pluck()
   const getCursor = db.prepare<[string], { value: string }>('select value from bridge_cursors where name = ?')
   const setCursor = db.prepare('insert into bridge_cursors (name, value) values (?, ?) on conflict(name) do update set value = excluded.value')
   const forgetDeliveries = db.prepare('delete from bridge_webhook_deliveries where at < ?')
@@ -246,6 +247,8 @@ export function createSqliteBridgeStateStore(db: Db, opts: SqliteBridgeStateStor
         .run(e.kind, e.crdtId, e.bookId, JSON.stringify(e.issues), e.at))
     },
     async clearAttention(kind, ids) {
+      // Called for every settled batch; almost always there is nothing to clear, and then no write.
+      if (ids.length === 0 || !anyAttention.get(kind)) return
       await durably(db.transaction(() => {
         for (const id of ids) clearAttention.run(kind, id)
       }))
