@@ -217,7 +217,7 @@ export const runBridge = async (ctx: BenchContext): Promise<ScenarioReport> => {
     id: 7,
     title: 'Bridge: records/s to and from the CRM emulator',
     method:
-      `Our server with the bridge on (SQLite, one book \`${BOOK}\` with crm-bridge as editor) against the CRM emulator ` +
+      `Our server with the bridge on (in its process, as \`npm start\` runs it: on the relay's rooms; SQLite, one book \`${BOOK}\` with crm-bridge as editor) against the CRM emulator ` +
       `(\`npm run crm-emulator\`) in its own process on the other core; fresh data for each of the ${ctx.repeats} runs. ` +
       `**Rate limits raised:** the emulator's HubSpot-like limits (100 requests per 10 s, search 5/s) and the bridge's ` +
       `client-side gate (\`BRIDGE_CRM_RATE_MAX\` 90 per 10 s, search 4/s) alone would cap the bridge near 900 records/s, so both ` +
