@@ -80,7 +80,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     hibernateAfterMs: config.BOOK_HIBERNATE_MS,
     compactThreshold: config.COMPACT_THRESHOLD,
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
-    onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'store failed; reconnect to resend'),
+    onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })
   const books = createBookService({ registry, directory: persistence.directory })
   relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES })

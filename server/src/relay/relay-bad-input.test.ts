@@ -1,5 +1,6 @@
 // Bad input hurts only its sender: malformed or oversized frames close that one connection,
 // nothing malformed is stored, and other clients keep syncing.
+import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
@@ -46,6 +47,46 @@ describe('relay bad input', () => {
     await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
     a.destroy()
     b.destroy()
+  })
+
+  it('drops the book when Yjs fails half-way through a frame, so nothing of it is kept or served', async () => {
+    // Reads as an update (checkUpdateV1 passes), but its second item names an origin its client
+    // never wrote: Yjs integrates the first item, then throws.
+    const e = encoding.createEncoder()
+    for (const n of [1, 2, 777, 0]) encoding.writeVarUint(e, n) // one client, two structs, client 777 from clock 0
+    encoding.writeUint8(e, 8 | 0b100000) // any content, parent by name, with a key
+    encoding.writeVarUint(e, 1)
+    encoding.writeVarString(e, 'scratch')
+    encoding.writeVarString(e, 'half-applied')
+    encoding.writeVarUint(e, 1)
+    encoding.writeUint8(e, 119)
+    encoding.writeVarString(e, 'kept?')
+    encoding.writeUint8(e, 4 | 0b10000000) // a string with an origin: (777, 9), never written
+    encoding.writeVarUint(e, 777)
+    encoding.writeVarUint(e, 9)
+    encoding.writeVarString(e, 'x')
+    encoding.writeVarUint(e, 0)
+    const frame = encodeUpdate(encoding.toUint8Array(e))
+
+    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
+    await whenSynced(a)
+    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
+    const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('carol')}`)
+    bad.send(frame)
+    expect((await bad.closed).code).toBe(CLOSE_CODE.malformed)
+    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
+
+    // Others go to a freshly loaded book (1011) and reconnect; a newcomer never sees the half frame.
+    await waitFor(() => !a.provider.wsconnected || a.provider.synced, 5000)
+    const fresh = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
+    await whenSynced(fresh)
+    expect(fresh.doc.getMap('scratch').has('half-applied')).toBe(false)
+    const key = `after-${Math.random()}`
+    a.doc.getMap('scratch').set(key, 1)
+    await waitFor(() => fresh.doc.getMap('scratch').has(key), 10_000, 'sync after the book reloaded')
+    expect(a.doc.getMap('scratch').has('half-applied')).toBe(false)
+    a.destroy()
+    fresh.destroy()
   })
 
   it('closes a text frame with 4400', async () => {

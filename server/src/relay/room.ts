@@ -47,7 +47,10 @@ export interface RoomOptions {
   readonly logRetentionMs: number | null
   /** Shares accepted updates and presence with other relay instances. */
   readonly fanOut: FanOut
-  /** Called when the store failed: the room must be dropped so that clients resend on reconnect. */
+  /**
+   * Called when the room can no longer be trusted (its store failed, or a refused update left part
+   * of itself in the document): it must be dropped so that clients resend on reconnect.
+   */
   readonly onFailure: (room: Room, error: unknown) => void
 }
 
@@ -73,6 +76,8 @@ export class Room {
   private used = false
   /** Server-side users holding the document (holdAwake): the room does not hibernate meanwhile. */
   private awakeHolds = 0
+  /** Set when a refused update left part of itself in the document. */
+  private tainted = false
   private presenceAwareness: awarenessProtocol.Awareness | null = null
   /** Listeners, made on first need (most rooms of a busy server are dormant and without presence). */
   private afterTransaction: (() => void) | null = null
@@ -178,8 +183,9 @@ export class Room {
     return true
   }
 
+  /** The store failed, or a refused update left part of itself in the document: the room is being dropped. */
   get isFailed(): boolean {
-    return this.appendFailed
+    return this.appendFailed || this.tainted
   }
 
   /** Highest durable log seq this room knows of. */
@@ -220,9 +226,28 @@ export class Room {
    * at once; the durable append runs behind.
    */
   applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): number {
-    Y.applyUpdate(this.doc, update, origin)
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } catch (error) {
+      // A frame that reads as an update but that Yjs cannot integrate (an id pointing nowhere):
+      // Yjs keeps what it integrated before it threw, so this document now holds part of a frame
+      // that is never stored or sent on. The caller closes the sender, then drops the room
+      // (`discard`), and the book reloads from the store without it.
+      this.tainted = true
+      throw error
+    }
     this.broadcast(encodeUpdate(update), origin)
     return this.appends.add({ update, userId })
+  }
+
+  /** The document holds part of an update that was refused (see applyRemote): it must not be used. */
+  get isTainted(): boolean {
+    return this.tainted
+  }
+
+  /** Drops the room (as after a store failure): its users reconnect to a freshly loaded one. */
+  discard(error: unknown): void {
+    this.o.onFailure(this, error)
   }
 
   /** Runs `change` on the doc as `userId` and resolves once what it changed is durable. */
