@@ -8,22 +8,20 @@
 // listening to the doc's 'update' event: with no such listener Yjs skips re-encoding every
 // transaction, which was a third of the relay's CPU per update.
 //
-// A room is dormant while nobody changes its book: it holds the book as one encoded update
-// (EncodedState) and no Y.Doc; syncing clients is served from the bytes. The first access to
-// `doc` decodes it (wakes the room); `hibernate()` goes back once the room is idle. A book that
-// loads as a snapshot alone starts dormant. Presence (an Awareness with its 3 s timer) exists only
-// once someone in the book sends it.
+// A room is dormant while nobody changes its book (RoomDocument: the book encoded, no Y.Doc); a
+// book that loads as a snapshot alone starts dormant. Presence (RoomPresence) exists only once
+// someone in the book sends it.
 import type { Logger } from 'pino'
-import * as awarenessProtocol from 'y-protocols/awareness'
+import type * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '@crm-sync/protocol'
+import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
 import type { DocStore, StoredUpdate } from '../store/doc-store'
 import { BroadcastFrame } from './broadcast-frame'
-import { EncodedState, isEmptyStateVector } from './encoded-state'
-import type { PresenceOwnership } from './presence'
 import { RoomAppends, type DurableWatcher } from './room-appends'
+import { RoomDocument } from './room-document'
+import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
 
 /** Whoever receives a room's broadcasts: a WebSocket connection. */
@@ -54,11 +52,11 @@ export interface RoomOptions {
   readonly onFailure: (room: Room, error: unknown) => void
 }
 
-export class Room {
+export class Room implements PresenceListener {
   readonly bookId: string
   readonly peers = new Set<RoomPeer>()
-  /** Which connection owns which awareness client id, so nobody speaks for someone else. */
-  readonly presence: PresenceOwnership = new LazyPresenceOwnership()
+  /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
+  readonly presence: RoomPresence = new RoomPresence(this)
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
   private logLength = 0
@@ -68,22 +66,13 @@ export class Room {
    */
   private appendLog: RoomAppends | null = null
   private compacting: Promise<void> | null = null
-  /** The decoded document, or null while the room is dormant. */
-  private live: Y.Doc | null = null
-  /** The whole state encoded: the only copy while dormant, a cache of `live` while awake (null once stale). */
-  private encoded: EncodedState | null = null
-  /** Set on every use of the document; `hibernate()` only acts on a room left alone since its last call. */
-  private used = false
-  /** Server-side users holding the document (holdAwake): the room does not hibernate meanwhile. */
-  private awakeHolds = 0
   /** Set when a refused update left part of itself in the document. */
   private tainted = false
-  private presenceAwareness: awarenessProtocol.Awareness | null = null
-  /** Listeners, made on first need (most rooms of a busy server are dormant and without presence). */
-  private afterTransaction: (() => void) | null = null
-  private awarenessUpdate: ((change: AwarenessChange, origin: unknown) => void) | null = null
 
-  private constructor(private readonly o: RoomOptions) {
+  private constructor(
+    private readonly o: RoomOptions,
+    private readonly book: RoomDocument,
+  ) {
     this.bookId = o.bookId
   }
 
@@ -115,18 +104,17 @@ export class Room {
 
   /** Loads the book from the store; the room exists only once this resolves. */
   static async load(o: RoomOptions): Promise<Room> {
-    const room = new Room(o)
     const loaded = await o.store.load(o.bookId)
-    if (loaded.updates.length === 0) {
-      // A snapshot is a whole state encoded by a room: it can be served without decoding it.
-      room.encoded = new EncodedState(loaded.snapshot ?? EMPTY_STATE)
-    } else {
-      const doc = room.wakeWith(null)
-      doc.transact(() => {
-        if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot)
-        for (const u of loaded.updates) Y.applyUpdate(doc, u.update)
-      }, LOAD_ORIGIN)
-    }
+    const book =
+      loaded.updates.length === 0
+        ? // A snapshot is a whole state encoded by a room: it can be served without decoding it.
+          RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE)
+        : RoomDocument.decoded(
+            o.metrics,
+            loaded.snapshot,
+            loaded.updates.map((u) => u.update),
+          )
+    const room = new Room(o, book)
     room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
     return room
@@ -134,34 +122,37 @@ export class Room {
 
   /** The book's document, decoded on first use if the room is dormant. */
   get doc(): Y.Doc {
-    this.used = true
-    return this.live ?? this.wakeWith(this.encoded)
+    return this.book.doc
   }
 
   /** True while the room holds its book only encoded (no Y.Doc in memory). */
   get isDormant(): boolean {
-    return this.live === null
+    return this.book.isDormant
   }
 
   /** Presence in this book; created (with its timer) on first use. */
   get awareness(): awarenessProtocol.Awareness {
-    return (this.presenceAwareness ??= this.createAwareness())
+    return this.presence.awareness
   }
 
   /** Awareness client ids with a state now, without creating presence for a book that has none. */
   presentClientIds(): number[] {
-    return this.presenceAwareness ? [...this.presenceAwareness.getStates().keys()] : []
+    return this.presence.clientIds()
   }
 
   /** Sync step 1 (this room's state vector), for a client that just joined. */
   syncStep1(): Uint8Array {
-    return encodeSyncStep1(this.live ? Y.encodeStateVector(this.live) : this.encoded!.stateVector())
+    return this.book.syncStep1()
   }
 
   /** Sync step 2 with what a client at `stateVector` lacks; a client with nothing gets the cached full state. */
   syncStep2(stateVector: Uint8Array): Uint8Array {
-    if (isEmptyStateVector(stateVector)) return this.fullStateStep2()
-    return this.live ? encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector)) : this.encoded!.step2For(stateVector)
+    return this.book.syncStep2(stateVector)
+  }
+
+  /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
+  fullStateStep2(): Uint8Array {
+    return this.book.fullStateStep2()
   }
 
   /**
@@ -169,18 +160,7 @@ export class Room {
    * and no write or compaction is in flight. Returns whether the room is dormant now.
    */
   hibernate(): boolean {
-    if (!this.live) return true
-    if (this.used || this.awakeHolds > 0 || !this.appendsIdle || this.compacting || this.appendFailed) {
-      this.used = false
-      return false
-    }
-    const state = this.fullState()
-    this.live.off('afterTransaction', this.afterTransaction!)
-    this.live.destroy()
-    this.live = null
-    this.encoded = state
-    this.o.metrics.bookHibernations.inc()
-    return true
+    return this.book.hibernate(!this.appendsIdle || this.compacting !== null || this.appendFailed)
   }
 
   /** The store failed, or a refused update left part of itself in the document: the room is being dropped. */
@@ -295,13 +275,7 @@ export class Room {
    * called: for a server-side user that holds on to the document and observes it.
    */
   holdAwake(): () => void {
-    this.awakeHolds++
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      this.awakeHolds--
-    }
+    return this.book.holdAwake()
   }
 
   /** The number of the latest update this room accepted (see applyRemote). */
@@ -347,16 +321,8 @@ export class Room {
   }
 
   destroy(): void {
-    const awareness = this.presenceAwareness
-    if (awareness) {
-      awareness.off('update', this.awarenessUpdate!)
-      awareness.destroy()
-      awareness.doc.destroy()
-    }
-    if (this.afterTransaction) this.live?.off('afterTransaction', this.afterTransaction)
-    this.live?.destroy()
-    this.live = null
-    this.encoded = null
+    this.presence.destroy()
+    this.book.destroy()
     this.peers.clear()
   }
 
@@ -377,7 +343,7 @@ export class Room {
       const upToSeq = this.seqs.contiguous
       if (upToSeq === 0) return
       // Dormant or not, this is the whole state as of upToSeq: nothing is applied without waking.
-      const snapshot = this.live ? Y.encodeStateAsUpdate(this.live) : this.encoded!.update
+      const snapshot = this.book.wholeState()
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
       if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
       this.logLength = await this.o.store.logLength(this.bookId)
@@ -390,64 +356,13 @@ export class Room {
       })
   }
 
-  /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
-  fullStateStep2(): Uint8Array {
-    return this.fullState().fullStep2
-  }
-
-  private fullState(): EncodedState {
-    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!)))
-  }
-
-  /** Decodes `state` (none: an empty book) into the room's live document. */
-  private wakeWith(state: EncodedState | null): Y.Doc {
-    const doc = new Y.Doc({ gc: true })
-    if (state) {
-      Y.applyUpdate(doc, state.update, LOAD_ORIGIN)
-      this.o.metrics.bookWakes.inc()
-    }
-    // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached full state.
-    // Made on the first wake: a room that stays dormant never needs it (idle memory per book).
-    doc.on('afterTransaction', (this.afterTransaction ??= () => void (this.encoded = null)))
-    this.live = doc
-    return doc
-  }
-
-  private createAwareness(): awarenessProtocol.Awareness {
-    // Its own small doc: the Awareness is tied to its doc's lifetime, and the book's doc comes and goes.
-    const awareness = new awarenessProtocol.Awareness(new Y.Doc())
-    awareness.setLocalState(null)
-    awareness.on('update', (this.awarenessUpdate ??= (change, origin) => this.onAwarenessUpdate(change, origin)))
-    return awareness
-  }
-
-  private onAwarenessUpdate(
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void {
-    const changed = [...added, ...updated, ...removed]
-    if (changed.length === 0) return
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+  /** Sends a change to the book's presence to the peers (not back to its sender) and to other instances. */
+  presenceChanged(update: Uint8Array, origin: unknown): void {
     this.broadcast(encodeAwareness(update), isPeer(origin) ? origin : undefined)
     if (origin !== this.o.fanOut.origin) this.o.fanOut.publishAwareness(this, update)
   }
 }
 
-const LOAD_ORIGIN = Symbol('load')
-
-interface AwarenessChange {
-  added: number[]
-  updated: number[]
-  removed: number[]
-}
-
-/** Presence owners, allocated when the book first sees presence (most idle books never do). */
-class LazyPresenceOwnership implements PresenceOwnership {
-  private map: Map<number, object> | null = null
-  get owners(): Map<number, object> {
-    return (this.map ??= new Map())
-  }
-}
 /** An empty document's state (no structs, no deletions). */
 const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc())
 
