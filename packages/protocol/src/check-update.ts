@@ -5,7 +5,11 @@
 //
 // It fails wherever Yjs' readers fail (both the lazy reader of `Y.decodeUpdate` and the one
 // `Y.applyUpdate` uses), and also on a read past the end of `update` that lib0 would let run on
-// into the bytes after it in the same buffer. Format: yjs/src/utils/encoding.js (v1 encoders),
+// into the bytes after it in the same buffer. It also refuses two things Yjs reads but then
+// throws on half-way through `Y.applyUpdate`, having integrated part of the update: an item that
+// refers (origin, right origin or parent) to an id of its own client that is not earlier than
+// itself (Yjs looks those up without checking that they exist), and a deleted range of length
+// 0 (Yjs throws when it keeps such a range for later). No client writes either. Format: yjs/src/utils/encoding.js (v1 encoders),
 // yjs/src/structs/Content*.js, lib0/decoding.js `readAny`; checked against `Y.decodeUpdate` on
 // generated documents and on every truncation and many corruptions of them (check-update.test.ts).
 
@@ -24,27 +28,27 @@ export function checkUpdateV1(update: Uint8Array): void {
   const clients = w.varUint()
   for (let c = 0; c < clients; c++) {
     const structs = w.varUint()
-    w.varUint() // client
-    w.varUint() // first clock
+    const client = w.varUint()
+    let clock = w.varUint()
     for (let s = 0; s < structs; s++) {
       const info = w.uint8()
       const ref = info & BITS5
       if (ref === 0) {
-        w.varUint() // GC: a length
+        clock += w.varUint() // GC: a length
       } else if (ref === 10) {
         // A skip; the lazy reader takes only a bare 10 as one.
         if (info !== 10) w.fail('skip with flags')
-        w.varUint()
+        clock += w.varUint()
       } else {
-        if (info & BIT8) w.id() // origin
-        if (info & BIT7) w.id() // right origin
+        if (info & BIT8) earlierOwnId(w, client, clock, 'origin')
+        if (info & BIT7) earlierOwnId(w, client, clock, 'right origin')
         if ((info & (BIT7 | BIT8)) === 0) {
           // parent: a root type's name or a nested type's ID; then a map key if BIT6
           if (w.varUint() === 1) w.varText()
-          else w.id()
+          else earlierOwnId(w, client, clock, 'parent')
           if (info & BIT6) w.varText()
         }
-        w.content(ref)
+        clock += w.content(ref)
       }
     }
   }
@@ -55,7 +59,14 @@ export function checkUpdateV1(update: Uint8Array): void {
     const ranges = w.varUint()
     for (let r = 0; r < ranges; r++) {
       w.varUint()
-      w.varUint()
+      if (w.varUint() === 0) w.fail('deleted range of length 0')
     }
   }
+}
+
+/** Reads an id; one of the item's own client must be earlier than the item (`clock`). */
+function earlierOwnId(w: UpdateWalker, client: number, clock: number, what: string): void {
+  const idClient = w.varUint()
+  const idClock = w.varUint()
+  if (idClient === client && idClock >= clock) w.fail(`${what} ${idClient}:${idClock} is not earlier than its item ${client}:${clock}`)
 }

@@ -183,8 +183,9 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
       this.dispatch(message)
     } catch (e) {
       this.reject(isProtocolError(e) ? `${e.code}: ${e.message}` : 'frame could not be applied', e)
-      // Yjs failed part-way through the frame: the sender is closed first (4400), then everyone
-      // else is sent to a freshly loaded copy of the book (1011, as after a store failure).
+      // Applying the frame failed part-way (Yjs, or an observer in this process): the sender is
+      // closed first (4400), then everyone else is sent to a freshly loaded copy of the book
+      // (1011, as after a store failure).
       if (room?.isTainted) room.discard(e)
     }
   }

@@ -209,8 +209,9 @@ export class Room implements PresenceListener {
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
-      // A frame that reads as an update but that Yjs cannot integrate (an id pointing nowhere):
-      // Yjs keeps what it integrated before it threw, so this document now holds part of a frame
+      // Yjs threw part-way: on a frame it cannot integrate (checkUpdateV1 refuses the kinds known
+      // to do that), or because an observer in this process threw after the update was in. Yjs
+      // keeps what it integrated before it threw, so this document now holds (part of) a frame
       // that is never stored or sent on. The caller closes the sender, then drops the room
       // (`discard`), and the book reloads from the store without it.
       this.tainted = true
