@@ -86,7 +86,7 @@ export class BookRegistry implements BridgeBooks {
       await handle.close().catch(() => {})
       throw error
     }
-    observeOthers(bookId, handle.doc, this.o.onChange)
+    observeOthers(bookId, handle.doc, this.o)
     this.handles.set(bookId, handle)
     this.o.log.info({ bookId }, 'bridge opened book')
     return handle

@@ -43,13 +43,22 @@ export interface BridgeBooksOptions {
 /** Makes the BridgeBooks of a bridge; the service passes its change handler. */
 export type BridgeBooksFactory = (o: BridgeBooksOptions) => BridgeBooks
 
-/** Reports others' changes to a book's customers; the bridge's own (BRIDGE_ORIGIN) are skipped. */
-export function observeOthers(bookId: string, doc: Y.Doc, onChange: BridgeBooksOptions['onChange']): () => void {
+/**
+ * Reports others' changes to a book's customers; the bridge's own (BRIDGE_ORIGIN) are skipped.
+ * Never throws into Yjs: an observer that throws makes the `Y.applyUpdate` that set it off throw,
+ * and in the relay's process that closes the sender of a good update and reloads the book.
+ */
+export function observeOthers(bookId: string, doc: Y.Doc, o: BridgeBooksOptions): () => void {
   const customers = doc.getMap('customers')
   const observer = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, tx: Y.Transaction) => {
     if (tx.origin === BRIDGE_ORIGIN) return
-    const changes = changedRecords(bookId, events)
-    if (changes.length > 0) onChange(changes)
+    try {
+      const changes = changedRecords(bookId, events)
+      if (changes.length > 0) o.onChange(changes)
+    } catch (error) {
+      // The record stays unreconciled until its next change or the next drift-repair pass (full-reconcile.ts).
+      o.log.error({ err: error, bookId }, 'bridge could not take in a change to the book')
+    }
   }
   customers.observeDeep(observer)
   return () => customers.unobserveDeep(observer)

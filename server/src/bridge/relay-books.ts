@@ -84,7 +84,7 @@ export class RelayBooks implements BridgeBooks {
     const room = lease.room
     const release = room.holdAwake()
     const doc = room.doc
-    const unobserve = observeOthers(bookId, doc, this.o.onChange)
+    const unobserve = observeOthers(bookId, doc, this.o)
     const held: Held = { lease, room, doc, letGo: () => (unobserve(), release()) }
     this.held.set(bookId, held)
     this.o.log.info({ bookId }, 'bridge opened book (in process)')
