@@ -26,11 +26,8 @@ import type { SocketCorks } from './socket-corks'
 import type { DurableWatcher } from './room-appends'
 import type { RoomLease } from './room-registry'
 
-export interface ConnectionOptions {
-  readonly ws: WebSocket
-  readonly bookId: string
-  /** Opted in to the acknowledgement/error extension (URL parameter `ack=1`). */
-  readonly wantsAck: boolean
+/** What every connection of a relay shares: one object, not a copy per connection. */
+export interface ConnectionSettings {
   readonly metrics: Metrics
   readonly log: Logger
   readonly maxQueuedFrames: number
@@ -57,11 +54,16 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private ownedClientIds: Set<number> | null = null
   private lease: RoomLease | null = null
 
-  readonly bookId: string
-
-  constructor(private readonly o: ConnectionOptions) {
-    this.bookId = o.bookId
-    o.ws.binaryType = 'nodebuffer'
+  /**
+   * @param wantsAck opted in to the acknowledgement/error extension (URL parameter `ack=1`)
+   */
+  constructor(
+    private readonly ws: WebSocket,
+    readonly bookId: string,
+    private readonly wantsAck: boolean,
+    private readonly o: ConnectionSettings,
+  ) {
+    ws.binaryType = 'nodebuffer'
     // The relay passes this socket's frames to `receive` (one listener for all sockets).
   }
 
@@ -87,7 +89,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 
   send(frame: Uint8Array): void {
-    const ws = this.o.ws
+    const ws = this.ws
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)
     const socket = socketOf(ws)
@@ -97,7 +99,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
 
   /** A room broadcast: the frame built once for all readers goes straight to the socket. */
   deliver(frame: BroadcastFrame): void {
-    const socket = idleSocketOf(this.o.ws)
+    const socket = idleSocketOf(this.ws)
     if (!socket) return this.send(frame.payload)
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.payload.length)
@@ -106,10 +108,10 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
 
   /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */
   private writable(): boolean {
-    const ws = this.o.ws
+    const ws = this.ws
     if (this.closed || ws.readyState !== ws.OPEN) return false
     if (ws.bufferedAmount > this.o.maxBufferedBytes) {
-      this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
+      this.o.log.warn({ bookId: this.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
       this.close(1013, 'too slow, reconnect')
       ws.terminate()
       return false
@@ -121,7 +123,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (this.closed) return
     this.closed = true
     this.o.metrics.connectionsClosed.inc({ code: String(code) })
-    const ws = this.o.ws
+    const ws = this.ws
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120))
     this.detach()
   }
@@ -222,7 +224,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (this.role === 'viewer' && !isEmptyUpdate(update)) {
       this.o.metrics.updatesRefused.inc({ reason: 'read-only' })
       this.send(encodePermissionDenied('read-only: viewers of this book cannot change it'))
-      if (this.o.wantsAck) this.send(encodeError({ code: 'read-only', message: 'viewers of this book cannot change it', frame }))
+      if (this.wantsAck) this.send(encodeError({ code: 'read-only', message: 'viewers of this book cannot change it', frame }))
       return this.ackWhenDurable(room, frame, received, 0)
     }
     // An empty update waits for the appends in flight: they may hold what this frame's sender sees
@@ -252,7 +254,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   acked(frame: number, received: number): void {
     this.ackedFrames = frame
     this.o.metrics.ackSeconds.observe((performance.now() - received) / 1000)
-    if (this.o.wantsAck && !this.ackScheduled) {
+    if (this.wantsAck && !this.ackScheduled) {
       this.ackScheduled = true
       queueMicrotask(() => this.flushAck())
     }
@@ -266,7 +268,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 
   private reject(reason: string, cause?: unknown): void {
-    this.o.log.warn({ bookId: this.o.bookId, userId: this.identity?.userId, reason, err: cause }, 'malformed frame; closing connection')
+    this.o.log.warn({ bookId: this.bookId, userId: this.identity?.userId, reason, err: cause }, 'malformed frame; closing connection')
     this.o.metrics.updatesRefused.inc({ reason: 'malformed' })
     this.close(CLOSE_CODE.malformed, reason)
   }

@@ -12,7 +12,7 @@ import type { TokenService } from '../auth/token-service'
 import type { Metrics } from '../metrics'
 import type { BookDirectory } from '../store/book-directory'
 import { isValidBookId } from './book-id'
-import { Connection } from './connection'
+import { Connection, type ConnectionSettings } from './connection'
 import type { RoomRegistry } from './room-registry'
 import { SocketCorks } from './socket-corks'
 
@@ -36,10 +36,13 @@ export class Relay {
   private readonly wss: WebSocketServer
   private readonly connections = new Map<WebSocket, Connection>()
   private readonly corks = new SocketCorks()
+  private readonly connectionSettings: ConnectionSettings
   private readonly alive = new WeakSet<WebSocket>()
   private pingTimer: NodeJS.Timeout | null = null
   private server: Server | null = null
   private stopping = false
+  /** Resolves `stop()`'s wait once the last connection has closed. */
+  private drained: (() => void) | null = null
 
   // One listener of each kind for every socket (EventEmitter calls it with the socket as `this`),
   // not a closure and context per connection: thousands of idle connections are the common case.
@@ -50,7 +53,17 @@ export class Relay {
 
   constructor(opts: RelayOptions) {
     this.o = { ...DEFAULTS, ...opts }
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.o.maxFrameBytes, perMessageDeflate: false })
+    // No client tracking: ws would keep its own set of sockets and a closure per socket to leave
+    // it, beside `connections` (≈150 bytes a connection); stop() waits for `connections` instead.
+    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: this.o.maxFrameBytes, perMessageDeflate: false })
+    this.connectionSettings = {
+      metrics: this.o.metrics,
+      log: this.o.log,
+      maxQueuedFrames: this.o.maxQueuedFrames,
+      maxBufferedBytes: this.o.maxBufferedBytes,
+      corks: this.corks,
+    }
+    const relay = this
     const connections = this.connections
     const alive = this.alive
     const log = this.o.log
@@ -71,6 +84,7 @@ export class Relay {
       const conn = connections.get(this)
       connections.delete(this)
       metrics.connections.set(connections.size)
+      if (connections.size === 0) relay.drained?.()
       if (!conn) return
       if (!conn.isClosed) metrics.connectionsClosed.inc({ code: String(code) })
       conn.detach()
@@ -102,6 +116,8 @@ export class Relay {
     await new Promise((resolve) => setImmediate(resolve))
     for (const conn of this.connections.values()) conn.close(CLOSE_CODE.goingAway, 'server going away')
     await this.o.registry.close()
+    // Until every socket has closed (the client answered the close, or ws gave up on it after 30 s).
+    if (this.connections.size > 0) await new Promise<void>((resolve) => (this.drained = resolve))
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
 
@@ -129,16 +145,7 @@ export class Relay {
   private readonly onUpgradeSocketError = (err: Error): void => this.o.log.debug({ err }, 'socket error during upgrade')
 
   private async accept(ws: WebSocket, bookId: string | null, token: string | null | undefined, wantsAck: boolean): Promise<void> {
-    const conn = new Connection({
-      ws,
-      bookId: bookId ?? '',
-      wantsAck,
-      metrics: this.o.metrics,
-      log: this.o.log,
-      maxQueuedFrames: this.o.maxQueuedFrames,
-      maxBufferedBytes: this.o.maxBufferedBytes,
-      corks: this.corks,
-    })
+    const conn = new Connection(ws, bookId ?? '', wantsAck, this.connectionSettings)
     this.connections.set(ws, conn)
     this.alive.add(ws)
     this.o.metrics.connections.set(this.connections.size)
