@@ -26,7 +26,7 @@ const someone = (name: string) => {
 }
 
 describe('RoomPresence', () => {
-  it('creates nothing until presence is used', () => {
+  it('lists nobody and reports nothing before anyone’s presence arrives', () => {
     const { heard, listener } = recorder()
     const presence = new RoomPresence(listener)
     expect(presence.clientIds()).toEqual([])

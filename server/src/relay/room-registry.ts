@@ -128,7 +128,7 @@ export class RoomRegistry {
   }
 
   private readonly onRoomFailure = (room: Room, error: unknown): void => {
-    this.o.log.error({ err: error, bookId: room.bookId }, 'book can no longer be trusted (store failed, or an update Yjs could only half apply); dropping it from memory')
+    this.o.log.error({ err: error, bookId: room.bookId }, 'book can no longer be trusted (store failed, or applying an update threw part-way); dropping it from memory')
     this.o.onRoomFailed?.(room)
     this.evict(room)
   }

@@ -46,8 +46,8 @@ export interface RoomOptions {
   /** Shares accepted updates and presence with other relay instances. */
   readonly fanOut: FanOut
   /**
-   * Called when the room can no longer be trusted (its store failed, or a refused update left part
-   * of itself in the document): it must be dropped so that clients resend on reconnect.
+   * Called when the room can no longer be trusted (its store failed, or applying a refused update
+   * threw part-way): it must be dropped so that clients resend on reconnect.
    */
   readonly onFailure: (room: Room, error: unknown) => void
 }
@@ -66,7 +66,7 @@ export class Room implements PresenceListener {
    */
   private appendLog: RoomAppends | null = null
   private compacting: Promise<void> | null = null
-  /** Set when a refused update left part of itself in the document. */
+  /** Set when applying an update threw part-way: the document holds (part of) an update never stored. */
   private tainted = false
 
   private constructor(
@@ -163,7 +163,7 @@ export class Room implements PresenceListener {
     return this.book.hibernate(!this.appendsIdle || this.compacting !== null || this.appendFailed)
   }
 
-  /** The store failed, or a refused update left part of itself in the document: the room is being dropped. */
+  /** The store failed, or applying a refused update threw part-way: the room is being dropped. */
   get isFailed(): boolean {
     return this.appendFailed || this.tainted
   }
@@ -221,7 +221,7 @@ export class Room implements PresenceListener {
     return this.appends.add({ update, userId })
   }
 
-  /** The document holds part of an update that was refused (see applyRemote): it must not be used. */
+  /** The document holds (part of) an update that was refused (see applyRemote): it must not be used. */
   get isTainted(): boolean {
     return this.tainted
   }
