@@ -8,7 +8,7 @@ import type * as Y from 'yjs'
 import { pushBigBook } from '../lib/big-book'
 import type { BenchContext } from '../lib/context'
 import { DocClient } from '../lib/doc-client'
-import { connectLight } from '../lib/light-client'
+import { connectLight, type LightClient } from '../lib/light-client'
 import { createBooks, targetOf } from '../lib/our-api'
 import { bytes, metIf, ms, num, ratio, type ScenarioReport } from '../lib/report'
 import { BENCH_KINDS, SERVER_LABEL, startServerProcess, type ServerKind, type ServerProcess } from '../lib/server-process'
@@ -115,31 +115,39 @@ export const runColdSync = async (ctx: BenchContext): Promise<ScenarioReport> =>
   const sync = new Map<ServerKind, SyncRun[]>()
   const rest: RestRun[] = []
   const device: DeviceRun[] = []
-  for (const kind of BENCH_KINDS) {
-    const server = await startServerProcess(kind, { core: ctx.serverCore })
-    try {
-      const target = await targetOf(server)
-      await createBooks(server, target, ['big'])
+  // Every server runs for the whole scenario and the counted syncs take turns (round r starts
+  // with server r), so no server is measured only while this process's heap is still growing:
+  // the first few 16 MiB syncs in a process apply ≈40 % slower than later ones, whichever server.
+  const running: { kind: ServerKind; server: ServerProcess; target: Target; holder: LightClient | null }[] = []
+  try {
+    for (const kind of BENCH_KINDS) {
+      const server = await startServerProcess(kind, { core: ctx.serverCore })
+      const entry = { kind, server, target: await targetOf(server), holder: null as LightClient | null }
+      running.push(entry)
+      await createBooks(server, entry.target, ['big'])
       // A client without a document keeps the book loaded (Hocuspocus forgets a document without
       // connections); the writer's Y.Doc is dropped, so the measured client's process does not hold
       // another ~300 MB copy of the book that every garbage collection would have to trace.
-      const writer = await pushBigBook(target, 'big', big)
-      const holder = await connectLight(target, 'big')
+      const writer = await pushBigBook(entry.target, 'big', big)
+      entry.holder = await connectLight(entry.target, 'big')
       await writer.close()
       writer.doc.destroy()
-      await coldSync(target, 'big', big.customers) // warm-up, not counted
-      const runs: SyncRun[] = []
-      for (let r = 0; r < ctx.repeats; r++) {
-        runs.push(await coldSync(target, 'big', big.customers))
+    }
+    for (const { target } of running) await coldSync(target, 'big', big.customers) // warm-up, not counted
+    for (let round = 0; round < ctx.repeats; round++) {
+      for (let i = 0; i < running.length; i++) {
+        const { kind, server, target } = running[(round + i) % running.length]!
+        sync.set(kind, [...(sync.get(kind) ?? []), await coldSync(target, 'big', big.customers)])
         if (kind === 'ours') {
           rest.push(await restDownload(server, target, 'big', big.customers))
           device.push(await freshDevice(server, target, 'big', big.customers))
         }
       }
-      holder.close()
-      sync.set(kind, runs)
-      ctx.log(`cold sync ${kind}: usable after ${ms(medianOf(runs, (x) => x.usableMs))} ms`)
-    } finally {
+    }
+    for (const { kind } of running) ctx.log(`cold sync ${kind}: usable after ${ms(medianOf(sync.get(kind)!, (x) => x.usableMs))} ms`)
+  } finally {
+    for (const { holder, server } of running) {
+      holder?.close()
       await server.stop()
     }
   }
@@ -189,7 +197,7 @@ export const runColdSync = async (ctx: BenchContext): Promise<ScenarioReport> =>
       'A client with an empty Y.Doc connects and syncs; "usable" is when the server\'s sync step 2 has been applied (every ' +
       'customer is in the document); the next column adds reading every customer out as plain objects (readCustomers). ' +
       'Bytes from the TCP socket. The REST reference downloads the same customers from our JSON endpoint and parses them ' +
-      '(fetch → text → JSON.parse), on loopback, in the same runs. One warm-up sync per server is not counted; another ' +
+      '(fetch → text → JSON.parse), on loopback, in the same runs. Every server runs throughout and the counted syncs take turns (round r starts with the r-th server); one warm-up sync per server is not counted; another ' +
       'client (holding no document in this process) keeps the book loaded in every server. "sync-client on a fresh ' +
       'device" is our client engine as the web app opens a book it has never stored (`openBook` with a memory store and ' +
       '`serverProjection`): it fetches the relay\'s JSON list (checked against the customer schema), offers it read-only ' +

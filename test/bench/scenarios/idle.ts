@@ -58,6 +58,10 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
   const maxN = Math.max(...sizes)
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-idle-'))
   const results = new Map<string, Run[]>()
+  // The forwarder (peers/forwarder-main.ts: sockets and a Set per path, no Yjs, nothing per client)
+  // shows what Node and ws alone hold per connection: the floor under every server here.
+  const named = process.env.BENCH_SERVERS?.split(',')
+  const kinds: ServerKind[] = [...BENCH_KINDS, ...(!named || named.includes('forwarder') ? (['forwarder'] as const) : [])]
   try {
     // Prepare our books once, in a server process of their own that is stopped before measuring.
     const prep = await startServerProcess('ours', { core: ctx.serverCore, dataDir })
@@ -69,7 +73,7 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
     }
     for (const n of sizes) {
       for (const layout of ctx.smoke ? LAYOUTS.slice(1) : LAYOUTS) {
-        for (const kind of BENCH_KINDS) {
+        for (const kind of kinds) {
           // A server's RSS before the first client moves by up to ≈8 MiB between runs (≈1.6 KiB a
           // connection at N = 5,000), so the N the goals read runs as often as every scenario;
           // the smaller N, which no goal reads, once less.
@@ -89,7 +93,7 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
   const layouts = ctx.smoke ? LAYOUTS.slice(1) : LAYOUTS
   const rows = sizes.flatMap((n) =>
     layouts.flatMap((layout) =>
-      BENCH_KINDS.map((kind) => [
+      kinds.map((kind) => [
         num(n),
         layout,
         SERVER_LABEL[kind],
@@ -130,6 +134,17 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
       },
     ],
     goals,
-    notes: [],
+    notes: kinds.includes('forwarder')
+      ? layouts.map((layout) => {
+          const floor = med('forwarder', layout, maxN, (r) => r.perConnection)
+          const ours = med('ours', layout, maxN, (r) => r.perConnection)
+          const hp = med('hocuspocus', layout, maxN, (r) => r.perConnection)
+          const heapAbove = med('ours', layout, maxN, (r) => r.jsPerConnection) - med('forwarder', layout, maxN, (r) => r.jsPerConnection)
+          return (
+            `N = ${num(maxN)}, ${layout}: the floor (Node + ws, nothing per client) held ${kib(floor)} KiB RSS per connection ` +
+            `(${ratio(floor, hp)} of Hocuspocus); ours ${kib(ours)} KiB, of which JS heap ${kib(heapAbove)} KiB above the floor's.`
+          )
+        })
+      : [],
   }
 }
