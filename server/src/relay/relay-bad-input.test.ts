@@ -1,9 +1,9 @@
 // Bad input hurts only its sender: malformed or oversized frames close that one connection,
 // nothing malformed is stored, and other clients keep syncing.
-import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { halfAppliableUpdate } from '../testing/half-appliable-update'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
 
@@ -104,25 +104,3 @@ describe('relay bad input', () => {
     await expect(connectRaw(`ws://127.0.0.1:${server.port}/elsewhere/${BOOK}`)).rejects.toThrow(/404/)
   })
 })
-
-/**
- * Reads as an update, but its second item names an origin of its own client that is not earlier
- * than itself: Yjs would integrate the first item, then throw (checkUpdateV1 refuses it).
- */
-function halfAppliableUpdate(): Uint8Array {
-  const e = encoding.createEncoder()
-  for (const n of [1, 2, 777, 0]) encoding.writeVarUint(e, n) // one client, two structs, client 777 from clock 0
-  encoding.writeUint8(e, 8 | 0b100000) // any content, parent by name, with a key
-  encoding.writeVarUint(e, 1)
-  encoding.writeVarString(e, 'scratch')
-  encoding.writeVarString(e, 'half-applied')
-  encoding.writeVarUint(e, 1)
-  encoding.writeUint8(e, 119)
-  encoding.writeVarString(e, 'kept?')
-  encoding.writeUint8(e, 4 | 0b10000000) // a string with an origin: (777, 9), not before its own clock 1
-  encoding.writeVarUint(e, 777)
-  encoding.writeVarUint(e, 9)
-  encoding.writeVarString(e, 'x')
-  encoding.writeVarUint(e, 0)
-  return encoding.toUint8Array(e)
-}

@@ -176,6 +176,9 @@ export class Room implements PresenceListener {
   /**
    * Applies log entries another instance appended (from the fan-out or read back from the
    * store); entries already applied are skipped. A snapshot, when given, covers `snapshotSeq`.
+   * Unlike applyRemote, a throw here does not taint the room: these entries are already stored,
+   * so what Yjs kept of one is part of the book; an entry it threw in is not marked applied, and
+   * the caller's catch-up from the store offers it again.
    */
   applyStored(entries: readonly StoredUpdate[], snapshot?: { data: Uint8Array; seq: number }): void {
     const takeSnapshot = snapshot !== undefined && snapshot.seq > this.seqs.contiguous
@@ -183,21 +186,25 @@ export class Room implements PresenceListener {
     if (!takeSnapshot && entries.every((e) => this.seqs.has(e.seq))) return
     const applied: Uint8Array[] = []
     const doc = this.doc
-    doc.transact(() => {
-      if (takeSnapshot) {
-        Y.applyUpdate(doc, snapshot.data)
-        this.seqs.markThrough(snapshot.seq)
-        applied.push(snapshot.data)
-      }
-      for (const e of entries) {
-        if (this.seqs.has(e.seq)) continue
-        Y.applyUpdate(doc, e.update)
-        this.seqs.mark(e.seq)
-        this.logLength++
-        applied.push(e.update)
-      }
-    }, this.o.fanOut.origin)
-    for (const update of applied) this.broadcast(encodeUpdate(update))
+    try {
+      doc.transact(() => {
+        if (takeSnapshot) {
+          Y.applyUpdate(doc, snapshot.data)
+          this.seqs.markThrough(snapshot.seq)
+          applied.push(snapshot.data)
+        }
+        for (const e of entries) {
+          if (this.seqs.has(e.seq)) continue
+          Y.applyUpdate(doc, e.update)
+          this.seqs.mark(e.seq)
+          this.logLength++
+          applied.push(e.update)
+        }
+      }, this.o.fanOut.origin)
+    } finally {
+      // An observer that throws does so after every entry is in and marked: peers get them still.
+      for (const update of applied) this.broadcast(encodeUpdate(update))
+    }
   }
 
   /**
