@@ -5,6 +5,8 @@
 // see web-lock.ts). The projection of the customers goes with the batches: every batch marks the
 // customers it changes stale, and at most every `projectionMs` (when idle) one rewrites them.
 import * as Y from 'yjs'
+import { applyKnownUpdates } from './apply-known-updates'
+import { batchRows } from './batch-rows'
 import type { LocalBookState, LocalStore, ProjectionChange, StoredProjection } from './local-store'
 import { whenIdle } from './main-thread'
 import type { ProjectionTracker } from './projection-tracker'
@@ -44,20 +46,6 @@ export interface BookPersistenceOptions {
 }
 
 const RETRY_MS = 1000
-
-/**
- * A batch's updates as one row. Y.mergeUpdates is safe here: every one of them was applied to this
- * book's document already (yjs#687, crafted updates that lock the decoder, is about bytes nobody
- * has decoded yet). Should it throw anyway, the rows are written as they are: just as correct.
- */
-const mergeRows = (updates: Uint8Array[]): Uint8Array[] => {
-  if (updates.length <= 1) return updates
-  try {
-    return [Y.mergeUpdates(updates)]
-  } catch {
-    return updates
-  }
-}
 
 /** Folds rows into one update by replaying them into a scratch document (not Y.mergeUpdates: yjs#687). */
 export const foldUpdates = (updates: readonly Uint8Array[]): Uint8Array => {
@@ -109,11 +97,9 @@ export class BookPersistence {
     return this.o.store.load(this.o.bookId)
   }
 
-  /** Applies the stored state to the document. */
+  /** Applies the stored state to the document (listeners get the stored rows, not a re-encoding). */
   apply(state: LocalBookState): void {
-    this.o.doc.transact(() => {
-      for (const u of state.updates) Y.applyUpdate(this.o.doc, u)
-    }, LOAD_ORIGIN)
+    applyKnownUpdates(this.o.doc, state.updates, LOAD_ORIGIN)
     for (const u of state.updates) {
       if (u.byteLength > this.snapshotBytes) this.snapshotBytes = u.byteLength
       this.bytesSinceFold += u.byteLength
@@ -215,7 +201,7 @@ export class BookPersistence {
     this.lastSyncedAt = undefined
     // Read now, while the document holds exactly the stored rows plus `updates`.
     const projection = projectionChanged || updates.length > 0 ? (this.o.projection?.take(full) ?? null) : null
-    const rows = mergeRows(updates)
+    const rows = batchRows(updates)
     let stored: number
     try {
       ;({ rows: stored } = await this.o.store.write(this.o.bookId, {

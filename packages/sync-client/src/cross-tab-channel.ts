@@ -6,6 +6,7 @@
 //   hello { sv }  -> every other tab answers with   update { what sv lacks }
 //   update {..}    is sent for every change this tab did not get from the channel itself
 import * as Y from 'yjs'
+import { applyKnownUpdates } from './apply-known-updates'
 
 interface ChannelLike {
   postMessage(message: unknown): void
@@ -60,7 +61,7 @@ export class CrossTabChannel {
         return
       }
       if (message.to !== undefined && message.to !== this.tab) return
-      Y.applyUpdate(this.doc, message.update, this)
+      applyKnownUpdates(this.doc, [message.update], this)
     } catch {
       // A message another tab could not have meant: ignore it, the relay and IndexedDB still sync.
     }

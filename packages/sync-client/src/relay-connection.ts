@@ -13,6 +13,7 @@ import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, type Message, type WireError } 
 import { backoffDelay, type BackoffOptions } from './backoff'
 import { decideOnClose } from './close-policy'
 import { FrameLedger } from './frame-ledger'
+import { knownUpdateSyncHandler } from './known-update-sync-handler'
 import { observedSocketClass, type SocketClass, type SocketLike } from './observed-socket'
 import type { PendingLocal } from './pending-local'
 import type { SyncEvent } from './sync-status-machine'
@@ -122,6 +123,7 @@ export class RelayConnection {
       shouldReconnect: () => false,
     })
     unrefTimer((provider as unknown as { _checkInterval: unknown })._checkInterval)
+    provider.messageHandlers[MESSAGE_TYPE.sync] = knownUpdateSyncHandler
     provider.messageHandlers[MESSAGE_TYPE.ack] = (_encoder, decoder, p) => {
       const frames = decoding.readVarUint(decoder)
       decoding.readVarUint(decoder) // seq: the relay's log position; nothing to do with it here
