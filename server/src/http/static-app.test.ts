@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStaticApp } from './static-app'
+import { createStaticApp, findClientDist } from './static-app'
 
 describe('static app', () => {
   let dist = ''
@@ -40,5 +40,22 @@ describe('static app', () => {
   it('says so when the app is not built', async () => {
     const bare = new Hono().use('*', createStaticApp(join(dist, 'nope')))
     expect((await bare.request('/')).status).toBe(503)
+  })
+})
+
+describe('findClientDist', () => {
+  it('finds client/dist from the source tree and from the bundle alike', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'crm-repo-'))
+    try {
+      await mkdir(join(repo, 'client'))
+      await writeFile(join(repo, 'client', 'package.json'), '{}')
+      for (const dir of [join(repo, 'server', 'src', 'http'), join(repo, 'server', 'dist')]) {
+        await mkdir(dir, { recursive: true })
+        expect(findClientDist(dir)).toBe(join(repo, 'client', 'dist'))
+      }
+      expect(findClientDist(tmpdir())).toBeNull()
+    } finally {
+      await rm(repo, { recursive: true, force: true })
+    }
   })
 })

@@ -11,10 +11,17 @@ export interface ChildServer {
   readonly output: () => string
 }
 
-/** Starts the server with the given environment and resolves once it logged "listening". */
-export const spawnServer = (env: Record<string, string>, timeoutMs = 20_000): Promise<ChildServer> =>
+/**
+ * Starts the server with the given environment and resolves once it logged "listening". `nodeArgs`
+ * name what Node runs: the sources under tsx by default, or the bundle `npm start` builds.
+ */
+export const spawnServer = (
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  nodeArgs: readonly string[] = ['--import', 'tsx', MAIN],
+): Promise<ChildServer> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BRIDGE_ENABLED: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

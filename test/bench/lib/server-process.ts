@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpuSeconds, rssBytes } from './proc-stats'
+import { serverBuilds } from './server-builds'
 
 export const SERVER_KINDS = ['ours', 'hocuspocus', 'y-websocket-server'] as const
 /** Plus the fan-out scenario's reference: no Yjs, bytes forwarded (peers/forwarder-main.ts). */
@@ -25,15 +26,6 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
 }
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
-const ENTRY: Record<ServerKind, string> = {
-  // BENCH_OURS_MAIN: run a patched copy of our server (to measure a proposed fix) in its place.
-  ours: process.env.BENCH_OURS_MAIN ?? join(REPO, 'server/src/main.ts'),
-  hocuspocus: fileURLToPath(new URL('../peers/hocuspocus-main.ts', import.meta.url)),
-  'y-websocket-server': fileURLToPath(new URL('../peers/y-websocket-server-main.ts', import.meta.url)),
-  forwarder: fileURLToPath(new URL('../peers/forwarder-main.ts', import.meta.url)),
-}
-const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))
-const MEMORY_PROBE = fileURLToPath(new URL('./memory-probe.ts', import.meta.url))
 
 /** A server's memory after a full GC, as memory-probe.ts reports it. */
 export interface MemoryAfterGc {
@@ -112,7 +104,9 @@ export const startServerProcess = async (kind: ServerKind, opts: ServerOptions):
   }
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", applies to every server started.
   const fromEnv = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const nodeArgs = [...fromEnv, ...(opts.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', '--import', EXIT_WITH_PARENT, '--import', MEMORY_PROBE, ENTRY[kind]]
+  const builds = await serverBuilds()
+  const preloads = builds.preloads.flatMap((p) => ['--import', p])
+  const nodeArgs = [...fromEnv, ...(opts.nodeArgs ?? []), '--expose-gc', '--enable-source-maps', ...preloads, builds.entry[kind]]
   const [cmd, args] =
     opts.core === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(opts.core), process.execPath, ...nodeArgs]]
   const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,0 +1,74 @@
+// The bundle `npm start` runs: built from the sources, started by plain Node (no tsx), on the
+// defaults `npm start` uses (bridge on, embedded CRM emulator, demo seed), it serves the API, the
+// relay and the app shell, loads its optional parts, and stops cleanly on SIGTERM.
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { CLIENT_DIST } from '../http/static-app'
+import { spawnServer } from '../testing/child-server'
+import { connectRaw, waitFor } from '../testing/ws-clients'
+import { buildServer, SERVER_DIST } from './build-server'
+
+describe('the built server (npm start)', () => {
+  // Inside server/dist, so that the bundle resolves node_modules as the real one does.
+  const outdir = join(SERVER_DIST, `test-${process.pid}-${Date.now()}`)
+  let main = ''
+  let dataDir = ''
+  beforeAll(async () => {
+    main = await buildServer(outdir)
+    dataDir = await mkdtemp(join(tmpdir(), 'crm-sync-built-'))
+  })
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {
+    expect(existsSync(join(outdir, 'sqlite-wal-checkpoint-worker.mjs'))).toBe(true)
+    const server = await spawnServer(
+      { DATA_DIR: dataDir, BRIDGE_ENABLED: 'true', CRM_EMULATOR_PORT: '0', NODE_OPTIONS: '' },
+      30_000,
+      ['--enable-source-maps', main],
+    )
+    const base = `http://127.0.0.1:${server.port}`
+    try {
+      expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true })
+      const login = await fetch(`${base}/api/auth/dev-login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'alice' }),
+      })
+      const { token } = (await login.json()) as { token: string }
+      const auth = { authorization: `Bearer ${token}` }
+      const books = (await (await fetch(`${base}/api/books`, { headers: auth })).json()) as { books?: { id: string }[] } | { id: string }[]
+      expect(JSON.stringify(books)).toContain('north-territory')
+      const customers = await fetch(`${base}/api/books/north-territory/customers`, { headers: auth })
+      expect(customers.status).toBe(200)
+
+      // The relay: a greeting, and an update acknowledged as durable (the store's worker is found).
+      const raw = await connectRaw(`ws://127.0.0.1:${server.port}/sync/north-territory?token=${token}&ack=1`)
+      await waitFor(() => raw.frames.length > 0, 5000, 'greeting')
+      const doc = new Y.Doc()
+      doc.getMap('built').set('bundle', true)
+      raw.send(encodeUpdate(Y.encodeStateAsUpdate(doc)))
+      await waitFor(() => raw.frames.some((f) => f[0] === 100), 5000, 'durable ack')
+
+      // The app shell from client/dist, found from server/dist as from the sources.
+      const shell = await fetch(`${base}/`)
+      expect(shell.status).toBe(existsSync(CLIENT_DIST) ? 200 : 503)
+      // The emulator, the bridge and its HubSpot client are imported lazily, from chunks of their own.
+      await waitFor(() => server.output().includes('"msg":"bridge started"'), 10_000, 'the bridge starts')
+      expect(server.output()).toContain('"msg":"embedded CRM emulator listening"')
+      expect(server.output()).toContain('"msg":"CRM webhooks configured"')
+      expect(server.output()).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|"level":50/)
+
+      server.child.kill('SIGTERM')
+      expect((await raw.closed).code).toBe(CLOSE_CODE.goingAway)
+      expect((await server.exited).code).toBe(0)
+    } finally {
+      server.child.kill('SIGKILL')
+    }
+  }, 60_000)
+})
