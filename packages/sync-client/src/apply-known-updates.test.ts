@@ -113,6 +113,51 @@ describe('applyKnownUpdates', () => {
     expect(((doc as unknown as { _observers: Map<string, Set<unknown>> })._observers.get('update')?.has(added!))).toBe(true)
   })
 
+  it('gives listeners the applied bytes before a transaction its observers started is observed, as Yjs would', () => {
+    const { first } = remoteEdits()
+    const doc = new Y.Doc()
+    const order: string[] = []
+    doc.on('update', (_u: Uint8Array, origin: unknown) => order.push(`update from ${String(origin)}`))
+    doc.getMap('customers').observe(() => doc.getMap('seen').set('c1', 'yes'))
+    doc.getMap('seen').observe(() => order.push('seen observed'))
+    applyKnownUpdates(doc, [first], 'relay')
+    expect(order).toEqual(['update from relay', 'seen observed', 'update from null'])
+  })
+
+  it('keeps a listener removed while held removed', () => {
+    const { first } = remoteEdits()
+    const doc = new Y.Doc()
+    const calls: string[] = []
+    const b = (): void => void calls.push('b')
+    doc.on('update', b)
+    // Another library's cleanup listener, registered after applyKnownUpdates' own, drops b.
+    const originalOn = doc.on.bind(doc)
+    let dropped = false
+    doc.on = ((name: string, fn: (...args: unknown[]) => void) => {
+      originalOn(name as 'update', fn as never)
+      if (name === 'afterTransactionCleanup' && !dropped) {
+        dropped = true
+        originalOn('afterTransactionCleanup', () => doc.off('update', b))
+      }
+    }) as typeof doc.on
+    applyKnownUpdates(doc, [first], 'relay')
+    doc.on = originalOn as typeof doc.on
+    expect(calls).toEqual([])
+    doc.getMap('book').set('name', 'later')
+    expect(calls).toEqual([])
+    expect(Object.prototype.hasOwnProperty.call(doc, 'off')).toBe(false)
+  })
+
+  it('with an updateV2 listener, lets Yjs encode as usual', () => {
+    const { first } = remoteEdits()
+    const doc = new Y.Doc()
+    const seen = record(doc)
+    doc.on('updateV2', () => {})
+    applyKnownUpdates(doc, [first], 'relay')
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.update).not.toBe(first)
+  })
+
   it('inside another transaction, emits Yjs’ encoding of the whole of it (nothing of the outer one is lost)', () => {
     const { first } = remoteEdits()
     const doc = new Y.Doc()
