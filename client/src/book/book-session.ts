@@ -77,7 +77,7 @@ export class BookSession {
     this.handle.whenReadable.then(
       (from) => {
         const projection = this.handle.projection
-        if (from === 'projection' && projection && !this.loaded) this.index.showProjection(projection.customers)
+        if (from === 'projection' && projection && !this.loaded) this.index.showProjection(projection.customers, projection)
       },
       () => {}, // whenLoaded reports it (BookController)
     )

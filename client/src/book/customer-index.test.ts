@@ -1,9 +1,9 @@
-import { createCustomer, initBook, type Customer } from '@crm-sync/model'
+import { createCustomer, initBook, readCustomers, type Customer } from '@crm-sync/model'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DEFAULT_QUERY } from '../lib/customer-query'
 import { createLastChangeStore } from '../lib/last-change-store'
-import { CustomerIndex } from './customer-index'
+import { CustomerIndex, type ProjectionBasis } from './customer-index'
 
 const setup = () => {
   const doc = new Y.Doc()
@@ -68,6 +68,56 @@ describe('CustomerIndex', () => {
     ;(doc.getMap('customers').get(live) as Y.Map<unknown>).set('name', 'Live Renamed')
     expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Live Renamed'])
     expect(changes).toEqual(['source', 'source', 'rows'])
+  })
+
+  describe('from the projection to the document', () => {
+    /** A book as saved on the device: its customers read out, then `b` renamed and marked stale. */
+    const savedBook = () => {
+      const source = new Y.Doc()
+      initBook(source, { name: 'Test' })
+      const a = createCustomer(source, { name: 'Alpha', address: { city: 'Oslo' } }, { by: 'u', now: new Date(500) })
+      const b = createCustomer(source, { name: 'Beta' }, { by: 'u', now: new Date(600) })
+      const customers = readCustomers(source, { includeArchived: true })
+      ;(source.getMap('customers').get(b) as Y.Map<unknown>).set('name', 'Beta Renamed')
+      const state = Y.encodeStateVector(source)
+      const basis: ProjectionBasis = {
+        stale: new Set([b]),
+        matches: (doc) => Buffer.from(Y.encodeStateVector(doc)).equals(Buffer.from(state)),
+      }
+      return { source, a, b, customers, basis }
+    }
+
+    it('keeps the rows when the document loads in the state they were read from, re-reading only stale ones', () => {
+      const { source, a, b, customers, basis } = savedBook()
+      const doc = new Y.Doc()
+      const index = new CustomerIndex(doc, createLastChangeStore('b', null), () => 5000)
+      const changes: string[] = []
+      index.subscribe((c) => changes.push(c))
+      index.showProjection(customers, basis)
+      const rowA = index.get(a)
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(source)) // the document loads
+      index.follow()
+      expect(index.source).toBe('document')
+      expect(index.get(a)).toBe(rowA) // not read again
+      expect(index.get(b)?.name).toBe('Beta Renamed') // stale: read from the document
+      expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Alpha', 'Beta Renamed'])
+      ;(doc.getMap('customers').get(a) as Y.Map<unknown>).set('name', 'Alpha Two')
+      expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Alpha Two', 'Beta Renamed'])
+      expect(changes).toEqual(['source', 'source', 'rows'])
+    })
+
+    it('reads every row again when the document is in another state', () => {
+      const { source, a, customers, basis } = savedBook()
+      const doc = new Y.Doc()
+      const index = new CustomerIndex(doc, createLastChangeStore('b', null), () => 5000)
+      index.showProjection(customers, basis)
+      const rowA = index.get(a)
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(source))
+      ;(doc.getMap('customers').get(a) as Y.Map<unknown>).set('name', 'Alpha Moved On') // before following
+      index.follow()
+      expect(index.get(a)).not.toBe(rowA)
+      expect(index.query(DEFAULT_QUERY).map((r) => r.name)).toEqual(['Alpha Moved On', 'Beta Renamed'])
+    })
   })
 
   it('stops listening when disposed', () => {

@@ -3,6 +3,7 @@
 // This is what keeps search and scrolling instant with 10,000 customers on a phone. Until the
 // book's document has loaded, the rows can come from the saved projection instead (read-only).
 import { customersMap, type Customer } from '@crm-sync/model'
+import type { CustomerProjection } from '@crm-sync/sync-client'
 import * as Y from 'yjs'
 import { filterRows, sortRows, type CustomerQuery, type ListRow, type SortOrder } from '../lib/customer-query'
 import { summarize, summarizeCustomer, type CustomerSummary } from '../lib/customer-summary'
@@ -12,6 +13,8 @@ import type { LastChangeStore } from '../lib/last-change-store'
 export type IndexSource = 'none' | 'projection' | 'document'
 /** Why listeners are told: rows changed, or they now come from another source. */
 export type IndexChange = 'rows' | 'source'
+/** Of a projection, what `follow()` needs to know whether rows read from it still stand. */
+export type ProjectionBasis = Pick<CustomerProjection, 'stale' | 'matches'>
 
 export class CustomerIndex {
   private readonly rows = new Map<string, ListRow>()
@@ -22,28 +25,43 @@ export class CustomerIndex {
   version = 0
   source: IndexSource = 'none'
   private disposed = false
+  /** What the projected rows were read from, to tell in `follow()` whether they still stand. */
+  private basis: ProjectionBasis | null = null
 
-  constructor(doc: Y.Doc, private readonly lastChanges: LastChangeStore, private readonly now: () => number = Date.now) {
+  constructor(private readonly doc: Y.Doc, private readonly lastChanges: LastChangeStore, private readonly now: () => number = Date.now) {
     this.customers = customersMap(doc)
   }
 
   /** Rows from the saved projection, until `follow()`; ignored once the document is followed. */
-  showProjection(customers: readonly Customer[]): void {
+  showProjection(customers: readonly Customer[], basis: ProjectionBasis | null = null): void {
     if (this.source === 'document' || this.disposed) return
     this.rows.clear()
     for (const c of customers) this.rows.set(c.id, this.row(summarizeCustomer(c)))
+    this.basis = basis
     this.source = 'projection'
     this.changed('source')
   }
 
-  /** Rows from the live document from now on (replacing projected ones), kept current by its events. */
+  /**
+   * Rows from the live document from now on (replacing projected ones), kept current by its events.
+   * When the projection was read from exactly the document's state, its rows (and their sorted
+   * views) stand and only its stale entries are read again: for 10,000 customers that saves reading
+   * and sorting every row on the main thread right after the document's own long load.
+   */
   follow(): void {
     if (this.source === 'document' || this.disposed) return
-    this.rows.clear()
-    for (const [id, map] of this.customers.entries()) if (map instanceof Y.Map) this.put(id, map, false)
+    const basis = this.basis
+    this.basis = null
+    const projectionStands = this.source === 'projection' && basis !== null && basis.matches(this.doc)
+    if (projectionStands) {
+      for (const id of basis.stale) this.reread(id, false)
+    } else {
+      this.rows.clear()
+      for (const [id, map] of this.customers.entries()) if (map instanceof Y.Map) this.put(id, map, false)
+    }
     this.customers.observeDeep(this.onChange)
     this.source = 'document'
-    this.changed('source')
+    this.changed('source', projectionStands && basis.stale.size === 0)
   }
 
   get size(): number {
@@ -84,8 +102,15 @@ export class CustomerIndex {
     return { ...summary, lastChange: this.lastChanges.get(summary.id) ?? summary.createdAt }
   }
 
-  private changed(change: IndexChange): void {
-    this.sorted.clear()
+  /** A customer's row from the document again (gone from it: dropped). */
+  private reread(id: string, changed: boolean): void {
+    const map = this.customers.get(id)
+    if (map instanceof Y.Map) this.put(id, map, changed)
+    else this.rows.delete(id)
+  }
+
+  private changed(change: IndexChange, rowsUnchanged = false): void {
+    if (!rowsUnchanged) this.sorted.clear()
     this.version++
     for (const fn of [...this.listeners]) fn(change)
   }
@@ -101,11 +126,7 @@ export class CustomerIndex {
       }
     }
     if (touched.size === 0) return
-    for (const [id, changed] of touched) {
-      const map = this.customers.get(id)
-      if (map instanceof Y.Map) this.put(id, map, changed)
-      else this.rows.delete(id)
-    }
+    for (const [id, changed] of touched) this.reread(id, changed)
     this.changed('rows')
   }
 }

@@ -2,7 +2,9 @@
 // saved on this device, or on a fresh device as the relay listed them, read-only, looked up by id
 // on demand.
 import type { Customer } from '@crm-sync/model'
+import * as Y from 'yjs'
 import type { StoredProjection } from './local-store'
+import { sameStateVector } from './state-vector'
 
 /** Where a projection comes from: saved on this device, or the relay's list on a fresh device. */
 export type ProjectionSource = 'device' | 'server'
@@ -21,6 +23,12 @@ export interface CustomerProjection {
    * Always empty for the relay's list.
    */
   readonly stale: ReadonlySet<string>
+  /**
+   * Whether the customers, `stale` ones aside, are exactly what `doc` holds now: its state is the
+   * one they were read from, and no tab wrote the projection from a document that lacked another
+   * tab's changes. A list built from the projection then stays right once the document has loaded.
+   */
+  matches(doc: Y.Doc): boolean
 }
 
 export const customerProjection = (stored: StoredProjection, source: ProjectionSource): CustomerProjection => {
@@ -31,5 +39,6 @@ export const customerProjection = (stored: StoredProjection, source: ProjectionS
     customers: stored.customers,
     get: (customerId) => (byId ??= new Map(stored.customers.map((c) => [c.id, c]))).get(customerId) ?? null,
     stale: new Set(stored.stale),
+    matches: (doc) => !stored.needsRebuild && sameStateVector(stored.stateVector, Y.encodeStateVector(doc)),
   }
 }

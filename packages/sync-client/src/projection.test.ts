@@ -44,9 +44,13 @@ describe('projection', () => {
     expect(seenAtReadable).toEqual({ from: 'projection', inDoc: 0, projected: expected, loaded: false })
     expect(handle.projection?.get(a)?.contacts[0]?.firstName).toBe('Ann')
     expect(handle.projection?.stale.size).toBe(0)
+    const offered = handle.projection!
     await handle.whenLoaded
     expect(handle.projection).toBeNull()
+    expect(offered.matches(handle.doc)).toBe(true) // a list built from it stays right
     expect(handle.customers.list({ includeArchived: true })).toEqual(expected)
+    handle.customers.set(a, 'name', 'Alpha SAS')
+    expect(offered.matches(handle.doc)).toBe(false)
     await handle.close()
   })
 
@@ -114,7 +118,9 @@ describe('projection', () => {
     expect(await handle.whenReadable).toBe('projection')
     expect(handle.projection?.get(id!)?.name).toBe('Before Crash GmbH')
     expect([...handle.projection!.stale]).toEqual([id])
+    const offered = handle.projection!
     await handle.whenLoaded
+    expect(offered.matches(handle.doc)).toBe(true) // all but the stale entry, which is re-read
     expect(handle.customers.read(id!)?.name).toBe('After Crash GmbH')
     await handle.flush()
     const repaired = await device.store.readProjection(BOOK)
@@ -136,7 +142,9 @@ describe('projection', () => {
     const handle = device.open({ connect: false })
     expect(await handle.whenReadable).toBe('projection')
     expect(handle.projection?.get(id!)?.name).toBe('Original Name') // what was saved last
+    const offered = handle.projection!
     await handle.whenLoaded
+    expect(offered.matches(handle.doc)).toBe(false)
     await handle.flush()
     expect((await device.store.readProjection(BOOK))?.customers.map((c) => c.name)).toEqual(['Renamed Elsewhere'])
     await handle.close()
