@@ -22,6 +22,8 @@ export const configSchema = z
     MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
     BOOK_UNLOAD_GRACE_MS: int(0, 3_600_000).default(10_000),
+    /** On shutdown, how long a client may take to answer the close before its socket is cut. */
+    SHUTDOWN_CLOSE_GRACE_MS: int(0, 60_000).default(5_000),
     BOOK_HIBERNATE_MS: int(0, 86_400_000).default(30_000),
     COMPACT_THRESHOLD: int(2, 10_000_000).default(1000),
     /** Days folded log entries are kept for field history; 0 keeps them forever. */

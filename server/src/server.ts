@@ -83,7 +83,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })
   const books = createBookService({ registry, directory: persistence.directory })
-  relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES })
+  relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
 
   if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {
     const seeded = await seedDemo({ directory: persistence.directory, books })

@@ -26,9 +26,11 @@ export interface RelayOptions {
   readonly maxQueuedFrames?: number
   readonly maxBufferedBytes?: number
   readonly pingIntervalMs?: number
+  /** stop(): how long clients may take to answer the close before their sockets are cut. */
+  readonly closeGraceMs?: number
 }
 
-const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000 }
+const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000, closeGraceMs: 5_000 }
 const PATH = /^\/sync\/([^/?#]*)$/
 
 export class Relay {
@@ -116,8 +118,17 @@ export class Relay {
     await new Promise((resolve) => setImmediate(resolve))
     for (const conn of this.connections.values()) conn.close(CLOSE_CODE.goingAway, 'server going away')
     await this.o.registry.close()
-    // Until every socket has closed (the client answered the close, or ws gave up on it after 30 s).
-    if (this.connections.size > 0) await new Promise<void>((resolve) => (this.drained = resolve))
+    // Until every socket has closed: the client answered the close, or, after closeGraceMs, its
+    // socket is cut (ws alone would wait 30 s for a client that never answers, past main's forced
+    // exit at 15 s). Everything accepted is durable by now, so cutting loses nothing.
+    if (this.connections.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.drained = resolve))
+      const cut = setTimeout(() => {
+        for (const ws of this.connections.keys()) ws.terminate()
+      }, this.o.closeGraceMs)
+      await drained
+      clearTimeout(cut)
+    }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
 
