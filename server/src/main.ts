@@ -1,6 +1,8 @@
 // The composition root of `npm start`: read the environment, start everything, stop cleanly.
 import { ConfigError, loadConfig } from './config'
-import { startServer } from './server'
+import { startServer, type RunningServer } from './server'
+
+const FORCED_EXIT_MS = 15_000
 
 const main = async () => {
   let config
@@ -13,21 +15,31 @@ const main = async () => {
     }
     throw e
   }
-  const server = await startServer(config, { serveClient: true })
-  const shutdown = (signal: string) => {
-    server.log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 15_000)
-    force.unref()
-    server.stop().then(
+  // Listening before start-up begins: a SIGTERM while the store opens, the books load or the bridge
+  // starts (an orchestrator stopping a pod that is still starting) is a clean stop once it is up,
+  // not Node's default of dying on the spot.
+  let server: RunningServer | null = null
+  let requested: string | null = null
+  const stop = (running: RunningServer, signal: string) => {
+    running.log.info({ signal }, 'shutting down')
+    running.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        server.log.error({ err }, 'shutdown failed')
+        running.log.error({ err }, 'shutdown failed')
         process.exit(1)
       },
     )
   }
-  process.once('SIGTERM', () => shutdown('SIGTERM'))
-  process.once('SIGINT', () => shutdown('SIGINT'))
+  const onSignal = (signal: string) => {
+    if (requested) return
+    requested = signal
+    setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref()
+    if (server) stop(server, signal)
+  }
+  process.once('SIGTERM', () => onSignal('SIGTERM'))
+  process.once('SIGINT', () => onSignal('SIGINT'))
+  server = await startServer(config, { serveClient: true })
+  if (requested) stop(server, requested)
 }
 
 void main()

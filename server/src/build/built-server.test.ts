@@ -65,8 +65,8 @@ describe('the built server (npm start)', () => {
       expect(server.output()).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|"level":50/)
 
       server.child.kill('SIGTERM')
-      expect((await raw.closed).code).toBe(CLOSE_CODE.goingAway)
-      expect((await server.exited).code).toBe(0)
+      const [closed, exited] = await Promise.all([raw.closed, server.exited])
+      expect({ close: closed.code, exit: exited.code }, server.output()).toEqual({ close: CLOSE_CODE.goingAway, exit: 0 })
     } finally {
       server.child.kill('SIGKILL')
     }
