@@ -26,6 +26,13 @@ const remoteEdits = (): { doc: Y.Doc; first: Uint8Array; second: Uint8Array } =>
   return { doc, first, second }
 }
 
+/** A document rebuilt from what a listener was given: what a store of those updates would load. */
+const replay = (seen: readonly Seen[]): Y.Doc => {
+  const replica = new Y.Doc()
+  for (const s of seen) Y.applyUpdate(replica, s.update)
+  return replica
+}
+
 const same = (a: Y.Doc, b: Y.Doc): void => {
   expect(Y.encodeStateVector(a)).toEqual(Y.encodeStateVector(b))
   expect(a.getMap('customers').toJSON()).toEqual(b.getMap('customers').toJSON())
@@ -43,9 +50,7 @@ describe('applyKnownUpdates', () => {
     expect(seen.every((s) => s.origin === origin)).toBe(true)
     same(doc, source)
     // What a listener stored rebuilds the document.
-    const replica = new Y.Doc()
-    for (const s of seen) Y.applyUpdate(replica, s.update)
-    same(replica, source)
+    same(replay(seen), source)
   })
 
   it('emits nothing for updates the document already holds, as Yjs would not', () => {
@@ -66,9 +71,7 @@ describe('applyKnownUpdates', () => {
     expect(seen.map((s) => s.update)).toEqual([second])
     applyKnownUpdates(doc, [first], 'relay')
     same(doc, source)
-    const replica = new Y.Doc()
-    for (const s of seen) Y.applyUpdate(replica, s.update)
-    same(replica, source)
+    same(replay(seen), source)
   })
 
   it('leaves the listeners as they were, first one first, and later edits emit as usual', () => {
@@ -106,8 +109,7 @@ describe('applyKnownUpdates', () => {
     expect(seen.map((s) => s.origin)).toEqual(['relay', null])
     expect(seen[0]!.update).toBe(first)
     expect(seen[1]!.local).toBe(true)
-    const replica = new Y.Doc()
-    for (const s of seen) Y.applyUpdate(replica, s.update)
+    const replica = replay(seen)
     expect(replica.getMap('seen').get('c1')).toBe('yes')
     expect(replica.getMap('customers').toJSON()).toEqual({ c1: { name: 'Acme', notes: 'first call' } })
     expect(((doc as unknown as { _observers: Map<string, Set<unknown>> })._observers.get('update')?.has(added!))).toBe(true)
@@ -168,8 +170,7 @@ describe('applyKnownUpdates', () => {
     }, 'outer')
     expect(seen).toHaveLength(1)
     expect(seen[0]!.origin).toBe('outer')
-    const replica = new Y.Doc()
-    Y.applyUpdate(replica, seen[0]!.update)
+    const replica = replay(seen)
     expect(replica.getMap('book').get('name')).toBe('Outer')
     expect(replica.getMap('customers').has('c1')).toBe(true)
   })
@@ -182,8 +183,7 @@ describe('applyKnownUpdates', () => {
     expect(() => applyKnownUpdates(doc, [first, truncated], 'relay')).toThrow()
     expect(seen).toHaveLength(1)
     expect(seen[0]!.update).not.toBe(first) // Yjs' own encoding: the truncated bytes are never handed on
-    const replica = new Y.Doc()
-    Y.applyUpdate(replica, seen[0]!.update)
+    const replica = replay(seen)
     expect(replica.getMap('customers').has('c1')).toBe(true)
     doc.getMap('book').set('name', 'after')
     expect(seen).toHaveLength(2)

@@ -9,8 +9,10 @@ export const OWN_ROW_BYTES = 256 * 1024
 
 /**
  * Y.mergeUpdates is safe here: every update was applied to this book's document already (yjs#687,
- * crafted updates that lock the decoder, is about bytes nobody has decoded yet). Should it throw
- * anyway, the updates are written as they are: just as correct.
+ * crafted updates that lock the decoder, is about bytes nobody has decoded yet). Since
+ * applyKnownUpdates, remote ones are the bytes as they came (checked by the relay before it relayed
+ * them) rather than Yjs' re-encoding. Should merging throw, the updates are written as they are:
+ * just as correct.
  */
 const merged = (run: Uint8Array[]): Uint8Array[] => {
   if (run.length <= 1) return run
