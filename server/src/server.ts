@@ -18,6 +18,7 @@ import { importRoutes } from './import/import-routes'
 import { createLocalFanOut, type FanOut } from './fanout/fan-out'
 import { createMetrics, type Metrics } from './metrics'
 import { openPersistence, type Persistence } from './persistence'
+import { compactionPolicy } from './relay/compaction-policy'
 import { Relay } from './relay/relay'
 import { RoomRegistry } from './relay/room-registry'
 import { seedDemo } from './seed/demo-seed'
@@ -78,7 +79,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     log,
     unloadGraceMs: config.BOOK_UNLOAD_GRACE_MS,
     hibernateAfterMs: config.BOOK_HIBERNATE_MS,
-    compactThreshold: config.COMPACT_THRESHOLD,
+    compaction: compactionPolicy(config.COMPACT_THRESHOLD),
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
     onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })

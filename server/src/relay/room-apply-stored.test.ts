@@ -10,6 +10,7 @@ import { createMemoryDocStore } from '../store/memory-doc-store'
 import { halfAppliableUpdate } from '../testing/half-appliable-update'
 import type { BroadcastFrame } from './broadcast-frame'
 import { RoomRegistry } from './room-registry'
+import { compactionPolicy } from './compaction-policy'
 
 const updateSetting = (map: string, entries: Record<string, unknown>): Uint8Array => {
   const doc = new Y.Doc()
@@ -23,7 +24,7 @@ const updateSetting = (map: string, entries: Record<string, unknown>): Uint8Arra
 const openRoom = async () => {
   const store = createMemoryDocStore()
   await store.append('b', [{ update: updateSetting('m', { first: 1 }), userId: 'u' }])
-  const registry = new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0, compactThreshold: 1000 })
+  const registry = new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0, compaction: compactionPolicy(1000) })
   const lease = await registry.acquire('b')
   const delivered: Uint8Array[] = []
   lease.room.peers.add({ deliver: (frame: BroadcastFrame) => delivered.push(frame.payload) })

@@ -9,9 +9,10 @@ import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
 import { RoomRegistry } from './room-registry'
+import { compactionPolicy } from './compaction-policy'
 
 const makeRegistry = (store: DocStore) =>
-  new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0, compactThreshold: 1000 })
+  new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0, compaction: compactionPolicy(1000) })
 
 /** A book stored as a snapshot alone, as a room leaves it when it unloads. */
 const storeSnapshotBook = async (store: DocStore, bookId: string, entries: Record<string, number>) => {

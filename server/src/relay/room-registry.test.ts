@@ -7,9 +7,10 @@ import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
 import { RoomRegistry } from './room-registry'
 import { waitFor } from '../testing/ws-clients'
+import { compactionPolicy } from './compaction-policy'
 
 const makeRegistry = (store: DocStore, extra: Partial<ConstructorParameters<typeof RoomRegistry>[0]> = {}) =>
-  new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 30, compactThreshold: 1000, ...extra })
+  new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 30, compaction: compactionPolicy(1000), ...extra })
 
 const slowLoads = (store: DocStore, ms: number): DocStore => ({
   ...store,
@@ -57,7 +58,7 @@ describe('RoomRegistry', () => {
   it('compacts the log into a snapshot encoded from the document once it passes the threshold', async () => {
     // Entries stamped a minute ago, so a zero retention prunes every folded one.
     const store = createMemoryDocStore({ now: () => Date.now() - 60_000 })
-    const registry = makeRegistry(store, { compactThreshold: 10, logRetentionMs: 0 })
+    const registry = makeRegistry(store, { compaction: compactionPolicy(10), logRetentionMs: 0 })
     const lease = await registry.acquire('b3')
     for (let i = 0; i < 25; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
     await lease.room.flush()
@@ -69,6 +70,30 @@ describe('RoomRegistry', () => {
     Y.applyUpdate(doc, loaded.snapshot!)
     for (const u of loaded.updates) Y.applyUpdate(doc, u.update)
     expect(doc.getMap('m').size).toBe(25)
+    lease.release()
+    await registry.close()
+  })
+
+  it('lets the log of a big book grow to a share of its snapshot before compacting again', async () => {
+    const store = createMemoryDocStore()
+    const seed = new Y.Doc()
+    seed.getMap('m').set('notes', 'x'.repeat(20_000))
+    await store.append('b6', [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
+    await store.compact('b6', Y.encodeStateAsUpdate(seed), 1)
+    const snapshotSeq = async () => (await store.load('b6')).snapshotSeq
+    // At least 10 entries, and a tenth of the ≈20 KB snapshot; at most 30 entries.
+    const registry = makeRegistry(store, { compaction: compactionPolicy(10, 0.1, 3) })
+    const lease = await registry.acquire('b6')
+    for (let i = 0; i < 20; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+    await lease.room.flush()
+    expect(await snapshotSeq()).toBe(1)
+    await lease.room.change('alice', (doc) => doc.getMap('m').set('big', 'y'.repeat(2_000)))
+    await lease.room.flush()
+    expect(await snapshotSeq()).toBe(22)
+    // Small entries only: the cap on entries compacts.
+    for (let i = 0; i < 30; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, -i))
+    await lease.room.flush()
+    expect(await snapshotSeq()).toBe(52)
     lease.release()
     await registry.close()
   })

@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { createLocalFanOut, type FanOut } from '../fanout/fan-out'
 import type { Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
+import type { CompactionPolicy } from './compaction-policy'
 import { Room } from './room'
 
 export interface RoomLease {
@@ -18,7 +19,8 @@ export interface RoomRegistryOptions {
   readonly metrics: Metrics
   readonly log: Logger
   readonly unloadGraceMs: number
-  readonly compactThreshold: number
+  /** When a room folds its log into a snapshot (compaction-policy.ts). */
+  readonly compaction: CompactionPolicy
   /** Rooms whose document nobody used for between one and two of these (ms) go dormant; 0 never. */
   readonly hibernateAfterMs?: number
   /** See RoomOptions.logRetentionMs. */
@@ -140,7 +142,7 @@ export class RoomRegistry {
       store: this.o.store,
       metrics: this.o.metrics,
       log: this.o.log,
-      compactThreshold: this.o.compactThreshold,
+      compaction: this.o.compaction,
       logRetentionMs: this.o.logRetentionMs ?? null,
       fanOut: this.fanOut,
       onFailure: this.onRoomFailure,

@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
 import type { DocStore, StoredUpdate } from '../store/doc-store'
 import { BroadcastFrame } from './broadcast-frame'
+import { compactionDue, type CompactionPolicy } from './compaction-policy'
 import { RoomAppends, type DurableWatcher } from './room-appends'
 import { RoomDocument } from './room-document'
 import { RoomPresence, type PresenceListener } from './room-presence'
@@ -40,7 +41,8 @@ export interface RoomOptions {
   readonly store: DocStore
   readonly metrics: Metrics
   readonly log: Logger
-  readonly compactThreshold: number
+  /** When the log is folded into a snapshot (compaction-policy.ts). */
+  readonly compaction: CompactionPolicy
   /** Folded log entries older than this (ms) are pruned after a compaction; null keeps them all. */
   readonly logRetentionMs: number | null
   /** Shares accepted updates and presence with other relay instances. */
@@ -59,7 +61,10 @@ export class Room implements PresenceListener {
   readonly presence: RoomPresence = new RoomPresence(this)
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
+  /** Log entries after the snapshot, their bytes, and the snapshot's bytes: what compactionDue weighs. */
   private logLength = 0
+  private logBytes = 0
+  private snapshotBytes = 0
   /**
    * Accepted updates on their way to the store, numbered; who waits for which. Made on the first
    * update: most rooms of a server with many books only ever serve syncs (idle memory per book).
@@ -83,7 +88,10 @@ export class Room implements PresenceListener {
         this.seqs.mark(stored.seq)
         this.o.fanOut.publishUpdate(this, stored)
         this.logLength++
-        if (this.logLength >= this.o.compactThreshold) this.scheduleCompaction()
+        this.logBytes += stored.update.length
+        if (compactionDue(this.o.compaction, { entries: this.logLength, bytes: this.logBytes, snapshotBytes: this.snapshotBytes })) {
+          this.scheduleCompaction()
+        }
       },
       written: (entries, ms) => {
         this.o.metrics.storeWriteSeconds.observe(ms / 1000)
@@ -117,6 +125,8 @@ export class Room implements PresenceListener {
     const room = new Room(o, book)
     room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
+    room.logBytes = loaded.updates.reduce((sum, u) => sum + u.update.length, 0)
+    room.snapshotBytes = loaded.snapshot?.length ?? 0
     return room
   }
 
@@ -198,6 +208,7 @@ export class Room implements PresenceListener {
           Y.applyUpdate(doc, e.update)
           this.seqs.mark(e.seq)
           this.logLength++
+          this.logBytes += e.update.length
           applied.push(e.update)
         }
       }, this.o.fanOut.origin)
@@ -352,7 +363,11 @@ export class Room implements PresenceListener {
       if (upToSeq === 0) return
       // Dormant or not, this is the whole state as of upToSeq: nothing is applied without waking.
       const snapshot = this.book.wholeState()
+      const foldedBytes = this.logBytes
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
+      this.snapshotBytes = snapshot.length
+      // What was stored while compacting follows the new snapshot (bytes as counted here).
+      this.logBytes = Math.max(0, this.logBytes - foldedBytes)
       if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
       this.logLength = await this.o.store.logLength(this.bookId)
       this.o.metrics.compactions.inc()

@@ -104,9 +104,11 @@ export const startServerProcess = async (kind: ServerKind, opts: ServerOptions):
   }
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", applies to every server started.
   const fromEnv = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  // BENCH_OURS_NODE_ARGS applies to our server only (e.g. a V8 flag tried on ours alone).
+  const oursOnly = kind === 'ours' ? (process.env.BENCH_OURS_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : []
   const builds = await serverBuilds()
   const preloads = builds.preloads.flatMap((p) => ['--import', p])
-  const nodeArgs = [...fromEnv, ...(opts.nodeArgs ?? []), '--expose-gc', '--enable-source-maps', ...preloads, builds.entry[kind]]
+  const nodeArgs = [...fromEnv, ...oursOnly, ...(opts.nodeArgs ?? []), '--expose-gc', '--enable-source-maps', ...preloads, builds.entry[kind]]
   const [cmd, args] =
     opts.core === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(opts.core), process.execPath, ...nodeArgs]]
   const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
