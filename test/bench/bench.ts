@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createContext, type BenchContext } from './lib/context'
+import { hostSpeed } from './lib/host-speed'
 import { describeMachine, loadNow, type Machine } from './lib/machine'
 import { renderScenario, renderTable, yesNo, type ScenarioReport } from './lib/report'
 import { runBridge } from './scenarios/bridge'
@@ -43,6 +44,7 @@ const SCENARIOS: ReadonlyArray<{ id: number; title: string; run: (ctx: BenchCont
 export const runBench = async (o: BenchOptions): Promise<BenchResult> => {
   const started = performance.now()
   const loadAtStart = loadNow()
+  const speedAtStart = hostSpeed(o.serverCore !== null)
   const ctx = createContext({ ...o, bigBookCustomers: o.smoke ? 300 : 10_000 })
   const reports: ScenarioReport[] = []
   for (const s of SCENARIOS) {
@@ -64,7 +66,8 @@ export const runBench = async (o: BenchOptions): Promise<BenchResult> => {
     }
   }
   reports.sort((a, b) => a.id - b.id)
-  return { machine: describeMachine(o.pinning, loadAtStart), reports, seconds: (performance.now() - started) / 1000 }
+  const speed = `${speedAtStart} at start; ${hostSpeed(o.serverCore !== null)} at end`
+  return { machine: describeMachine(o.pinning, loadAtStart, speed), reports, seconds: (performance.now() - started) / 1000 }
 }
 
 const FINDINGS = fileURLToPath(new URL('./findings.md', import.meta.url))
@@ -79,8 +82,8 @@ export const renderResults = (r: BenchResult, o: Pick<BenchOptions, 'repeats' | 
       `Medians over ${o.repeats} runs per configuration unless a table says otherwise; ratios compare servers measured in this same run.`,
     renderTable({
       title: 'Machine:',
-      columns: ['CPU', 'cores', 'memory', 'Node', 'OS', 'pinning', 'load average (1 min)'],
-      rows: [[m.cpu, String(m.cores), `${m.memoryGiB} GiB`, m.node, m.os, m.pinning, m.load]],
+      columns: ['CPU', 'cores', 'memory', 'Node', 'OS', 'pinning', 'load average (1 min)', 'CPU probe (lower is faster)'],
+      rows: [[m.cpu, String(m.cores), `${m.memoryGiB} GiB`, m.node, m.os, m.pinning, m.load, m.hostSpeed ?? '–']],
     }),
     renderTable({ title: '## Goals', columns: ['scenario', 'goal', 'measured (median)', 'met'], rows: goals }),
     ...r.reports.map(renderScenario),

@@ -12,6 +12,8 @@ export interface Machine {
   readonly pinning: string
   /** 1-minute load average when the run started and ended: other work on the machine skews results. */
   readonly load: string
+  /** The CPU probe's time (host-speed.ts) at the start and the end; absent in runs before it existed. */
+  readonly hostSpeed?: string
 }
 
 /** The 1-minute load average, for the record. */
@@ -27,7 +29,7 @@ export const hasTaskset = (): boolean => {
   }
 }
 
-export const describeMachine = (pinning: string, loadAtStart: number): Machine => ({
+export const describeMachine = (pinning: string, loadAtStart: number, hostSpeed: string): Machine => ({
   cpu: cpus()[0]?.model.trim() ?? 'unknown',
   cores: cpus().length,
   memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
@@ -36,4 +38,5 @@ export const describeMachine = (pinning: string, loadAtStart: number): Machine =
   date: new Date().toISOString(),
   pinning,
   load: `${loadAtStart} at start, ${loadNow()} at end`,
+  hostSpeed,
 })
