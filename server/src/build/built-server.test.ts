@@ -2,9 +2,9 @@
 // defaults `npm start` uses (bridge on, embedded CRM emulator, demo seed), it serves the API, the
 // relay and the app shell, loads its optional parts, and stops cleanly on SIGTERM.
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, rmdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
@@ -14,8 +14,9 @@ import { connectRaw, waitFor } from '../testing/ws-clients'
 import { buildServer, SERVER_DIST } from './build-server'
 
 describe('the built server (npm start)', () => {
-  // Inside server/dist, so that the bundle resolves node_modules as the real one does.
-  const outdir = join(SERVER_DIST, `test-${process.pid}-${Date.now()}`)
+  // Inside the repository, so that the bundle resolves node_modules as the real one does; not in
+  // server/dist, which `npm start` empties when it builds (a test and npm start may run at once).
+  const outdir = join(SERVER_DIST, '..', '.test-builds', `test-${process.pid}-${Date.now()}`)
   let main = ''
   let dataDir = ''
   beforeAll(async () => {
@@ -24,6 +25,7 @@ describe('the built server (npm start)', () => {
   })
   afterAll(async () => {
     await rm(outdir, { recursive: true, force: true })
+    await rmdir(dirname(outdir)).catch(() => {}) // only when empty: another run may be building beside it
     await rm(dataDir, { recursive: true, force: true })
   })
 
@@ -55,7 +57,7 @@ describe('the built server (npm start)', () => {
       raw.send(encodeUpdate(Y.encodeStateAsUpdate(doc)))
       await waitFor(() => raw.frames.some((f) => f[0] === 100), 5000, 'durable ack')
 
-      // The app shell from client/dist, found from server/dist as from the sources.
+      // The app shell from client/dist, found upward from the bundle as from the sources.
       const shell = await fetch(`${base}/`)
       expect(shell.status).toBe(existsSync(CLIENT_DIST) ? 200 : 503)
       // The emulator, the bridge and its HubSpot client are imported lazily, from chunks of their own.
