@@ -21,7 +21,11 @@ export interface LogSize {
   readonly snapshotBytes: number
 }
 
-/** The log may grow to a tenth of the snapshot; a load then replays at most 50× the minimum entries. */
+/**
+ * The log may grow to a tenth of the snapshot, and normally to at most 50× the minimum entries: a
+ * compaction waits until appends are idle and is retried on the next append after a failure, so
+ * under a steady stream of writes (or a failing store) a load may replay more.
+ */
 export const compactionPolicy = (minEntries: number, logShare = 0.1, maxEntriesFactor = 50): CompactionPolicy => ({
   minEntries,
   logShare,

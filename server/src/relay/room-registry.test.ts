@@ -74,6 +74,21 @@ describe('RoomRegistry', () => {
     await registry.close()
   })
 
+  it('prunes every expired folded entry after a compaction, however many batches that takes', async () => {
+    const store = createMemoryDocStore({ now: () => Date.now() - 60_000 })
+    const registry = makeRegistry(store, { compaction: compactionPolicy(10), logRetentionMs: 0, pruneBatch: 3 })
+    const lease = await registry.acquire('b7')
+    for (let i = 0; i < 25; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+    await lease.room.flush()
+    const loaded = await store.load('b7')
+    expect(loaded.snapshotSeq).toBeGreaterThanOrEqual(10)
+    // Only entries after the snapshot are left: none of the folded ones, though each call deletes 3.
+    expect((await store.readSince('b7', 0)).map((u) => u.seq)).toEqual(loaded.updates.map((u) => u.seq))
+    expect(loaded.updates.every((u) => u.seq > loaded.snapshotSeq)).toBe(true)
+    lease.release()
+    await registry.close()
+  })
+
   it('lets the log of a big book grow to a share of its snapshot before compacting again', async () => {
     const store = createMemoryDocStore()
     const seed = new Y.Doc()

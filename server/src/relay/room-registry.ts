@@ -25,6 +25,8 @@ export interface RoomRegistryOptions {
   readonly hibernateAfterMs?: number
   /** See RoomOptions.logRetentionMs. */
   readonly logRetentionMs?: number | null
+  /** See RoomOptions.pruneBatch. */
+  readonly pruneBatch?: number
   /** Sharing with other relay instances; none by default. */
   readonly fanOut?: FanOut
   /** Told when a room is dropped because its store failed, so connections can be closed. */
@@ -144,6 +146,7 @@ export class RoomRegistry {
       log: this.o.log,
       compaction: this.o.compaction,
       logRetentionMs: this.o.logRetentionMs ?? null,
+      pruneBatch: this.o.pruneBatch,
       fanOut: this.fanOut,
       onFailure: this.onRoomFailure,
     }).then(

@@ -17,7 +17,7 @@ import * as Y from 'yjs'
 import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
-import type { DocStore, StoredUpdate } from '../store/doc-store'
+import { PRUNE_LIMIT, type DocStore, type StoredUpdate } from '../store/doc-store'
 import { BroadcastFrame } from './broadcast-frame'
 import { compactionDue, type CompactionPolicy } from './compaction-policy'
 import { RoomAppends, type DurableWatcher } from './room-appends'
@@ -45,6 +45,8 @@ export interface RoomOptions {
   readonly compaction: CompactionPolicy
   /** Folded log entries older than this (ms) are pruned after a compaction; null keeps them all. */
   readonly logRetentionMs: number | null
+  /** Most entries one pruneLog call deletes (PRUNE_LIMIT by default); a compaction calls it until done. */
+  readonly pruneBatch?: number
   /** Shares accepted updates and presence with other relay instances. */
   readonly fanOut: FanOut
   /**
@@ -368,8 +370,9 @@ export class Room implements PresenceListener {
       this.snapshotBytes = snapshot.length
       // What was stored while compacting follows the new snapshot (bytes as counted here).
       this.logBytes = Math.max(0, this.logBytes - foldedBytes)
-      if (this.o.logRetentionMs !== null) await this.o.store.pruneLog(this.bookId, Date.now() - this.o.logRetentionMs)
+      // Counted before pruning: a prune that fails must not leave the policy thinking a compaction is due.
       this.logLength = await this.o.store.logLength(this.bookId)
+      if (this.o.logRetentionMs !== null) await this.pruneFolded(Date.now() - this.o.logRetentionMs)
       this.o.metrics.compactions.inc()
       this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.length }, 'book compacted')
     })()
@@ -377,6 +380,18 @@ export class Room implements PresenceListener {
       .finally(() => {
         this.compacting = null
       })
+  }
+
+  /**
+   * Deletes the folded entries appended before `before`, one short transaction at a time: a
+   * compaction of a big book folds more entries than one call deletes, and what one pass leaves
+   * would otherwise pile up for good.
+   */
+  private async pruneFolded(before: number): Promise<void> {
+    const batch = this.o.pruneBatch ?? PRUNE_LIMIT
+    while ((await this.o.store.pruneLog(this.bookId, before, batch)) === batch) {
+      // Between batches, appends waiting for the store get their turn.
+    }
   }
 
   /** Sends a change to the book's presence to the peers (not back to its sender) and to other instances. */

@@ -1,5 +1,5 @@
 // Everything a scenario gets from the runner: full or smoke sizes, where to pin servers, how to
-// log progress, and the 10,000-customer book that two scenarios share (built once, lazily).
+// log progress, and the 10,000-customer book that the scenarios share (built once, lazily).
 import { buildBigBook, type BigBook } from './big-book'
 
 export interface BenchContext {

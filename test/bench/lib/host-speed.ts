@@ -1,4 +1,4 @@
-// A fixed piece of CPU work (objects, a Map, JSON), timed on each core at the start and the end of
+// A fixed piece of CPU work (objects, a Map, JSON), timed on cores 0 and 1 at the start and the end of
 // a run. This machine is shared and its speed moved by up to 2× between sessions (findings.md):
 // results of two runs compare only next to this figure. Best of 5 in a fresh Node process per core.
 import { execFileSync } from 'node:child_process'
@@ -22,7 +22,7 @@ export const probeMs = (core: number | null): number => {
   return Number(execFileSync(cmd!, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).trim())
 }
 
-/** "core 0 152 ms, core 1 137 ms" (each core when pinning is possible, else one unpinned run). */
+/** "core 0 152 ms, core 1 137 ms" (cores 0 and 1 when pinning is possible, else one unpinned run). */
 export const hostSpeed = (pinned: boolean): string =>
   pinned
     ? cpus().slice(0, 2).map((_, core) => `core ${core} ${Math.round(probeMs(core))} ms`).join(', ')
