@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage } from '@crm-sync/protocol'
-import { EncodedState, isEmptyStateVector } from './encoded-state'
+import { EncodedState, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES } from './encoded-state'
 
 type Op =
   | { kind: 'set'; doc: number; key: string; value: number }
@@ -75,5 +75,18 @@ describe('EncodedState', () => {
     expect(state.update.buffer).toBe(state.fullStep2.buffer)
     expect(payloadOf(state.fullStep2)).toEqual(Y.encodeStateAsUpdate(doc))
     expect(isEmptyStateVector(Y.encodeStateVector(new Y.Doc()))).toBe(true)
+  })
+
+  it("keeps a big book's state vector, and computes a small book's again for each caller", () => {
+    const small = new Y.Doc()
+    small.getMap('m').set('k', 'v')
+    const big = new Y.Doc()
+    big.getMap('m').set('notes', 'x'.repeat(KEEP_STATE_VECTOR_FROM_BYTES))
+    const smallState = new EncodedState(Y.encodeStateAsUpdate(small))
+    const bigState = new EncodedState(Y.encodeStateAsUpdate(big))
+    expect(smallState.stateVector()).toEqual(Y.encodeStateVector(small))
+    expect(smallState.stateVector()).not.toBe(smallState.stateVector())
+    expect(bigState.stateVector()).toEqual(Y.encodeStateVector(big))
+    expect(bigState.stateVector()).toBe(bigState.stateVector())
   })
 })

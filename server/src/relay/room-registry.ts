@@ -7,7 +7,7 @@ import { createLocalFanOut, type FanOut } from '../fanout/fan-out'
 import type { Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import type { CompactionPolicy } from './compaction-policy'
-import { Room } from './room'
+import { Room, type RoomOptions } from './room'
 
 export interface RoomLease {
   readonly room: Room
@@ -37,7 +37,8 @@ export interface RoomRegistryOptions {
 }
 
 interface Entry {
-  loading: Promise<Room>
+  /** Until the room has loaded (then null: one promise less per open book). */
+  loading: Promise<Room> | null
   room: Room | null
   users: number
   unloadTimer: NodeJS.Timeout | null
@@ -50,8 +51,21 @@ export class RoomRegistry {
   private readonly fanOut: FanOut
   private readonly hibernation: NodeJS.Timeout | null = null
 
+  /** One object for every room (not a copy per book: idle memory per book). */
+  private readonly roomOptions: RoomOptions
+
   constructor(private readonly o: RoomRegistryOptions) {
     this.fanOut = o.fanOut ?? createLocalFanOut()
+    this.roomOptions = {
+      store: o.store,
+      metrics: o.metrics,
+      log: o.log,
+      compaction: o.compaction,
+      logRetentionMs: o.logRetentionMs ?? null,
+      pruneBatch: o.pruneBatch,
+      fanOut: this.fanOut,
+      onFailure: this.onRoomFailure,
+    }
     if (o.hibernateAfterMs) {
       this.hibernation = setInterval(() => this.hibernateIdle(), o.hibernateAfterMs)
       this.hibernation.unref()
@@ -94,7 +108,7 @@ export class RoomRegistry {
     }
     let room: Room
     try {
-      room = await entry.loading
+      room = entry.room ?? (await entry.loading!)
     } catch (e) {
       entry.users--
       throw e
@@ -116,7 +130,7 @@ export class RoomRegistry {
 
   /** Waits until every loaded room's accepted updates are durable. */
   async flushAll(): Promise<void> {
-    await Promise.allSettled([...this.entries.values()].map(async (e) => (await e.loading.catch(() => null))?.flush()))
+    await Promise.allSettled([...this.entries.values()].map(async (e) => (await this.loaded(e))?.flush()))
   }
 
   /** Flushes and unloads every room. */
@@ -138,20 +152,11 @@ export class RoomRegistry {
   }
 
   private startLoading(bookId: string): Entry {
-    const entry: Entry = { loading: null as unknown as Promise<Room>, room: null, users: 0, unloadTimer: null, unloading: null }
-    entry.loading = Room.load({
-      bookId,
-      store: this.o.store,
-      metrics: this.o.metrics,
-      log: this.o.log,
-      compaction: this.o.compaction,
-      logRetentionMs: this.o.logRetentionMs ?? null,
-      pruneBatch: this.o.pruneBatch,
-      fanOut: this.fanOut,
-      onFailure: this.onRoomFailure,
-    }).then(
+    const entry: Entry = { loading: null, room: null, users: 0, unloadTimer: null, unloading: null }
+    entry.loading = Room.load(bookId, this.roomOptions).then(
       (room) => {
         entry.room = room
+        entry.loading = null
         this.o.metrics.loadedBooks.set(this.entries.size)
         this.fanOut.attach(room)
         this.o.onRoomLoaded?.(room)
@@ -164,6 +169,11 @@ export class RoomRegistry {
     )
     this.entries.set(bookId, entry)
     return entry
+  }
+
+  /** The entry's room once loaded; null if loading failed. */
+  private async loaded(entry: Entry): Promise<Room | null> {
+    return entry.room ?? (await entry.loading?.catch(() => null)) ?? null
   }
 
   private release(bookId: string, entry: Entry): void {
@@ -184,7 +194,7 @@ export class RoomRegistry {
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
     entry.unloading = (async () => {
       try {
-        const room = await entry.loading.catch(() => null)
+        const room = await this.loaded(entry)
         if (room) {
           await room.foldLog().catch((error: unknown) => this.o.log.warn({ err: error, bookId }, 'could not fold the log before unloading'))
           this.fanOut.detach(room)

@@ -36,8 +36,8 @@ export interface LocalOrigin {
   readonly userId: string
 }
 
+/** What every room of a registry shares (one object, not one per book: idle memory per book). */
 export interface RoomOptions {
-  readonly bookId: string
   readonly store: DocStore
   readonly metrics: Metrics
   readonly log: Logger
@@ -59,8 +59,6 @@ export interface RoomOptions {
 export class Room implements PresenceListener {
   readonly bookId: string
   readonly peers = new Set<RoomPeer>()
-  /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
-  readonly presence: RoomPresence = new RoomPresence(this)
   /** Log entries applied to this document (appended here, or by other instances). */
   seqs = new SeqTracker()
   /** Log entries after the snapshot, their bytes, and the snapshot's bytes: what compactionDue weighs. */
@@ -75,12 +73,19 @@ export class Room implements PresenceListener {
   private compacting: Promise<void> | null = null
   /** Set when applying an update threw part-way: the document holds (part of) an update never stored. */
   private tainted = false
+  private presenceState: RoomPresence | null = null
 
   private constructor(
+    bookId: string,
     private readonly o: RoomOptions,
     private readonly book: RoomDocument,
   ) {
-    this.bookId = o.bookId
+    this.bookId = bookId
+  }
+
+  /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
+  get presence(): RoomPresence {
+    return (this.presenceState ??= new RoomPresence(this))
   }
 
   private get appends(): RoomAppends {
@@ -113,8 +118,8 @@ export class Room implements PresenceListener {
   }
 
   /** Loads the book from the store; the room exists only once this resolves. */
-  static async load(o: RoomOptions): Promise<Room> {
-    const loaded = await o.store.load(o.bookId)
+  static async load(bookId: string, o: RoomOptions): Promise<Room> {
+    const loaded = await o.store.load(bookId)
     const book =
       loaded.updates.length === 0
         ? // A snapshot is a whole state encoded by a room: it can be served without decoding it.
@@ -124,7 +129,7 @@ export class Room implements PresenceListener {
             loaded.snapshot,
             loaded.updates.map((u) => u.update),
           )
-    const room = new Room(o, book)
+    const room = new Room(bookId, o, book)
     room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
     room.logBytes = loaded.updates.reduce((sum, u) => sum + u.update.length, 0)
@@ -149,7 +154,7 @@ export class Room implements PresenceListener {
 
   /** Awareness client ids with a state now, without creating presence for a book that has none. */
   presentClientIds(): number[] {
-    return this.presence.clientIds()
+    return this.presenceState?.clientIds() ?? []
   }
 
   /** Sync step 1 (this room's state vector), for a client that just joined. */
@@ -342,7 +347,7 @@ export class Room implements PresenceListener {
   }
 
   destroy(): void {
-    this.presence.destroy()
+    this.presenceState?.destroy()
     this.book.destroy()
     this.peers.clear()
   }
