@@ -5,6 +5,8 @@
 // keystroke. So a compaction also waits until the log holds a share of the snapshot's bytes,
 // which bounds the work per byte accepted. A cap on entries bounds what a load replays.
 
+import type { LogSize } from '../store/doc-store'
+
 export interface CompactionPolicy {
   /** No compaction before this many entries follow the snapshot (COMPACT_THRESHOLD). */
   readonly minEntries: number
@@ -15,9 +17,7 @@ export interface CompactionPolicy {
 }
 
 /** What follows the last snapshot, and the snapshot's size. */
-export interface LogSize {
-  readonly entries: number
-  readonly bytes: number
+export interface LogAndSnapshot extends LogSize {
   readonly snapshotBytes: number
 }
 
@@ -32,7 +32,7 @@ export const compactionPolicy = (minEntries: number, logShare = 0.1, maxEntriesF
   maxEntries: minEntries * maxEntriesFactor,
 })
 
-export function compactionDue(p: CompactionPolicy, log: LogSize): boolean {
+export function compactionDue(p: CompactionPolicy, log: LogAndSnapshot): boolean {
   if (log.entries < p.minEntries) return false
   return log.entries >= p.maxEntries || log.bytes >= log.snapshotBytes * p.logShare
 }

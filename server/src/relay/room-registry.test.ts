@@ -113,6 +113,49 @@ describe('RoomRegistry', () => {
     await registry.close()
   })
 
+  it("weighs another instance's entries left beyond a gap in the next compaction, and waits for the gap to close", async () => {
+    const store = createMemoryDocStore()
+    const seed = new Y.Doc()
+    seed.getMap('m').set('notes', 'x'.repeat(20_000))
+    await store.append('b8', [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
+    await store.compact('b8', Y.encodeStateAsUpdate(seed), 1)
+    let compactCalls = 0
+    const counted: DocStore = { ...store, compact: (...args) => (compactCalls++, store.compact(...args)) }
+    const snapshotSeq = async () => (await store.load('b8')).snapshotSeq
+    const elsewhere = (key: string, value: string) => {
+      const doc = new Y.Doc()
+      doc.getMap('m').set(key, value)
+      return { update: Y.encodeStateAsUpdate(doc), userId: 'v' }
+    }
+    // At least 2 entries, and a tenth of the ≈20 KB snapshot.
+    const registry = makeRegistry(counted, { compaction: compactionPolicy(2, 0.1, 1000) })
+    const lease = await registry.acquire('b8')
+    const room = lease.room
+    const edit = async (i: number) => {
+      await room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await room.flush()
+    }
+    await edit(2)
+    await edit(3)
+    // Another instance stores 4 (small) and 5 (3 KB); only 5 reaches this room: a gap at 4.
+    const [four, five] = await store.append('b8', [elsewhere('small', 's'), elsewhere('big', 'y'.repeat(3_000))])
+    room.applyStored([five!])
+    await edit(6)
+    expect(await snapshotSeq()).toBe(3) // due by bytes; folded up to the gap
+    await edit(7)
+    expect(compactCalls).toBe(1) // nothing new to fold while the gap holds
+    room.applyStored([four!])
+    await edit(8)
+    // Entry 5's 3 KB still follow the snapshot and count: the log is due, everything folds.
+    expect(await snapshotSeq()).toBe(8)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, (await store.load('b8')).snapshot!)
+    expect(doc.getMap('m').get('big')).toBe('y'.repeat(3_000))
+    expect(doc.getMap('m').get('small')).toBe('s')
+    lease.release()
+    await registry.close()
+  })
+
   it('drops a room whose store failed, so a reload starts from what is durable', async () => {
     const store = createMemoryDocStore()
     let fail = false

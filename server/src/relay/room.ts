@@ -65,6 +65,8 @@ export class Room implements PresenceListener {
   private logLength = 0
   private logBytes = 0
   private snapshotBytes = 0
+  /** The last seq folded into the stored snapshot, as far as this room knows. */
+  private snapshotSeq = 0
   /**
    * Accepted updates on their way to the store, numbered; who waits for which. Made on the first
    * update: most rooms of a server with many books only ever serve syncs (idle memory per book).
@@ -134,6 +136,7 @@ export class Room implements PresenceListener {
     room.logLength = loaded.updates.length
     room.logBytes = loaded.updates.reduce((sum, u) => sum + u.update.length, 0)
     room.snapshotBytes = loaded.snapshot?.length ?? 0
+    room.snapshotSeq = loaded.snapshotSeq
     return room
   }
 
@@ -366,17 +369,20 @@ export class Room implements PresenceListener {
       while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
       if (this.appendFailed) return
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
+      // Nothing new to fold while a gap holds the prefix where the last snapshot left it.
       const upToSeq = this.seqs.contiguous
-      if (upToSeq === 0) return
+      if (upToSeq <= this.snapshotSeq) return
       // Dormant or not, this is the whole state as of upToSeq: nothing is applied without waking.
       const snapshot = this.book.wholeState()
-      const foldedBytes = this.logBytes
       await this.o.store.compact(this.bookId, snapshot, upToSeq)
       this.snapshotBytes = snapshot.length
-      // What was stored while compacting follows the new snapshot (bytes as counted here).
-      this.logBytes = Math.max(0, this.logBytes - foldedBytes)
-      // Counted before pruning: a prune that fails must not leave the policy thinking a compaction is due.
-      this.logLength = await this.o.store.logLength(this.bookId)
+      this.snapshotSeq = upToSeq
+      // Read back rather than counted down: what follows the snapshot includes entries stored while
+      // compacting and, with several instances, entries beyond a gap that were not folded. Read
+      // before pruning: a prune that fails must not leave the policy thinking a compaction is due.
+      const rest = await this.o.store.logSize(this.bookId)
+      this.logLength = rest.entries
+      this.logBytes = rest.bytes
       if (this.o.logRetentionMs !== null) await this.pruneFolded(Date.now() - this.o.logRetentionMs)
       this.o.metrics.compactions.inc()
       this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.length }, 'book compacted')

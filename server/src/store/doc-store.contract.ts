@@ -42,7 +42,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       const book = newBookId()
       expect(await store.load(book)).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], headSeq: 0 })
       expect(await store.readSince(book, 0)).toEqual([])
-      expect(await store.logLength(book)).toBe(0)
+      expect(await store.logSize(book)).toEqual({ entries: 0, bytes: 0 })
       expect(await store.pruneLog(book, Date.now() + 60_000)).toBe(0)
     })
 
@@ -102,7 +102,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(loadedB.snapshot).toBeNull()
       expect(loadedB.updates.map((u) => [u.bookId, u.seq, [...u.update]])).toEqual([[b, 1, [9]]])
       expect((await store.load(a)).updates).toEqual([])
-      expect(await store.logLength(b)).toBe(1)
+      expect(await store.logSize(b)).toEqual({ entries: 1, bytes: 1 })
     })
 
     it('loads the snapshot plus only the entries after it; folded entries stay readable', async () => {
@@ -115,7 +115,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(loaded.snapshotSeq).toBe(3)
       expect(seqsOf(loaded.updates)).toEqual([4, 5])
       expect(loaded.headSeq).toBe(5)
-      expect(await store.logLength(book)).toBe(2)
+      expect(await store.logSize(book)).toEqual({ entries: 2, bytes: 2 })
       expect(seqsOf(await store.readSince(book, 0))).toEqual([1, 2, 3, 4, 5])
     })
 
@@ -161,7 +161,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(await store.pruneLog(book, Date.now() + 60_000)).toBe(1) // 3; 4 is not folded
       expect(seqsOf(await store.readSince(book, 0))).toEqual([4])
       expect(await store.load(book)).toMatchObject({ snapshotSeq: 3, headSeq: 4 })
-      expect(await store.logLength(book)).toBe(1)
+      expect(await store.logSize(book)).toEqual({ entries: 1, bytes: 1 })
 
       // With every entry pruned, the snapshot still holds the head: seqs never restart.
       await store.compact(book, bytes(44), 4)
@@ -182,18 +182,21 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(await store.pruneLog(book, later, 2)).toBe(1) // 6 and 7 are not folded
       expect(await store.pruneLog(book, later)).toBe(0)
       expect(seqsOf(await store.readSince(book, 0))).toEqual([6, 7])
-      expect(await store.logLength(book)).toBe(2)
+      expect(await store.logSize(book)).toEqual({ entries: 2, bytes: 2 })
     })
 
-    it('counts the log after the snapshot', async () => {
+    it('measures the log after the snapshot: entries and their bytes', async () => {
       const store = await open()
       const book = newBookId()
-      await store.append(book, range(1, 7).map((i) => entry('alice', i)))
-      expect(await store.logLength(book)).toBe(7)
+      // Entry i holds i bytes: 1 + 2 + … + 7 = 28.
+      await store.append(book, range(1, 7).map((i) => entry('alice', ...range(1, i))))
+      expect(await store.logSize(book)).toEqual({ entries: 7, bytes: 28 })
       await store.compact(book, bytes(5), 5)
-      expect(await store.logLength(book)).toBe(2)
+      expect(await store.logSize(book)).toEqual({ entries: 2, bytes: 6 + 7 })
       await store.pruneLog(book, Date.now() + 60_000)
-      expect(await store.logLength(book)).toBe(2)
+      expect(await store.logSize(book)).toEqual({ entries: 2, bytes: 13 })
+      await store.append(book, [{ userId: 'bob', update: noise(3000, 1) }])
+      expect(await store.logSize(book)).toEqual({ entries: 3, bytes: 3013 })
     })
 
     it.skipIf(!harness.reopen)('keeps everything acknowledged across a reopen, and close() flushes pending appends', async () => {
@@ -310,7 +313,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       await expectStoreError(store.readSince(book, 0), 'closed')
       await expectStoreError(store.compact(book, bytes(1), 1), 'closed')
       await expectStoreError(store.pruneLog(book, Date.now()), 'closed')
-      await expectStoreError(store.logLength(book), 'closed')
+      await expectStoreError(store.logSize(book), 'closed')
     })
   })
 }

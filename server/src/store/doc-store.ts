@@ -55,10 +55,16 @@ export interface DocStore {
    * (an entry stamped earlier than one before it, after a clock step back, waits for that one).
    */
   pruneLog(bookId: string, before: number, limit?: number): Promise<number>
-  /** Number of log entries after the snapshot: the compactor's trigger. */
-  logLength(bookId: string): Promise<number>
+  /** The log after the snapshot, entries and bytes: what the compactor weighs against the snapshot. */
+  logSize(bookId: string): Promise<LogSize>
   /** Flushes pending appends and closes. Further calls reject with StoreError 'closed'. */
   close(): Promise<void>
+}
+
+/** The log entries that follow a book's snapshot, and the bytes of their updates. */
+export interface LogSize {
+  readonly entries: number
+  readonly bytes: number
 }
 
 /** Most log entries one `pruneLog` call deletes: one call is one short transaction. */

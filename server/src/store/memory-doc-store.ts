@@ -91,12 +91,13 @@ export function createMemoryDocStore(opts: MemoryDocStoreOptions = {}): DocStore
         return removed
       }),
 
-    logLength: (bookId: string) =>
-      gate.run('logLength', () => {
+    logSize: (bookId: string) =>
+      gate.run('logSize', () => {
         checkBookId(bookId)
         const book = books.get(bookId)
         const folded = snapshotSeqOf(book)
-        return (book?.log ?? []).filter((u) => u.seq > folded).length
+        const after = (book?.log ?? []).filter((u) => u.seq > folded)
+        return { entries: after.length, bytes: after.reduce((sum, u) => sum + u.update.length, 0) }
       }),
 
     async close() {

@@ -83,8 +83,8 @@ const SQL = {
     DELETE FROM book_log
      WHERE book_id = $1 AND seq IN (SELECT seq FROM oldest)
        AND seq < coalesce((SELECT seq FROM keep), 9223372036854775807)`,
-  logLength: `
-    SELECT count(*) AS n FROM book_log WHERE book_id = $1
+  logSize: `
+    SELECT count(*) AS entries, coalesce(sum(octet_length("update")), 0) AS bytes FROM book_log WHERE book_id = $1
        AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = $1), 0)`,
 } as const
 
@@ -212,11 +212,11 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
         return (await pool.query(SQL.prune, [bookId, before, limit])).rowCount ?? 0
       }),
 
-    logLength: (bookId: string) =>
-      gate.run('logLength', async () => {
+    logSize: (bookId: string) =>
+      gate.run('logSize', async () => {
         checkBookId(bookId)
-        const { rows } = await pool.query<{ n: string }>(SQL.logLength, [bookId])
-        return Number(rows[0]!.n)
+        const { rows } = await pool.query<{ entries: string; bytes: string }>(SQL.logSize, [bookId])
+        return { entries: Number(rows[0]!.entries), bytes: Number(rows[0]!.bytes) }
       }),
 
     async close() {

@@ -2,7 +2,7 @@
 // PostgreSQL store uses too): every append of one burst shares one transaction and one fsync of
 // the WAL, which is what bounds the relay's write latency. The fsync runs on the thread pool
 // (sqlite-wal-sync.ts), so the event loop serves clients meanwhile; an append resolves after it.
-import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type StoredUpdate } from './doc-store'
+import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type LogSize, type StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
   checkBookId,
@@ -88,12 +88,10 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
       'SELECT seq, at FROM book_log WHERE book_id = ? ORDER BY seq LIMIT ?',
     ),
     deleteThrough: db.prepare<[string, number]>('DELETE FROM book_log WHERE book_id = ? AND seq <= ?'),
-    logLength: db
-      .prepare<[string, string], number>(
-        `SELECT count(*) FROM book_log WHERE book_id = ?
-           AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0)`,
-      )
-      .pluck(),
+    logSize: db.prepare<[string, string], LogSize>(
+      `SELECT count(*) AS entries, coalesce(sum(length("update")), 0) AS bytes FROM book_log WHERE book_id = ?
+         AND seq > coalesce((SELECT seq FROM snapshots WHERE book_id = ?), 0)`,
+    ),
   }
 
   const headOf = (bookId: string) => sql.head.get(bookId, bookId) ?? 0
@@ -204,10 +202,10 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         return durable.write(() => prune.immediate(bookId, before, limit))
       }),
 
-    logLength: (bookId: string) =>
-      gate.run('logLength', () => {
+    logSize: (bookId: string) =>
+      gate.run('logSize', () => {
         checkBookId(bookId)
-        return sql.logLength.get(bookId, bookId) ?? 0
+        return sql.logSize.get(bookId, bookId) ?? { entries: 0, bytes: 0 }
       }),
 
     async close() {
