@@ -19,6 +19,7 @@ import { createLocalFanOut, type FanOut } from './fanout/fan-out'
 import { createMetrics, type Metrics } from './metrics'
 import { openPersistence, type Persistence } from './persistence'
 import { compactionPolicy } from './relay/compaction-policy'
+import { snapshotEncoderFor } from './relay/snapshot-encoder'
 import { Relay } from './relay/relay'
 import { RoomRegistry } from './relay/room-registry'
 import { seedDemo } from './seed/demo-seed'
@@ -80,6 +81,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     unloadGraceMs: config.BOOK_UNLOAD_GRACE_MS,
     hibernateAfterMs: config.BOOK_HIBERNATE_MS,
     compaction: compactionPolicy(config.COMPACT_THRESHOLD),
+    snapshotEncoder: snapshotEncoderFor(),
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
     onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })

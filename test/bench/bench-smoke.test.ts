@@ -13,6 +13,7 @@ describe('benchmark smoke run', () => {
     expect(byId.get(1)!.checks!.lost).toBe(0)
     expect(byId.get(3)!.checks!.reconnectBytes).toBeGreaterThan(0)
     expect(byId.get(5)!.checks!.ackedPerSecond).toBeGreaterThan(0)
+    expect(byId.get(5)!.checks!.compactionStallRuns).toBe(2) // one on the event loop, one on a worker
     const markdown = renderResults(result, { repeats: 1, smoke: true })
     expect(markdown).toContain('## 1. Fan-out')
     expect(markdown).toContain('## What limits it')

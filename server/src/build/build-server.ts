@@ -12,7 +12,7 @@ export const SERVER_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url))
 export const SERVER_DIST = fileURLToPath(new URL('../../dist', import.meta.url))
 
 /** Started by Node as files of their own (new Worker(new URL(..., import.meta.url))): copied beside the bundle. */
-const WORKER_FILES = ['store/sqlite-wal-checkpoint-worker.mjs']
+const WORKER_FILES = ['store/sqlite-wal-checkpoint-worker.mjs', 'relay/snapshot-encode-worker.mjs']
 
 /**
  * Bare imports are external except our workspace packages (TypeScript) and JSON files (i18n-iso-

@@ -1,10 +1,12 @@
 // The bundle `npm start` runs: built from the sources, started by plain Node (no tsx), on the
 // defaults `npm start` uses (bridge on, embedded CRM emulator, demo seed), it serves the API, the
 // relay and the app shell, loads its optional parts, and stops cleanly on SIGTERM.
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, rmdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
@@ -27,6 +29,16 @@ describe('the built server (npm start)', () => {
     await rm(outdir, { recursive: true, force: true })
     await rmdir(dirname(outdir)).catch(() => {}) // only when empty: another run may be building beside it
     await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it("ships the snapshot encoder's worker beside the bundle, able to load Yjs from there", async () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 'v')
+    const worker = new Worker(join(outdir, 'snapshot-encode-worker.mjs'), { workerData: { base: null, updates: [Y.encodeStateAsUpdate(doc)] }, execArgv: [] })
+    const [encoded] = (await once(worker, 'message')) as [Uint8Array]
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, encoded)
+    expect(copy.getMap('m').get('k')).toBe('v')
   })
 
   it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {

@@ -63,6 +63,11 @@ export class RoomDocument {
     return this.live ? encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector)) : this.encoded!.step2For(stateVector)
   }
 
+  /** Whether `wholeState()` costs nothing: the book is dormant, or its encoding is current. */
+  get hasWholeState(): boolean {
+    return this.encoded !== null
+  }
+
   /** The whole state as one update (a compaction's snapshot); the cached one when it is current. */
   wholeState(): Uint8Array {
     return this.encoded?.update ?? Y.encodeStateAsUpdate(this.live!)

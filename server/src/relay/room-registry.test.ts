@@ -8,6 +8,7 @@ import type { DocStore } from '../store/doc-store'
 import { RoomRegistry } from './room-registry'
 import { waitFor } from '../testing/ws-clients'
 import { compactionPolicy } from './compaction-policy'
+import { SnapshotEncodeError, createWorkerSnapshotEncoder, type SnapshotEncoder } from './snapshot-encoder'
 
 const makeRegistry = (store: DocStore, extra: Partial<ConstructorParameters<typeof RoomRegistry>[0]> = {}) =>
   new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 30, compaction: compactionPolicy(1000), ...extra })
@@ -154,6 +155,106 @@ describe('RoomRegistry', () => {
     expect(doc.getMap('m').get('small')).toBe('s')
     lease.release()
     await registry.close()
+  })
+
+  describe('with a snapshot encoder (big books encoded off the event loop)', () => {
+    /** A book past the offload size: a 20 KB snapshot; offloading from 10 KB. */
+    const bigBook = async (bookId: string) => {
+      const store = createMemoryDocStore()
+      const seed = new Y.Doc()
+      seed.getMap('m').set('notes', 'x'.repeat(20_000))
+      await store.append(bookId, [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
+      await store.compact(bookId, Y.encodeStateAsUpdate(seed), 1)
+      return store
+    }
+    const counting = (inner: SnapshotEncoder) => {
+      const calls: number[] = []
+      const encoder: SnapshotEncoder = {
+        encode: (base, updates) => (calls.push(updates.length), inner.encode(base, updates)),
+        close: () => inner.close(),
+      }
+      return { encoder, calls }
+    }
+    const offloading = (store: DocStore, snapshotEncoder: SnapshotEncoder) =>
+      makeRegistry(store, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder, offloadEncodeFromBytes: 10_000 })
+
+    it("hands an awake big book's compaction to the encoder, with the stored snapshot and the entries up to it", async () => {
+      const store = await bigBook('b9')
+      const { encoder, calls } = counting(createWorkerSnapshotEncoder())
+      const registry = offloading(store, encoder)
+      const lease = await registry.acquire('b9')
+      for (let i = 0; i < 5; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      expect(calls).toEqual([5])
+      const loaded = await store.load('b9')
+      expect(loaded.snapshotSeq).toBe(6)
+      expect(Buffer.from(loaded.snapshot!).equals(Buffer.from(Y.encodeStateAsUpdate(lease.room.doc)))).toBe(true)
+      lease.release()
+      await registry.close()
+      // The registry closed its encoder.
+      await expect(encoder.encode(null, [])).rejects.toMatchObject({ code: 'closed' })
+    })
+
+    it('encodes on the event loop when the encoder fails, and for books under the offload size', async () => {
+      const store = await bigBook('b10')
+      const failing: SnapshotEncoder = {
+        encode: () => Promise.reject(new SnapshotEncodeError('failed', 'out of memory, say')),
+        close: () => Promise.resolve(),
+      }
+      const registry = offloading(store, failing)
+      const lease = await registry.acquire('b10')
+      for (let i = 0; i < 5; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      expect((await store.load('b10')).snapshotSeq).toBe(6)
+      lease.release()
+
+      const smallStore = createMemoryDocStore()
+      const small = makeRegistry(smallStore, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder: failing, offloadEncodeFromBytes: 10_000 })
+      const smallLease = await small.acquire('b11')
+      for (let i = 0; i < 5; i++) await smallLease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await smallLease.room.flush()
+      expect((await smallStore.load('b11')).snapshotSeq).toBe(5)
+      smallLease.release()
+      await Promise.all([registry.close(), small.close()])
+    })
+
+    it("leaves another instance's snapshot that already covers the compaction in place", async () => {
+      const store = await bigBook('b12')
+      let compactCalls = 0
+      let race: (() => Promise<void>) | null = null
+      const raced: DocStore = {
+        ...store,
+        compact: (...args) => (compactCalls++, store.compact(...args)),
+        load: async (id) => {
+          const other = race
+          race = null
+          await other?.()
+          return store.load(id)
+        },
+      }
+      const { encoder, calls } = counting(createWorkerSnapshotEncoder())
+      const registry = offloading(raced, encoder)
+      const lease = await registry.acquire('b12')
+      for (let i = 0; i < 4; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      // While this room's compaction through seq 6 reads the store, another instance appends seq 7
+      // and compacts through it.
+      race = async () => {
+        const other = new Y.Doc()
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(lease.room.doc))
+        other.getMap('m').set('elsewhere', true)
+        await store.append('b12', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
+        await store.compact('b12', Y.encodeStateAsUpdate(other), 7)
+      }
+      await lease.room.change('alice', (doc) => doc.getMap('m').set('k4', 4))
+      await lease.room.flush()
+      expect(race).toBeNull()
+      expect(calls).toEqual([])
+      expect(compactCalls).toBe(0)
+      expect((await store.load('b12')).snapshotSeq).toBe(7)
+      lease.release()
+      await registry.close()
+    })
   })
 
   it('drops a room whose store failed, so a reload starts from what is durable', async () => {

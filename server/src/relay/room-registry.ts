@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import type { CompactionPolicy } from './compaction-policy'
 import { Room, type RoomOptions } from './room'
+import { OFFLOAD_ENCODE_FROM_BYTES, type SnapshotEncoder } from './snapshot-encoder'
 
 export interface RoomLease {
   readonly room: Room
@@ -27,6 +28,10 @@ export interface RoomRegistryOptions {
   readonly logRetentionMs?: number | null
   /** See RoomOptions.pruneBatch. */
   readonly pruneBatch?: number
+  /** See RoomOptions.snapshotEncoder; none by default. The registry closes it when it closes. */
+  readonly snapshotEncoder?: SnapshotEncoder | null
+  /** See RoomOptions.offloadEncodeFromBytes (OFFLOAD_ENCODE_FROM_BYTES by default). */
+  readonly offloadEncodeFromBytes?: number
   /** Sharing with other relay instances; none by default. */
   readonly fanOut?: FanOut
   /** Told when a room is dropped because its store failed, so connections can be closed. */
@@ -63,6 +68,8 @@ export class RoomRegistry {
       compaction: o.compaction,
       logRetentionMs: o.logRetentionMs ?? null,
       pruneBatch: o.pruneBatch,
+      snapshotEncoder: o.snapshotEncoder ?? null,
+      offloadEncodeFromBytes: o.offloadEncodeFromBytes ?? OFFLOAD_ENCODE_FROM_BYTES,
       fanOut: this.fanOut,
       onFailure: this.onRoomFailure,
     }
@@ -138,6 +145,7 @@ export class RoomRegistry {
     this.closed = true
     if (this.hibernation) clearInterval(this.hibernation)
     await Promise.allSettled([...this.entries.keys()].map((id) => this.unload(id)))
+    await this.o.snapshotEncoder?.close()
   }
 
   /** What a lease calls, once. */

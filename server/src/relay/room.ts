@@ -24,6 +24,7 @@ import { RoomAppends, type DurableWatcher } from './room-appends'
 import { RoomDocument } from './room-document'
 import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
+import type { SnapshotEncoder } from './snapshot-encoder'
 
 /** Whoever receives a room's broadcasts: a WebSocket connection. */
 export interface RoomPeer {
@@ -47,6 +48,10 @@ export interface RoomOptions {
   readonly logRetentionMs: number | null
   /** Most entries one pruneLog call deletes (PRUNE_LIMIT by default); a compaction calls it until done. */
   readonly pruneBatch?: number
+  /** Encodes big books' snapshots off the event loop (snapshot-encoder.ts); null encodes every one here. */
+  readonly snapshotEncoder: SnapshotEncoder | null
+  /** From this many bytes of snapshot and log, an awake book's snapshot is encoded by `snapshotEncoder`. */
+  readonly offloadEncodeFromBytes: number
   /** Shares accepted updates and presence with other relay instances. */
   readonly fanOut: FanOut
   /**
@@ -372,11 +377,10 @@ export class Room implements PresenceListener {
       // Nothing new to fold while a gap holds the prefix where the last snapshot left it.
       const upToSeq = this.seqs.contiguous
       if (upToSeq <= this.snapshotSeq) return
-      // Dormant or not, this is the whole state as of upToSeq: nothing is applied without waking.
-      const snapshot = this.book.wholeState()
-      await this.o.store.compact(this.bookId, snapshot, upToSeq)
-      this.snapshotBytes = snapshot.length
-      this.snapshotSeq = upToSeq
+      const snapshot = await this.snapshotThrough(upToSeq)
+      if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
+      this.snapshotBytes = snapshot.data.length
+      this.snapshotSeq = snapshot.seq
       // Read back rather than counted down: what follows the snapshot includes entries stored while
       // compacting and, with several instances, entries beyond a gap that were not folded. Read
       // before pruning: a prune that fails must not leave the policy thinking a compaction is due.
@@ -385,12 +389,39 @@ export class Room implements PresenceListener {
       this.logBytes = rest.bytes
       if (this.o.logRetentionMs !== null) await this.pruneFolded(Date.now() - this.o.logRetentionMs)
       this.o.metrics.compactions.inc()
-      this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.length }, 'book compacted')
+      this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.data.length }, 'book compacted')
     })()
       .catch((error: unknown) => this.o.log.error({ err: error, bookId: this.bookId }, 'compaction failed'))
       .finally(() => {
         this.compacting = null
       })
+  }
+
+  /**
+   * The book's whole state as of `upToSeq` at least, to be written as the snapshot. A big awake
+   * book is rebuilt and encoded by the snapshot encoder from what the store holds (the snapshot and
+   * the entries up to `upToSeq`), off the event loop; when another instance's snapshot already
+   * covers `upToSeq`, that one stands (`written: false`). Otherwise, and if the encoder fails, it
+   * comes from this document: dormant or not, its whole state (nothing is applied without
+   * waking), which may hold entries beyond a gap too; stored entries apply again harmlessly.
+   */
+  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean }> {
+    const encoder = this.o.snapshotEncoder
+    if (encoder && !this.book.hasWholeState && this.snapshotBytes + this.logBytes >= this.o.offloadEncodeFromBytes) {
+      try {
+        const stored = await this.o.store.load(this.bookId)
+        if (stored.snapshot && stored.snapshotSeq >= upToSeq) return { data: stored.snapshot, seq: stored.snapshotSeq, written: false }
+        const updates = stored.updates.filter((u) => u.seq <= upToSeq).map((u) => u.update)
+        // Every entry up to upToSeq is applied here, so the store holds them all; checked anyway.
+        if (stored.snapshotSeq + updates.length === upToSeq) {
+          return { data: await encoder.encode(stored.snapshot, updates), seq: upToSeq, written: true }
+        }
+        this.o.log.warn({ bookId: this.bookId, upToSeq, snapshotSeq: stored.snapshotSeq, entries: updates.length }, 'the stored log has a gap before the compaction seq; encoding the snapshot here')
+      } catch (error) {
+        this.o.log.warn({ err: error, bookId: this.bookId }, 'encoding the snapshot off the event loop failed; encoding it here')
+      }
+    }
+    return { data: this.book.wholeState(), seq: upToSeq, written: true }
   }
 
   /**

@@ -1,0 +1,17 @@
+// Worker thread of snapshot-encoder.ts: rebuilds a book from its stored snapshot and log entries
+// and encodes it as one update, so a big book's compaction does not stop the relay's event loop.
+// Plain JavaScript: a worker is started by Node itself, under tsx, vitest or a bundle alike.
+import { parentPort, workerData } from 'node:worker_threads'
+import * as Y from 'yjs'
+
+const { base, updates } = workerData
+const doc = new Y.Doc({ gc: true })
+doc.transact(() => {
+  if (base) Y.applyUpdate(doc, base)
+  for (const update of updates) Y.applyUpdate(doc, update)
+})
+const state = Y.encodeStateAsUpdate(doc)
+doc.destroy()
+// The encoder writes a buffer of its own, exactly this long: hand it over instead of copying.
+const whole = state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
+parentPort.postMessage(state, whole ? [state.buffer] : [])

@@ -1,0 +1,86 @@
+// The worker-thread snapshot encoder: the same state as encoding the document here, garbage
+// collected the same way, one job at a time, and typed errors for a failed job and after close().
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { SnapshotEncodeError, createWorkerSnapshotEncoder, snapshotEncoderFor } from './snapshot-encoder'
+
+/** A book's snapshot, then log entries that add customers and delete a long note. */
+const history = () => {
+  const doc = new Y.Doc()
+  const customers = doc.getMap<Y.Map<string>>('customers')
+  doc.transact(() => {
+    const c = new Y.Map<string>()
+    customers.set('c1', c)
+    c.set('name', 'Acme')
+    c.set('notes', 'n'.repeat(50_000))
+  })
+  const base = Y.encodeStateAsUpdate(doc)
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 2; i <= 40; i++) {
+    doc.transact(() => {
+      const c = new Y.Map<string>()
+      customers.set(`c${i}`, c)
+      c.set('name', `Customer ${i}`)
+    })
+  }
+  customers.get('c1')!.delete('notes')
+  return { doc, base, updates }
+}
+
+describe('createWorkerSnapshotEncoder', () => {
+  it('encodes the stored snapshot with the log applied, as encoding the document here would', async () => {
+    const { doc, base, updates } = history()
+    const encoder = createWorkerSnapshotEncoder()
+    const encoded = await encoder.encode(base, updates)
+    await encoder.close()
+    expect(Buffer.from(encoded).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true)
+    const rebuilt = new Y.Doc()
+    Y.applyUpdate(rebuilt, encoded)
+    expect(rebuilt.getMap('customers').toJSON()).toEqual(doc.getMap('customers').toJSON())
+    // The deleted 50 KB note is garbage collected, not carried into the snapshot.
+    expect(encoded.length).toBeLessThan(5_000)
+  })
+
+  it('encodes a book without a snapshot from its log alone', async () => {
+    const { doc, updates } = history()
+    const fresh = new Y.Doc()
+    for (const u of updates) Y.applyUpdate(fresh, u)
+    const encoder = createWorkerSnapshotEncoder()
+    const encoded = await encoder.encode(null, updates)
+    await encoder.close()
+    expect(Buffer.from(encoded).equals(Buffer.from(Y.encodeStateAsUpdate(fresh)))).toBe(true)
+    expect(doc.getMap('customers').size).toBe(40)
+  })
+
+  it('rejects with a typed error when an entry cannot be applied, and keeps serving', async () => {
+    const { base, updates } = history()
+    const encoder = createWorkerSnapshotEncoder()
+    const failed = encoder.encode(base, [updates[0]!, new Uint8Array([1, 2, 3])])
+    await expect(failed).rejects.toBeInstanceOf(SnapshotEncodeError)
+    await expect(failed).rejects.toMatchObject({ code: 'failed' })
+    expect((await encoder.encode(base, updates)).length).toBeGreaterThan(0)
+    await encoder.close()
+  })
+
+  it('runs one job at a time, and close() waits for it and refuses later ones', async () => {
+    const { base, updates } = history()
+    const encoder = createWorkerSnapshotEncoder()
+    const order: string[] = []
+    const first = encoder.encode(base, updates).then(() => order.push('first'))
+    const second = encoder.encode(null, updates.slice(0, 3)).then(() => order.push('second'))
+    const closing = encoder.close().then(() => order.push('closed'))
+    await Promise.all([first, second, closing])
+    expect(order).toEqual(['first', 'second', 'closed'])
+    await expect(encoder.encode(base, [])).rejects.toMatchObject({ name: 'SnapshotEncodeError', code: 'closed' })
+  })
+})
+
+describe('snapshotEncoderFor', () => {
+  it('uses a worker only where the process has another core to run it on', async () => {
+    expect(snapshotEncoderFor(1)).toBeNull()
+    const encoder = snapshotEncoderFor(2)
+    expect(encoder).not.toBeNull()
+    await encoder!.close()
+  })
+})
