@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
+import type { Room } from './room'
 import { RoomRegistry } from './room-registry'
 import { waitFor } from '../testing/ws-clients'
 import { compactionPolicy } from './compaction-policy'
@@ -167,13 +168,22 @@ describe('RoomRegistry', () => {
       await store.compact(bookId, Y.encodeStateAsUpdate(seed), 1)
       return store
     }
+    /** `asked`: jobs handed to the encoder; `calls`: the entries of each job it read a source for. */
     const counting = (inner: SnapshotEncoder) => {
       const calls: number[] = []
+      let asked = 0
       const encoder: SnapshotEncoder = {
-        encode: (base, updates) => (calls.push(updates.length), inner.encode(base, updates)),
+        encode: (source) => {
+          asked++
+          return inner.encode(async () => {
+            const read = await source()
+            if (read) calls.push(read.updates.length)
+            return read
+          })
+        },
         close: () => inner.close(),
       }
-      return { encoder, calls }
+      return { encoder, calls, asked: () => asked }
     }
     const offloading = (store: DocStore, snapshotEncoder: SnapshotEncoder) =>
       makeRegistry(store, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder, offloadEncodeFromBytes: 10_000 })
@@ -192,7 +202,7 @@ describe('RoomRegistry', () => {
       lease.release()
       await registry.close()
       // The registry closed its encoder.
-      await expect(encoder.encode(null, [])).rejects.toMatchObject({ code: 'closed' })
+      await expect(encoder.encode(() => Promise.resolve(null))).rejects.toMatchObject({ code: 'closed' })
     })
 
     it('encodes on the event loop when the encoder fails, and for books under the offload size', async () => {
@@ -205,17 +215,58 @@ describe('RoomRegistry', () => {
       const lease = await registry.acquire('b10')
       for (let i = 0; i < 5; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
       await lease.room.flush()
-      expect((await store.load('b10')).snapshotSeq).toBe(6)
+      const stored = await store.load('b10')
+      expect(stored.snapshotSeq).toBe(6)
+      expect(Buffer.from(stored.snapshot!).equals(Buffer.from(Y.encodeStateAsUpdate(lease.room.doc)))).toBe(true)
       lease.release()
 
       const smallStore = createMemoryDocStore()
-      const small = makeRegistry(smallStore, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder: failing, offloadEncodeFromBytes: 10_000 })
+      const { encoder, asked } = counting(createWorkerSnapshotEncoder())
+      const small = makeRegistry(smallStore, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000 })
       const smallLease = await small.acquire('b11')
       for (let i = 0; i < 5; i++) await smallLease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
       await smallLease.room.flush()
       expect((await smallStore.load('b11')).snapshotSeq).toBe(5)
+      expect(asked()).toBe(0)
       smallLease.release()
       await Promise.all([registry.close(), small.close()])
+    })
+
+    it('waits for what the document took while the encoder worked before encoding it here', async () => {
+      const inner = await bigBook('b13')
+      const events: string[] = []
+      let slow = false
+      const store: DocStore = {
+        ...inner,
+        append: async (id, entries) => {
+          if (slow) await new Promise((r) => setTimeout(r, 50))
+          const stored = await inner.append(id, entries)
+          if (slow) events.push('late entry stored')
+          return stored
+        },
+        compact: (...args) => (events.push('compact'), inner.compact(...args)),
+      }
+      let room: Room | null = null
+      // The encoder fails after the room took another edit, whose append is still in flight.
+      const failing: SnapshotEncoder = {
+        encode: async () => {
+          slow = true
+          void room!.change('alice', (doc) => doc.getMap('m').set('late', true))
+          throw new SnapshotEncodeError('failed', 'out of memory, say')
+        },
+        close: () => Promise.resolve(),
+      }
+      const registry = offloading(store, failing)
+      const lease = await registry.acquire('b13')
+      room = lease.room
+      for (let i = 0; i < 5; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      expect(events).toEqual(['late entry stored', 'compact'])
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, (await inner.load('b13')).snapshot!)
+      expect(doc.getMap('m').get('late')).toBe(true)
+      lease.release()
+      await registry.close()
     })
 
     it("leaves another instance's snapshot that already covers the compaction in place", async () => {
@@ -232,7 +283,7 @@ describe('RoomRegistry', () => {
           return store.load(id)
         },
       }
-      const { encoder, calls } = counting(createWorkerSnapshotEncoder())
+      const { encoder, calls, asked } = counting(createWorkerSnapshotEncoder())
       const registry = offloading(raced, encoder)
       const lease = await registry.acquire('b12')
       for (let i = 0; i < 4; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
@@ -249,7 +300,8 @@ describe('RoomRegistry', () => {
       await lease.room.change('alice', (doc) => doc.getMap('m').set('k4', 4))
       await lease.room.flush()
       expect(race).toBeNull()
-      expect(calls).toEqual([])
+      expect(calls).toEqual([]) // asked, and cancelled once it read the store
+      expect(asked()).toBe(1)
       expect(compactCalls).toBe(0)
       expect((await store.load('b12')).snapshotSeq).toBe(7)
       lease.release()

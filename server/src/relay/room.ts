@@ -81,6 +81,8 @@ export class Room implements PresenceListener {
   /** Set when applying an update threw part-way: the document holds (part of) an update never stored. */
   private tainted = false
   private presenceState: RoomPresence | null = null
+  /** Set by destroy(): a compaction in progress must not read the dropped document. */
+  private destroyed = false
 
   private constructor(
     bookId: string,
@@ -216,6 +218,10 @@ export class Room implements PresenceListener {
         if (takeSnapshot) {
           Y.applyUpdate(doc, snapshot.data)
           this.seqs.markThrough(snapshot.seq)
+          if (snapshot.seq > this.snapshotSeq) {
+            this.snapshotSeq = snapshot.seq
+            this.snapshotBytes = snapshot.data.length
+          }
           applied.push(snapshot.data)
         }
         for (const e of entries) {
@@ -342,8 +348,13 @@ export class Room implements PresenceListener {
 
   /** Resolves when every append started so far has settled. */
   async flush(): Promise<void> {
-    while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
+    await this.appendsSettled()
     await this.compacting
+  }
+
+  /** Waits until nothing accepted is on its way to the store (or an append failed). */
+  private async appendsSettled(): Promise<void> {
+    while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
   }
 
   /** Folds the log into a snapshot now (before unloading: the next load is one read, and dormant). */
@@ -355,6 +366,7 @@ export class Room implements PresenceListener {
   }
 
   destroy(): void {
+    this.destroyed = true
     this.presenceState?.destroy()
     this.book.destroy()
     this.peers.clear()
@@ -371,13 +383,14 @@ export class Room implements PresenceListener {
     this.compacting = (async () => {
       // Wait until everything applied so far is durable, then fold it into a snapshot encoded
       // from this document (never Y.mergeUpdates over raw client bytes: yjs issue #687).
-      while (!this.appendsIdle && !this.appendFailed) await this.appends.settled()
+      await this.appendsSettled()
       if (this.appendFailed) return
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
       // Nothing new to fold while a gap holds the prefix where the last snapshot left it.
       const upToSeq = this.seqs.contiguous
       if (upToSeq <= this.snapshotSeq) return
       const snapshot = await this.snapshotThrough(upToSeq)
+      if (!snapshot) return
       if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
       this.snapshotBytes = snapshot.data.length
       this.snapshotSeq = snapshot.seq
@@ -398,28 +411,41 @@ export class Room implements PresenceListener {
   }
 
   /**
-   * The book's whole state as of `upToSeq` at least, to be written as the snapshot. A big awake
-   * book is rebuilt and encoded by the snapshot encoder from what the store holds (the snapshot and
-   * the entries up to `upToSeq`), off the event loop; when another instance's snapshot already
-   * covers `upToSeq`, that one stands (`written: false`). Otherwise, and if the encoder fails, it
-   * comes from this document: dormant or not, its whole state (nothing is applied without
-   * waking), which may hold entries beyond a gap too; stored entries apply again harmlessly.
+   * The book's whole state as of `upToSeq` at least, to be written as the snapshot; null when the
+   * compaction is off (an append failed, or the room was dropped). A big awake book is rebuilt and
+   * encoded by the snapshot encoder from what the store holds (the snapshot and the entries up to
+   * `upToSeq`), off the event loop; when another instance's snapshot already covers `upToSeq`,
+   * that one stands (`written: false`). Otherwise, and if the encoder fails, it comes from this
+   * document: dormant or not, its whole state (nothing is applied without waking), which may hold
+   * entries beyond a gap too; stored entries apply again harmlessly.
    */
-  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean }> {
+  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean } | null> {
     const encoder = this.o.snapshotEncoder
     if (encoder && !this.book.hasWholeState && this.snapshotBytes + this.logBytes >= this.o.offloadEncodeFromBytes) {
+      const found: { covering?: { data: Uint8Array; seq: number } } = {}
       try {
-        const stored = await this.o.store.load(this.bookId)
-        if (stored.snapshot && stored.snapshotSeq >= upToSeq) return { data: stored.snapshot, seq: stored.snapshotSeq, written: false }
-        const updates = stored.updates.filter((u) => u.seq <= upToSeq).map((u) => u.update)
-        // Every entry up to upToSeq is applied here, so the store holds them all; checked anyway.
-        if (stored.snapshotSeq + updates.length === upToSeq) {
-          return { data: await encoder.encode(stored.snapshot, updates), seq: upToSeq, written: true }
-        }
-        this.o.log.warn({ bookId: this.bookId, upToSeq, snapshotSeq: stored.snapshotSeq, entries: updates.length }, 'the stored log has a gap before the compaction seq; encoding the snapshot here')
+        const data = await encoder.encode(async () => {
+          const stored = await this.o.store.load(this.bookId)
+          if (stored.snapshot && stored.snapshotSeq >= upToSeq) {
+            found.covering = { data: stored.snapshot, seq: stored.snapshotSeq }
+            return null
+          }
+          const updates = stored.updates.filter((u) => u.seq <= upToSeq).map((u) => u.update)
+          // Every entry up to upToSeq is applied here, so the store holds them all; checked anyway.
+          if (stored.snapshotSeq + updates.length !== upToSeq) {
+            throw new Error(`the stored log has ${updates.length} entries between the snapshot (seq ${stored.snapshotSeq}) and seq ${upToSeq}`)
+          }
+          return { base: stored.snapshot, updates }
+        })
+        if (found.covering) return { ...found.covering, written: false }
+        if (data) return { data, seq: upToSeq, written: true }
       } catch (error) {
         this.o.log.warn({ err: error, bookId: this.bookId }, 'encoding the snapshot off the event loop failed; encoding it here')
       }
+      // The document took more while the encoder worked: what it holds must be durable before it
+      // is stored as a snapshot, as when the compaction began.
+      await this.appendsSettled()
+      if (this.appendFailed || this.destroyed) return null
     }
     return { data: this.book.wholeState(), seq: upToSeq, written: true }
   }

@@ -28,18 +28,23 @@ const history = () => {
   return { doc, base, updates }
 }
 
+/** A job's source; a copy of `base`, since the encoder may hand the buffer itself to the worker. */
+const source = (base: Uint8Array | null, updates: readonly Uint8Array[]) => () => Promise.resolve({ base: base?.slice() ?? null, updates })
+
 describe('createWorkerSnapshotEncoder', () => {
   it('encodes the stored snapshot with the log applied, as encoding the document here would', async () => {
     const { doc, base, updates } = history()
     const encoder = createWorkerSnapshotEncoder()
-    const encoded = await encoder.encode(base, updates)
+    const handedOver = base.slice()
+    const encoded = await encoder.encode(() => Promise.resolve({ base: handedOver, updates }))
+    expect(handedOver.byteLength).toBe(0) // transferred to the worker, not copied
     await encoder.close()
-    expect(Buffer.from(encoded).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true)
+    expect(Buffer.from(encoded!).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true)
     const rebuilt = new Y.Doc()
-    Y.applyUpdate(rebuilt, encoded)
+    Y.applyUpdate(rebuilt, encoded!)
     expect(rebuilt.getMap('customers').toJSON()).toEqual(doc.getMap('customers').toJSON())
     // The deleted 50 KB note is garbage collected, not carried into the snapshot.
-    expect(encoded.length).toBeLessThan(5_000)
+    expect(encoded!.length).toBeLessThan(5_000)
   })
 
   it('encodes a book without a snapshot from its log alone', async () => {
@@ -47,19 +52,31 @@ describe('createWorkerSnapshotEncoder', () => {
     const fresh = new Y.Doc()
     for (const u of updates) Y.applyUpdate(fresh, u)
     const encoder = createWorkerSnapshotEncoder()
-    const encoded = await encoder.encode(null, updates)
+    const encoded = await encoder.encode(source(null, updates))
     await encoder.close()
-    expect(Buffer.from(encoded).equals(Buffer.from(Y.encodeStateAsUpdate(fresh)))).toBe(true)
+    expect(Buffer.from(encoded!).equals(Buffer.from(Y.encodeStateAsUpdate(fresh)))).toBe(true)
     expect(doc.getMap('customers').size).toBe(40)
   })
 
   it('rejects with a typed error when an entry cannot be applied, and keeps serving', async () => {
     const { base, updates } = history()
     const encoder = createWorkerSnapshotEncoder()
-    const failed = encoder.encode(base, [updates[0]!, new Uint8Array([1, 2, 3])])
+    const failed = encoder.encode(source(base, [updates[0]!, new Uint8Array([1, 2, 3])]))
     await expect(failed).rejects.toBeInstanceOf(SnapshotEncodeError)
     await expect(failed).rejects.toMatchObject({ code: 'failed' })
-    expect((await encoder.encode(base, updates)).length).toBeGreaterThan(0)
+    expect((await encoder.encode(source(base, updates)))!.length).toBeGreaterThan(0)
+    await encoder.close()
+  })
+
+  it("reads a job's source only when its turn comes; a source that returns null cancels the job", async () => {
+    const { base, updates } = history()
+    const encoder = createWorkerSnapshotEncoder()
+    const events: string[] = []
+    const first = encoder.encode(async () => (events.push('first read'), { base: base.slice(), updates })).then(() => events.push('first done'))
+    const second = encoder.encode(async () => (events.push('second read'), null))
+    expect(await second).toBeNull()
+    await first
+    expect(events).toEqual(['first read', 'first done', 'second read'])
     await encoder.close()
   })
 
@@ -67,12 +84,12 @@ describe('createWorkerSnapshotEncoder', () => {
     const { base, updates } = history()
     const encoder = createWorkerSnapshotEncoder()
     const order: string[] = []
-    const first = encoder.encode(base, updates).then(() => order.push('first'))
-    const second = encoder.encode(null, updates.slice(0, 3)).then(() => order.push('second'))
+    const first = encoder.encode(source(base, updates)).then(() => order.push('first'))
+    const second = encoder.encode(source(null, updates.slice(0, 3))).then(() => order.push('second'))
     const closing = encoder.close().then(() => order.push('closed'))
     await Promise.all([first, second, closing])
     expect(order).toEqual(['first', 'second', 'closed'])
-    await expect(encoder.encode(base, [])).rejects.toMatchObject({ name: 'SnapshotEncodeError', code: 'closed' })
+    await expect(encoder.encode(source(base, []))).rejects.toMatchObject({ name: 'SnapshotEncodeError', code: 'closed' })
   })
 })
 

@@ -1,21 +1,34 @@
 // Encoding a big book's snapshot off the event loop. Y.encodeStateAsUpdate of an awake book runs
-// on the event loop and stops every other book of the process meanwhile: 0.3–0.6 s for the
-// 10,000-customer bench book (16 MiB). A room whose book is big enough hands the compaction to a
-// worker thread instead, which rebuilds the book from what the store holds (the snapshot and the
-// log entries up to the compaction's seq, all of them applied here already) and encodes that.
-// It costs more CPU than encoding the live document (the rebuild: ≈3× the encode) and, for the
-// time of one job, a second decoded copy of the book, but on another core: so it is only used
-// where the process has one (see `snapshotEncoderFor`).
+// on the event loop and stops every other book of the process meanwhile: 0.15–0.6 s for the
+// 10,000-customer bench book (16 MiB), depending on the host. A room whose book is big enough hands
+// the compaction to a worker thread instead, which rebuilds the book from what the store holds (the
+// snapshot and the log entries up to the compaction's seq, all of them applied here already) and
+// encodes that. The rebuild decodes the whole book, so a job costs several times the CPU of
+// encoding the live document (1.3–1.8 s against 0.25 s for the bench book on one host) and, for its
+// length, a second decoded copy of the book, but on another core: so it is only used where the
+// process has one (see `snapshotEncoderFor`).
 //
 // One job at a time, each in a fresh worker: the rebuilt copy's heap goes back whole when the
-// worker exits, and a big book compacts seldom (the log must reach a tenth of its snapshot).
+// worker exits, and a big book compacts seldom (the log must reach a tenth of its snapshot). A job
+// reads its book from the store only when its turn comes, so books waiting hold nothing.
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
+/** What a job encodes: a stored snapshot (or none) and the log entries after it, in seq order. */
+export interface SnapshotSource {
+  readonly base: Uint8Array | null
+  readonly updates: readonly Uint8Array[]
+}
+
 export interface SnapshotEncoder {
-  /** `base` (a stored snapshot, or none) with `updates` applied, as Y.encodeStateAsUpdate writes it. */
-  encode(base: Uint8Array | null, updates: readonly Uint8Array[]): Promise<Uint8Array>
-  /** Waits for the job in progress; later calls to `encode` reject with SnapshotEncodeError 'closed'. */
+  /**
+   * Calls `source` when this job's turn comes, then encodes `base` with `updates` applied, as
+   * Y.encodeStateAsUpdate writes it. A source that returns null cancels the job (resolves null);
+   * one that throws rejects it. `base` is handed to the worker, not copied, when it owns its whole
+   * buffer: the caller must not use it afterwards.
+   */
+  encode(source: () => Promise<SnapshotSource | null>): Promise<Uint8Array | null>
+  /** Waits for the jobs already asked for; later calls to `encode` reject with SnapshotEncodeError 'closed'. */
   close(): Promise<void>
 }
 
@@ -42,9 +55,12 @@ export function createWorkerSnapshotEncoder(): SnapshotEncoder {
   let queue: Promise<unknown> = Promise.resolve()
   let closed = false
   return {
-    encode(base, updates) {
+    encode(source) {
       if (closed) return Promise.reject(new SnapshotEncodeError('closed', 'the snapshot encoder is closed'))
-      const job = queue.then(() => runJob(base, updates))
+      const job = queue.then(async () => {
+        const input = await source()
+        return input ? runJob(input) : null
+      })
       queue = job.catch(() => undefined)
       return job
     },
@@ -55,14 +71,21 @@ export function createWorkerSnapshotEncoder(): SnapshotEncoder {
   }
 }
 
-function runJob(base: Uint8Array | null, updates: readonly Uint8Array[]): Promise<Uint8Array> {
+/** The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it. */
+const ownsBuffer = (bytes: Uint8Array): boolean => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+
+function runJob({ base, updates }: SnapshotSource): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./snapshot-encode-worker.mjs', import.meta.url), {
-      workerData: { base, updates },
-      // Only tsx's loader would be inherited, and the worker is plain JavaScript.
-      execArgv: [],
-    })
-    worker.unref() // never what keeps a process alive
+    const url = new URL('./snapshot-encode-worker.mjs', import.meta.url)
+    // Only tsx's loader would be inherited, and the worker is plain JavaScript.
+    const options = { workerData: { base, updates }, execArgv: [] }
+    let worker: Worker
+    try {
+      worker = new Worker(url, base && ownsBuffer(base) ? { ...options, transferList: [base.buffer as ArrayBuffer] } : options)
+    } catch {
+      worker = new Worker(url, options) // a buffer that may not be transferred is copied
+    }
+    // Not unref'd: a job is short, and a relay shutting down waits for the fold it is part of.
     let result: Uint8Array | null = null
     worker.once('message', (state: Uint8Array) => {
       result = state

@@ -8,7 +8,7 @@ import pino from 'pino'
 import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
-import { createWorkerSnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
+import { createWorkerSnapshotEncoder, type SnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
 import { openSqliteDatabase } from '../../../server/src/store/sqlite-database'
 import { createSqliteDocStore } from '../../../server/src/store/sqlite-doc-store'
 
@@ -21,6 +21,17 @@ export interface CompactionStall {
 }
 
 const EDITS = 10
+
+/** Jobs the worker encoded: the room falls back to its event loop, silently here, if one fails. */
+let workerJobs = 0
+const counted = (inner: SnapshotEncoder): SnapshotEncoder => ({
+  encode: async (source) => {
+    const encoded = await inner.encode(source)
+    if (encoded) workerJobs++
+    return encoded
+  },
+  close: () => inner.close(),
+})
 
 const [statePath, mode, dir] = process.argv.slice(2)
 if (!statePath || (mode !== 'loop' && mode !== 'worker') || !dir) throw new Error('usage: compaction-stall-main.ts <state file> <loop|worker> <dir>')
@@ -38,7 +49,7 @@ const registry = new RoomRegistry({
   unloadGraceMs: 0,
   // Due after EDITS entries, whatever their bytes; every book size goes to the worker in its mode.
   compaction: compactionPolicy(EDITS, 0),
-  snapshotEncoder: mode === 'worker' ? createWorkerSnapshotEncoder() : null,
+  snapshotEncoder: mode === 'worker' ? counted(createWorkerSnapshotEncoder()) : null,
   offloadEncodeFromBytes: 0,
 })
 const lease = await registry.acquire('big')
@@ -61,6 +72,7 @@ const compactionMs = performance.now() - start
 await new Promise((r) => setTimeout(r, 50)) // the ticker's run after a stall records it
 clearInterval(ticker)
 const stored = await store.load('big')
+if (mode === 'worker' && workerJobs !== 1) throw new Error(`expected the worker to encode the snapshot, it encoded ${workerJobs}`)
 if (stored.snapshotSeq !== EDITS + 1) throw new Error(`expected a snapshot through seq ${EDITS + 1}, found ${stored.snapshotSeq}`)
 const result: CompactionStall = { longestGapMs, compactionMs, snapshotBytes: stored.snapshot!.length }
 lease.release()
