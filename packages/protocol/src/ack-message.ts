@@ -1,7 +1,7 @@
 // Extension frame [100][varUint frames][varUint seq]: the first `frames` update-carrying frames
 // (sync step 2 and update) this connection sent have been processed and everything they carried
 // is durable in the store. `seq` is the book's log position at that point. Cumulative, monotone.
-import * as encoding from 'lib0/encoding'
+import { frameOf } from './frame-bytes'
 import { MESSAGE_TYPE } from './message-type'
 
 export interface AckMessage {
@@ -12,10 +12,4 @@ export interface AckMessage {
   readonly seq: number
 }
 
-export const encodeAck = (frames: number, seq: number): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_TYPE.ack)
-  encoding.writeVarUint(encoder, frames)
-  encoding.writeVarUint(encoder, seq)
-  return encoding.toUint8Array(encoder)
-}
+export const encodeAck = (frames: number, seq: number): Uint8Array => frameOf([MESSAGE_TYPE.ack, frames, seq])

@@ -1,6 +1,6 @@
 // y-protocols sync messages as y-websocket frames them: [0][step][varUint8Array payload].
 // Step 1 carries a state vector; step 2 and update carry a Yjs v1 update.
-import * as encoding from 'lib0/encoding'
+import { frameOf } from './frame-bytes'
 import { MESSAGE_TYPE, SYNC_STEP, type SyncStep } from './message-type'
 
 export interface SyncMessage {
@@ -10,13 +10,7 @@ export interface SyncMessage {
   readonly payload: Uint8Array
 }
 
-const encodeSync = (step: SyncStep, payload: Uint8Array): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_TYPE.sync)
-  encoding.writeVarUint(encoder, step)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
-}
+const encodeSync = (step: SyncStep, payload: Uint8Array): Uint8Array => frameOf([MESSAGE_TYPE.sync, step], payload)
 
 export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SYNC_STEP.step1, stateVector)
 export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SYNC_STEP.step2, update)
