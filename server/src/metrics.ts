@@ -42,6 +42,11 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
       registers: [registry],
     }),
     compactions: new Counter({ name: 'crm_store_compactions_total', help: 'Book log compactions', registers: [registry] }),
+    snapshotsEncodedOffLoop: new Counter({
+      name: 'crm_store_snapshots_encoded_off_loop_total',
+      help: "Compaction snapshots of big books encoded on a worker thread instead of the event loop",
+      registers: [registry],
+    }),
     crossInstanceMessages: new Counter({
       name: 'crm_relay_cross_instance_messages_total',
       help: 'Messages exchanged with other relay instances',

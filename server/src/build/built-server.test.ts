@@ -4,7 +4,7 @@
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, rmdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -44,7 +44,8 @@ describe('the built server (npm start)', () => {
   it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {
     expect(existsSync(join(outdir, 'sqlite-wal-checkpoint-worker.mjs'))).toBe(true)
     const server = await spawnServer(
-      { DATA_DIR: dataDir, BRIDGE_ENABLED: 'true', CRM_EMULATOR_PORT: '0', NODE_OPTIONS: '' },
+      // COMPACT_THRESHOLD 2: the big update below makes the relay compact a book of over 1 MiB.
+      { DATA_DIR: dataDir, BRIDGE_ENABLED: 'true', CRM_EMULATOR_PORT: '0', NODE_OPTIONS: '', COMPACT_THRESHOLD: '2' },
       30_000,
       ['--enable-source-maps', main],
     )
@@ -68,6 +69,28 @@ describe('the built server (npm start)', () => {
       doc.getMap('built').set('bundle', true)
       raw.send(encodeUpdate(Y.encodeStateAsUpdate(doc)))
       await waitFor(() => raw.frames.some((f) => f[0] === 100), 5000, 'durable ack')
+      // Updates of 0.6 MiB (under the 1 MiB frame limit): the book passes the size from which a
+      // compaction's snapshot is encoded on a worker thread, which this process uses where it has a
+      // second core (the worker is found beside the bundle). Compactions need 2 entries each.
+      const acks = () => raw.frames.filter((f) => f[0] === 100).length
+      for (const key of ['big1', 'big2', 'big3', 'big4']) {
+        const before = acks()
+        const known = Y.encodeStateVector(doc)
+        doc.getMap('built').set(key, key.repeat(150_000))
+        raw.send(encodeUpdate(Y.encodeStateAsUpdate(doc, known)))
+        await waitFor(() => acks() > before, 10_000, `ack of ${key}`)
+      }
+      const offLoop = async () => {
+        const text = await (await fetch(`${base}/metrics`)).text()
+        return Number(/^crm_store_snapshots_encoded_off_loop_total (\d+)/m.exec(text)?.[1] ?? 'NaN')
+      }
+      if (availableParallelism() > 1) {
+        const deadline = Date.now() + 15_000
+        while ((await offLoop()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+        expect(await offLoop()).toBeGreaterThanOrEqual(1)
+      } else {
+        expect(await offLoop()).toBe(0)
+      }
 
       // The app shell from client/dist, found upward from the bundle as from the sources.
       const shell = await fetch(`${base}/`)

@@ -438,7 +438,10 @@ export class Room implements PresenceListener {
           return { base: stored.snapshot, updates }
         })
         if (found.covering) return { ...found.covering, written: false }
-        if (data) return { data, seq: upToSeq, written: true }
+        if (data) {
+          this.o.metrics.snapshotsEncodedOffLoop.inc()
+          return { data, seq: upToSeq, written: true }
+        }
       } catch (error) {
         this.o.log.warn({ err: error, bookId: this.bookId }, 'encoding the snapshot off the event loop failed; encoding it here')
       }
