@@ -78,6 +78,27 @@ describe('RoomDocument', () => {
     expect(lagging.getMap('customers').toJSON()).toEqual({ c1: 'Acme', c2: 'Globex', c3: 'Initech' })
   })
 
+  it('adopts a whole state made elsewhere only while no transaction ran since, and then hibernates on it', () => {
+    const metrics = createMetrics()
+    const book = RoomDocument.decoded(metrics, null, [Y.encodeStateAsUpdate(bookWith({ c1: 'Acme' }))])
+    book.doc.getMap('customers').set('c2', 'Globex')
+    const made = Y.encodeStateAsUpdate(book.doc)
+    const at = book.transactionCount
+
+    book.doc.getMap('customers').set('c3', 'Initech') // the document moved on: the state made at `at` is stale
+    expect(book.adoptWholeState(made, at)).toBe(false)
+    expect(book.hasWholeState).toBe(false)
+
+    const current = Y.encodeStateAsUpdate(book.doc)
+    expect(book.adoptWholeState(current, book.transactionCount)).toBe(true)
+    expect(book.hasWholeState).toBe(true)
+    expect(book.wholeState()).toEqual(current)
+    expect(book.hibernate(false)).toBe(false) // used since the last call
+    expect(book.idleSinceLastSweep).toBe(true)
+    expect(book.hibernate(false)).toBe(true)
+    expect(contentOf(book.wholeState())).toEqual({ c1: 'Acme', c2: 'Globex', c3: 'Initech' })
+  })
+
   it('lets go of everything on destroy', () => {
     const book = RoomDocument.dormant(createMetrics(), Y.encodeStateAsUpdate(bookWith({ c1: 'Acme' })))
     const doc = book.doc

@@ -18,6 +18,8 @@ export class RoomDocument {
   private awakeHolds = 0
   /** Made on the first wake: a book that stays dormant never needs it (idle memory per book). */
   private afterTransaction: (() => void) | null = null
+  /** Transactions on the live document so far (see adoptWholeState). */
+  private transactions = 0
 
   private constructor(
     private readonly metrics: Metrics,
@@ -61,6 +63,28 @@ export class RoomDocument {
   syncStep2(stateVector: Uint8Array): Uint8Array {
     if (isEmptyStateVector(stateVector)) return this.fullState().fullStep2
     return this.live ? encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector)) : this.encoded!.step2For(stateVector)
+  }
+
+  /** Transactions on the document so far: a whole state made elsewhere is current while this has not moved. */
+  get transactionCount(): number {
+    return this.transactions
+  }
+
+  /** Whether the next `hibernate(false)` would drop the document: awake, unused since the last call, not held. */
+  get idleSinceLastSweep(): boolean {
+    return this.live !== null && !this.used && this.awakeHolds === 0
+  }
+
+  /**
+   * Takes `state`, the whole state encoded elsewhere (a worker, from the stored entries this
+   * document holds), as this document's encoding if no transaction ran on it since
+   * `transactionCount` read `atCount`; the next hibernation then encodes nothing. Returns whether
+   * it was taken. The caller vouches that `state` holds everything the document held then.
+   */
+  adoptWholeState(state: Uint8Array, atCount: number): boolean {
+    if (!this.live || this.encoded || this.transactions !== atCount) return false
+    this.encoded = new EncodedState(state)
+    return true
   }
 
   /** Whether `wholeState()` costs nothing: the book is dormant, or its encoding is current. */
@@ -127,7 +151,13 @@ export class RoomDocument {
       this.metrics.bookWakes.inc()
     }
     // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached whole state.
-    doc.on('afterTransaction', (this.afterTransaction ??= () => void (this.encoded = null)))
+    doc.on(
+      'afterTransaction',
+      (this.afterTransaction ??= () => {
+        this.encoded = null
+        this.transactions++
+      }),
+    )
     this.live = doc
     return doc
   }

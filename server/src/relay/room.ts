@@ -83,6 +83,8 @@ export class Room implements PresenceListener {
   private presenceState: RoomPresence | null = null
   /** Set by destroy(): a compaction in progress must not read the dropped document. */
   private destroyed = false
+  /** The book's transaction count when hibernate() last had the worker encode it (tried once per state). */
+  private hibernationTriedAt = -1
 
   private constructor(
     bookId: string,
@@ -187,7 +189,21 @@ export class Room implements PresenceListener {
    * and no write or compaction is in flight. Returns whether the room is dormant now.
    */
   hibernate(): boolean {
-    return this.book.hibernate(!this.appendsIdle || this.compacting !== null || this.appendFailed)
+    const busy = !this.appendsIdle || this.compacting !== null || this.appendFailed
+    if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && !this.seqs.hasGap && this.seqs.highest > 0 && this.hibernationTriedAt !== this.book.transactionCount) {
+      // Going dormant encodes the whole book, which for a big one would stop the event loop: the
+      // worker encodes it now, folding the log on the way, and the next sweep finds it encoded.
+      // Once per state of the document: if that did not work out, the next sweep encodes it here.
+      this.hibernationTriedAt = this.book.transactionCount
+      this.scheduleCompaction(true)
+      return false
+    }
+    return this.book.hibernate(busy)
+  }
+
+  /** A snapshot of this book now would be encoded by the snapshot encoder (snapshot-encoder.ts). */
+  private get encodesOffLoop(): boolean {
+    return this.o.snapshotEncoder !== null && !this.book.hasWholeState && this.snapshotBytes + this.logBytes >= this.o.offloadEncodeFromBytes
   }
 
   /** The store failed, or applying a refused update threw part-way: the room is being dropped. */
@@ -378,7 +394,12 @@ export class Room implements PresenceListener {
     for (const peer of this.peers) if (peer !== except) peer.deliver(message)
   }
 
-  private scheduleCompaction(): void {
+  /**
+   * Folds the log into a snapshot, in the background (`compacting`). `forHibernation`: also when
+   * nothing new is to be folded, and the book adopts the snapshot as its encoding if it is exactly
+   * the document (see hibernate()).
+   */
+  private scheduleCompaction(forHibernation = false): void {
     if (this.compacting || this.appendFailed) return
     this.compacting = (async () => {
       // Wait until everything applied so far is durable, then fold it into a snapshot encoded
@@ -388,9 +409,15 @@ export class Room implements PresenceListener {
       // Only the contiguous prefix: with several instances an entry beyond a gap may be missing here.
       // Nothing new to fold while a gap holds the prefix where the last snapshot left it.
       const upToSeq = this.seqs.contiguous
-      if (upToSeq <= this.snapshotSeq) return
+      if (upToSeq <= this.snapshotSeq && !forHibernation) return
+      // Every change to the document is stored, and all up to upToSeq are durable now: a snapshot
+      // through upToSeq holds all the document does while no entry beyond it and no transaction came.
+      const transactions = this.book.transactionCount
       const snapshot = await this.snapshotThrough(upToSeq)
       if (!snapshot) return
+      if (forHibernation && snapshot.seq === upToSeq && this.seqs.highest === upToSeq && !this.isFailed) {
+        this.book.adoptWholeState(snapshot.data, transactions)
+      }
       if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
       this.snapshotBytes = snapshot.data.length
       this.snapshotSeq = snapshot.seq
@@ -401,7 +428,7 @@ export class Room implements PresenceListener {
       this.logLength = rest.entries
       this.logBytes = rest.bytes
       if (this.o.logRetentionMs !== null) await this.pruneFolded(Date.now() - this.o.logRetentionMs)
-      this.o.metrics.compactions.inc()
+      if (snapshot.written) this.o.metrics.compactions.inc()
       this.o.log.debug({ bookId: this.bookId, upToSeq, bytes: snapshot.data.length }, 'book compacted')
     })()
       .catch((error: unknown) => this.o.log.error({ err: error, bookId: this.bookId }, 'compaction failed'))
@@ -421,7 +448,7 @@ export class Room implements PresenceListener {
    */
   private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean } | null> {
     const encoder = this.o.snapshotEncoder
-    if (encoder && !this.book.hasWholeState && this.snapshotBytes + this.logBytes >= this.o.offloadEncodeFromBytes) {
+    if (encoder && this.encodesOffLoop) {
       const found: { covering?: { data: Uint8Array; seq: number } } = {}
       try {
         const data = await encoder.encode(async () => {

@@ -1,0 +1,124 @@
+// A big awake book going dormant: with a snapshot encoder, the worker encodes it (folding the log)
+// and the book adopts that encoding, so the event loop encodes nothing; a change meanwhile, or a
+// gap in the entries, and the adoption is refused and the book still goes dormant holding everything.
+import pino from 'pino'
+import { describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { decodeMessage } from '@crm-sync/protocol'
+import { createMetrics } from '../metrics'
+import { createMemoryDocStore } from '../store/memory-doc-store'
+import { compactionPolicy } from './compaction-policy'
+import type { Room } from './room'
+import { RoomRegistry } from './room-registry'
+import { createWorkerSnapshotEncoder, type SnapshotEncoder } from './snapshot-encoder'
+
+/** Every Y.encodeStateAsUpdate on this thread (the worker has its own Yjs). */
+const encodes = vi.hoisted(() => ({ count: 0 }))
+vi.mock('yjs', async (importOriginal) => {
+  const yjs = await importOriginal<typeof import('yjs')>()
+  return {
+    ...yjs,
+    encodeStateAsUpdate: (...args: Parameters<typeof yjs.encodeStateAsUpdate>) => {
+      encodes.count++
+      return yjs.encodeStateAsUpdate(...args)
+    },
+  }
+})
+
+/** A book past the offload size (a 20 KB snapshot, offloading from 10 KB), awake with 3 entries. */
+const openBigBook = async (bookId: string, hook?: (room: Room) => void) => {
+  const store = createMemoryDocStore()
+  const seed = new Y.Doc()
+  seed.getMap('m').set('notes', 'x'.repeat(20_000))
+  await store.append(bookId, [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
+  await store.compact(bookId, Y.encodeStateAsUpdate(seed), 1)
+  let room: Room | null = null
+  let asked = 0
+  const inner = createWorkerSnapshotEncoder()
+  const encoder: SnapshotEncoder = {
+    encode: (source) => {
+      asked++
+      return inner.encode(async () => {
+        const read = await source()
+        hook?.(room!)
+        return read
+      })
+    },
+    close: () => inner.close(),
+  }
+  const registry = new RoomRegistry({
+    store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0,
+    compaction: compactionPolicy(1000), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000,
+  })
+  const lease = await registry.acquire(bookId)
+  room = lease.room
+  for (let i = 0; i < 3; i++) await room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+  await room.flush()
+  const close = async () => {
+    lease.release()
+    await registry.close()
+  }
+  return { store, room, asked: () => asked, close }
+}
+
+/** The book as a fresh client would receive it from the room. */
+const served = (room: Room): Record<string, unknown> => {
+  const m = decodeMessage(room.fullStateStep2())
+  if (m.type !== 'sync') throw new Error('expected a sync frame')
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, m.payload)
+  const { notes: _notes, ...rest } = doc.getMap('m').toJSON()
+  return rest
+}
+
+describe('a big book going dormant with a snapshot encoder', () => {
+  it('has the worker encode it and fold its log, and encodes nothing on the event loop', async () => {
+    const { store, room, asked, close } = await openBigBook('h1')
+    expect(room.hibernate()).toBe(false) // used since the last sweep
+    const before = encodes.count
+    expect(room.hibernate()).toBe(false) // idle: handed to the worker
+    await room.flush()
+    expect(asked()).toBe(1)
+    expect((await store.load('h1')).snapshotSeq).toBe(4)
+    expect(room.hibernate()).toBe(true)
+    expect(encodes.count - before).toBe(0)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2 })
+    await close()
+  })
+
+  it('refuses the encoding when the book changed meanwhile, and tries again once it is idle', async () => {
+    let changed = false
+    const { room, asked, close } = await openBigBook('h2', (r) => {
+      if (changed) return
+      changed = true
+      void r.change('bob', (doc) => doc.getMap('m').set('during', true))
+    })
+    room.hibernate()
+    expect(room.hibernate()).toBe(false)
+    await room.flush()
+    expect(room.hibernate()).toBe(false) // the change used it
+    expect(room.hibernate()).toBe(false) // idle again: a second job for the new state
+    await room.flush()
+    expect(asked()).toBe(2)
+    const before = encodes.count
+    expect(room.hibernate()).toBe(true)
+    expect(encodes.count - before).toBe(0)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2, during: true })
+    await close()
+  })
+
+  it('goes dormant by encoding here when a gap in the entries rules the worker out', async () => {
+    const { store, room, asked, close } = await openBigBook('h3')
+    const other = new Y.Doc()
+    other.getMap('m').set('elsewhere', 1)
+    const [, six] = await store.append('h3', [{ update: new Uint8Array([0, 0]), userId: 'v' }, { update: Y.encodeStateAsUpdate(other), userId: 'v' }])
+    room.applyStored([six!]) // 5 has not reached this room
+    room.hibernate()
+    const before = encodes.count
+    expect(room.hibernate()).toBe(true)
+    expect(asked()).toBe(0)
+    expect(encodes.count - before).toBe(1)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2, elsewhere: 1 })
+    await close()
+  })
+})
