@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage } from '@crm-sync/protocol'
 import { createMetrics } from '../metrics'
+import type { DocStore } from '../store/doc-store'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import { compactionPolicy } from './compaction-policy'
 import type { Room } from './room'
@@ -26,7 +27,7 @@ vi.mock('yjs', async (importOriginal) => {
 })
 
 /** A book past the offload size (a 20 KB snapshot, offloading from 10 KB), awake with 3 entries. */
-const openBigBook = async (bookId: string, hook?: (room: Room) => void) => {
+const openBigBook = async (bookId: string, hook?: (room: Room) => void, wrap: (store: DocStore) => DocStore = (s) => s, minEntries = 1000) => {
   const store = createMemoryDocStore()
   const seed = new Y.Doc()
   seed.getMap('m').set('notes', 'x'.repeat(20_000))
@@ -47,8 +48,8 @@ const openBigBook = async (bookId: string, hook?: (room: Room) => void) => {
     close: () => inner.close(),
   }
   const registry = new RoomRegistry({
-    store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0,
-    compaction: compactionPolicy(1000), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000,
+    store: wrap(store), metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0,
+    compaction: compactionPolicy(minEntries, 0), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000,
   })
   const lease = await registry.acquire(bookId)
   room = lease.room
@@ -72,17 +73,33 @@ const served = (room: Room): Record<string, unknown> => {
 }
 
 describe('a big book going dormant with a snapshot encoder', () => {
-  it('has the worker encode it and fold its log, and encodes nothing on the event loop', async () => {
+  it('has the worker encode it, and encodes nothing on the event loop', async () => {
     const { store, room, asked, close } = await openBigBook('h1')
     expect(room.hibernate()).toBe(false) // used since the last sweep
     const before = encodes.count
     expect(room.hibernate()).toBe(false) // idle: handed to the worker
     await room.flush()
     expect(asked()).toBe(1)
-    expect((await store.load('h1')).snapshotSeq).toBe(4)
+    expect((await store.load('h1')).snapshotSeq).toBe(1) // 3 entries: no compaction due, none written
     expect(room.hibernate()).toBe(true)
     expect(encodes.count - before).toBe(0)
     expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2 })
+    await close()
+  })
+
+  it('adopts the snapshot the store holds when it is exactly the document, with no job for the worker', async () => {
+    const { store, room, close } = await openBigBook('h6', undefined, undefined, 5) // compactions from 5 entries
+    await room.change('alice', (doc) => doc.getMap('m').set('k3', 3))
+    await room.change('alice', (doc) => doc.getMap('m').set('k4', 4)) // the 5th entry: the log is folded
+    await room.flush()
+    expect((await store.load('h6')).snapshotSeq).toBe(6)
+    room.hibernate()
+    const before = encodes.count
+    expect(room.hibernate()).toBe(false) // reads the stored snapshot: it is this document, through seq 6
+    await room.flush()
+    expect(room.hibernate()).toBe(true)
+    expect(encodes.count - before).toBe(0)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2, k3: 3, k4: 4 })
     await close()
   })
 
@@ -104,6 +121,48 @@ describe('a big book going dormant with a snapshot encoder', () => {
     expect(room.hibernate()).toBe(true)
     expect(encodes.count - before).toBe(0)
     expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2, during: true })
+    await close()
+  })
+
+  it('refuses an encoding the document moved past before its change was even stored', async () => {
+    // bob's append takes longer than the worker's job: only the transaction count tells.
+    const slowBob = (store: DocStore): DocStore => ({
+      ...store,
+      append: async (id, entries) => {
+        if (entries.some((e) => e.userId === 'bob')) await new Promise((r) => setTimeout(r, 300))
+        return store.append(id, entries)
+      },
+    })
+    let changed = false
+    const { room, close } = await openBigBook('h4', (r) => {
+      if (changed) return
+      changed = true
+      void r.change('bob', (doc) => doc.getMap('m').set('during', true))
+    }, slowBob)
+    room.hibernate()
+    expect(room.hibernate()).toBe(false)
+    await room.flush()
+    for (let sweep = 0; sweep < 6 && !room.hibernate(); sweep++) await room.flush()
+    expect(room.isDormant).toBe(true)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2, during: true })
+    await close()
+  })
+
+  it("encodes here after one try when the store's snapshot is ahead of the document", async () => {
+    const { store, room, asked, close } = await openBigBook('h5')
+    // Another instance stored 5 and a snapshot through it, which this room has not seen yet.
+    const other = new Y.Doc()
+    other.getMap('m').set('elsewhere', 1)
+    const [five] = await store.append('h5', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
+    await store.compact('h5', Y.encodeStateAsUpdate(other), five!.seq)
+    room.hibernate()
+    expect(room.hibernate()).toBe(false) // one try: the stored snapshot covers seq 4 but is not this document
+    await room.flush()
+    expect(asked()).toBe(1)
+    const before = encodes.count
+    expect(room.hibernate()).toBe(true) // not again for the same state: encoded here
+    expect(encodes.count - before).toBe(1)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2 })
     await close()
   })
 

@@ -190,7 +190,8 @@ export class Room implements PresenceListener {
    */
   hibernate(): boolean {
     const busy = !this.appendsIdle || this.compacting !== null || this.appendFailed
-    if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && !this.seqs.hasGap && this.seqs.highest > 0 && this.hibernationTriedAt !== this.book.transactionCount) {
+    const adoptable = !this.seqs.hasGap && this.seqs.highest > 0 && this.seqs.highest >= this.snapshotSeq
+    if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && adoptable && this.hibernationTriedAt !== this.book.transactionCount) {
       // Going dormant encodes the whole book, which for a big one would stop the event loop: the
       // worker encodes it now, folding the log on the way, and the next sweep finds it encoded.
       // Once per state of the document: if that did not work out, the next sweep encodes it here.
@@ -410,6 +411,9 @@ export class Room implements PresenceListener {
       // Nothing new to fold while a gap holds the prefix where the last snapshot left it.
       const upToSeq = this.seqs.contiguous
       if (upToSeq <= this.snapshotSeq && !forHibernation) return
+      // For hibernation the snapshot is stored only when the policy calls for a compaction anyway:
+      // a book going idle after a few edits must not rewrite its whole snapshot each time.
+      const due = upToSeq > this.snapshotSeq && compactionDue(this.o.compaction, { entries: this.logLength, bytes: this.logBytes, snapshotBytes: this.snapshotBytes })
       // Every change to the document is stored, and all up to upToSeq are durable now: a snapshot
       // through upToSeq holds all the document does while no entry beyond it and no transaction came.
       const transactions = this.book.transactionCount
@@ -418,9 +422,13 @@ export class Room implements PresenceListener {
       if (forHibernation && snapshot.seq === upToSeq && this.seqs.highest === upToSeq && !this.isFailed) {
         this.book.adoptWholeState(snapshot.data, transactions)
       }
+      if (snapshot.written && forHibernation && !due) return
       if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
-      this.snapshotBytes = snapshot.data.length
-      this.snapshotSeq = snapshot.seq
+      // The store keeps the newest snapshot (another instance's may be ahead of this one).
+      if (snapshot.seq >= this.snapshotSeq) {
+        this.snapshotBytes = snapshot.data.length
+        this.snapshotSeq = snapshot.seq
+      }
       // Read back rather than counted down: what follows the snapshot includes entries stored while
       // compacting and, with several instances, entries beyond a gap that were not folded. Read
       // before pruning: a prune that fails must not leave the policy thinking a compaction is due.
