@@ -8,20 +8,12 @@ import { decodeMessage } from '@crm-sync/protocol'
 import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
+import { storeSnapshotBook } from '../testing/snapshot-book'
 import { RoomRegistry } from './room-registry'
 import { compactionPolicy } from './compaction-policy'
 
 const makeRegistry = (store: DocStore) =>
   new RoomRegistry({ store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 0, compaction: compactionPolicy(1000) })
-
-/** A book stored as a snapshot alone, as a room leaves it when it unloads. */
-const storeSnapshotBook = async (store: DocStore, bookId: string, entries: Record<string, number>) => {
-  const doc = new Y.Doc()
-  for (const [k, v] of Object.entries(entries)) doc.getMap('m').set(k, v)
-  const [stored] = await store.append(bookId, [{ update: Y.encodeStateAsUpdate(doc), userId: 'u' }])
-  await store.compact(bookId, Y.encodeStateAsUpdate(doc), stored!.seq)
-  return doc
-}
 
 const syncPayload = (frame: Uint8Array): Uint8Array => {
   const m = decodeMessage(frame)

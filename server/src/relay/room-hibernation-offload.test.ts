@@ -1,6 +1,7 @@
-// A big awake book going dormant: with a snapshot encoder, the worker encodes it (folding the log)
-// and the book adopts that encoding, so the event loop encodes nothing; a change meanwhile, or a
-// gap in the entries, and the adoption is refused and the book still goes dormant holding everything.
+// A big awake book going dormant: with a snapshot encoder, the worker encodes it (stored only if a
+// compaction is due) and the book adopts that encoding, so the event loop encodes nothing; a change
+// meanwhile, or a gap in the entries, and the adoption is refused and the book still goes dormant
+// holding everything.
 import pino from 'pino'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
@@ -8,6 +9,7 @@ import { decodeMessage } from '@crm-sync/protocol'
 import { createMetrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import { createMemoryDocStore } from '../store/memory-doc-store'
+import { storeBigSnapshotBook } from '../testing/snapshot-book'
 import { compactionPolicy } from './compaction-policy'
 import type { Room } from './room'
 import { RoomRegistry } from './room-registry'
@@ -29,10 +31,7 @@ vi.mock('yjs', async (importOriginal) => {
 /** A book past the offload size (a 20 KB snapshot, offloading from 10 KB), awake with 3 entries. */
 const openBigBook = async (bookId: string, hook?: (room: Room) => void, wrap: (store: DocStore) => DocStore = (s) => s, minEntries = 1000) => {
   const store = createMemoryDocStore()
-  const seed = new Y.Doc()
-  seed.getMap('m').set('notes', 'x'.repeat(20_000))
-  await store.append(bookId, [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
-  await store.compact(bookId, Y.encodeStateAsUpdate(seed), 1)
+  await storeBigSnapshotBook(store, bookId)
   let room: Room | null = null
   let asked = 0
   const inner = createWorkerSnapshotEncoder()

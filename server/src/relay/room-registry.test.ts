@@ -6,6 +6,7 @@ import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
 import type { Room } from './room'
+import { storeBigSnapshotBook } from '../testing/snapshot-book'
 import { RoomRegistry } from './room-registry'
 import { waitFor } from '../testing/ws-clients'
 import { compactionPolicy } from './compaction-policy'
@@ -93,10 +94,7 @@ describe('RoomRegistry', () => {
 
   it('lets the log of a big book grow to a share of its snapshot before compacting again', async () => {
     const store = createMemoryDocStore()
-    const seed = new Y.Doc()
-    seed.getMap('m').set('notes', 'x'.repeat(20_000))
-    await store.append('b6', [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
-    await store.compact('b6', Y.encodeStateAsUpdate(seed), 1)
+    await storeBigSnapshotBook(store, 'b6')
     const snapshotSeq = async () => (await store.load('b6')).snapshotSeq
     // At least 10 entries, and a tenth of the ≈20 KB snapshot; at most 30 entries.
     const registry = makeRegistry(store, { compaction: compactionPolicy(10, 0.1, 3) })
@@ -117,10 +115,7 @@ describe('RoomRegistry', () => {
 
   it("weighs another instance's entries left beyond a gap in the next compaction, and waits for the gap to close", async () => {
     const store = createMemoryDocStore()
-    const seed = new Y.Doc()
-    seed.getMap('m').set('notes', 'x'.repeat(20_000))
-    await store.append('b8', [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
-    await store.compact('b8', Y.encodeStateAsUpdate(seed), 1)
+    await storeBigSnapshotBook(store, 'b8')
     let compactCalls = 0
     const counted: DocStore = { ...store, compact: (...args) => (compactCalls++, store.compact(...args)) }
     const snapshotSeq = async () => (await store.load('b8')).snapshotSeq
@@ -162,10 +157,7 @@ describe('RoomRegistry', () => {
     /** A book past the offload size: a 20 KB snapshot; offloading from 10 KB. */
     const bigBook = async (bookId: string) => {
       const store = createMemoryDocStore()
-      const seed = new Y.Doc()
-      seed.getMap('m').set('notes', 'x'.repeat(20_000))
-      await store.append(bookId, [{ update: Y.encodeStateAsUpdate(seed), userId: 'u' }])
-      await store.compact(bookId, Y.encodeStateAsUpdate(seed), 1)
+      await storeBigSnapshotBook(store, bookId)
       return store
     }
     /** `asked`: jobs handed to the encoder; `calls`: the entries of each job it read a source for. */

@@ -193,7 +193,8 @@ export class Room implements PresenceListener {
     const adoptable = !this.seqs.hasGap && this.seqs.highest > 0 && this.seqs.highest >= this.snapshotSeq
     if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && adoptable && this.hibernationTriedAt !== this.book.transactionCount) {
       // Going dormant encodes the whole book, which for a big one would stop the event loop: the
-      // worker encodes it now, folding the log on the way, and the next sweep finds it encoded.
+      // worker encodes it now (stored as the snapshot if a compaction is due), and the next sweep
+      // finds it encoded.
       // Once per state of the document: if that did not work out, the next sweep encodes it here.
       this.hibernationTriedAt = this.book.transactionCount
       this.scheduleCompaction(true)
@@ -396,9 +397,9 @@ export class Room implements PresenceListener {
   }
 
   /**
-   * Folds the log into a snapshot, in the background (`compacting`). `forHibernation`: also when
-   * nothing new is to be folded, and the book adopts the snapshot as its encoding if it is exactly
-   * the document (see hibernate()).
+   * Folds the log into a snapshot, in the background (`compacting`). `forHibernation`: the whole
+   * state is made even when nothing new is to be folded, and stored only if a compaction is due;
+   * the book adopts it as its encoding if it is exactly the document (see hibernate()).
    */
   private scheduleCompaction(forHibernation = false): void {
     if (this.compacting || this.appendFailed) return
