@@ -1,32 +1,27 @@
-// Frames built once by the relay arrive at a real ws client intact and in order with ws.send's.
+// Frames built once by the relay arrive at a real ws client intact and in order with send()'s.
 import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import WebSocket, { WebSocketServer } from 'ws'
+import WebSocket from 'ws'
+import { startWebSocketHarness, type WebSocketHarness } from '../testing/websocket-harness'
 import { BroadcastFrame, frameBinaryMessage } from './broadcast-frame'
-import { idleSocketOf } from './ws-internals'
 
 const SIZES = [0, 1, 125, 126, 65_535, 65_536, 200_000]
 const payloadOf = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff)
 
 describe('BroadcastFrame', () => {
-  let server: WebSocketServer | null = null
+  let harness: WebSocketHarness | null = null
   afterEach(async () => {
-    const s = server
-    server = null
-    if (!s) return
-    for (const c of s.clients) c.terminate()
-    await new Promise((r) => s.close(r))
+    await harness?.stop()
+    harness = null
   })
 
-  it('writes frames of every length class that a ws client reads back byte for byte, in order with ws.send', async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false })
-    await once(server, 'listening')
-    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  it('writes frames of every length class that a ws client reads back byte for byte, in order with send()', async () => {
+    harness = await startWebSocketHarness()
+    const client = new WebSocket(harness.url)
     client.binaryType = 'nodebuffer'
     const received: Uint8Array[] = []
     const expected: Uint8Array[] = []
-    const [[peer]] = (await Promise.all([once(server, 'connection'), once(client, 'open')])) as [[WebSocket], unknown]
+    const [peer] = await Promise.all([harness.nextConnection(), once(client, 'open')])
     const done = new Promise<void>((resolve) =>
       client.on('message', (d: Buffer, isBinary) => {
         expect(isBinary).toBe(true)
@@ -36,13 +31,11 @@ describe('BroadcastFrame', () => {
     )
     SIZES.forEach((size, i) => {
       const direct = new BroadcastFrame(payloadOf(size, i))
-      const socket = idleSocketOf(peer)
-      expect(socket).not.toBeNull()
-      socket!.write(direct.wire)
+      peer.socket.write(direct.wire)
       expect(direct.wire).toBe(direct.wire) // built once
-      const viaWs = payloadOf(size, i + 100)
-      peer.send(viaWs)
-      expected.push(direct.payload, viaWs)
+      const viaSend = payloadOf(size, i + 100)
+      peer.send(viaSend)
+      expected.push(direct.payload, viaSend)
     })
     await done
     expect(received).toEqual(expected)

@@ -7,7 +7,6 @@
 //   query-awareness  -> answer with every known presence
 //   anything else    -> close 4400
 import type { Logger } from 'pino'
-import type WebSocket from 'ws'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import {
   CLOSE_CODE, SYNC_STEP, decodeAwarenessEntries, decodeMessage, encodeAck, encodeAwareness, encodeAwarenessEntries,
@@ -19,12 +18,12 @@ import type { Metrics } from '../metrics'
 import type { Role } from '../store/book-directory'
 import type { BroadcastFrame } from './broadcast-frame'
 import { stampPresence } from './presence'
-import { idleSocketOf, socketOf } from './ws-internals'
 import type { Room, RoomPeer } from './room'
 import { PendingAcks, type AckTarget } from './pending-acks'
 import type { SocketCorks } from './socket-corks'
 import type { DurableWatcher } from './room-appends'
 import type { RoomLease } from './room-registry'
+import { READY_STATE, type ServerWebSocket } from '../websocket/server-websocket'
 
 /** What every connection of a relay shares: one object, not a copy per connection. */
 export interface ConnectionSettings {
@@ -58,13 +57,12 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
    * @param wantsAck opted in to the acknowledgement/error extension (URL parameter `ack=1`)
    */
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: ServerWebSocket,
     readonly bookId: string,
     private readonly wantsAck: boolean,
     private readonly o: ConnectionSettings,
   ) {
-    ws.binaryType = 'nodebuffer'
-    // The relay passes this socket's frames to `receive` (one listener for all sockets).
+    // The relay passes this socket's messages to `receive` (one set of handlers for all sockets).
   }
 
   get isClosed(): boolean {
@@ -89,27 +87,23 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 
   send(frame: Uint8Array): void {
-    const ws = this.ws
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)
-    const socket = socketOf(ws)
-    if (socket) this.o.corks.cork(socket)
-    ws.send(frame, { binary: true })
+    this.o.corks.cork(this.ws.socket)
+    this.ws.send(frame)
   }
 
   /** A room broadcast: the frame built once for all readers goes straight to the socket. */
   deliver(frame: BroadcastFrame): void {
-    const socket = idleSocketOf(this.ws)
-    if (!socket) return this.send(frame.payload)
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.payload.length)
-    this.o.corks.write(socket, frame.wire)
+    this.o.corks.write(this.ws.socket, frame.wire)
   }
 
   /** Open and keeping up; a client that lets too much pile up is dropped (it resyncs on reconnect). */
   private writable(): boolean {
     const ws = this.ws
-    if (this.closed || ws.readyState !== ws.OPEN) return false
+    if (this.closed || ws.readyState !== READY_STATE.open) return false
     if (ws.bufferedAmount > this.o.maxBufferedBytes) {
       this.o.log.warn({ bookId: this.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
       this.close(1013, 'too slow, reconnect')
@@ -123,8 +117,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (this.closed) return
     this.closed = true
     this.o.metrics.connectionsClosed.inc({ code: String(code) })
-    const ws = this.ws
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120))
+    this.ws.close(code, reason)
     this.detach()
   }
 
@@ -158,7 +151,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 
   /** A frame from this connection's socket. */
-  receive(data: WebSocket.RawData, isBinary: boolean): void {
+  receive(data: Buffer, isBinary: boolean): void {
     if (this.closed || this.paused) return
     const frame = toBytes(data)
     this.o.metrics.bytesIn.inc(frame.length)
@@ -274,8 +267,5 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   }
 }
 
-const toBytes = (data: WebSocket.RawData): Uint8Array => {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-}
+/** A plain Uint8Array view: what the room stores and Yjs reads need no Buffer semantics. */
+const toBytes = (data: Buffer): Uint8Array => new Uint8Array(data.buffer, data.byteOffset, data.byteLength)

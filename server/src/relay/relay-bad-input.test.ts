@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
 import { halfAppliableUpdate } from '../testing/half-appliable-update'
+import { clientFrame, RawWebSocketClient, upgradeRequest } from '../testing/raw-websocket-client'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
 
@@ -98,6 +99,41 @@ describe('relay bad input', () => {
     const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('alice')}`)
     bad.ws.send('hello')
     expect((await bad.closed).code).toBe(CLOSE_CODE.malformed)
+  })
+
+  it.each([
+    ['an unmasked frame', clientFrame(2, encodeUpdate(validUpdate), { masked: false }), 1002],
+    ['a frame with a reserved bit set', clientFrame(2, encodeUpdate(validUpdate), { rsv: 0b100 }), 1002],
+    ['a frame that claims 2^40 bytes', clientFrame(2, '', { declaredLength: 2 ** 40, lengthBits: 64 }), 1009],
+  ])('closes %s with its close code, stores nothing, and keeps the others syncing', async (_what, bytes, code) => {
+    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
+    const b = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
+    await Promise.all([whenSynced(a), whenSynced(b)])
+    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
+    const request = upgradeRequest({}, `GET /sync/${BOOK}?token=${await server.token('carol')} HTTP/1.1`)
+    const { client, head } = await RawWebSocketClient.connect(server.port, request)
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols')
+    client.write(bytes)
+    let close = await client.nextFrame()
+    while (close.opcode !== 0x8) close = await client.nextFrame() // the relay's sync step 1 may come first
+    expect(close.payload.readUInt16BE(0)).toBe(code)
+    client.destroy()
+    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
+    const key = `after-${Math.random()}`
+    a.doc.getMap('scratch').set(key, 1)
+    await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
+    a.destroy()
+    b.destroy()
+  })
+
+  it('answers an upgrade of another WebSocket version with 426, and one without a key with 400', async () => {
+    const path = `GET /sync/${BOOK}?token=${await server.token('carol')} HTTP/1.1`
+    const old = await RawWebSocketClient.connect(server.port, upgradeRequest({ 'Sec-WebSocket-Version': '8' }, path))
+    expect(old.head.split('\r\n')[0]).toBe('HTTP/1.1 426 Upgrade Required')
+    await old.client.closed()
+    const keyless = await RawWebSocketClient.connect(server.port, upgradeRequest({ 'Sec-WebSocket-Key': null }, path))
+    expect(keyless.head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+    await keyless.client.closed()
   })
 
   it('refuses upgrades on other paths', async () => {

@@ -4,13 +4,14 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
-import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_CODE } from '@crm-sync/protocol'
 import { isAuthError } from '../auth/auth-error'
 import { extractToken } from '../auth/extract-token'
 import type { TokenService } from '../auth/token-service'
 import type { Metrics } from '../metrics'
 import type { BookDirectory } from '../store/book-directory'
+import { acceptUpgrade } from '../websocket/accept-upgrade'
+import type { ServerWebSocket, WebSocketHandlers, WebSocketSettings } from '../websocket/server-websocket'
 import { isValidBookId } from './book-id'
 import { Connection, type ConnectionSettings } from './connection'
 import type { RoomRegistry } from './room-registry'
@@ -31,33 +32,25 @@ export interface RelayOptions {
 }
 
 const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000, closeGraceMs: 5_000 }
+/** How long a close waits for the client's answer before cutting the socket (ws's default too). */
+const CLOSE_TIMEOUT_MS = 30_000
 const PATH = /^\/sync\/([^/?#]*)$/
 
 export class Relay {
   private readonly o: RelayOptions & typeof DEFAULTS
-  private readonly wss: WebSocketServer
-  private readonly connections = new Map<WebSocket, Connection>()
+  private readonly websocketSettings: WebSocketSettings
+  private readonly connections = new Map<ServerWebSocket, Connection>()
   private readonly corks = new SocketCorks()
   private readonly connectionSettings: ConnectionSettings
-  private readonly alive = new WeakSet<WebSocket>()
+  private readonly alive = new WeakSet<ServerWebSocket>()
   private pingTimer: NodeJS.Timeout | null = null
   private server: Server | null = null
   private stopping = false
   /** Resolves `stop()`'s wait once the last connection has closed. */
   private drained: (() => void) | null = null
 
-  // One listener of each kind for every socket (EventEmitter calls it with the socket as `this`),
-  // not a closure and context per connection: thousands of idle connections are the common case.
-  private readonly wsMessage: (this: WebSocket, data: WebSocket.RawData, isBinary: boolean) => void
-  private readonly wsPong: (this: WebSocket) => void
-  private readonly wsError: (this: WebSocket, err: Error) => void
-  private readonly wsClose: (this: WebSocket, code: number) => void
-
   constructor(opts: RelayOptions) {
     this.o = { ...DEFAULTS, ...opts }
-    // No client tracking: ws would keep its own set of sockets and a closure per socket to leave
-    // it, beside `connections` (≈150 bytes a connection); stop() waits for `connections` instead.
-    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: this.o.maxFrameBytes, perMessageDeflate: false })
     this.connectionSettings = {
       metrics: this.o.metrics,
       log: this.o.log,
@@ -65,33 +58,38 @@ export class Relay {
       maxBufferedBytes: this.o.maxBufferedBytes,
       corks: this.corks,
     }
+    // One set of handlers for every socket, not closures per connection: thousands of idle
+    // connections are the common case.
     const relay = this
     const connections = this.connections
     const alive = this.alive
     const log = this.o.log
     const metrics = this.o.metrics
-    this.wsMessage = function (data, isBinary) {
-      connections.get(this)?.receive(data, isBinary)
+    const handlers: WebSocketHandlers = {
+      message(ws, data, isBinary) {
+        connections.get(ws)?.receive(data, isBinary)
+      },
+      pong(ws) {
+        alive.add(ws)
+      },
+      error(ws, err) {
+        // A framing error (the socket is already closing with its code: 1002, 1007 or 1009).
+        const conn = connections.get(ws)
+        log.warn({ err, bookId: conn?.bookId }, 'websocket error')
+        conn?.detach()
+      },
+      close(ws, code) {
+        const conn = connections.get(ws)
+        connections.delete(ws)
+        metrics.connections.set(connections.size)
+        if (connections.size === 0) relay.drained?.()
+        if (!conn) return
+        if (!conn.isClosed) metrics.connectionsClosed.inc({ code: String(code) })
+        conn.detach()
+        conn.releaseRoom()
+      },
     }
-    this.wsPong = function () {
-      alive.add(this)
-    }
-    this.wsError = function (err) {
-      // ws reports an oversized frame as an error and closes with 1009 itself.
-      const conn = connections.get(this)
-      log.warn({ err, bookId: conn?.bookId }, 'websocket error')
-      conn?.detach()
-    }
-    this.wsClose = function (code) {
-      const conn = connections.get(this)
-      connections.delete(this)
-      metrics.connections.set(connections.size)
-      if (connections.size === 0) relay.drained?.()
-      if (!conn) return
-      if (!conn.isClosed) metrics.connectionsClosed.inc({ code: String(code) })
-      conn.detach()
-      conn.releaseRoom()
-    }
+    this.websocketSettings = { handlers, maxPayload: this.o.maxFrameBytes, closeTimeoutMs: CLOSE_TIMEOUT_MS }
   }
 
   get connectionCount(): number {
@@ -119,7 +117,7 @@ export class Relay {
     for (const conn of this.connections.values()) conn.close(CLOSE_CODE.goingAway, 'server going away')
     await this.o.registry.close()
     // Until every socket has closed: the client answered the close, or, after closeGraceMs, its
-    // socket is cut (ws alone would wait 30 s for a client that never answers, past main's forced
+    // socket is cut (a close alone waits 30 s for a client that never answers, past main's forced
     // exit at 15 s). Everything accepted is durable by now, so cutting loses nothing.
     if (this.connections.size > 0) {
       const drained = new Promise<void>((resolve) => (this.drained = resolve))
@@ -129,7 +127,6 @@ export class Relay {
       await drained
       clearTimeout(cut)
     }
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
 
   /** Closes the connections of a room that had to be dropped; their clients reconnect and resend. */
@@ -150,20 +147,19 @@ export class Relay {
     const bookId = decodeURIComponentSafe(match[1] ?? '')
     const token = extractToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, url })
     const wantsAck = url.searchParams.get('ack') === '1'
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, bookId, token, wantsAck))
+    const ws = acceptUpgrade(req, socket, head, this.websocketSettings)
+    if (!ws) return
+    socket.off('error', this.onUpgradeSocketError)
+    void this.accept(ws, bookId, token, wantsAck)
   }
 
   private readonly onUpgradeSocketError = (err: Error): void => this.o.log.debug({ err }, 'socket error during upgrade')
 
-  private async accept(ws: WebSocket, bookId: string | null, token: string | null | undefined, wantsAck: boolean): Promise<void> {
+  private async accept(ws: ServerWebSocket, bookId: string | null, token: string | null | undefined, wantsAck: boolean): Promise<void> {
     const conn = new Connection(ws, bookId ?? '', wantsAck, this.connectionSettings)
     this.connections.set(ws, conn)
     this.alive.add(ws)
     this.o.metrics.connections.set(this.connections.size)
-    ws.on('message', this.wsMessage)
-    ws.on('pong', this.wsPong)
-    ws.on('error', this.wsError)
-    ws.on('close', this.wsClose)
     if (!bookId || !isValidBookId(bookId)) return conn.close(CLOSE_CODE.malformed, 'bad book id')
 
     if (!token) return conn.close(CLOSE_CODE.notAuthenticated, 'no token')

@@ -2,7 +2,7 @@
 // first frame at once and corks the socket for the rest of the turn; the next turn starts afresh.
 import { describe, expect, it } from 'vitest'
 import { SocketCorks } from './socket-corks'
-import type { RawSocket } from './ws-internals'
+import type { RawSocket } from './socket-corks'
 
 const recordingSocket = (log: string[], name: string): RawSocket => ({
   cork: () => void log.push(`cork ${name}`),

@@ -1,10 +1,16 @@
 // What the relay writes to a socket in one turn of the event loop leaves in as few writes
 // (syscalls) as possible, without delaying a lone frame:
-//   - `cork` (ws.send: sync replies, acks): held until this turn's immediates, then one write;
+//   - `cork` (Connection.send: sync replies, acks): held until this turn's immediates, then one write;
 //   - `write` (broadcasts): the first frame of the turn goes out at once (fan-out latency); a
 //     second one to the same socket in the same turn corks it, so the rest leave together.
 // One setImmediate per turn for the whole relay, not one (and a closure) per socket.
-import type { RawSocket } from './ws-internals'
+
+/** The part of a TCP socket the corks use. */
+export interface RawSocket {
+  cork(): void
+  uncork(): void
+  write(chunk: Uint8Array): boolean
+}
 
 export class SocketCorks {
   private readonly corked = new Set<RawSocket>()

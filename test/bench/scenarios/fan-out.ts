@@ -182,7 +182,7 @@ export const runFanOut = async (ctx: BenchContext): Promise<ScenarioReport> => {
             {
               title:
                 'The harness floor: the forwarder keeps no document and forwards each update frame, framed once, to the other ' +
-                'sockets. Its p99 is what the load generator (one core, 200 sockets read in turn) and the kernel cost; "above ' +
+                'sockets, on our WebSocket layer. Its p99 is what the load generator (one core, 200 sockets read in turn) and the kernel cost; "above ' +
                 'the floor" is each server\'s p99 minus the forwarder\'s, the part a server can change:',
               columns: ['N', 'floor p99 ms', 'floor ÷ Hocuspocus p99', 'ours above floor ms', 'Hocuspocus above floor ms', 'y-ws-server above floor ms', 'ours ÷ Hocuspocus (above floor)', 'ours ÷ y-ws-server (above floor)'],
               rows: floorRows,

@@ -59,7 +59,7 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-idle-'))
   const results = new Map<string, Run[]>()
   // The forwarder (peers/forwarder-main.ts: sockets and a Set per path, no Yjs, nothing per client)
-  // shows what Node and ws alone hold per connection: the floor under every server here.
+  // shows what Node and our WebSocket layer alone hold per connection: the floor under ours here.
   const named = process.env.BENCH_SERVERS?.split(',')
   const kinds: ServerKind[] = [...BENCH_KINDS, ...(!named || named.includes('forwarder') ? (['forwarder'] as const) : [])]
   try {
@@ -141,7 +141,7 @@ export const runIdle = async (ctx: BenchContext): Promise<ScenarioReport> => {
           const hp = med('hocuspocus', layout, maxN, (r) => r.perConnection)
           const heapAbove = med('ours', layout, maxN, (r) => r.jsPerConnection) - med('forwarder', layout, maxN, (r) => r.jsPerConnection)
           return (
-            `N = ${num(maxN)}, ${layout}: the floor (Node + ws, nothing per client) held ${kib(floor)} KiB RSS per connection ` +
+            `N = ${num(maxN)}, ${layout}: the floor (Node and our WebSocket layer, nothing per client) held ${kib(floor)} KiB RSS per connection ` +
             `(${ratio(floor, hp)} of Hocuspocus); ours ${kib(ours)} KiB, of which JS heap ${kib(heapAbove)} KiB above the floor's.`
           )
         })
