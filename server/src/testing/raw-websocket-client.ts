@@ -46,10 +46,16 @@ export class RawWebSocketClient {
   private received = Buffer.alloc(0)
   private waiters = new Set<() => void>()
   private ended = false
+  /** The server ended its side (FIN), whether or not this side is still open. */
+  serverEnded = false
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.received = Buffer.concat([this.received, chunk])
+      this.wake()
+    })
+    socket.on('end', () => {
+      this.serverEnded = true
       this.wake()
     })
     socket.on('close', () => {
@@ -59,9 +65,12 @@ export class RawWebSocketClient {
     socket.on('error', () => {})
   }
 
-  /** Connects and sends `request` (a whole upgrade request by default); returns once the response head is in. */
-  static async connect(port: number, request?: string | Buffer): Promise<{ client: RawWebSocketClient; head: string }> {
-    const socket = net.connect(port, '127.0.0.1')
+  /**
+   * Connects and sends `request` (a whole upgrade request by default); returns once the response
+   * head is in. With `allowHalfOpen` the client keeps its side open after the server ends its own.
+   */
+  static async connect(port: number, request?: string | Buffer, opts: { allowHalfOpen?: boolean } = {}): Promise<{ client: RawWebSocketClient; head: string }> {
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: opts.allowHalfOpen ?? false })
     await once(socket, 'connect')
     const client = new RawWebSocketClient(socket)
     socket.write(request ?? upgradeRequest())
@@ -113,6 +122,11 @@ export class RawWebSocketClient {
   /** Resolves once the server closed the TCP connection. */
   closed(): Promise<void> {
     return this.until(() => (this.ended ? true : undefined), 'the socket to close').then(() => undefined)
+  }
+
+  /** Resolves once the server ended its side of the connection (or it closed). */
+  serverEnd(): Promise<void> {
+    return this.until(() => (this.serverEnded || this.ended ? true : undefined), 'the socket to close').then(() => undefined)
   }
 
   destroy(): void {

@@ -150,6 +150,17 @@ describe('ServerWebSocket', () => {
     expect(harness.eventsOf(ws).map((e) => e.kind)).toEqual(['message', 'error', 'close'])
   })
 
+  it('cuts a client that keeps its half of the socket open after the closing handshake', async () => {
+    harness = await startWebSocketHarness({ closeTimeoutMs: 200 })
+    const { client } = await RawWebSocketClient.connect(harness.port, undefined, { allowHalfOpen: true })
+    const ws = await harness.nextConnection()
+    client.write(clientFrame(OPCODE.close, Buffer.from([0x03, 0xe8]))) // 1000
+    expect((await client.nextFrame()).opcode).toBe(OPCODE.close)
+    await client.serverEnd()
+    expect((await harness.waitFor(ws, 'close', 2_000)).code).toBe(1000)
+    client.destroy()
+  })
+
   it('reads frames sent in the same packet as the upgrade request, and frames sent a byte at a time', async () => {
     harness = await startWebSocketHarness()
     const request = Buffer.concat([Buffer.from(upgradeRequest()), clientFrame(OPCODE.binary, 'early')])

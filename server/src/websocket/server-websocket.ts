@@ -92,16 +92,12 @@ export class ServerWebSocket extends FrameReader {
     if (this.state !== READY_STATE.open) return
     this.state = READY_STATE.closing
     this.sendClose(code, reason)
-    if (this.receivedCode !== ABNORMAL_CLOSURE) {
-      this.socket.end()
-      return
-    }
-    this.closeTimer = setTimeout(cutSocket, this.o.closeTimeoutMs, this.socket)
-    this.closeTimer.unref()
+    this.cutLater()
   }
 
   /** Cuts the socket without a closing handshake. */
   terminate(): void {
+    if (this.state === READY_STATE.closed) return
     this.state = READY_STATE.closing
     this.socket.destroy()
   }
@@ -129,8 +125,17 @@ export class ServerWebSocket extends FrameReader {
       // Echo the client's code (RFC 6455 section 5.5.1); 1005 is never sent, so it is echoed as no code.
       this.sendClose(code === NO_STATUS_CODE ? null : code, '')
     }
-    // The server closes the TCP connection first (RFC 6455 section 7.1.1).
+    // The server closes the TCP connection first (RFC 6455 section 7.1.1); a client that then
+    // keeps its half open is cut.
     this.socket.end()
+    this.cutLater()
+  }
+
+  /** Cuts the socket if it has not closed within closeTimeoutMs. */
+  private cutLater(): void {
+    if (this.closeTimer) return
+    this.closeTimer = setTimeout(cutSocket, this.o.closeTimeoutMs, this.socket)
+    this.closeTimer.unref()
   }
 
   /** Bytes from the socket. */
