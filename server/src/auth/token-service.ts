@@ -36,13 +36,19 @@ export const createTokenService = (opts: TokenServiceOptions): TokenService => {
     ...(opts.audience ? { audience: opts.audience } : {}),
   }
 
+  // jose imports a secret given as bytes into a CryptoKey on every call (WebCrypto, a promise
+  // and a key object per token); every socket that connects verifies one, so import it once.
+  let hmacKey: Promise<CryptoKey> | null = null
+  const secretKey = (): Promise<CryptoKey> =>
+    (hmacKey ??= crypto.subtle.importKey('raw', Uint8Array.from(opts.secret ?? []), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+
   return {
     async verify(token) {
       if (!token || token.length > 8192) throw new AuthError('bad-token', 'token missing or too long')
       try {
         const { payload } = jwks
           ? await jwtVerify(token, jwks, verifyOptions)
-          : await jwtVerify(token, opts.secret ?? new Uint8Array(), { ...verifyOptions, algorithms: ['HS256'] })
+          : await jwtVerify(token, await secretKey(), { ...verifyOptions, algorithms: ['HS256'] })
         return identityOf(payload)
       } catch (e) {
         if (e instanceof AuthError) throw e
@@ -59,7 +65,7 @@ export const createTokenService = (opts: TokenServiceOptions): TokenService => {
         .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       if (opts.issuer) jwt = jwt.setIssuer(opts.issuer)
       if (opts.audience) jwt = jwt.setAudience(opts.audience)
-      return jwt.sign(opts.secret)
+      return jwt.sign(await secretKey())
     },
   }
 }
