@@ -150,6 +150,21 @@ describe('ServerWebSocket', () => {
     expect(harness.eventsOf(ws).map((e) => e.kind)).toEqual(['message', 'error', 'close'])
   })
 
+  it('writes nothing more once the client ended its side without a close frame', async () => {
+    harness = await startWebSocketHarness()
+    const { client } = await RawWebSocketClient.connect(harness.port, undefined, { allowHalfOpen: true })
+    const ws = await harness.nextConnection()
+    const errors: Error[] = []
+    ws.socket.on('error', (e) => errors.push(e))
+    client.socket.end()
+    await new Promise<void>((resolve) => ws.socket.once('end', () => setImmediate(resolve)))
+    expect(ws.readyState).not.toBe(READY_STATE.open)
+    ws.send(bytes(3))
+    ws.close(1001, 'going away')
+    expect((await harness.waitFor(ws, 'close')).code).toBe(1006)
+    expect(errors).toEqual([])
+  })
+
   it('cuts a client that keeps its half of the socket open after the closing handshake', async () => {
     harness = await startWebSocketHarness({ closeTimeoutMs: 200 })
     const { client } = await RawWebSocketClient.connect(harness.port, undefined, { allowHalfOpen: true })

@@ -175,6 +175,11 @@ export class ServerWebSocket extends FrameReader {
     this.writeFrame(OPCODE.close, payload)
   }
 
+  /** The client ended its side of the socket: nothing is written to it any more. */
+  peerEnded(): void {
+    if (this.state === READY_STATE.open) this.state = READY_STATE.closing
+  }
+
   /** The socket closed, however it went. */
   socketClosed(): void {
     if (this.state === READY_STATE.closed) return
@@ -207,6 +212,7 @@ function socketOnData(this: SocketWithWebSocket, chunk: Buffer): void {
 
 function socketOnEnd(this: SocketWithWebSocket): void {
   // The client half-closed (HTTP servers allow half-open sockets): nothing more will come.
+  this[kWebSocket].peerEnded()
   this.end()
 }
 
