@@ -1,6 +1,7 @@
 // Verifies JWTs (HS256 secret or a JWKS endpoint) with jose, and in dev mode also issues them.
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { AuthError } from './auth-error'
+import { Hs256Verifier } from './hs256-verifier'
 import { USER_ID_PATTERN, type Identity } from './identity'
 
 export interface TokenServiceOptions {
@@ -36,19 +37,20 @@ export const createTokenService = (opts: TokenServiceOptions): TokenService => {
     ...(opts.audience ? { audience: opts.audience } : {}),
   }
 
-  // jose imports a secret given as bytes into a CryptoKey on every call (WebCrypto, a promise
-  // and a key object per token); every socket that connects verifies one, so import it once.
-  let hmacKey: Promise<CryptoKey> | null = null
-  const secretKey = (): Promise<CryptoKey> =>
-    (hmacKey ??= crypto.subtle.importKey('raw', Uint8Array.from(opts.secret ?? []), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+  // Every socket that connects verifies a token: HS256 ones with node:crypto (hs256-verifier.ts
+  // says why not jose), JWKS-signed ones with jose.
+  const hs256 = opts.secret && opts.secret.length > 0 ? new Hs256Verifier(opts.secret, verifyOptions) : null
+  // jose imports a secret given as bytes into a CryptoKey on every call: import it once to sign.
+  let signingKey: Promise<CryptoKey> | null = null
+  const secretKey = (secret: Uint8Array): Promise<CryptoKey> =>
+    (signingKey ??= crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']))
 
   return {
     async verify(token) {
       if (!token || token.length > 8192) throw new AuthError('bad-token', 'token missing or too long')
       try {
-        const { payload } = jwks
-          ? await jwtVerify(token, jwks, verifyOptions)
-          : await jwtVerify(token, await secretKey(), { ...verifyOptions, algorithms: ['HS256'] })
+        if (!jwks && !hs256) throw new AuthError('bad-token', 'no key to verify tokens with')
+        const payload = jwks ? (await jwtVerify(token, jwks, verifyOptions)).payload : hs256!.verify(token)
         return identityOf(payload)
       } catch (e) {
         if (e instanceof AuthError) throw e
@@ -65,7 +67,7 @@ export const createTokenService = (opts: TokenServiceOptions): TokenService => {
         .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       if (opts.issuer) jwt = jwt.setIssuer(opts.issuer)
       if (opts.audience) jwt = jwt.setAudience(opts.audience)
-      return jwt.sign(await secretKey())
+      return jwt.sign(await secretKey(opts.secret))
     },
   }
 }
