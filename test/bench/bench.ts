@@ -53,7 +53,8 @@ export const runBench = async (o: BenchOptions): Promise<BenchResult> => {
     try {
       reports.push(await s.run(ctx))
     } catch (e) {
-      o.log(`scenario ${s.id} failed: ${e instanceof Error ? e.stack : String(e)}`)
+      const cause = e instanceof Error && e.cause !== undefined ? `\ncaused by: ${e.cause instanceof Error ? e.cause.stack : String(e.cause)}` : ''
+      o.log(`scenario ${s.id} failed: ${e instanceof Error ? e.stack : String(e)}${cause}`)
       reports.push({
         id: s.id,
         title: s.title,

@@ -122,12 +122,20 @@ export const startServerProcess = async (kind: ServerKind, opts: ServerOptions):
   }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let stopping = false
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A server that dies under load says why here; the scenario only sees its requests fail.
+      if (!stopping) process.stderr.write(`[bench] ${kind} server exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${out}\n`)
+      resolve()
+    }),
+  )
   void exited.then(() => running.delete(child))
   const httpUrl = `http://127.0.0.1:${port}`
   try {
     await waitForHttp(kind === 'ours' ? `${httpUrl}/health` : httpUrl, child, () => out)
   } catch (e) {
+    stopping = true // the error carries the output
     child.kill('SIGKILL')
     if (tempDir) rmSync(tempDir, { recursive: true, force: true })
     throw e
@@ -151,6 +159,7 @@ export const startServerProcess = async (kind: ServerKind, opts: ServerOptions):
         child.kill('SIGUSR2')
       }),
     async stop() {
+      stopping = true
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
         const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
