@@ -26,7 +26,14 @@ export interface WebSocketHarness {
   stop(): Promise<void>
 }
 
-export const startWebSocketHarness = async (opts: { maxPayload?: number; closeTimeoutMs?: number } = {}): Promise<WebSocketHarness> => {
+export interface WebSocketHarnessOptions {
+  maxPayload?: number
+  closeTimeoutMs?: number
+  /** Runs inside the message handler before the message is recorded (a test can make it throw). */
+  onMessage?: (data: Buffer) => void
+}
+
+export const startWebSocketHarness = async (opts: WebSocketHarnessOptions = {}): Promise<WebSocketHarness> => {
   const events = new Map<ServerWebSocket, HarnessEvent[]>()
   const listeners = new Set<() => void>()
   const accepted: ServerWebSocket[] = []
@@ -38,7 +45,10 @@ export const startWebSocketHarness = async (opts: { maxPayload?: number; closeTi
     notify()
   }
   const handlers: WebSocketHandlers = {
-    message: (ws, data, isBinary) => record(ws, { kind: 'message', data: Buffer.from(data), isBinary }),
+    message: (ws, data, isBinary) => {
+      opts.onMessage?.(data)
+      record(ws, { kind: 'message', data: Buffer.from(data), isBinary })
+    },
     pong: (ws) => record(ws, { kind: 'pong' }),
     error: (ws, error) => record(ws, { kind: 'error', error }),
     close: (ws, code) => record(ws, { kind: 'close', code }),

@@ -2,7 +2,7 @@
 // error, with the close code RFC 6455 names, for everything a client may not send.
 import { describe, expect, it } from 'vitest'
 import { clientFrame } from '../testing/raw-websocket-client'
-import { FrameReader } from './frame-reader'
+import { FrameReader, MAX_FRAGMENTS } from './frame-reader'
 import { OPCODE } from './opcode'
 import { isWebSocketError, type WebSocketError } from './websocket-error'
 
@@ -125,6 +125,15 @@ describe('FrameReader', () => {
     [
       'fragments over the limit together',
       Buffer.concat([clientFrame(OPCODE.binary, new Uint8Array(600), { fin: false }), clientFrame(OPCODE.continuation, new Uint8Array(600))]),
+      'frame-too-big',
+      1009,
+    ],
+    [
+      'a message in more fragments than MAX_FRAGMENTS, even empty ones',
+      Buffer.concat([
+        clientFrame(OPCODE.binary, '', { fin: false }),
+        ...Array.from({ length: MAX_FRAGMENTS }, () => clientFrame(OPCODE.continuation, '', { fin: false })),
+      ]),
       'frame-too-big',
       1009,
     ],

@@ -12,6 +12,9 @@ import { WebSocketError } from './websocket-error'
 export const isValidCloseCode = (code: number): boolean =>
   (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
 
+/** The most frames one message may arrive in; browsers and ws send one, or a few for huge messages. */
+export const MAX_FRAGMENTS = 1024
+
 /** No close code in the close frame (RFC 6455 section 7.1.5). */
 export const NO_STATUS_CODE = 1005
 
@@ -111,6 +114,9 @@ export abstract class FrameReader {
         return
       case OPCODE.continuation:
         if (this.fragments === null) throw new WebSocketError('bad-frame', 'a continuation frame without a message to continue')
+        // Each fragment kept costs memory whatever its size: without a cap, empty or one-byte
+        // fragments would grow a message's bookkeeping without ever reaching maxPayload.
+        if (this.fragments.length >= MAX_FRAGMENTS) throw new WebSocketError('frame-too-big', `a message in more than ${MAX_FRAGMENTS} fragments`)
         break
       case OPCODE.text:
       case OPCODE.binary:
@@ -129,13 +135,14 @@ export abstract class FrameReader {
       case OPCODE.text:
       case OPCODE.binary:
         if (fin) return this.message(payload, opcode === OPCODE.binary)
-        this.fragments = [payload]
+        // Fragments are copied: a view would keep the whole chunk it came in alive until the last one.
+        this.fragments = [Buffer.from(payload)]
         this.fragmentBytes = payload.length
         this.fragmentedBinary = opcode === OPCODE.binary
         return
       case OPCODE.continuation: {
         const fragments = this.fragments!
-        fragments.push(payload)
+        fragments.push(Buffer.from(payload))
         this.fragmentBytes += payload.length
         if (!fin) return
         const whole = Buffer.concat(fragments, this.fragmentBytes)

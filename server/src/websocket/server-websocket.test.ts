@@ -2,7 +2,7 @@
 // use) and a raw client for what no real client sends: messages whole however they were
 // fragmented, both closing handshakes, ping and pong, and framing errors closed with their code.
 import { once } from 'node:events'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { clientFrame, RawWebSocketClient, upgradeRequest } from '../testing/raw-websocket-client'
 import { startWebSocketHarness, type WebSocketHarness } from '../testing/websocket-harness'
@@ -163,6 +163,37 @@ describe('ServerWebSocket', () => {
     ws.close(1001, 'going away')
     expect((await harness.waitFor(ws, 'close')).code).toBe(1006)
     expect(errors).toEqual([])
+  })
+
+  it('closes with 1011 and reports the error when a handler throws on a message, and the process carries on', async () => {
+    harness = await startWebSocketHarness({
+      onMessage: (data) => {
+        if (data.toString() === 'boom') throw new Error('handler failed')
+      },
+    })
+    const { client, ws } = await connectWs(harness)
+    const closed = once(client, 'close')
+    client.send('fine')
+    client.send('boom')
+    client.send('never handled')
+    expect((await harness.waitFor(ws, 'error')).error.message).toBe('handler failed')
+    expect(((await closed) as [number])[0]).toBe(1011)
+    expect(messages(harness, ws).map((m) => m.data.toString())).toEqual(['fine'])
+  })
+
+  it('sends no pongs to a client that does not read what it is sent', async () => {
+    harness = await startWebSocketHarness()
+    const { client } = await RawWebSocketClient.connect(harness.port)
+    const ws = await harness.nextConnection()
+    client.socket.pause()
+    ws.send(bytes(16 * 1024 * 1024))
+    expect(ws.socket.writableNeedDrain).toBe(true)
+    const write = vi.spyOn(ws.socket, 'write')
+    client.write(Buffer.concat(Array.from({ length: 100 }, () => clientFrame(OPCODE.ping, 'x'.repeat(125)))))
+    client.write(clientFrame(OPCODE.binary, 'after the pings'))
+    await harness.waitFor(ws, 'message')
+    expect(write).not.toHaveBeenCalled()
+    client.destroy()
   })
 
   it('cuts a client that keeps its half of the socket open after the closing handshake', async () => {

@@ -22,7 +22,10 @@ import { isWebSocketError } from './websocket-error'
 export interface WebSocketHandlers {
   message(ws: ServerWebSocket, data: Buffer, isBinary: boolean): void
   pong(ws: ServerWebSocket): void
-  /** A client broke the protocol (a WebSocketError); the connection is closing with its code. */
+  /**
+   * A client broke the protocol (a WebSocketError; the connection is closing with its code), or a
+   * handler threw on its message (closing with 1011).
+   */
   error(ws: ServerWebSocket, error: Error): void
   /** The socket is gone; `code` is the client's close code, 1005 if it gave none, 1006 if it sent no close frame. */
   close(ws: ServerWebSocket, code: number): void
@@ -39,6 +42,8 @@ export interface WebSocketSettings {
 export const READY_STATE = { open: 1, closing: 2, closed: 3 } as const
 export type ReadyState = (typeof READY_STATE)[keyof typeof READY_STATE]
 
+/** The server met an unexpected condition (RFC 6455 section 7.4.1). */
+const INTERNAL_ERROR = 1011
 /** No close frame was received: the connection ended abnormally (RFC 6455 section 7.1.5). */
 const ABNORMAL_CLOSURE = 1006
 /** Payloads from this size go out as header + payload (two buffers in one writev), not copied into one. */
@@ -111,7 +116,8 @@ export class ServerWebSocket extends FrameReader {
   }
 
   protected onPing(data: Buffer): void {
-    if (this.state === READY_STATE.open) this.writeFrame(OPCODE.pong, data)
+    // A client that sends pings but does not read gets no pongs: they would pile up in memory.
+    if (this.state === READY_STATE.open && !this.socket.writableNeedDrain) this.writeFrame(OPCODE.pong, data)
   }
 
   protected onPong(): void {
@@ -143,11 +149,14 @@ export class ServerWebSocket extends FrameReader {
     try {
       this.read(chunk)
     } catch (error) {
-      if (!isWebSocketError(error)) throw error
-      // The stream cannot be read past a framing error: the rest is dropped until the socket closes.
+      // A framing error, or a handler that threw on this client's message: the rest of the chunk is
+      // lost either way, so the stream cannot be read on; it is dropped until the socket closes,
+      // and the error is reported instead of escaping the socket's 'data' event (a process crash).
       this.stopReading()
-      this.o.handlers.error(this, error)
-      this.close(error.closeCode, error.message)
+      const failure = error instanceof Error ? error : new Error(String(error))
+      this.o.handlers.error(this, failure)
+      if (isWebSocketError(failure)) this.close(failure.closeCode, failure.message)
+      else this.close(INTERNAL_ERROR, 'the server failed to handle a message')
     }
   }
 
