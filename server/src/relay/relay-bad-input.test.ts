@@ -1,5 +1,7 @@
 // Bad input hurts only its sender: malformed or oversized frames close that one connection,
 // nothing malformed is stored, and other clients keep syncing.
+import { once } from 'node:events'
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
@@ -134,6 +136,22 @@ describe('relay bad input', () => {
     const keyless = await RawWebSocketClient.connect(server.port, upgradeRequest({ 'Sec-WebSocket-Key': null }, path))
     expect(keyless.head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
     await keyless.client.closed()
+  })
+
+  it('answers an upgrade whose target is no URL with 400, and survives clients that reset refused upgrades', async () => {
+    const odd = await RawWebSocketClient.connect(server.port, upgradeRequest({}, 'GET http://a:99999/sync/x HTTP/1.1'))
+    expect(odd.head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+    await odd.client.closed()
+    for (let i = 0; i < 20; i++) {
+      const socket = net.connect(server.port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.write(upgradeRequest({}, `GET /elsewhere/${i} HTTP/1.1`))
+      socket.resetAndDestroy()
+    }
+    // Still serving.
+    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
+    await whenSynced(a)
+    a.destroy()
   })
 
   it('refuses upgrades on other paths', async () => {

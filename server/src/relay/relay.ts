@@ -135,13 +135,18 @@ export class Relay {
   }
 
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://relay.invalid')
+    // First: a client that resets the socket while it is refused must not crash the process.
+    socket.on('error', this.onUpgradeSocketError)
+    const url = parseRequestUrl(req.url)
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      return
+    }
     const match = PATH.exec(url.pathname)
     if (!match || this.stopping) {
       socket.end(this.stopping ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }
-    socket.on('error', this.onUpgradeSocketError)
     // Only primitives outlive the upgrade: a closure over req/url here would keep the request, its
     // headers and the token-bearing URL alive for the whole life of the connection.
     const bookId = decodeURIComponentSafe(match[1] ?? '')
@@ -187,6 +192,15 @@ export class Relay {
       this.alive.delete(ws)
       ws.ping()
     }
+  }
+}
+
+/** The request target as a URL, or null when it is not one (an absolute form with a bad port, say). */
+const parseRequestUrl = (target: string | undefined): URL | null => {
+  try {
+    return new URL(target ?? '/', 'http://relay.invalid')
+  } catch {
+    return null
   }
 }
 
