@@ -21,6 +21,14 @@ const handMade = async (header: unknown, payload: unknown): Promise<string> => {
   return `${input}.${mac.toString('base64url')}`
 }
 
+/** As handMade, with the payload's bytes as given (not JSON of a value). */
+const handMadeRaw = async (header: unknown, payload: Buffer): Promise<string> => {
+  const input = `${b64(header)}.${payload.toString('base64url')}`
+  const key = await crypto.subtle.importKey('raw', SECRET, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const mac = Buffer.from(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input)))
+  return `${input}.${mac.toString('base64url')}`
+}
+
 const withOptions = { issuer: 'https://id.example', audience: 'crm-sync' }
 
 const cases = async (): Promise<Array<[string, string, typeof withOptions | undefined]>> => {
@@ -45,6 +53,8 @@ const cases = async (): Promise<Array<[string, string, typeof withOptions | unde
     ['a payload that is not JSON', await handMade({ alg: 'HS256' }, 'not json'), undefined],
     ['a non-base64url character', `${h}.${p}.${s}*`, undefined],
     ['four parts', `${valid}.x`, undefined],
+    ['a part whose length is 1 mod 4', `${h}.${p}.${s}A`.length % 4 === 1 ? `${h}.${p}.${s}A` : `${h}.${p}.${s}AA`, undefined],
+    ['a payload that is not UTF-8', await handMadeRaw({ alg: 'HS256' }, Buffer.from([0x7b, 0x22, 0x73, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])), undefined],
     ['the right issuer and audience', await sign({ sub: 'alice', iss: withOptions.issuer, aud: ['x', 'crm-sync'] }), withOptions],
     ['another issuer', await sign({ sub: 'alice', iss: 'https://evil.example', aud: 'crm-sync' }), withOptions],
     ['another audience', await sign({ sub: 'alice', iss: withOptions.issuer, aud: 'other' }), withOptions],

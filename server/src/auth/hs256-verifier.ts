@@ -30,7 +30,8 @@ export class Hs256Verifier {
   /** The token's claims, once its signature and registered claims hold; AuthError otherwise. */
   verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): JWTPayload {
     const parts = token.split('.')
-    if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) throw bad('token is not a compact JWS')
+    // A length of 1 mod 4 is no base64url encoding (Node would drop the last character).
+    if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p) && p.length % 4 !== 1)) throw bad('token is not a compact JWS')
     const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
     const header = jsonObjectOf(headerPart, 'header')
     if (header['alg'] !== 'HS256') throw bad('token is not signed with HS256')
@@ -60,12 +61,15 @@ export class Hs256Verifier {
   }
 }
 
+/** Strict, as jose decodes: bytes that are not UTF-8 are an error, not U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 const bad = (message: string): AuthError => new AuthError('bad-token', message)
 
 const jsonObjectOf = (part: string, what: string): Record<string, unknown> => {
   let value: unknown
   try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    value = JSON.parse(UTF8.decode(Buffer.from(part, 'base64url')))
   } catch {
     throw bad(`token ${what} is not JSON`)
   }
