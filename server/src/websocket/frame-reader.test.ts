@@ -16,6 +16,9 @@ class RecordingReader extends FrameReader {
   feed(chunk: Uint8Array): void {
     this.read(Buffer.from(chunk))
   }
+  get holding(): { bytes: number; buffers: number } {
+    return this.held
+  }
   protected get maxPayload(): number {
     return this.limit
   }
@@ -95,6 +98,29 @@ describe('FrameReader', () => {
       }
       expect(reader.events).toEqual(EXPECTED)
     }
+  })
+
+  it("holds one buffer of about a frame's size for a frame sent a byte at a time, and little for one announced but not sent", () => {
+    const payload = Uint8Array.from({ length: 200_000 }, (_, i) => i & 0xff)
+    const bytes = clientFrame(OPCODE.binary, payload)
+    const slow = new RecordingReader(1024 * 1024)
+    let mostBuffers = 0
+    let mostRatio = 0
+    for (let i = 0; i < bytes.length; i++) {
+      slow.feed(bytes.subarray(i, i + 1))
+      const { bytes: held, buffers } = slow.holding
+      mostBuffers = Math.max(mostBuffers, buffers)
+      if (i > 4096) mostRatio = Math.max(mostRatio, held / i)
+    }
+    expect(mostBuffers).toBeLessThanOrEqual(14) // a header's bytes at most, then one growing buffer
+    expect(mostRatio).toBeLessThanOrEqual(2.01)
+    expect(slow.events).toHaveLength(1)
+    expect(Buffer.from(slow.events[0]![1] as number[]).equals(Buffer.from(payload))).toBe(true)
+
+    const liar = new RecordingReader(8 * 1024 * 1024)
+    liar.feed(clientFrame(OPCODE.binary, '', { declaredLength: 8 * 1024 * 1024 - 1, lengthBits: 64 }))
+    liar.feed(new Uint8Array(10))
+    expect(liar.holding.bytes).toBeLessThanOrEqual(4096)
   })
 
   it('reads a close frame without a code as 1005', () => {
