@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
 import { halfAppliableUpdate } from '../testing/half-appliable-update'
 import { clientFrame, RawWebSocketClient, upgradeRequest } from '../testing/raw-websocket-client'
+import { OPCODE } from '../websocket/opcode'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
 
@@ -27,6 +28,24 @@ describe('relay bad input', () => {
     return Y.encodeStateAsUpdate(doc)
   })()
 
+  /**
+   * Runs `misbehave` beside two synced clients: the bad client gets `code`, nothing is stored, and
+   * the two keep syncing. `misbehave` returns the close code the bad client got.
+   */
+  const hurtsOnlyItsSender = async (misbehave: () => Promise<number>, code: number): Promise<void> => {
+    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
+    const b = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
+    await Promise.all([whenSynced(a), whenSynced(b)])
+    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
+    expect(await misbehave()).toBe(code)
+    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
+    const key = `after-${Math.random()}`
+    a.doc.getMap('scratch').set(key, 1)
+    await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
+    a.destroy()
+    b.destroy()
+  }
+
   it.each([
     ['an unknown message type', new Uint8Array([42, 1, 2]), CLOSE_CODE.malformed],
     ['a truncated sync frame', new Uint8Array([0, 2, 40, 1, 2]), CLOSE_CODE.malformed],
@@ -35,21 +54,11 @@ describe('relay bad input', () => {
     ['an ack sent by a client', new Uint8Array([100, 1, 1]), CLOSE_CODE.malformed],
     ['a frame over MAX_FRAME_BYTES', new Uint8Array(10_000).fill(1), CLOSE_CODE.tooBig],
   ])('closes the sender of %s and keeps the others syncing', async (_what, frame, code) => {
-    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
-    const b = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
-    await Promise.all([whenSynced(a), whenSynced(b)])
-    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
-
-    const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('carol')}`)
-    bad.send(frame)
-    expect((await bad.closed).code).toBe(code)
-    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
-
-    const key = `after-${Math.random()}`
-    a.doc.getMap('scratch').set(key, 1)
-    await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
-    a.destroy()
-    b.destroy()
+    await hurtsOnlyItsSender(async () => {
+      const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('carol')}`)
+      bad.send(frame)
+      return (await bad.closed).code
+    }, code)
   })
 
   it('refuses an update that Yjs would apply only half of, and the others keep their book', async () => {
@@ -104,28 +113,20 @@ describe('relay bad input', () => {
   })
 
   it.each([
-    ['an unmasked frame', clientFrame(2, encodeUpdate(validUpdate), { masked: false }), 1002],
-    ['a frame with a reserved bit set', clientFrame(2, encodeUpdate(validUpdate), { rsv: 0b100 }), 1002],
-    ['a frame that claims 2^40 bytes', clientFrame(2, '', { declaredLength: 2 ** 40, lengthBits: 64 }), 1009],
+    ['an unmasked frame', clientFrame(OPCODE.binary, encodeUpdate(validUpdate), { masked: false }), 1002],
+    ['a frame with a reserved bit set', clientFrame(OPCODE.binary, encodeUpdate(validUpdate), { rsv: 0b100 }), 1002],
+    ['a frame that claims 2^40 bytes', clientFrame(OPCODE.binary, '', { declaredLength: 2 ** 40, lengthBits: 64 }), 1009],
   ])('closes %s with its close code, stores nothing, and keeps the others syncing', async (_what, bytes, code) => {
-    const a = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
-    const b = connectProvider(server.wsUrl, BOOK, await server.token('bob'))
-    await Promise.all([whenSynced(a), whenSynced(b)])
-    const headBefore = (await server.persistence.docStore.load(BOOK)).headSeq
-    const request = upgradeRequest({}, `GET /sync/${BOOK}?token=${await server.token('carol')} HTTP/1.1`)
-    const { client, head } = await RawWebSocketClient.connect(server.port, request)
-    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols')
-    client.write(bytes)
-    let close = await client.nextFrame()
-    while (close.opcode !== 0x8) close = await client.nextFrame() // the relay's sync step 1 may come first
-    expect(close.payload.readUInt16BE(0)).toBe(code)
-    client.destroy()
-    expect((await server.persistence.docStore.load(BOOK)).headSeq).toBe(headBefore)
-    const key = `after-${Math.random()}`
-    a.doc.getMap('scratch').set(key, 1)
-    await waitFor(() => b.doc.getMap('scratch').has(key), 5000, 'sync after the bad client')
-    a.destroy()
-    b.destroy()
+    await hurtsOnlyItsSender(async () => {
+      const request = upgradeRequest({}, `GET /sync/${BOOK}?token=${await server.token('carol')} HTTP/1.1`)
+      const { client, head } = await RawWebSocketClient.connect(server.port, request)
+      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols')
+      client.write(bytes)
+      let close = await client.nextFrame()
+      while (close.opcode !== OPCODE.close) close = await client.nextFrame() // the relay's sync step 1 may come first
+      client.destroy()
+      return close.payload.readUInt16BE(0)
+    }, code)
   })
 
   it('answers an upgrade of another WebSocket version with 426, and one without a key with 400', async () => {
