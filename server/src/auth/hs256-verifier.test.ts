@@ -59,6 +59,8 @@ const cases = async (): Promise<Array<[string, string, typeof withOptions | unde
     ['another issuer', await sign({ sub: 'alice', iss: 'https://evil.example', aud: 'crm-sync' }), withOptions],
     ['another audience', await sign({ sub: 'alice', iss: withOptions.issuer, aud: 'other' }), withOptions],
     ['no audience', await sign({ sub: 'alice', iss: withOptions.issuer }), withOptions],
+    ['an expired token from another issuer', await sign({ sub: 'alice', iss: 'https://evil.example', aud: 'crm-sync', exp: NOW - 1 }), withOptions],
+    ['a token neither valid yet nor unexpired', await sign({ sub: 'alice', nbf: NOW + 10, exp: NOW - 1 }), undefined],
   ]
 }
 

@@ -46,18 +46,19 @@ export class Hs256Verifier {
     return payload
   }
 
+  /** In jose's order (issuer and audience before the times), so a token wrong in two ways gets jose's reason. */
   private checkClaims(payload: JWTPayload, now: number): void {
-    for (const claim of ['exp', 'nbf', 'iat'] as const) {
-      if (payload[claim] !== undefined && typeof payload[claim] !== 'number') throw bad(`"${claim}" claim must be a number`)
-    }
-    if (payload.exp !== undefined && payload.exp <= now) throw new AuthError('expired', 'token expired')
-    if (payload.nbf !== undefined && payload.nbf > now) throw bad('token is not yet valid ("nbf")')
     if (this.o.issuer !== undefined && payload.iss !== this.o.issuer) throw bad('unexpected "iss" claim')
     if (this.o.audience !== undefined) {
       const aud = payload.aud
       const ok = typeof aud === 'string' ? aud === this.o.audience : Array.isArray(aud) && aud.includes(this.o.audience)
       if (!ok) throw bad('unexpected "aud" claim')
     }
+    for (const claim of ['iat', 'nbf', 'exp'] as const) {
+      if (payload[claim] !== undefined && typeof payload[claim] !== 'number') throw bad(`"${claim}" claim must be a number`)
+    }
+    if (payload.nbf !== undefined && payload.nbf > now) throw bad('token is not yet valid ("nbf")')
+    if (payload.exp !== undefined && payload.exp <= now) throw new AuthError('expired', 'token expired')
   }
 }
 
