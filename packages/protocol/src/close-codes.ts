@@ -4,6 +4,8 @@
 export const CLOSE_CODE = {
   goingAway: 1001,
   tooBig: 1009,
+  /** Transient: a client too slow to read, or one that sent too much before its book loaded. */
+  tryAgainLater: 1013,
   malformed: 4400,
   notAuthenticated: 4401,
   notMember: 4403,

@@ -27,7 +27,8 @@ export const decideOnClose = (code: number, reason = ''): CloseDecision => {
       if (code >= 4400 && code < 4500) {
         return { action: 'stop', error: { code: 'refused', message: withReason(`the relay refused the connection (${code})`, reason) } }
       }
-      // 1000, 1001 (going away), 1006 (network), 1013 (too slow), 45xx: transient.
+      // 1000, 1001 (going away), 1006 (network), 1013 (too slow, or too much before the book
+      // loaded), 45xx: transient.
       return { action: 'retry', error: null }
   }
 }

@@ -28,6 +28,7 @@ describe('close policy', () => {
     [4409, 'stop', 'refused'],
     [1011, 'retry', 'server-error'],
     [CLOSE_CODE.goingAway, 'retry', null],
+    [CLOSE_CODE.tryAgainLater, 'retry', null],
     [1006, 'retry', null],
     [4500, 'retry', null],
   ])('close %i -> %s (%s)', (code, action, error) => {

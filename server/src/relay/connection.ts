@@ -1,5 +1,6 @@
 // One client WebSocket on one book. Frames that arrive before the book has loaded wait in a
-// bounded queue; afterwards each frame is handled in order:
+// queue bounded in frames and in bytes (early-frame-budget.ts); afterwards each frame is handled
+// in order:
 //
 //   sync step 1      -> answer with step 2 (what the client lacks)
 //   step 2 / update  -> validate, refuse for viewers, apply + broadcast, ack once durable
@@ -22,6 +23,7 @@ import type { Room, RoomPeer } from './room'
 import { PendingAcks, type AckTarget } from './pending-acks'
 import type { SocketCorks } from './socket-corks'
 import type { DurableWatcher } from './room-appends'
+import type { EarlyFrameBudget } from './early-frame-budget'
 import type { RoomLease } from './room-registry'
 import { READY_STATE, type ServerWebSocket } from '../websocket/server-websocket'
 
@@ -30,6 +32,8 @@ export interface ConnectionSettings {
   readonly metrics: Metrics
   readonly log: Logger
   readonly maxQueuedFrames: number
+  /** Bytes of early frames: per connection and for the whole relay. */
+  readonly earlyFrames: EarlyFrameBudget
   readonly maxBufferedBytes: number
   /** The relay's corks: what a turn writes to this socket leaves in one syscall. */
   readonly corks: SocketCorks
@@ -41,6 +45,8 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private room: Room | null = null
   /** Frames that arrived before the book loaded; null once attached (or before the first). */
   private queue: Uint8Array[] | null = null
+  /** Bytes in `queue`, taken from the relay's early frame budget. */
+  private queuedBytes = 0
   private closed = false
   private paused = false
   private updateFrames = 0
@@ -81,8 +87,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.send(room.syncStep1())
     const states = room.presentClientIds()
     if (states.length > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)))
-    const queued = this.queue ?? []
-    this.queue = null
+    const queued = this.dropQueue()
     for (const frame of queued) if (!this.closed) this.handle(frame)
   }
 
@@ -106,7 +111,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     if (this.closed || ws.readyState !== READY_STATE.open) return false
     if (ws.bufferedAmount > this.o.maxBufferedBytes) {
       this.o.log.warn({ bookId: this.bookId, userId: this.identity?.userId }, 'client too slow to read; dropping it')
-      this.close(1013, 'too slow, reconnect')
+      this.close(CLOSE_CODE.tryAgainLater, 'too slow, reconnect')
       ws.terminate()
       return false
     }
@@ -130,7 +135,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   /** Called when the socket is gone, however it went. */
   detach(): void {
     this.closed = true
-    this.queue = null
+    this.dropQueue()
     const room = this.room
     if (!room) return
     this.room = null
@@ -156,13 +161,37 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     const frame = toBytes(data)
     this.o.metrics.bytesIn.inc(frame.length)
     if (!isBinary) return this.reject('text frames are not part of the protocol')
-    if (!this.room) {
-      const queue = (this.queue ??= [])
-      if (queue.length >= this.o.maxQueuedFrames) return this.reject('too many frames before the book loaded')
-      queue.push(frame)
-      return
-    }
+    if (!this.room) return this.enqueue(frame)
     this.handle(frame)
+  }
+
+  /**
+   * Keeps a frame until the book has loaded. Past a limit the client is told to come back later
+   * (1013): it did nothing wrong, and once the book is loaded its frames are handled as they come.
+   */
+  private enqueue(frame: Uint8Array): void {
+    const queue = (this.queue ??= [])
+    if (queue.length >= this.o.maxQueuedFrames) return this.refuseEarly(`more than ${this.o.maxQueuedFrames} frames before the book loaded`)
+    const refused = this.o.earlyFrames.take(this.queuedBytes, frame.length)
+    if (refused === 'connection') return this.refuseEarly(`more than ${this.o.earlyFrames.perConnectionBytes} bytes before the book loaded`)
+    if (refused === 'relay') return this.refuseEarly('the relay holds too much from clients whose books are loading')
+    this.queuedBytes += frame.length
+    // A copy: the frame is a view of the whole TCP read it came in, which it would keep alive.
+    queue.push(frame.slice())
+  }
+
+  /** Empties the queue and gives its bytes back to the budget. */
+  private dropQueue(): Uint8Array[] {
+    const queued = this.queue ?? []
+    this.queue = null
+    this.o.earlyFrames.give(this.queuedBytes)
+    this.queuedBytes = 0
+    return queued
+  }
+
+  private refuseEarly(reason: string): void {
+    this.o.log.warn({ bookId: this.bookId, reason }, 'too much sent before the book loaded; closing connection')
+    this.close(CLOSE_CODE.tryAgainLater, reason)
   }
 
   private handle(frame: Uint8Array): void {

@@ -14,6 +14,7 @@ import { acceptUpgrade } from '../websocket/accept-upgrade'
 import type { ServerWebSocket, WebSocketHandlers, WebSocketSettings } from '../websocket/server-websocket'
 import { isValidBookId } from './book-id'
 import { Connection, type ConnectionSettings } from './connection'
+import { EarlyFrameBudget } from './early-frame-budget'
 import type { RoomRegistry } from './room-registry'
 import { SocketCorks } from './socket-corks'
 
@@ -32,6 +33,13 @@ export interface RelayOptions {
 }
 
 const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000, closeGraceMs: 5_000 }
+/**
+ * Bytes a connection may send before its book has loaded, in frames of up to `maxFrameBytes`:
+ * room for the largest frame besides a client's greeting (sync step 1 and its presence). All
+ * connections together may hold `EARLY_FRAMES_TOTAL` times `maxFrameBytes` (64 MiB by default).
+ */
+const EARLY_FRAMES_PER_CONNECTION = 2
+const EARLY_FRAMES_TOTAL = 64
 /** How long a close waits for the client's answer before cutting the socket (ws's default too). */
 const CLOSE_TIMEOUT_MS = 30_000
 const PATH = /^\/sync\/([^/?#]*)$/
@@ -55,6 +63,7 @@ export class Relay {
       metrics: this.o.metrics,
       log: this.o.log,
       maxQueuedFrames: this.o.maxQueuedFrames,
+      earlyFrames: new EarlyFrameBudget(EARLY_FRAMES_PER_CONNECTION * this.o.maxFrameBytes, EARLY_FRAMES_TOTAL * this.o.maxFrameBytes),
       maxBufferedBytes: this.o.maxBufferedBytes,
       corks: this.corks,
     }
