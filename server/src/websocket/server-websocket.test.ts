@@ -165,6 +165,19 @@ describe('ServerWebSocket', () => {
     expect(errors).toEqual([])
   })
 
+  it('cuts a client that ended its side and does not read what it was sent', async () => {
+    harness = await startWebSocketHarness({ closeTimeoutMs: 200 })
+    const { client } = await RawWebSocketClient.connect(harness.port, undefined, { allowHalfOpen: true })
+    const ws = await harness.nextConnection()
+    client.socket.pause()
+    ws.send(bytes(16 * 1024 * 1024))
+    expect(ws.socket.writableNeedDrain).toBe(true)
+    client.socket.end()
+    // Our end waits behind the 16 MiB the client will never read: only the close timer frees it.
+    expect((await harness.waitFor(ws, 'close', 2_000)).code).toBe(1006)
+    client.destroy()
+  })
+
   it('closes with 1011 and reports the error when a handler throws on a message, and the process carries on', async () => {
     harness = await startWebSocketHarness({
       onMessage: (data) => {

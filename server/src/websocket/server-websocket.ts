@@ -184,9 +184,13 @@ export class ServerWebSocket extends FrameReader {
     this.writeFrame(OPCODE.close, payload)
   }
 
-  /** The client ended its side of the socket: nothing is written to it any more. */
+  /**
+   * The client ended its side of the socket: nothing is written to it any more, and ours ends once
+   * what is buffered has gone out; a client that stopped reading too is cut after closeTimeoutMs.
+   */
   peerEnded(): void {
     if (this.state === READY_STATE.open) this.state = READY_STATE.closing
+    this.cutLater()
   }
 
   /** The socket closed, however it went. */
