@@ -34,5 +34,6 @@ describe('EarlyFrameBudget', () => {
     expect(() => new EarlyFrameBudget(20, 10)).toThrow(RangeError)
     const budget = new EarlyFrameBudget(10, 10)
     expect(() => budget.give(1)).toThrow(/more given back than taken/)
+    expect(budget.take(0, 10)).toBeNull() // the refused give left the count as it was
   })
 })

@@ -33,7 +33,7 @@ export class EarlyFrameBudget {
 
   /** Gives back what a queue held (it was handled, or its connection closed). */
   give(bytes: number): void {
+    if (bytes > this.used) throw new RangeError('early frame budget: more given back than taken')
     this.used -= bytes
-    if (this.used < 0) throw new RangeError('early frame budget: more given back than taken')
   }
 }
