@@ -16,6 +16,11 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    earlyFrameBytes: new Gauge({
+      name: 'crm_relay_early_frame_bytes',
+      help: 'Bytes of frames held for clients whose book has not loaded yet',
+      registers: [registry],
+    }),
     loadedBooks: new Gauge({ name: 'crm_relay_loaded_books', help: 'Books loaded in memory', registers: [registry] }),
     dormantBooks: new Gauge({ name: 'crm_relay_dormant_books', help: 'Loaded books held encoded, without a decoded Y.Doc', registers: [registry] }),
     bookWakes: new Counter({ name: 'crm_relay_book_wakes_total', help: 'Dormant books decoded because they were used', registers: [registry] }),

@@ -22,6 +22,17 @@ describe('EarlyFrameBudget', () => {
     expect(budget.usedBytes).toBe(160)
   })
 
+  it('reports the bytes held after every change', () => {
+    const reported: number[] = []
+    const budget = new EarlyFrameBudget(100, 250, (bytes) => reported.push(bytes))
+    budget.take(0, 40)
+    budget.take(0, 100)
+    budget.take(0, 200) // refused: nothing changed
+    budget.give(40)
+    budget.give(0)
+    expect(reported).toEqual([40, 140, 100])
+  })
+
   it('a connection limit is checked before the relay limit', () => {
     const budget = new EarlyFrameBudget(10, 10)
     expect(budget.take(0, 10)).toBeNull()

@@ -9,9 +9,11 @@ export type EarlyFrameRefusal = 'connection' | 'relay' | null
 export class EarlyFrameBudget {
   private used = 0
 
+  /** @param onUsed told the bytes held after every change (a metric) */
   constructor(
     readonly perConnectionBytes: number,
     readonly totalBytes: number,
+    private readonly onUsed: (bytes: number) => void = () => {},
   ) {
     if (!(perConnectionBytes > 0 && totalBytes >= perConnectionBytes)) {
       throw new RangeError(`early frame budget: need 0 < per connection (${perConnectionBytes}) <= total (${totalBytes})`)
@@ -28,12 +30,15 @@ export class EarlyFrameBudget {
     if (held + bytes > this.perConnectionBytes) return 'connection'
     if (this.used + bytes > this.totalBytes) return 'relay'
     this.used += bytes
+    this.onUsed(this.used)
     return null
   }
 
   /** Gives back what a queue held (it was handled, or its connection closed). */
   give(bytes: number): void {
     if (bytes > this.used) throw new RangeError('early frame budget: more given back than taken')
+    if (bytes === 0) return
     this.used -= bytes
+    this.onUsed(this.used)
   }
 }

@@ -36,10 +36,13 @@ describe('frames sent before the book has loaded', () => {
   let token: string
   let locker: pg.Client
 
-  /** Until `release()`, every book load waits on PostgreSQL's lock. */
+  /**
+   * Until `release()`, every book load waits on PostgreSQL's lock: a load reads `snapshots` first.
+   * One table only: taking several, one after another, can deadlock with the server's own writes.
+   */
   const holdLoads = async (): Promise<{ release: () => Promise<void> }> => {
     await locker.query('BEGIN')
-    await locker.query('LOCK TABLE book_heads, snapshots, book_log IN ACCESS EXCLUSIVE MODE')
+    await locker.query('LOCK TABLE snapshots IN ACCESS EXCLUSIVE MODE')
     return { release: async () => void (await locker.query('COMMIT')) }
   }
   const createBook = async (id: string) => {
@@ -49,6 +52,16 @@ describe('frames sent before the book has loaded', () => {
       body: JSON.stringify({ id, name: id }),
     })
     expect(res.status).toBe(201)
+  }
+  /** The relay's gauge of bytes held for clients whose book is loading, once it reads `bytes`. */
+  const earlyFrameBytesReach = async (bytes: number): Promise<void> => {
+    let held = Number.NaN
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text()
+      held = Number(/^crm_relay_early_frame_bytes (\d+)$/m.exec(text)?.[1])
+      if (held === bytes) return
+    }
+    expect(held).toBe(bytes)
   }
   const open = (bookId: string) => connectRaw(`${server.wsUrl}/${bookId}?ack=1&token=${token}`)
 
@@ -79,9 +92,11 @@ describe('frames sent before the book has loaded', () => {
     expect(await wordy.closed).toEqual({ code: CLOSE_CODE.tryAgainLater, reason: `more than ${PER_CONNECTION} bytes before the book loaded` })
     expect(await chatty.closed).toEqual({ code: CLOSE_CODE.tryAgainLater, reason: 'more than 256 frames before the book loaded' })
     expect(modest.frames).toEqual([]) // nothing is answered before the load
+    await earlyFrameBytesReach(MAX_FRAME_BYTES) // modest's frame; the refused clients' bytes were given back
     await lock.release()
 
     await waitFor(() => ackedFrames(modest) === 1, 10_000, 'the queued frame acknowledged')
+    await earlyFrameBytesReach(0)
     const reader = connectProvider(server.wsUrl, 'early-one', token)
     await whenSynced(reader, 10_000)
     expect([...reader.doc.getMap('early').keys()]).toEqual(['modest'])

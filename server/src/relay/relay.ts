@@ -63,7 +63,11 @@ export class Relay {
       metrics: this.o.metrics,
       log: this.o.log,
       maxQueuedFrames: this.o.maxQueuedFrames,
-      earlyFrames: new EarlyFrameBudget(EARLY_FRAMES_PER_CONNECTION * this.o.maxFrameBytes, EARLY_FRAMES_TOTAL * this.o.maxFrameBytes),
+      earlyFrames: new EarlyFrameBudget(
+        EARLY_FRAMES_PER_CONNECTION * this.o.maxFrameBytes,
+        EARLY_FRAMES_TOTAL * this.o.maxFrameBytes,
+        (bytes) => this.o.metrics.earlyFrameBytes.set(bytes),
+      ),
       maxBufferedBytes: this.o.maxBufferedBytes,
       corks: this.corks,
     }
