@@ -4,7 +4,7 @@
 export const CLOSE_CODE = {
   goingAway: 1001,
   tooBig: 1009,
-  /** Transient: a client too slow to read, or one that sent too much before its book loaded. */
+  /** Transient: a client too slow to read, one that sent too much before its book loaded, or tokens unverifiable for now. */
   tryAgainLater: 1013,
   malformed: 4400,
   notAuthenticated: 4401,

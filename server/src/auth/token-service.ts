@@ -2,6 +2,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { AuthError } from './auth-error'
 import { Hs256Verifier } from './hs256-verifier'
+import { TokenKeysUnavailableError } from './token-keys-error'
 import { USER_ID_PATTERN, type Identity } from './identity'
 
 export interface TokenServiceOptions {
@@ -29,9 +30,28 @@ const identityOf = (payload: JWTPayload): Identity => {
   return { userId, name }
 }
 
+/** Errors of a key look-up that are the token's: no key in the set matches it, or its algorithm. */
+const isTokenKeyMismatch = (e: unknown): boolean =>
+  e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys || e instanceof errors.JOSENotSupported
+
+/**
+ * The JWKS look-up, with every failure that is not the token's (the fetch failed or timed out,
+ * the answer was not 200 or not a key set) turned into TokenKeysUnavailableError.
+ */
+const keysOrUnavailable = (getKey: JWTVerifyGetKey, url: string): JWTVerifyGetKey =>
+  async (header, token) => {
+    try {
+      return await getKey(header, token)
+    } catch (e) {
+      if (isTokenKeyMismatch(e)) throw e
+      const reason = e instanceof Error ? e.message : String(e)
+      throw new TokenKeysUnavailableError(`the keys to verify tokens could not be fetched from ${url}: ${reason}`, { cause: e })
+    }
+  }
+
 export const createTokenService = (opts: TokenServiceOptions): TokenService => {
   const ttl = opts.ttlSeconds ?? 12 * 3600
-  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined
+  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? keysOrUnavailable(createRemoteJWKSet(new URL(opts.jwksUrl)), opts.jwksUrl) : undefined
   const verifyOptions = {
     ...(opts.issuer ? { issuer: opts.issuer } : {}),
     ...(opts.audience ? { audience: opts.audience } : {}),
@@ -53,7 +73,7 @@ export const createTokenService = (opts: TokenServiceOptions): TokenService => {
         const payload = jwks ? (await jwtVerify(token, jwks, verifyOptions)).payload : hs256!.verify(token)
         return identityOf(payload)
       } catch (e) {
-        if (e instanceof AuthError) throw e
+        if (e instanceof AuthError || e instanceof TokenKeysUnavailableError) throw e
         if (e instanceof errors.JWTExpired) throw new AuthError('expired', 'token expired', { cause: e })
         throw new AuthError('bad-token', 'token could not be verified', { cause: e })
       }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import { isModelError } from '@crm-sync/model'
 import { isAuthError } from '../auth/auth-error'
+import { isTokenKeysUnavailable } from '../auth/token-keys-error'
 import { isStoreError } from '../store/store-error'
 import { isHttpError } from './http-error'
 
@@ -14,6 +15,11 @@ export const createErrorHandler = (log: Logger) => (err: Error, c: Context) => {
   const json = (status: ContentfulStatusCode, code: string, message: string, details?: unknown) => c.json(body(code, message, details), status)
   if (isHttpError(err)) return json(err.status, err.code, err.message, err.details)
   if (isAuthError(err)) return json(err.status, err.code, err.message)
+  if (isTokenKeysUnavailable(err)) {
+    log.error({ err, path: c.req.path }, 'tokens cannot be verified')
+    c.header('Retry-After', '5')
+    return json(503, err.code, 'tokens cannot be verified right now; try again shortly')
+  }
   if (err instanceof z.ZodError) {
     return json(400, 'invalid-body', 'request body is not valid', err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
   }

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { CLOSE_CODE } from '@crm-sync/protocol'
 import { isAuthError } from '../auth/auth-error'
+import { isTokenKeysUnavailable } from '../auth/token-keys-error'
 import { extractToken } from '../auth/extract-token'
 import type { TokenService } from '../auth/token-service'
 import type { Metrics } from '../metrics'
@@ -191,6 +192,10 @@ export class Relay {
       conn.attach(acquired, identity, role)
     } catch (e) {
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
+      if (isTokenKeysUnavailable(e)) {
+        this.o.log.error({ err: e, bookId }, 'tokens cannot be verified')
+        return conn.close(CLOSE_CODE.tryAgainLater, 'tokens cannot be verified right now')
+      }
       this.o.log.error({ err: e, bookId }, 'could not open book for connection')
       conn.close(1011, 'book could not be opened')
     }

@@ -1,0 +1,55 @@
+// A server verifying tokens against a JWKS endpoint (AUTH_MODE=jwt, AUTH_JWKS_URL) while that
+// endpoint is down: the HTTP API answers 503 with Retry-After and the relay closes with 1013, so
+// clients wait and retry instead of fetching new tokens and giving up; once the endpoint is back,
+// the same token works. A forged token is still refused as not authenticated.
+import { generateKeyPair } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLOSE_CODE } from '@crm-sync/protocol'
+import { signWith, startJwksServer, type JwksServer } from '../testing/jwks-server'
+import { startTestServer, type TestServer } from '../testing/test-server'
+import { connectProvider, connectRaw, whenSynced } from '../testing/ws-clients'
+
+describe('a JWKS endpoint that is down', () => {
+  let jwks: JwksServer
+  let server: TestServer
+  beforeAll(async () => {
+    jwks = await startJwksServer()
+    server = await startTestServer({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwks.url })
+  })
+  afterAll(async () => {
+    await server?.dispose()
+    await jwks?.stop()
+  })
+
+  const api = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(`http://127.0.0.1:${server.port}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    })
+
+  it('gets 503 and 1013 while it is down, and the same token works once it is back', async () => {
+    const token = await jwks.sign('alice')
+    jwks.mode = 'server-error'
+
+    const refused = await api('/api/books', token)
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('auth-unavailable')
+    const socket = await connectRaw(`${server.wsUrl}/outage-book?token=${token}`)
+    expect(await socket.closed).toEqual({ code: CLOSE_CODE.tryAgainLater, reason: 'tokens cannot be verified right now' })
+
+    jwks.mode = 'keys'
+    expect((await api('/api/books', token, { method: 'POST', body: JSON.stringify({ id: 'outage-book', name: 'Outage' }) })).status).toBe(201)
+    const client = connectProvider(server.wsUrl, 'outage-book', token)
+    await whenSynced(client, 10_000)
+    client.destroy()
+  })
+
+  it('still refuses a forged token as not authenticated', async () => {
+    jwks.mode = 'keys'
+    const forged = await signWith((await generateKeyPair('ES256')).privateKey, 'mallory')
+    expect((await api('/api/books', forged)).status).toBe(401)
+    const socket = await connectRaw(`${server.wsUrl}/outage-book?token=${forged}`)
+    expect((await socket.closed).code).toBe(CLOSE_CODE.notAuthenticated)
+  })
+})

@@ -1,0 +1,71 @@
+// Tokens from an outside identity provider, verified against its JWKS endpoint (a real HTTP
+// server on loopback): accepted when signed with a published key; refused as bad or expired when
+// the token is at fault; and when the endpoint fails, a TokenKeysUnavailableError, which the
+// relay and the HTTP API turn into "try again later" rather than "not authenticated".
+import { generateKeyPair, SignJWT } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isAuthError } from './auth-error'
+import { isTokenKeysUnavailable } from './token-keys-error'
+import { createTokenService } from './token-service'
+import { signWith, startJwksServer, type JwksServer } from '../testing/jwks-server'
+
+const outcomeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p
+    return 'verified'
+  } catch (e) {
+    if (isAuthError(e)) return e.code
+    if (isTokenKeysUnavailable(e)) return e.code
+    throw e
+  }
+}
+
+describe('createTokenService with a JWKS endpoint', () => {
+  let jwks: JwksServer
+  beforeAll(async () => {
+    jwks = await startJwksServer()
+  })
+  afterAll(() => jwks.stop())
+
+  it('verifies a token signed with a published key, with the issuer and audience it requires', async () => {
+    jwks.mode = 'keys'
+    const tokens = createTokenService({ jwksUrl: jwks.url, issuer: 'https://id.example', audience: 'crm-sync' })
+    const token = await jwks.sign('alice', { name: 'Alice', iss: 'https://id.example', aud: 'crm-sync' })
+    expect(await tokens.verify(token)).toEqual({ userId: 'alice', name: 'Alice' })
+    const wrongAudience = await jwks.sign('alice', { iss: 'https://id.example', aud: 'another-app' })
+    expect(await outcomeOf(tokens.verify(wrongAudience))).toBe('bad-token')
+  })
+
+  it('refuses a forged, an expired and an HS256 token as the token\'s fault', async () => {
+    jwks.mode = 'keys'
+    const tokens = createTokenService({ jwksUrl: jwks.url })
+    const forged = await signWith((await generateKeyPair('ES256')).privateKey, 'mallory')
+    expect(await outcomeOf(tokens.verify(forged))).toBe('bad-token')
+    const expired = await jwks.sign('alice', { exp: Math.floor(Date.now() / 1000) - 60 })
+    expect(await outcomeOf(tokens.verify(expired))).toBe('expired')
+    const hs256 = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a-secret-the-jwks-knows-nothing-of'))
+    expect(await outcomeOf(tokens.verify(hs256))).toBe('bad-token')
+  })
+
+  it('reports an endpoint that fails, answers with no key set, or is gone as unavailable, not as a bad token', async () => {
+    const token = await jwks.sign('alice')
+    jwks.mode = 'server-error'
+    expect(await outcomeOf(createTokenService({ jwksUrl: jwks.url }).verify(token))).toBe('auth-unavailable')
+    jwks.mode = 'not-a-key-set'
+    expect(await outcomeOf(createTokenService({ jwksUrl: jwks.url }).verify(token))).toBe('auth-unavailable')
+    const gone = await startJwksServer()
+    const goneUrl = gone.url
+    await gone.stop()
+    expect(await outcomeOf(createTokenService({ jwksUrl: goneUrl }).verify(token))).toBe('auth-unavailable')
+  })
+
+  it('verifies again once the endpoint is back', async () => {
+    jwks.mode = 'server-error'
+    const tokens = createTokenService({ jwksUrl: jwks.url })
+    const token = await jwks.sign('alice')
+    expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable')
+    jwks.mode = 'keys'
+    expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+  })
+})

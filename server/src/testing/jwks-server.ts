@@ -1,0 +1,64 @@
+// A JWKS endpoint on 127.0.0.1 for tests of tokens signed by an outside identity provider: it
+// publishes the public half of an ES256 key, signs tokens with the private half, and can be made
+// to fail the way a real endpoint does (500, an answer that is not a key set, gone).
+import { once } from 'node:events'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose'
+
+export type JwksMode = 'keys' | 'server-error' | 'not-a-key-set'
+
+export interface JwksServer {
+  readonly url: string
+  /** How the endpoint answers from now on. */
+  mode: JwksMode
+  /** Requests answered so far. */
+  readonly requests: number
+  /** A token signed with the published key (ES256, its kid), expiring in an hour unless `exp` says otherwise. */
+  sign(subject: string, claims?: JWTPayload): Promise<string>
+  stop(): Promise<void>
+}
+
+const KID = 'test-key-1'
+
+export const startJwksServer = async (): Promise<JwksServer> => {
+  const { publicKey, privateKey } = await generateKeyPair('ES256')
+  const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES256', use: 'sig' }
+  let requests = 0
+  const state = { mode: 'keys' as JwksMode }
+  const server = http.createServer((_req, res) => {
+    requests++
+    if (state.mode === 'server-error') return res.writeHead(500).end('upstream is down')
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(state.mode === 'keys' ? JSON.stringify({ keys: [jwk] }) : JSON.stringify({ hello: 'world' }))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`
+  return {
+    url,
+    get mode() {
+      return state.mode
+    },
+    set mode(mode: JwksMode) {
+      state.mode = mode
+    },
+    get requests() {
+      return requests
+    },
+    sign: (subject, claims = {}) => signWith(privateKey, subject, claims),
+    stop: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** A token signed with `key` under the published kid: with another key, a forgery the set does not verify. */
+export const signWith = (key: CryptoKey, subject: string, claims: JWTPayload = {}): Promise<string> =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: KID })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 3600)
+    .sign(key)
