@@ -60,6 +60,32 @@ describe('createTokenService with a JWKS endpoint', () => {
     expect(await outcomeOf(createTokenService({ jwksUrl: goneUrl }).verify(token))).toBe('auth-unavailable')
   })
 
+  it('keeps verifying with the last key set fetched while the endpoint fails, for staleForMs', async () => {
+    jwks.mode = 'keys'
+    let clock = 1_000_000
+    // cacheMaxAgeMs 0: every verification asks the endpoint, as one does once the cache is old.
+    const tokens = createTokenService({ jwksUrl: jwks.url, jwks: { cacheMaxAgeMs: 0, staleForMs: 60_000, retryFetchMs: 10_000, now: () => clock } })
+    const token = await jwks.sign('alice')
+    expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+    jwks.mode = 'server-error'
+    const asked = jwks.requests
+    clock += 59_000
+    expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+    expect(jwks.requests).toBe(asked + 1) // it did try the endpoint first...
+    clock += 500
+    expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+    expect(jwks.requests).toBe(asked + 1) // ...and does not again until retryFetchMs has passed
+    // A forgery under the known kid is still the token's fault; a key the old set lacks is not.
+    const other = (await generateKeyPair('ES256')).privateKey
+    expect(await outcomeOf(tokens.verify(await signWith(other, 'mallory')))).toBe('bad-token')
+    expect(await outcomeOf(tokens.verify(await signWith(other, 'alice', {}, 'rotated-in-key')))).toBe('auth-unavailable')
+    clock += 2_000 // the set is now older than staleForMs
+    expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable')
+    expect(jwks.requests).toBe(asked + 2) // asked again: the stale set could not stand in
+    jwks.mode = 'keys'
+    expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+  })
+
   it('verifies again once the endpoint is back', async () => {
     jwks.mode = 'server-error'
     const tokens = createTokenService({ jwksUrl: jwks.url })

@@ -1,7 +1,8 @@
 // Verifies JWTs (HS256 secret or a JWKS endpoint) with jose, and in dev mode also issues them.
-import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { AuthError } from './auth-error'
 import { Hs256Verifier } from './hs256-verifier'
+import { createJwksKeys, type JwksKeysOptions } from './jwks-keys'
 import { TokenKeysUnavailableError } from './token-keys-error'
 import { USER_ID_PATTERN, type Identity } from './identity'
 
@@ -9,6 +10,8 @@ export interface TokenServiceOptions {
   /** HS256 secret (at least 32 bytes). Needed to issue tokens (dev login, services). */
   readonly secret?: Uint8Array
   readonly jwksUrl?: string
+  /** How the JWKS endpoint's keys are cached (jwks-keys.ts); defaults suit production. */
+  readonly jwks?: JwksKeysOptions
   readonly issuer?: string
   readonly audience?: string
   /** Lifetime of issued tokens, seconds. */
@@ -30,28 +33,9 @@ const identityOf = (payload: JWTPayload): Identity => {
   return { userId, name }
 }
 
-/** Errors of a key look-up that are the token's: no key in the set matches it, or its algorithm. */
-const isTokenKeyMismatch = (e: unknown): boolean =>
-  e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys || e instanceof errors.JOSENotSupported
-
-/**
- * The JWKS look-up, with every failure that is not the token's (the fetch failed or timed out,
- * the answer was not 200 or not a key set) turned into TokenKeysUnavailableError.
- */
-const keysOrUnavailable = (getKey: JWTVerifyGetKey, url: string): JWTVerifyGetKey =>
-  async (header, token) => {
-    try {
-      return await getKey(header, token)
-    } catch (e) {
-      if (isTokenKeyMismatch(e)) throw e
-      const reason = e instanceof Error ? e.message : String(e)
-      throw new TokenKeysUnavailableError(`the keys to verify tokens could not be fetched from ${url}: ${reason}`, { cause: e })
-    }
-  }
-
 export const createTokenService = (opts: TokenServiceOptions): TokenService => {
   const ttl = opts.ttlSeconds ?? 12 * 3600
-  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? keysOrUnavailable(createRemoteJWKSet(new URL(opts.jwksUrl)), opts.jwksUrl) : undefined
+  const jwks: JWTVerifyGetKey | undefined = opts.jwksUrl ? createJwksKeys(opts.jwksUrl, opts.jwks) : undefined
   const verifyOptions = {
     ...(opts.issuer ? { issuer: opts.issuer } : {}),
     ...(opts.audience ? { audience: opts.audience } : {}),

@@ -54,10 +54,13 @@ export const startJwksServer = async (): Promise<JwksServer> => {
   }
 }
 
-/** A token signed with `key` under the published kid: with another key, a forgery the set does not verify. */
-export const signWith = (key: CryptoKey, subject: string, claims: JWTPayload = {}): Promise<string> =>
+/**
+ * A token signed with `key` under `kid` (the published one by default): with another key, a
+ * forgery the set does not verify; with another kid too, a key the set does not know (yet).
+ */
+export const signWith = (key: CryptoKey, subject: string, claims: JWTPayload = {}, kid = KID): Promise<string> =>
   new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: KID })
+    .setProtectedHeader({ alg: 'ES256', kid })
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 3600)
