@@ -1,7 +1,8 @@
 // A server verifying tokens against a JWKS endpoint (AUTH_MODE=jwt, AUTH_JWKS_URL) while that
 // endpoint is down: the HTTP API answers 503 with Retry-After and the relay closes with 1013, so
 // clients wait and retry instead of fetching new tokens and giving up; once the endpoint is back,
-// the same token works. A forged token is still refused as not authenticated.
+// the same token works. A forged token is still refused as not authenticated. While the endpoint
+// is slow, the relay reads nothing from a client whose token it is still checking.
 import { generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODE } from '@crm-sync/protocol'
@@ -43,6 +44,26 @@ describe('a JWKS endpoint that is down', () => {
     const client = connectProvider(server.wsUrl, 'outage-book', token)
     await whenSynced(client, 10_000)
     client.destroy()
+  })
+
+  it('reads nothing a client sends while its token is being checked', async () => {
+    // A provider that takes 800 ms to answer, and a fresh server that has no key set yet.
+    const slow = await startJwksServer()
+    slow.delayMs = 800
+    const other = await startTestServer({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: slow.url })
+    try {
+      const client = await connectRaw(`${other.wsUrl}/no-such-book?token=${await slow.sign('alice')}`)
+      // 3 MB: read before the check, the third frame would pass 2 × MAX_FRAME_BYTES of early frames (1013).
+      for (let i = 0; i < 3; i++) client.send(new Uint8Array(1_000_000).fill(7))
+      await new Promise((r) => setTimeout(r, 300))
+      const metrics = await (await fetch(`http://127.0.0.1:${other.port}/metrics`)).text()
+      expect(metrics).toMatch(/^crm_relay_bytes_in_total 0$/m)
+      expect(metrics).toMatch(/^crm_relay_early_frame_bytes 0$/m)
+      expect((await client.closed).code).toBe(CLOSE_CODE.notMember)
+    } finally {
+      await other.dispose()
+      await slow.stop()
+    }
   })
 
   it('still refuses a forged token as not authenticated', async () => {

@@ -1,5 +1,5 @@
-// What clients may send before their book has loaded (while the token is checked and the book is
-// read from the store): frames wait in the connection's queue, and their bytes count against two
+// What clients may send before their book has loaded (the token is checked first, with nothing
+// read meanwhile; then the book is read from the store): frames wait in the connection's queue, and their bytes count against two
 // limits, one per connection and one for all the relay's connections together. Without the
 // second, a burst of sockets to books that are slow to load could hold the heap between them.
 

@@ -182,15 +182,21 @@ export class Relay {
     if (!bookId || !isValidBookId(bookId)) return conn.close(CLOSE_CODE.malformed, 'bad book id')
 
     if (!token) return conn.close(CLOSE_CODE.notAuthenticated, 'no token')
+    // Nothing is read from a client until its token and membership are checked: what it sends
+    // meanwhile waits in the kernel's buffers, not in the early-frame queue (a token check that
+    // fetches a JWKS can take seconds, and the queue's bytes are shared by the whole relay).
+    ws.holdReading()
     try {
       const identity = await this.o.tokens.verify(token)
       const role = await this.o.directory.roleOf(bookId, identity.userId)
+      ws.resumeReading()
       if (!role) return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
       if (conn.isClosed) return
       const acquired = await this.o.registry.acquire(bookId)
       if (conn.isClosed) return acquired.release()
       conn.attach(acquired, identity, role)
     } catch (e) {
+      ws.resumeReading() // the client's answer to the close is read
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
       if (isTokenKeysUnavailable(e)) {
         this.o.log.error({ err: e, bookId }, 'tokens cannot be verified')

@@ -12,6 +12,8 @@ export interface JwksServer {
   readonly url: string
   /** How the endpoint answers from now on. */
   mode: JwksMode
+  /** How long it takes to answer, ms (a slow identity provider). */
+  delayMs: number
   /** Requests answered so far. */
   readonly requests: number
   /** A token signed with the published key (ES256, its kid), expiring in an hour unless `exp` says otherwise. */
@@ -25,12 +27,16 @@ export const startJwksServer = async (): Promise<JwksServer> => {
   const { publicKey, privateKey } = await generateKeyPair('ES256')
   const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES256', use: 'sig' }
   let requests = 0
-  const state = { mode: 'keys' as JwksMode }
-  const server = http.createServer((_req, res) => {
-    requests++
+  const state = { mode: 'keys' as JwksMode, delayMs: 0 }
+  const answer = (res: http.ServerResponse) => {
     if (state.mode === 'server-error') return res.writeHead(500).end('upstream is down')
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(state.mode === 'keys' ? JSON.stringify({ keys: [jwk] }) : JSON.stringify({ hello: 'world' }))
+  }
+  const server = http.createServer((_req, res) => {
+    requests++
+    if (state.delayMs > 0) setTimeout(answer, state.delayMs, res)
+    else answer(res)
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -42,6 +48,12 @@ export const startJwksServer = async (): Promise<JwksServer> => {
     },
     set mode(mode: JwksMode) {
       state.mode = mode
+    },
+    get delayMs() {
+      return state.delayMs
+    },
+    set delayMs(ms: number) {
+      state.delayMs = ms
     },
     get requests() {
       return requests

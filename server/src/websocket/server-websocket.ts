@@ -92,6 +92,18 @@ export class ServerWebSocket extends FrameReader {
     if (this.state === READY_STATE.open) this.socket.write(PING)
   }
 
+  /**
+   * Reads nothing from the client until `resumeReading()`: what it sends meanwhile waits in the
+   * kernel's buffers, and TCP's flow control stops it once those are full (backpressure).
+   */
+  holdReading(): void {
+    this.socket.pause()
+  }
+
+  resumeReading(): void {
+    this.socket.resume()
+  }
+
   /** Starts the closing handshake: sends a close frame; the socket closes once the client answers. */
   close(code: number, reason = ''): void {
     if (this.state !== READY_STATE.open) return
