@@ -60,38 +60,71 @@ describe('createTokenService with a JWKS endpoint', () => {
     expect(await outcomeOf(createTokenService({ jwksUrl: goneUrl }).verify(token))).toBe('auth-unavailable')
   })
 
+  /** A service on a clock of the test's: every check asks the endpoint (cache age 0) unless a fetch just failed. */
+  const onClock = () => {
+    const clock = { now: 1_000_000 }
+    const tokens = createTokenService({
+      jwksUrl: jwks.url,
+      jwks: { cacheMaxAgeMs: 0, staleForMs: 60_000, retryFetchMs: 10_000, now: () => clock.now },
+    })
+    return { clock, tokens }
+  }
+
   it('keeps verifying with the last key set fetched while the endpoint fails, for staleForMs', async () => {
     jwks.mode = 'keys'
-    let clock = 1_000_000
-    // cacheMaxAgeMs 0: every verification asks the endpoint, as one does once the cache is old.
-    const tokens = createTokenService({ jwksUrl: jwks.url, jwks: { cacheMaxAgeMs: 0, staleForMs: 60_000, retryFetchMs: 10_000, now: () => clock } })
+    const { clock, tokens } = onClock()
     const token = await jwks.sign('alice')
     expect(await outcomeOf(tokens.verify(token))).toBe('verified')
     jwks.mode = 'server-error'
     const asked = jwks.requests
-    clock += 59_000
+    clock.now += 59_000
     expect(await outcomeOf(tokens.verify(token))).toBe('verified')
     expect(jwks.requests).toBe(asked + 1) // it did try the endpoint first...
-    clock += 500
+    clock.now += 500
     expect(await outcomeOf(tokens.verify(token))).toBe('verified')
-    expect(jwks.requests).toBe(asked + 1) // ...and does not again until retryFetchMs has passed
-    // A forgery under the known kid is still the token's fault; a key the old set lacks is not.
+    expect(jwks.requests).toBe(asked + 1) // ...and not again within retryFetchMs
+    // The token's faults stay the token's: a forgery under the known kid, an algorithm the set
+    // does not serve. Only a kid the old set lacks (rotated in during the outage) is not.
     const other = (await generateKeyPair('ES256')).privateKey
     expect(await outcomeOf(tokens.verify(await signWith(other, 'mallory')))).toBe('bad-token')
+    const hs256 = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'test-key-1' }).setSubject('mallory').setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a-secret-the-jwks-knows-nothing-of'))
+    expect(await outcomeOf(tokens.verify(hs256))).toBe('bad-token')
     expect(await outcomeOf(tokens.verify(await signWith(other, 'alice', {}, 'rotated-in-key')))).toBe('auth-unavailable')
-    clock += 2_000 // the set is now older than staleForMs
+    clock.now += 10_000 // past retryFetchMs, and the set is now older than staleForMs
     expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable')
     expect(jwks.requests).toBe(asked + 2) // asked again: the stale set could not stand in
     jwks.mode = 'keys'
+    clock.now += 10_000
     expect(await outcomeOf(tokens.verify(token))).toBe('verified')
   })
 
-  it('verifies again once the endpoint is back', async () => {
-    jwks.mode = 'server-error'
-    const tokens = createTokenService({ jwksUrl: jwks.url })
-    const token = await jwks.sign('alice')
-    expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable')
+  it('does not stand in with a key the provider has removed since', async () => {
     jwks.mode = 'keys'
+    const { clock, tokens } = onClock()
+    const old = await jwks.sign('alice')
+    expect(await outcomeOf(tokens.verify(old))).toBe('verified')
+    await jwks.rotateKey() // the provider retires the key: a fresh set without it
+    expect(await outcomeOf(tokens.verify(old))).toBe('bad-token') // fetched the new set, no match
+    jwks.mode = 'server-error'
+    clock.now += 1_000
+    // Not verified: the stale set is the newest fetched, without the retired key. A kid the set
+    // lacks might also be one rotated in during the outage, so it is "unavailable", not "bad".
+    expect(await outcomeOf(tokens.verify(old))).toBe('auth-unavailable')
+    expect(await outcomeOf(tokens.verify(await jwks.sign('alice')))).toBe('verified') // the new key stands in
+  })
+
+  it('asks a failing endpoint at most every retryFetchMs, with no set to fall back on too', async () => {
+    jwks.mode = 'server-error'
+    const { clock, tokens } = onClock()
+    const token = await jwks.sign('alice')
+    const asked = jwks.requests
+    for (let i = 0; i < 5; i++) expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable')
+    expect(jwks.requests).toBe(asked + 1)
+    jwks.mode = 'keys'
+    expect(await outcomeOf(tokens.verify(token))).toBe('auth-unavailable') // not asked yet
+    clock.now += 10_000
     expect(await outcomeOf(tokens.verify(token))).toBe('verified')
+    expect(jwks.requests).toBe(asked + 2)
   })
 })

@@ -18,20 +18,27 @@ export interface JwksServer {
   readonly requests: number
   /** A token signed with the published key (ES256, its kid), expiring in an hour unless `exp` says otherwise. */
   sign(subject: string, claims?: JWTPayload): Promise<string>
+  /** Retires the key: a new one (new kid) is published and signs from now on; the old one is gone from the set. */
+  rotateKey(): Promise<void>
   stop(): Promise<void>
 }
 
 const KID = 'test-key-1'
 
-export const startJwksServer = async (): Promise<JwksServer> => {
+const newKey = async (kid: string) => {
   const { publicKey, privateKey } = await generateKeyPair('ES256')
-  const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES256', use: 'sig' }
+  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } }
+}
+
+export const startJwksServer = async (): Promise<JwksServer> => {
+  let key = await newKey(KID)
+  let rotations = 0
   let requests = 0
   const state = { mode: 'keys' as JwksMode, delayMs: 0 }
   const answer = (res: http.ServerResponse) => {
     if (state.mode === 'server-error') return res.writeHead(500).end('upstream is down')
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(state.mode === 'keys' ? JSON.stringify({ keys: [jwk] }) : JSON.stringify({ hello: 'world' }))
+    res.end(state.mode === 'keys' ? JSON.stringify({ keys: [key.jwk] }) : JSON.stringify({ hello: 'world' }))
   }
   const server = http.createServer((_req, res) => {
     requests++
@@ -58,7 +65,10 @@ export const startJwksServer = async (): Promise<JwksServer> => {
     get requests() {
       return requests
     },
-    sign: (subject, claims = {}) => signWith(privateKey, subject, claims),
+    sign: (subject, claims = {}) => signWith(key.privateKey, subject, claims, key.kid),
+    rotateKey: async () => {
+      key = await newKey(`test-key-rotated-${++rotations}`)
+    },
     stop: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
