@@ -35,10 +35,11 @@ describe('the built server (npm start)', () => {
     const doc = new Y.Doc()
     doc.getMap('m').set('k', 'v')
     const worker = new Worker(join(outdir, 'snapshot-encode-worker.mjs'), { workerData: { base: null, updates: [Y.encodeStateAsUpdate(doc)] }, execArgv: [] })
-    const [encoded] = (await once(worker, 'message')) as [Uint8Array]
+    const [encoded] = (await once(worker, 'message')) as [{ state: Uint8Array; stateVector: Uint8Array }]
     const copy = new Y.Doc()
-    Y.applyUpdate(copy, encoded)
+    Y.applyUpdate(copy, encoded.state)
     expect(copy.getMap('m').get('k')).toBe('v')
+    expect(encoded.stateVector).toEqual(Y.encodeStateVector(doc))
   })
 
   it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {

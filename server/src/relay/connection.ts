@@ -220,7 +220,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
       case 'sync':
         if (message.step === SYNC_STEP.step1) {
           // An empty state vector asks for everything: served from the room's cached encoding.
-          this.send(room.syncStep2(message.payload))
+          for (const frame of room.syncReply(message.payload)) this.send(frame)
         } else {
           this.receiveUpdate(room, message.payload)
         }

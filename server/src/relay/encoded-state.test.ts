@@ -89,4 +89,15 @@ describe('EncodedState', () => {
     expect(bigState.stateVector()).toEqual(Y.encodeStateVector(big))
     expect(bigState.stateVector()).toBe(bigState.stateVector())
   })
+
+  it("takes a big book's state vector from whoever encoded it, instead of a pass over the bytes", () => {
+    const big = new Y.Doc()
+    big.getMap('m').set('notes', 'x'.repeat(KEEP_STATE_VECTOR_FROM_BYTES))
+    const given = Y.encodeStateVector(big)
+    expect(new EncodedState(Y.encodeStateAsUpdate(big), given).stateVector()).toBe(given)
+    const small = new Y.Doc()
+    small.getMap('m').set('k', 'v')
+    const smallGiven = Y.encodeStateVector(small)
+    expect(new EncodedState(Y.encodeStateAsUpdate(small), smallGiven).stateVector()).not.toBe(smallGiven) // not kept
+  })
 })

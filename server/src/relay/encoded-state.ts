@@ -20,10 +20,15 @@ export class EncodedState {
   private readonly updateBytes: number
   private stateVectorCache: Uint8Array | null = null
 
-  /** `update` must be a whole state as `Y.encodeStateAsUpdate` writes it (or a stored snapshot of one). */
-  constructor(update: Uint8Array) {
+  /**
+   * `update` must be a whole state as `Y.encodeStateAsUpdate` writes it (or a stored snapshot of
+   * one); `stateVector`, where the caller has it (from the document it encoded), saves a pass over
+   * the whole update on the first client that joins.
+   */
+  constructor(update: Uint8Array, stateVector?: Uint8Array) {
     this.fullStep2 = encodeSyncStep2(update)
     this.updateBytes = update.length
+    if (stateVector && update.length >= KEEP_STATE_VECTOR_FROM_BYTES) this.stateVectorCache = stateVector
   }
 
   /** The update inside `fullStep2` (a view of the same bytes, not a copy; made per call, not kept). */

@@ -2,6 +2,7 @@
 // the next edit wakes it and reaches everyone, including a client that joins while it sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCustomer, readCustomer } from '@crm-sync/model'
+import { readMetric, waitForMetric as waitForMetricAt } from '../testing/server-metrics'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, waitFor, whenSynced, type ProviderClient } from '../testing/ws-clients'
 
@@ -16,17 +17,8 @@ describe('relay with hibernating books', () => {
     await whenSynced(c)
     return c
   }
-  const metric = async (name: string): Promise<number> => {
-    const text = await (await fetch(`${server.url}/metrics`)).text()
-    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
-  }
-  const waitForMetric = async (name: string, ok: (v: number) => boolean, what: string) => {
-    const deadline = Date.now() + 5000
-    while (!ok(await metric(name))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  }
+  const metric = (name: string) => readMetric(server.url, name)
+  const waitForMetric = (name: string, ok: (v: number) => boolean, what: string) => waitForMetricAt(server.url, name, ok, what)
 
   beforeAll(async () => {
     server = await startTestServer({ BOOK_HIBERNATE_MS: '40' })

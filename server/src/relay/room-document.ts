@@ -1,10 +1,11 @@
-// A room's book, dormant or awake. Dormant, it is one encoded update (EncodedState) and no Y.Doc:
-// syncing clients is served from the bytes. The first access to `doc` decodes it (wakes it);
-// `hibernate()` goes back once nobody used it since the last call. While awake, the encoded
-// whole state is a cache that the next transaction drops.
+// A room's book, dormant or awake. Dormant, it is one encoded update (EncodedState) and no Y.Doc,
+// plus the updates it took since (DormantTail): syncing clients are served from the bytes. The
+// first access to `doc` decodes it (wakes it); `hibernate()` goes back once nobody used it since
+// the last call. While awake, the encoded whole state is a cache that the next transaction drops.
 import * as Y from 'yjs'
 import { encodeSyncStep1, encodeSyncStep2 } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
+import { DormantTail } from './dormant-tail'
 import { EncodedState, isEmptyStateVector } from './encoded-state'
 
 export class RoomDocument {
@@ -20,6 +21,10 @@ export class RoomDocument {
   private afterTransaction: (() => void) | null = null
   /** Transactions on the live document so far (see adoptWholeState). */
   private transactions = 0
+  /** Updates taken while dormant, not in `encoded` yet (made on the first). */
+  private tail: DormantTail | null = null
+  /** The state vector of `encoded` with the tail on top, while the tail is not empty. */
+  private tailStateVector: Uint8Array | null = null
 
   private constructor(
     private readonly metrics: Metrics,
@@ -28,9 +33,14 @@ export class RoomDocument {
     this.encoded = state
   }
 
-  /** A dormant book: `state` is a whole state as `Y.encodeStateAsUpdate` writes it (a stored snapshot). */
-  static dormant(metrics: Metrics, state: Uint8Array): RoomDocument {
-    return new RoomDocument(metrics, new EncodedState(state))
+  /**
+   * A dormant book: `state` is a whole state as `Y.encodeStateAsUpdate` writes it (a stored
+   * snapshot), and `updates` (log entries after it) its tail.
+   */
+  static dormant(metrics: Metrics, state: Uint8Array, updates: readonly Uint8Array[] = []): RoomDocument {
+    const book = new RoomDocument(metrics, new EncodedState(state))
+    for (const update of updates) book.takeDormant(update)
+    return book
   }
 
   /** An awake book: the snapshot (if any) and the log entries after it, applied in one transaction. */
@@ -56,13 +66,61 @@ export class RoomDocument {
 
   /** Sync step 1 (the book's state vector), without waking it. */
   syncStep1(): Uint8Array {
-    return encodeSyncStep1(this.live ? Y.encodeStateVector(this.live) : this.encoded!.stateVector())
+    if (this.live) return encodeSyncStep1(Y.encodeStateVector(this.live))
+    if (!this.tail?.length) return encodeSyncStep1(this.encoded!.stateVector())
+    return encodeSyncStep1((this.tailStateVector ??= this.tail.stateVector(this.encoded!.stateVector())))
   }
 
-  /** Sync step 2 with what a client at `stateVector` lacks, without waking the book. */
-  syncStep2(stateVector: Uint8Array): Uint8Array {
-    if (isEmptyStateVector(stateVector)) return this.fullState().fullStep2
-    return this.live ? encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector)) : this.encoded!.step2For(stateVector)
+  /**
+   * What a client at `stateVector` lacks, without waking the book: sync step 2, then (dormant
+   * with a tail) each update of the tail as a sync update, as the client would have got them
+   * had it been connected. It gets some of them again if it had them; Yjs applies those as no-ops.
+   */
+  syncReply(stateVector: Uint8Array): Uint8Array[] {
+    if (isEmptyStateVector(stateVector)) return [this.fullState().fullStep2, ...this.tailFrames()]
+    if (this.live) return [encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector))]
+    return [this.encoded!.step2For(stateVector), ...this.tailFrames()]
+  }
+
+  /** Updates taken while dormant and not folded into the encoded state yet: how many, how many bytes. */
+  get tailLength(): number {
+    return this.tail?.length ?? 0
+  }
+
+  get tailBytes(): number {
+    return this.tail?.bytes ?? 0
+  }
+
+  /**
+   * Takes a checked update (checkUpdateV1) into a dormant book without decoding it: it joins the
+   * tail, which syncing clients get after the encoded state and which the next wake applies.
+   */
+  takeDormant(update: Uint8Array): void {
+    if (this.live) throw new Error('takeDormant on an awake book')
+    ;(this.tail ??= new DormantTail()).add(update)
+    this.tailStateVector = null
+  }
+
+  /**
+   * What a fold of the tail starts from: the encoded state and the tail's updates so far. Hand it
+   * back to `adoptFolded` with what was made of it.
+   */
+  foldSource(): TailFold | null {
+    if (this.live || !this.tail?.length) return null
+    return { base: this.encoded!.update, updates: this.tail.updates(), of: { encoded: this.encoded!, tail: this.tail } }
+  }
+
+  /**
+   * Takes `state` (made elsewhere: `fold`'s base with its updates applied) as the encoded state,
+   * and drops those updates from the tail; later ones stay. Returns whether it was taken: not if
+   * the book woke meanwhile (even if it went back to sleep and took new updates), or was destroyed.
+   */
+  adoptFolded(fold: TailFold, state: Uint8Array, stateVector?: Uint8Array): boolean {
+    if (this.live || this.encoded !== fold.of.encoded || this.tail !== fold.of.tail) return false
+    this.encoded = new EncodedState(state, stateVector)
+    this.tail.dropOldest(fold.updates.length)
+    this.tailStateVector = null
+    return true
   }
 
   /** Transactions on the document so far: a whole state made elsewhere is current while this has not moved. */
@@ -81,25 +139,21 @@ export class RoomDocument {
    * `transactionCount` read `atCount`; the next hibernation then encodes nothing. Returns whether
    * it was taken. The caller vouches that `state` holds everything the document held then.
    */
-  adoptWholeState(state: Uint8Array, atCount: number): boolean {
+  adoptWholeState(state: Uint8Array, atCount: number, stateVector?: Uint8Array): boolean {
     if (!this.live || this.encoded || this.transactions !== atCount) return false
-    this.encoded = new EncodedState(state)
+    this.encoded = new EncodedState(state, stateVector)
     return true
   }
 
-  /** Whether `wholeState()` costs nothing: the book is dormant, or its encoding is current. */
+  /** Whether `wholeState()` costs nothing: the book is dormant without a tail, or its encoding is current. */
   get hasWholeState(): boolean {
-    return this.encoded !== null
+    return this.encoded !== null && !this.tail?.length
   }
 
-  /** The whole state as one update (a compaction's snapshot); the cached one when it is current. */
+  /** The whole state as one update (a compaction's snapshot); the cached one when it is current. A tail wakes the book. */
   wholeState(): Uint8Array {
-    return this.encoded?.update ?? Y.encodeStateAsUpdate(this.live!)
-  }
-
-  /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
-  fullStateStep2(): Uint8Array {
-    return this.fullState().fullStep2
+    if (this.hasWholeState) return this.encoded!.update
+    return Y.encodeStateAsUpdate(this.live ?? this.wake())
   }
 
   /**
@@ -137,17 +191,31 @@ export class RoomDocument {
     this.live?.destroy()
     this.live = null
     this.encoded = null
+    this.tail = null
+    this.tailStateVector = null
+  }
+
+  private tailFrames(): Uint8Array[] {
+    return this.tail?.length ? this.tail.frames() : []
   }
 
   private fullState(): EncodedState {
-    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!)))
+    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!), Y.encodeStateVector(this.live!)))
   }
 
-  /** Decodes the encoded state (none: an empty book) into the live document. */
+  /** Decodes the encoded state (none: an empty book) and the tail into the live document. */
   private wake(): Y.Doc {
     const doc = new Y.Doc({ gc: true })
     if (this.encoded) {
-      Y.applyUpdate(doc, this.encoded.update, LOAD_ORIGIN)
+      const tail = this.tail?.updates() ?? []
+      doc.transact(() => {
+        Y.applyUpdate(doc, this.encoded!.update)
+        for (const update of tail) Y.applyUpdate(doc, update)
+      }, LOAD_ORIGIN)
+      // With a tail the encoding is no longer the whole state.
+      if (tail.length > 0) this.encoded = null
+      this.tail = null
+      this.tailStateVector = null
       this.metrics.bookWakes.inc()
     }
     // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached whole state.
@@ -164,3 +232,11 @@ export class RoomDocument {
 }
 
 const LOAD_ORIGIN = Symbol('load')
+
+/** A fold of a dormant book's tail in the making (see foldSource). */
+export interface TailFold {
+  readonly base: Uint8Array
+  readonly updates: readonly Uint8Array[]
+  /** The encoded state and tail it was taken from: a fold of any others is stale. */
+  readonly of: { readonly encoded: EncodedState; readonly tail: DormantTail }
+}

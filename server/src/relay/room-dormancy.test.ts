@@ -21,6 +21,12 @@ const syncPayload = (frame: Uint8Array): Uint8Array => {
   return m.payload
 }
 
+/** The one frame of a reply (no tail). */
+const only = (frames: Uint8Array[]): Uint8Array => {
+  expect(frames).toHaveLength(1)
+  return frames[0]!
+}
+
 describe('dormant rooms', () => {
   it('serve a book stored as a snapshot to fresh and lagging clients without decoding it', async () => {
     const store = createMemoryDocStore()
@@ -32,11 +38,11 @@ describe('dormant rooms', () => {
 
     expect(syncPayload(room.syncStep1())).toEqual(Y.encodeStateVector(original))
     const fresh = new Y.Doc()
-    Y.applyUpdate(fresh, syncPayload(room.syncStep2(Y.encodeStateVector(fresh))))
+    Y.applyUpdate(fresh, syncPayload(only(room.syncReply(Y.encodeStateVector(fresh)))))
     expect(fresh.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
     const lagging = new Y.Doc()
     Y.applyUpdate(lagging, Y.encodeStateAsUpdate(original))
-    const upToDate = Y.decodeUpdate(syncPayload(room.syncStep2(Y.encodeStateVector(lagging))))
+    const upToDate = Y.decodeUpdate(syncPayload(only(room.syncReply(Y.encodeStateVector(lagging)))))
     expect(upToDate.structs).toHaveLength(0)
     expect(room.isDormant).toBe(true)
     lease.release()
@@ -73,7 +79,7 @@ describe('dormant rooms', () => {
     expect(room.hibernate()).toBe(true)
     expect(room.isDormant).toBe(true)
     const fresh = new Y.Doc()
-    Y.applyUpdate(fresh, syncPayload(room.syncStep2(new Uint8Array([0]))))
+    Y.applyUpdate(fresh, syncPayload(only(room.syncReply(new Uint8Array([0])))))
     expect(fresh.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
 
     // Waking again decodes the hibernated state; the next change builds on it.

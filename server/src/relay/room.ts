@@ -9,7 +9,10 @@
 // transaction, which was a third of the relay's CPU per update.
 //
 // A room is dormant while nobody changes its book (RoomDocument: the book encoded, no Y.Doc); a
-// book that loads as a snapshot alone starts dormant. Presence (RoomPresence) exists only once
+// book that loads as a snapshot alone starts dormant. A big book (one whose snapshots a worker
+// encodes) also loads dormant with its log, and takes clients' updates while dormant: they are
+// kept beside the encoded state (its tail) and folded into it by the worker, so an edit to a big
+// book left alone does not decode it on the event loop. Presence (RoomPresence) exists only once
 // someone in the book sends it.
 import type { Logger } from 'pino'
 import type * as awarenessProtocol from 'y-protocols/awareness'
@@ -21,7 +24,7 @@ import { PRUNE_LIMIT, type DocStore, type StoredUpdate } from '../store/doc-stor
 import { BroadcastFrame } from './broadcast-frame'
 import { compactionDue, type CompactionPolicy } from './compaction-policy'
 import { RoomAppends, type DurableWatcher } from './room-appends'
-import { RoomDocument } from './room-document'
+import { RoomDocument, type TailFold } from './room-document'
 import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
 import type { SnapshotEncoder } from './snapshot-encoder'
@@ -36,6 +39,13 @@ export interface LocalOrigin {
   readonly kind: 'local'
   readonly userId: string
 }
+
+/** A dormant book's tail is folded into its encoded state by the worker from this many updates (and at every hibernation sweep). */
+export const FOLD_TAIL_FROM = 256
+/** A dormant book with this many updates not folded in (the worker busy or failing) wakes instead. */
+export const MAX_DORMANT_TAIL = 2048
+/** ...or with this many bytes of them. */
+export const MAX_DORMANT_TAIL_BYTES = 8 << 20
 
 /** What every room of a registry shares (one object, not one per book: idle memory per book). */
 export interface RoomOptions {
@@ -85,6 +95,8 @@ export class Room implements PresenceListener {
   private destroyed = false
   /** The book's transaction count when hibernate() last had the worker encode it (tried once per state). */
   private hibernationTriedAt = -1
+  /** A fold of the dormant book's tail into its encoded state, on the snapshot encoder. */
+  private folding: Promise<void> | null = null
 
   private constructor(
     bookId: string,
@@ -131,21 +143,22 @@ export class Room implements PresenceListener {
   /** Loads the book from the store; the room exists only once this resolves. */
   static async load(bookId: string, o: RoomOptions): Promise<Room> {
     const loaded = await o.store.load(bookId)
+    const updates = loaded.updates.map((u) => u.update)
+    const logBytes = updates.reduce((sum, u) => sum + u.length, 0)
+    const snapshotBytes = loaded.snapshot?.length ?? 0
     const book =
-      loaded.updates.length === 0
-        ? // A snapshot is a whole state encoded by a room: it can be served without decoding it.
-          RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE)
-        : RoomDocument.decoded(
-            o.metrics,
-            loaded.snapshot,
-            loaded.updates.map((u) => u.update),
-          )
+      // A snapshot is a whole state encoded by a room: it can be served without decoding it. A
+      // big book's log rides along as its tail (folded by the worker, below).
+      updates.length === 0 || isBig(o, snapshotBytes + logBytes)
+        ? RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE, updates)
+        : RoomDocument.decoded(o.metrics, loaded.snapshot, updates)
     const room = new Room(bookId, o, book)
     room.seqs = new SeqTracker(loaded.headSeq)
     room.logLength = loaded.updates.length
-    room.logBytes = loaded.updates.reduce((sum, u) => sum + u.update.length, 0)
-    room.snapshotBytes = loaded.snapshot?.length ?? 0
+    room.logBytes = logBytes
+    room.snapshotBytes = snapshotBytes
     room.snapshotSeq = loaded.snapshotSeq
+    if (book.tailLength >= FOLD_TAIL_FROM) room.foldTail()
     return room
   }
 
@@ -174,14 +187,12 @@ export class Room implements PresenceListener {
     return this.book.syncStep1()
   }
 
-  /** Sync step 2 with what a client at `stateVector` lacks; a client with nothing gets the cached full state. */
-  syncStep2(stateVector: Uint8Array): Uint8Array {
-    return this.book.syncStep2(stateVector)
-  }
-
-  /** Sync step 2 for a client with nothing (cold sync), encoded once per document version. */
-  fullStateStep2(): Uint8Array {
-    return this.book.fullStateStep2()
+  /**
+   * The frames that bring a client at `stateVector` up to date: sync step 2 (a client with nothing
+   * gets the cached full state), then, for a dormant book, the updates it took since it was encoded.
+   */
+  syncReply(stateVector: Uint8Array): Uint8Array[] {
+    return this.book.syncReply(stateVector)
   }
 
   /**
@@ -189,6 +200,8 @@ export class Room implements PresenceListener {
    * and no write or compaction is in flight. Returns whether the room is dormant now.
    */
   hibernate(): boolean {
+    // A dormant book's tail is folded once a sweep (a book being edited a little stays dormant).
+    if (this.book.isDormant && this.book.tailLength > 0) this.foldTail()
     const busy = !this.appendsIdle || this.compacting !== null || this.appendFailed
     const adoptable = !this.seqs.hasGap && this.seqs.highest > 0 && this.seqs.highest >= this.snapshotSeq
     if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && adoptable && this.hibernationTriedAt !== this.book.transactionCount) {
@@ -205,7 +218,37 @@ export class Room implements PresenceListener {
 
   /** A snapshot of this book now would be encoded by the snapshot encoder (snapshot-encoder.ts). */
   private get encodesOffLoop(): boolean {
-    return this.o.snapshotEncoder !== null && !this.book.hasWholeState && this.snapshotBytes + this.logBytes >= this.o.offloadEncodeFromBytes
+    return !this.book.hasWholeState && isBig(this.o, this.snapshotBytes + this.logBytes)
+  }
+
+  /** A dormant big book takes an update without waking while its tail is short enough. */
+  private get takesDormant(): boolean {
+    return (
+      this.book.isDormant &&
+      isBig(this.o, this.snapshotBytes + this.logBytes) &&
+      this.book.tailLength < MAX_DORMANT_TAIL &&
+      this.book.tailBytes < MAX_DORMANT_TAIL_BYTES
+    )
+  }
+
+  /**
+   * Folds the dormant book's tail into its encoded state on the snapshot encoder, in the
+   * background (`folding`). The book keeps what came meanwhile as its tail; one that woke
+   * meanwhile applied the whole tail itself, and the result is dropped.
+   */
+  private foldTail(): void {
+    const encoder = this.o.snapshotEncoder
+    if (this.folding || !encoder) return
+    let fold: TailFold | null = null
+    this.folding = encoder
+      .encode(async () => (fold = this.destroyed ? null : this.book.foldSource()))
+      .then((encoded) => {
+        if (encoded && fold && this.book.adoptFolded(fold, encoded.state, encoded.stateVector)) this.o.metrics.dormantFolds.inc()
+      })
+      .catch((error: unknown) => this.o.log.warn({ err: error, bookId: this.bookId }, 'folding a dormant book’s updates on the worker failed; they stay in its tail'))
+      .finally(() => {
+        this.folding = null
+      })
   }
 
   /** The store failed, or applying a refused update threw part-way: the room is being dropped. */
@@ -229,6 +272,7 @@ export class Room implements PresenceListener {
     const takeSnapshot = snapshot !== undefined && snapshot.seq > this.seqs.contiguous
     // Catch-up sweeps offer entries already applied: a dormant room need not wake for those.
     if (!takeSnapshot && entries.every((e) => this.seqs.has(e.seq))) return
+    if (!takeSnapshot && this.takesDormant) return this.takeStoredDormant(entries)
     const applied: Uint8Array[] = []
     const doc = this.doc
     try {
@@ -257,12 +301,33 @@ export class Room implements PresenceListener {
     }
   }
 
+  /** applyStored for a big dormant book: the entries join its tail (stored already: checked when they were accepted). */
+  private takeStoredDormant(entries: readonly StoredUpdate[]): void {
+    for (const e of entries) {
+      if (this.seqs.has(e.seq)) continue
+      this.book.takeDormant(e.update)
+      this.seqs.mark(e.seq)
+      this.logLength++
+      this.logBytes += e.update.length
+      this.o.metrics.dormantUpdates.inc()
+      this.broadcast(encodeUpdate(e.update))
+    }
+    if (this.book.tailLength >= FOLD_TAIL_FROM) this.foldTail()
+  }
+
   /**
    * Applies an update that a peer sent (already validated) and returns its append number: the
    * update is durable once `durableThrough` reaches it (`watchDurable` tells). Other peers get it
    * at once; the durable append runs behind.
    */
   applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): number {
+    if (this.takesDormant) {
+      this.book.takeDormant(update)
+      this.o.metrics.dormantUpdates.inc()
+      if (this.book.tailLength >= FOLD_TAIL_FROM) this.foldTail()
+      this.broadcast(encodeUpdate(update), origin)
+      return this.appends.add({ update, userId })
+    }
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
@@ -368,6 +433,7 @@ export class Room implements PresenceListener {
   async flush(): Promise<void> {
     await this.appendsSettled()
     await this.compacting
+    await this.folding
   }
 
   /** Waits until nothing accepted is on its way to the store (or an append failed). */
@@ -421,7 +487,7 @@ export class Room implements PresenceListener {
       const snapshot = await this.snapshotThrough(upToSeq)
       if (!snapshot) return
       if (forHibernation && snapshot.seq === upToSeq && this.seqs.highest === upToSeq && !this.isFailed) {
-        this.book.adoptWholeState(snapshot.data, transactions)
+        this.book.adoptWholeState(snapshot.data, transactions, snapshot.stateVector)
       }
       if (snapshot.written && forHibernation && !due) return
       if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
@@ -455,12 +521,12 @@ export class Room implements PresenceListener {
    * document: dormant or not, its whole state (nothing is applied without waking), which may hold
    * entries beyond a gap too; stored entries apply again harmlessly.
    */
-  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean } | null> {
+  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean; stateVector?: Uint8Array } | null> {
     const encoder = this.o.snapshotEncoder
     if (encoder && this.encodesOffLoop) {
       const found: { covering?: { data: Uint8Array; seq: number } } = {}
       try {
-        const data = await encoder.encode(async () => {
+        const encoded = await encoder.encode(async () => {
           const stored = await this.o.store.load(this.bookId)
           if (stored.snapshot && stored.snapshotSeq >= upToSeq) {
             found.covering = { data: stored.snapshot, seq: stored.snapshotSeq }
@@ -474,9 +540,9 @@ export class Room implements PresenceListener {
           return { base: stored.snapshot, updates }
         })
         if (found.covering) return { ...found.covering, written: false }
-        if (data) {
+        if (encoded) {
           this.o.metrics.snapshotsEncodedOffLoop.inc()
-          return { data, seq: upToSeq, written: true }
+          return { data: encoded.state, stateVector: encoded.stateVector, seq: upToSeq, written: true }
         }
       } catch (error) {
         this.o.log.warn({ err: error, bookId: this.bookId }, 'encoding the snapshot off the event loop failed; encoding it here')
@@ -507,6 +573,9 @@ export class Room implements PresenceListener {
     if (origin !== this.o.fanOut.origin) this.o.fanOut.publishAwareness(this, update)
   }
 }
+
+/** Whether a book of `bytes` (snapshot and log) has its snapshots encoded, and its tail folded, by the worker. */
+const isBig = (o: RoomOptions, bytes: number): boolean => o.snapshotEncoder !== null && bytes >= o.offloadEncodeFromBytes
 
 /** An empty document's state (no structs, no deletions). */
 const EMPTY_STATE = Y.encodeStateAsUpdate(new Y.Doc())

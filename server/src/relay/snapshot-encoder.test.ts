@@ -39,12 +39,13 @@ describe('createWorkerSnapshotEncoder', () => {
     const encoded = await encoder.encode(() => Promise.resolve({ base: handedOver, updates }))
     expect(handedOver.byteLength).toBe(0) // transferred to the worker, not copied
     await encoder.close()
-    expect(Buffer.from(encoded!).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true)
+    expect(Buffer.from(encoded!.state).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true)
+    expect(encoded!.stateVector).toEqual(Y.encodeStateVector(doc))
     const rebuilt = new Y.Doc()
-    Y.applyUpdate(rebuilt, encoded!)
+    Y.applyUpdate(rebuilt, encoded!.state)
     expect(rebuilt.getMap('customers').toJSON()).toEqual(doc.getMap('customers').toJSON())
     // The deleted 50 KB note is garbage collected, not carried into the snapshot.
-    expect(encoded!.length).toBeLessThan(5_000)
+    expect(encoded!.state.length).toBeLessThan(5_000)
   })
 
   it('encodes a book without a snapshot from its log alone', async () => {
@@ -54,7 +55,8 @@ describe('createWorkerSnapshotEncoder', () => {
     const encoder = createWorkerSnapshotEncoder()
     const encoded = await encoder.encode(source(null, updates))
     await encoder.close()
-    expect(Buffer.from(encoded!).equals(Buffer.from(Y.encodeStateAsUpdate(fresh)))).toBe(true)
+    expect(Buffer.from(encoded!.state).equals(Buffer.from(Y.encodeStateAsUpdate(fresh)))).toBe(true)
+    expect(encoded!.stateVector).toEqual(Y.encodeStateVector(fresh))
     expect(doc.getMap('customers').size).toBe(40)
   })
 
@@ -64,7 +66,7 @@ describe('createWorkerSnapshotEncoder', () => {
     const failed = encoder.encode(source(base, [updates[0]!, new Uint8Array([1, 2, 3])]))
     await expect(failed).rejects.toBeInstanceOf(SnapshotEncodeError)
     await expect(failed).rejects.toMatchObject({ code: 'failed' })
-    expect((await encoder.encode(source(base, updates)))!.length).toBeGreaterThan(0)
+    expect((await encoder.encode(source(base, updates)))!.state.length).toBeGreaterThan(0)
     await encoder.close()
   })
 

@@ -20,14 +20,20 @@ export interface SnapshotSource {
   readonly updates: readonly Uint8Array[]
 }
 
+/** A job's result: the whole state as Y.encodeStateAsUpdate writes it, and its state vector. */
+export interface EncodedSnapshot {
+  readonly state: Uint8Array
+  readonly stateVector: Uint8Array
+}
+
 export interface SnapshotEncoder {
   /**
-   * Calls `source` when this job's turn comes, then encodes `base` with `updates` applied, as
-   * Y.encodeStateAsUpdate writes it. A source that returns null cancels the job (resolves null);
-   * one that throws rejects it. `base` is handed to the worker, not copied, when it owns its whole
+   * Calls `source` when this job's turn comes, then encodes `base` with `updates` applied (and
+   * the state vector of that). A source that returns null cancels the job (resolves null); one
+   * that throws rejects it. `base` is handed to the worker, not copied, when it owns its whole
    * buffer: the caller must not use it afterwards.
    */
-  encode(source: () => Promise<SnapshotSource | null>): Promise<Uint8Array | null>
+  encode(source: () => Promise<SnapshotSource | null>): Promise<EncodedSnapshot | null>
   /** Waits for the jobs already asked for; later calls to `encode` reject with SnapshotEncodeError 'closed'. */
   close(): Promise<void>
 }
@@ -74,7 +80,7 @@ export function createWorkerSnapshotEncoder(): SnapshotEncoder {
 /** The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it. */
 const ownsBuffer = (bytes: Uint8Array): boolean => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
 
-function runJob({ base, updates }: SnapshotSource): Promise<Uint8Array> {
+function runJob({ base, updates }: SnapshotSource): Promise<EncodedSnapshot> {
   return new Promise((resolve, reject) => {
     const url = new URL('./snapshot-encode-worker.mjs', import.meta.url)
     // Only tsx's loader would be inherited, and the worker is plain JavaScript.
@@ -86,9 +92,9 @@ function runJob({ base, updates }: SnapshotSource): Promise<Uint8Array> {
       worker = new Worker(url, options) // a buffer that may not be transferred is copied
     }
     // Not unref'd: a job is short, and a relay shutting down waits for the fold it is part of.
-    let result: Uint8Array | null = null
-    worker.once('message', (state: Uint8Array) => {
-      result = state
+    let result: EncodedSnapshot | null = null
+    worker.once('message', (encoded: EncodedSnapshot) => {
+      result = encoded
     })
     worker.once('error', (cause) => reject(new SnapshotEncodeError('failed', 'encoding a snapshot on a worker thread failed', { cause })))
     worker.once('exit', (code) => {

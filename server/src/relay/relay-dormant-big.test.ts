@@ -1,0 +1,90 @@
+// A big book (past the size whose snapshots a worker encodes) under real y-websocket clients: once
+// dormant, clients' edits reach everyone without the relay decoding the book, a client joining
+// gets them from the encoded state and its tail, the worker folds them in, and a restart keeps
+// everything.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { readCustomer } from '@crm-sync/model'
+import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { halfAppliableUpdate } from '../testing/half-appliable-update'
+import { readMetric, waitForMetric as waitForMetricAt } from '../testing/server-metrics'
+import { startTestServer, type TestServer } from '../testing/test-server'
+import { connectProvider, connectRaw, waitFor, whenSynced, type ProviderClient } from '../testing/ws-clients'
+
+const BOOK = 'north-territory'
+const ENV = { BOOK_HIBERNATE_MS: '40' }
+
+describe('relay with a big dormant book', () => {
+  let server: TestServer
+  let dataDir = ''
+  const clients: ProviderClient[] = []
+  const connect = async (user: string) => {
+    const c = connectProvider(server.wsUrl, BOOK, await server.token(user))
+    clients.push(c)
+    await whenSynced(c, 15_000)
+    return c
+  }
+  const metric = (name: string) => readMetric(server.url, name)
+  const waitForMetric = (name: string, ok: (v: number) => boolean, what: string) => waitForMetricAt(server.url, name, ok, what, 15_000)
+  const customers = (doc: Y.Doc) => doc.getMap('customers') as Y.Map<Y.Map<unknown>>
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await server?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('takes edits while dormant without decoding it, serves them to a late client, folds them, and keeps them through a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'crm-sync-big-dormant-'))
+    server = await startTestServer(ENV, dataDir)
+    const [alice, bob] = [await connect('alice'), await connect('bob')]
+    // 1.2 MB of notes, a frame of 100 KB at a time: past the 1 MiB from which the worker encodes.
+    const ids = [...customers(alice.doc).keys()]
+    for (let i = 0; i < 12; i++) {
+      alice.doc.transact(() => (customers(alice.doc).get(ids[i]!)!.get('notes') as Y.Text).insert(0, `${i}`.repeat(100_000)))
+    }
+    await waitFor(() => Y.encodeStateAsUpdate(bob.doc).length > 1_200_000, 15_000, 'the notes at bob')
+    // Asleep again after taking the notes (the gauge is set by the sweeps, so it may still read the
+    // book's dormant start for a moment).
+    await waitFor(() => server.rooms.peek(BOOK)?.isDormant === true, 15_000, 'the big book dormant')
+    const wakes = await metric('crm_relay_book_wakes_total')
+
+    // Bad input reaches no tail: an update Yjs would apply half of (4400), a viewer's write (refused).
+    const bad = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('bob')}`)
+    bad.send(encodeUpdate(halfAppliableUpdate()))
+    expect((await bad.closed).code).toBe(CLOSE_CODE.malformed)
+    const viewer = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('dave')}`)
+    const scratch = new Y.Doc()
+    scratch.getMap('scratch').set('viewer', 'wrote this')
+    viewer.send(encodeUpdate(Y.encodeStateAsUpdate(scratch)))
+    await waitForMetric('crm_relay_updates_refused_total{reason="read-only"}', (v) => v === 1, 'the viewer refused')
+    viewer.close()
+    expect(await metric('crm_relay_dormant_updates_total')).toBe(0)
+
+    const id = ids[20]!
+    customers(alice.doc).get(id)!.set('phone', '+49 30 1234567')
+    customers(bob.doc).get(ids[21]!)!.set('industry', 'Optics')
+    await waitFor(() => readCustomer(bob.doc, id)?.phone === '+49 30 1234567' && readCustomer(alice.doc, ids[21]!)?.industry === 'Optics', 5000, 'both edits everywhere')
+    await waitForMetric('crm_relay_dormant_updates_total', (v) => v >= 2, 'edits taken dormant')
+    expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
+
+    const late = await connect('dave')
+    expect(readCustomer(late.doc, id)?.phone).toBe('+49 30 1234567')
+    expect(readCustomer(late.doc, ids[21]!)?.industry).toBe('Optics')
+    expect(late.doc.getMap('scratch').size).toBe(0)
+    await waitForMetric('crm_relay_dormant_folds_total', (v) => v >= 1, 'the tail folded by the worker')
+    expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
+    expect(await metric('crm_relay_dormant_books')).toBe(1)
+
+    for (const c of clients.splice(0)) c.destroy()
+    await server.stop()
+    server = await startTestServer(ENV, dataDir)
+    const fresh = await connect('bob')
+    expect(readCustomer(fresh.doc, id)?.phone).toBe('+49 30 1234567')
+    expect(readCustomer(fresh.doc, ids[21]!)?.industry).toBe('Optics')
+    expect((customers(fresh.doc).get(ids[11]!)!.get('notes') as Y.Text).length).toBeGreaterThanOrEqual(100_000)
+  }, 60_000)
+})

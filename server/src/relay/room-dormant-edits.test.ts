@@ -1,0 +1,213 @@
+// A big dormant book takes clients' edits without being decoded: they reach the other clients,
+// the store and every client that syncs later, and the worker folds them into the encoded state;
+// a big book also loads dormant with its log. Small books, and a tail the worker cannot fold,
+// still wake as before.
+import pino from 'pino'
+import { describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { decodeMessage } from '@crm-sync/protocol'
+import { createMetrics, type Metrics } from '../metrics'
+import type { DocStore } from '../store/doc-store'
+import { createMemoryDocStore } from '../store/memory-doc-store'
+import { storeBigSnapshotBook, storeSnapshotBook } from '../testing/snapshot-book'
+import { compactionPolicy } from './compaction-policy'
+import { FOLD_TAIL_FROM, MAX_DORMANT_TAIL, type Room, type RoomPeer } from './room'
+import { RoomRegistry } from './room-registry'
+import { createWorkerSnapshotEncoder, SnapshotEncodeError, type SnapshotEncoder } from './snapshot-encoder'
+
+const EVERYTHING = new Uint8Array([0])
+
+/** Passes over a whole encoded state for its state vector on this thread (the worker has its own Yjs). */
+const stateVectorPasses = vi.hoisted(() => ({ count: 0 }))
+vi.mock('yjs', async (importOriginal) => {
+  const yjs = await importOriginal<typeof import('yjs')>()
+  return {
+    ...yjs,
+    encodeStateVectorFromUpdate: (...args: Parameters<typeof yjs.encodeStateVectorFromUpdate>) => {
+      stateVectorPasses.count++
+      return yjs.encodeStateVectorFromUpdate(...args)
+    },
+  }
+})
+
+const open = async (bookId: string, o: { store?: DocStore; encoder?: SnapshotEncoder; big?: boolean } = {}) => {
+  const store = o.store ?? createMemoryDocStore()
+  const original = o.store ? null : o.big === false ? await storeSnapshotBook(store, bookId, { small: true }) : await storeBigSnapshotBook(store, bookId)
+  const metrics = createMetrics()
+  const registry = new RoomRegistry({
+    store, metrics, log: pino({ level: 'silent' }), unloadGraceMs: 0,
+    compaction: compactionPolicy(100_000, 0), snapshotEncoder: o.encoder ?? createWorkerSnapshotEncoder(), offloadEncodeFromBytes: 10_000,
+  })
+  const lease = await registry.acquire(bookId)
+  const close = async () => {
+    lease.release()
+    await registry.close()
+  }
+  return { store, metrics, registry, room: lease.room, original, close }
+}
+
+/** A client's device: a copy of the stored book, its edits collected as the updates it would send. */
+const deviceOf = (original: Y.Doc) => {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(original))
+  const sent: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => sent.push(u))
+  return { doc, sent }
+}
+
+/** A connection stand-in that keeps what the room broadcasts to it. */
+const listener = (): RoomPeer & { got: Uint8Array[] } => {
+  const got: Uint8Array[] = []
+  return { got, deliver: (frame) => got.push(frame.payload) }
+}
+
+const payloadOf = (frame: Uint8Array): Uint8Array => {
+  const m = decodeMessage(frame)
+  if (m.type !== 'sync') throw new Error('expected a sync frame')
+  return m.payload
+}
+
+const withoutNotes = (doc: Y.Doc): Record<string, unknown> => {
+  const { notes: _notes, ...m } = doc.getMap('m').toJSON()
+  return m
+}
+
+/** The book as a client with nothing gets it from the room (every frame of the reply). */
+const served = (room: Room): { m: Record<string, unknown>; frames: number } => {
+  const doc = new Y.Doc()
+  const frames = room.syncReply(EVERYTHING)
+  for (const frame of frames) Y.applyUpdate(doc, payloadOf(frame))
+  return { m: withoutNotes(doc), frames: frames.length }
+}
+
+const counter = async (metric: Metrics['bookWakes']): Promise<number> => (await metric.get()).values[0]?.value ?? 0
+
+describe('a big dormant book', () => {
+  it('takes edits without waking: others get them, the store keeps them, a client syncing later gets them', async () => {
+    const { store, metrics, room, original, close } = await open('e1')
+    expect(room.isDormant).toBe(true)
+    const alice = deviceOf(original!)
+    const bob = listener()
+    room.peers.add(bob)
+    alice.doc.getMap('m').set('phone', '+4930123')
+    alice.doc.getMap('m').set('city', 'Berlin')
+    const appended = alice.sent.map((u) => room.applyRemote(u, 'alice', listener()))
+    await room.flush()
+
+    expect(room.isDormant).toBe(true)
+    expect(await counter(metrics.bookWakes)).toBe(0)
+    expect(await counter(metrics.dormantUpdates)).toBe(2)
+    expect(bob.got.map(payloadOf)).toEqual(alice.sent)
+    expect(room.durableThrough).toBe(appended.at(-1))
+    expect((await store.load('e1')).updates.map((u) => u.update)).toEqual(alice.sent)
+    expect(payloadOf(room.syncStep1())).toEqual(Y.encodeStateVector(alice.doc))
+    expect(served(room)).toEqual({ m: { phone: '+4930123', city: 'Berlin' }, frames: 3 })
+
+    // Something on the server needs the document: it wakes with the edits in.
+    expect(room.doc.getMap('m').get('city')).toBe('Berlin')
+    expect(await counter(metrics.bookWakes)).toBe(1)
+    await close()
+  })
+
+  it('has the worker fold its edits into the encoded state at the next sweep, and stays dormant', async () => {
+    const { metrics, registry, room, original, close } = await open('e2')
+    const alice = deviceOf(original!)
+    alice.doc.getMap('m').set('a', 1)
+    room.applyRemote(alice.sent[0]!, 'alice', listener())
+    registry.hibernateIdle()
+    await room.flush()
+    expect(await counter(metrics.dormantFolds)).toBe(1)
+    expect([room.isDormant, await counter(metrics.bookWakes)]).toEqual([true, 0])
+    expect(served(room)).toEqual({ m: { a: 1 }, frames: 1 })
+    // The worker sent the folded state's state vector with it: none is computed from the bytes here.
+    const passes = stateVectorPasses.count
+    expect(payloadOf(room.syncStep1())).toEqual(Y.encodeStateVector(alice.doc))
+    expect(stateVectorPasses.count).toBe(passes)
+    alice.doc.getMap('m').set('b', 2)
+    room.applyRemote(alice.sent[1]!, 'alice', listener())
+    expect(served(room)).toEqual({ m: { a: 1, b: 2 }, frames: 2 })
+    await close()
+  })
+
+  it('folds on the worker as soon as its tail is long', async () => {
+    const { metrics, room, original, close } = await open('e3')
+    const alice = deviceOf(original!)
+    for (let i = 0; i < FOLD_TAIL_FROM; i++) alice.doc.getMap('m').set(`k${i % 10}`, i)
+    for (const u of alice.sent) room.applyRemote(u, 'alice', listener())
+    await room.flush()
+    expect(await counter(metrics.dormantFolds)).toBe(1)
+    const { m, frames } = served(room)
+    expect(frames).toBe(1)
+    expect(m).toEqual(withoutNotes(alice.doc))
+    expect(room.isDormant).toBe(true)
+    await close()
+  })
+
+  it('loads dormant with its log as the tail, and loses nothing through an unload and a reload', async () => {
+    const first = await open('e4')
+    const alice = deviceOf(first.original!)
+    alice.doc.getMap('m').set('x', 'before unload')
+    first.room.applyRemote(alice.sent[0]!, 'alice', listener())
+    await first.close() // folds the log into a snapshot on the way out
+
+    const store = first.store
+    const bob = deviceOf(alice.doc)
+    bob.doc.getMap('m').set('y', 'in the log')
+    await store.append('e4', [{ update: bob.sent[0]!, userId: 'bob' }])
+    const second = await open('e4', { store })
+    expect(second.room.isDormant).toBe(true)
+    expect(served(second.room)).toEqual({ m: { x: 'before unload', y: 'in the log' }, frames: 2 })
+    expect(payloadOf(second.room.syncStep1())).toEqual(Y.encodeStateVector(bob.doc))
+    expect(await counter(second.metrics.bookWakes)).toBe(0)
+    await second.close()
+  })
+
+  it('wakes once the worker cannot fold and the tail is full; nothing is lost', async () => {
+    let asked = 0
+    const failing: SnapshotEncoder = {
+      encode: () => {
+        asked++
+        return Promise.reject(new SnapshotEncodeError('failed', 'worker down'))
+      },
+      close: async () => {},
+    }
+    const { metrics, room, original, close } = await open('e5', { encoder: failing })
+    const alice = deviceOf(original!)
+    for (let i = 0; i <= MAX_DORMANT_TAIL; i++) alice.doc.getMap('m').set('n', i)
+    for (const u of alice.sent.slice(0, MAX_DORMANT_TAIL)) room.applyRemote(u, 'alice', listener())
+    await room.flush()
+    expect(asked).toBeGreaterThan(0)
+    expect([room.isDormant, await counter(metrics.bookWakes)]).toEqual([true, 0])
+    room.applyRemote(alice.sent[MAX_DORMANT_TAIL]!, 'alice', listener())
+    expect([room.isDormant, await counter(metrics.bookWakes)]).toEqual([false, 1])
+    expect(room.doc.getMap('m').get('n')).toBe(MAX_DORMANT_TAIL)
+    await close()
+  })
+
+  it('takes entries another instance stored the same way, once each', async () => {
+    const { store, metrics, room, original, close } = await open('e7')
+    const bob = listener()
+    room.peers.add(bob)
+    const elsewhere = deviceOf(original!)
+    elsewhere.doc.getMap('m').set('from', 'instance b')
+    elsewhere.doc.getMap('m').set('and', 'more')
+    const stored = await store.append('e7', elsewhere.sent.map((update) => ({ update, userId: 'bob' })))
+    room.applyStored([stored[1]!]) // the first is late
+    room.applyStored(stored) // a catch-up sweep offers both
+    expect(bob.got.map(payloadOf)).toEqual([elsewhere.sent[1], elsewhere.sent[0]])
+    expect([room.isDormant, await counter(metrics.bookWakes), await counter(metrics.dormantUpdates)]).toEqual([true, 0, 2])
+    expect(room.seqs.has(stored[0]!.seq) && room.seqs.has(stored[1]!.seq)).toBe(true)
+    expect(served(room).m).toEqual({ from: 'instance b', and: 'more' })
+    await close()
+  })
+
+  it('is only a big book’s way: a small dormant book wakes for an edit as before', async () => {
+    const { metrics, room, original, close } = await open('e6', { big: false })
+    expect(room.isDormant).toBe(true)
+    const alice = deviceOf(original!)
+    alice.doc.getMap('m').set('small', 'edit')
+    room.applyRemote(alice.sent[0]!, 'alice', listener())
+    expect([room.isDormant, await counter(metrics.bookWakes), await counter(metrics.dormantUpdates)]).toEqual([false, 1, 0])
+    await close()
+  })
+})
