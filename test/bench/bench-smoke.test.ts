@@ -14,6 +14,7 @@ describe('benchmark smoke run', () => {
     expect(byId.get(3)!.checks!.reconnectBytes).toBeGreaterThan(0)
     expect(byId.get(5)!.checks!.ackedPerSecond).toBeGreaterThan(0)
     expect(byId.get(5)!.checks!.compactionStallRuns).toBe(2) // one on the event loop, one on a worker
+    expect(byId.get(5)!.checks!.dormantEditRuns).toBe(2) // one waking the book, one into its tail
     const markdown = renderResults(result, { repeats: 1, smoke: true })
     expect(markdown).toContain('## 1. Fan-out')
     expect(markdown).toContain('## What limits it')

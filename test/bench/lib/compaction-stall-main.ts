@@ -2,15 +2,12 @@
 // SQLite file, encoded on the event loop or by the worker-thread snapshot encoder, while a 1 ms
 // ticker records the longest the event loop went without running it. Prints one JSON line.
 // Usage: compaction-stall-main.ts <book state file> <loop|worker> <directory for the database>
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import pino from 'pino'
 import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
 import { createWorkerSnapshotEncoder, type SnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
-import { openSqliteDatabase } from '../../../server/src/store/sqlite-database'
-import { createSqliteDocStore } from '../../../server/src/store/sqlite-doc-store'
+import { LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
 
 export interface CompactionStall {
   /** Longest time between two runs of a 1 ms timer, from the first edit until the snapshot is stored. */
@@ -36,12 +33,8 @@ const counted = (inner: SnapshotEncoder): SnapshotEncoder => ({
 const [statePath, mode, dir] = process.argv.slice(2)
 if (!statePath || (mode !== 'loop' && mode !== 'worker') || !dir) throw new Error('usage: compaction-stall-main.ts <state file> <loop|worker> <dir>')
 
-// The store's fsyncs and the encoder run on unref'd threads; in the relay its server keeps the process up.
-const keepAlive = setInterval(() => {}, 1_000)
-const state = new Uint8Array(await readFile(statePath))
-const store = createSqliteDocStore(openSqliteDatabase(join(dir, `stall-${mode}.db`)), { closeDatabase: true })
-await store.append('big', [{ update: state, userId: 'bench' }])
-await store.compact('big', state, 1)
+const probe = await storeProbeBook(statePath, dir, `stall-${mode}.db`)
+const store = probe.store
 const registry = new RoomRegistry({
   store,
   metrics: createMetrics(),
@@ -52,31 +45,22 @@ const registry = new RoomRegistry({
   snapshotEncoder: mode === 'worker' ? counted(createWorkerSnapshotEncoder()) : null,
   offloadEncodeFromBytes: 0,
 })
-const lease = await registry.acquire('big')
+const lease = await registry.acquire(PROBE_BOOK)
 void lease.room.doc // awake, as while reps edit it
 for (let i = 0; i < EDITS - 1; i++) await lease.room.change('bench', (doc) => doc.getMap('bench').set(`k${i}`, i))
 await lease.room.flush()
 
-let longestGapMs = 0
-let last = performance.now()
-const ticker = setInterval(() => {
-  const now = performance.now()
-  longestGapMs = Math.max(longestGapMs, now - last)
-  last = now
-}, 1)
-await new Promise((r) => setTimeout(r, 50))
-const start = performance.now()
-await lease.room.change('bench', (doc) => doc.getMap('bench').set('due', true))
-await lease.room.flush()
-const compactionMs = performance.now() - start
-await new Promise((r) => setTimeout(r, 50)) // the ticker's run after a stall records it
-clearInterval(ticker)
-const stored = await store.load('big')
+const ticker = new LoopGapTicker()
+const { gapMs: longestGapMs, ms: compactionMs } = await ticker.measure(async () => {
+  await lease.room.change('bench', (doc) => doc.getMap('bench').set('due', true))
+  await lease.room.flush()
+})
+ticker.stop()
+const stored = await store.load(PROBE_BOOK)
 if (mode === 'worker' && workerJobs !== 1) throw new Error(`expected the worker to encode the snapshot, it encoded ${workerJobs}`)
 if (stored.snapshotSeq !== EDITS + 1) throw new Error(`expected a snapshot through seq ${EDITS + 1}, found ${stored.snapshotSeq}`)
 const result: CompactionStall = { longestGapMs, compactionMs, snapshotBytes: stored.snapshot!.length }
 lease.release()
 await registry.close()
-await store.close()
-clearInterval(keepAlive)
+await probe.close()
 console.log(JSON.stringify(result))

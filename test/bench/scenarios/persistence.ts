@@ -9,8 +9,9 @@ import { createBooks, targetOf } from '../lib/our-api'
 import { metIf, mib, ms, num, type ScenarioReport } from '../lib/report'
 import { BENCH_KINDS, SERVER_LABEL, startServerProcess, type ServerKind, type ServerProcess } from '../lib/server-process'
 import { medianOf, Samples } from '../lib/stats'
-import { measureCompactionStall, type EncodeMode } from '../lib/compaction-stall'
+import { measureCompactionStall, measureDormantEditStall, type EncodeMode } from '../lib/compaction-stall'
 import type { CompactionStall } from '../lib/compaction-stall-main'
+import type { DormantEditStall } from '../lib/dormant-edit-stall-main'
 import type { Target } from '../lib/wire'
 
 const BOOKS = 4
@@ -18,6 +19,7 @@ const WRITERS_PER_BOOK = 4
 const WINDOW = 32 // closed loop: update frames in flight per writer
 const DRAIN_MS = 10_000
 const ENCODE_MODES: readonly EncodeMode[] = ['loop', 'worker']
+const DORMANT_EDIT_MODES = ['wake', 'tail'] as const
 
 interface Run {
   readonly offered: number
@@ -205,6 +207,28 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
       ctx.log(`persistence, compaction of the ${num(big.customers)}-customer book encoded ${mode === 'loop' ? 'on the event loop' : 'on a worker'}: event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.compactionMs)} ms until stored`)
     }
   }
+  // One edit to the same book while it is dormant: woken on the event loop, or taken into its tail.
+  const dormantEdits = new Map<(typeof DORMANT_EDIT_MODES)[number], DormantEditStall[]>()
+  for (let r = 0; big && r < ctx.repeats; r++) {
+    for (const mode of DORMANT_EDIT_MODES) {
+      const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null)
+      dormantEdits.set(mode, [...(dormantEdits.get(mode) ?? []), run])
+      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}`)
+    }
+  }
+  const dormantRows = DORMANT_EDIT_MODES.flatMap((mode) => {
+    const runs = dormantEdits.get(mode) ?? []
+    if (runs.length === 0) return []
+    const folds = runs.filter((r) => r.foldMs !== null)
+    return [[
+      mode === 'wake' ? 'wakes the book: decoded on the event loop (no snapshot encoder: one core, and every relay before the tail)' : 'joins the book’s tail (snapshot encoder on a worker: relay/dormant-tail.ts)',
+      ms(medianOf(runs, (r) => r.longestGapMs)),
+      ms(medianOf(runs, (r) => r.editMs)),
+      folds.length > 0 ? ms(medianOf(folds, (r) => r.foldGapMs!)) : '–',
+      folds.length > 0 ? ms(medianOf(folds, (r) => r.foldMs!)) : '–',
+      String(runs.length),
+    ]]
+  })
   const stallRows = ENCODE_MODES.flatMap((mode) => {
     const runs = stalls.get(mode) ?? []
     if (runs.length === 0) return []
@@ -261,6 +285,15 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
             rows: stallRows,
           }]
         : []),
+      ...(dormantRows.length > 0
+        ? [{
+            title:
+              `One client edit (a field of one customer) to the ${num(big!.customers)}-customer book while it is dormant (held encoded, as after ` +
+              '`BOOK_HIBERNATE_MS` without use), the same way; then, with the tail, the hibernation sweep that has the worker fold it in:',
+            columns: ['the edit', 'event loop stopped ms (longest)', 'edit → durable ms', 'fold: event loop stopped ms', 'fold: sweep → folded ms', 'runs'],
+            rows: dormantRows,
+          }]
+        : []),
     ],
     goals: [
       {
@@ -282,6 +315,6 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
           ]
         : []),
     ],
-    checks: { ackedPerSecond: achieved, compactionStallRuns: [...stalls.values()].flat().length },
+    checks: { ackedPerSecond: achieved, compactionStallRuns: [...stalls.values()].flat().length, dormantEditRuns: [...dormantEdits.values()].flat().length },
   }
 }

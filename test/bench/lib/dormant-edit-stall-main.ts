@@ -1,0 +1,73 @@
+// Child process of compaction-stall.ts (measureDormantEditStall): one client edit to a big book
+// that is dormant (held encoded, as after a quiet spell), in a room on a real SQLite file, while a
+// 1 ms ticker records the longest the event loop went without running it. `wake`: the room has
+// no snapshot encoder, so the edit decodes the book on the event loop (every book's way before the
+// dormant tail, and still a relay's on one core). `tail`: the worker-thread encoder, so the edit
+// joins the book's tail; the sweep after it has the worker fold the tail in, measured the same
+// way. Prints one JSON line.
+// Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database>
+import pino from 'pino'
+import * as Y from 'yjs'
+import { createMetrics } from '../../../server/src/metrics'
+import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
+import { RoomRegistry } from '../../../server/src/relay/room-registry'
+import { createWorkerSnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
+import { LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
+
+export interface DormantEditStall {
+  /** Longest time between two runs of a 1 ms timer, from the edit until it is durable. */
+  readonly longestGapMs: number
+  /** From the edit until it is durable (what its ack waits for). */
+  readonly editMs: number
+  /** `tail` only: the fold at the next sweep, the same two measures; null for `wake`. */
+  readonly foldGapMs: number | null
+  readonly foldMs: number | null
+}
+
+const [statePath, mode, dir] = process.argv.slice(2)
+if (!statePath || (mode !== 'wake' && mode !== 'tail') || !dir) throw new Error('usage: dormant-edit-stall-main.ts <state file> <wake|tail> <dir>')
+
+const probe = await storeProbeBook(statePath, dir, `dormant-${mode}.db`)
+const metrics = createMetrics()
+const registry = new RoomRegistry({
+  store: probe.store,
+  metrics,
+  log: pino({ level: 'silent' }),
+  unloadGraceMs: 0,
+  compaction: compactionPolicy(1000),
+  snapshotEncoder: mode === 'tail' ? createWorkerSnapshotEncoder() : null,
+  // Any size counts as big here (the smoke run's book is small); the relay's threshold is 1 MiB.
+  offloadEncodeFromBytes: 0,
+})
+const lease = await registry.acquire(PROBE_BOOK)
+const room = lease.room
+if (!room.isDormant) throw new Error('expected the book stored as a snapshot to load dormant')
+
+// A rep's edit: one field of one customer, as a device holding the book would send it.
+const device = new Y.Doc()
+Y.applyUpdate(device, probe.state)
+const sent: Uint8Array[] = []
+device.on('update', (u: Uint8Array) => sent.push(u))
+const customers = device.getMap('customers') as Y.Map<Y.Map<unknown>>
+customers.get([...customers.keys()][0]!)!.set('phone', '+49 30 1234567')
+
+const ticker = new LoopGapTicker()
+const edit = await ticker.measure(async () => {
+  room.applyRemote(sent[0]!, 'bench', { deliver: () => {} })
+  if (room.isDormant !== (mode === 'tail')) throw new Error(`expected the book ${mode === 'tail' ? 'to stay dormant' : 'to wake'}`)
+  await room.flush()
+})
+const fold =
+  mode === 'tail'
+    ? await ticker.measure(async () => {
+        registry.hibernateIdle()
+        await room.flush()
+        if ((await metrics.dormantFolds.get()).values[0]?.value !== 1) throw new Error('expected the sweep to fold the tail')
+      })
+    : null
+ticker.stop()
+const result: DormantEditStall = { longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null }
+lease.release()
+await registry.close()
+await probe.close()
+console.log(JSON.stringify(result))
