@@ -1,9 +1,20 @@
 // EncodedState answers sync from the bytes exactly as a decoded Y.Doc would.
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage } from '@crm-sync/protocol'
-import { EncodedState, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES } from './encoded-state'
+import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES } from './encoded-state'
+
+/** Passes of Yjs' own update functions over a whole state (the index answers big books without them). */
+const yjsPasses = vi.hoisted(() => ({ count: 0 }))
+vi.mock('yjs', async (importOriginal) => {
+  const yjs = await importOriginal<typeof import('yjs')>()
+  const counted = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
+    yjsPasses.count++
+    return f(...args)
+  }
+  return { ...yjs, diffUpdate: counted(yjs.diffUpdate), encodeStateVectorFromUpdate: counted(yjs.encodeStateVectorFromUpdate) }
+})
 
 type Op =
   | { kind: 'set'; doc: number; key: string; value: number }
@@ -64,6 +75,30 @@ describe('EncodedState', () => {
         expect(fresh.getText('t').toString()).toBe(server!.getText('t').toString())
       }),
       { numRuns: 200 },
+    )
+  })
+
+  it('gives a big book’s lagging replicas, from its index, what the decoded document would', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const [server, ...clients] = play(ops)
+        server!.getMap('big').set('notes', 'x'.repeat(INDEX_FROM_BYTES)) // past the size that is indexed
+        for (const c of clients) Y.applyUpdate(server!, Y.encodeStateAsUpdate(c))
+        const state = new EncodedState(Y.encodeStateAsUpdate(server!))
+        const passes = yjsPasses.count
+        expect(state.stateVector()).toEqual(Y.encodeStateVector(server!))
+        for (const c of clients) {
+          const before = Y.encodeStateVector(c)
+          Y.applyUpdate(c, payloadOf(state.step2For(before)))
+          expect(c.getMap('m').toJSON()).toEqual(server!.getMap('m').toJSON())
+          expect(c.getText('t').toString()).toBe(server!.getText('t').toString())
+          expect(Y.encodeStateVector(c)).toEqual(Y.encodeStateVector(server!))
+          // What a client lacks is copied, not the book: far less than the whole state.
+          expect(state.step2For(Y.encodeStateVector(c)).length).toBeLessThan(INDEX_FROM_BYTES / 2)
+        }
+        expect(yjsPasses.count).toBe(passes)
+      }),
+      { numRuns: 25 },
     )
   })
 

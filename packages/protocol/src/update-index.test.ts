@@ -1,0 +1,133 @@
+// UpdateIndex answers as Yjs' own update functions do: the same state vector byte for byte, and
+// diffs that bring any document to the same state as `Y.diffUpdate`'s, for random multi-device
+// sessions (map sets and deletes, text typed and cut, so GC'd and deleted ranges), state vectors
+// that end inside a struct or name unknown clients, merged updates with skips, and every sample
+// update of every content kind.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { UpdateIndex } from './update-index'
+import { sampleUpdates } from './sample-updates'
+
+type Op =
+  | { kind: 'set'; doc: number; key: string; value: number }
+  | { kind: 'delete'; doc: number; key: string }
+  | { kind: 'insert'; doc: number; at: number; text: string }
+  | { kind: 'cut'; doc: number; at: number; length: number }
+  | { kind: 'sync'; from: number; to: number }
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c'), value: fc.integer() }),
+  fc.record({ kind: fc.constant('delete' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c') }),
+  fc.record({ kind: fc.constant('insert' as const), doc: fc.nat(2), at: fc.nat(30), text: fc.string({ minLength: 1, maxLength: 8 }) }),
+  fc.record({ kind: fc.constant('cut' as const), doc: fc.nat(2), at: fc.nat(30), length: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant('sync' as const), from: fc.nat(2), to: fc.nat(2) }),
+)
+
+/** Three devices playing `ops`; returns them and every state each passed through. */
+const play = (ops: readonly Op[]): { docs: Y.Doc[]; states: Uint8Array[] } => {
+  const docs = [1, 2, 3].map((clientID) => Object.assign(new Y.Doc(), { clientID }))
+  const states: Uint8Array[] = []
+  for (const o of ops) {
+    if (o.kind === 'sync') {
+      Y.applyUpdate(docs[o.to]!, Y.encodeStateAsUpdate(docs[o.from]!, Y.encodeStateVector(docs[o.to]!)))
+      continue
+    }
+    const doc = docs[o.doc]!
+    const text = doc.getText('t')
+    if (o.kind === 'set') doc.getMap('m').set(o.key, o.value)
+    else if (o.kind === 'delete') doc.getMap('m').delete(o.key)
+    else if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text)
+    else text.delete(Math.min(o.at, text.length), Math.min(o.length, text.length - Math.min(o.at, text.length)))
+    states.push(Y.encodeStateAsUpdate(doc))
+  }
+  return { docs, states }
+}
+
+/**
+ * What a document at `base` holds after `update`: its state vector, content, and what waits for
+ * missing structs. Not its encoding: Yjs may split a struct it got overlapping differently.
+ */
+const stateOf = (base: Uint8Array | null, update: Uint8Array) => {
+  const doc = new Y.Doc()
+  if (base) Y.applyUpdate(doc, base)
+  Y.applyUpdate(doc, update)
+  return {
+    stateVector: Y.decodeStateVector(Y.encodeStateVector(doc)),
+    m: doc.getMap('m').toJSON(),
+    t: doc.getText('t').toString(),
+    waiting: doc.store.pendingStructs ? Y.decodeStateVector(Y.encodeStateVectorFromUpdate(doc.store.pendingStructs.update)) : null,
+  }
+}
+
+/**
+ * `sv` with some clocks one lower (a document claims less than it has: a state vector that ends
+ * inside more structs) and a client the update does not know. Never higher: a document never
+ * claims what it lacks, and for such a claim the two diffs may differ in what they leave out.
+ */
+const nudged = (sv: Uint8Array, by: number): Uint8Array => {
+  const m = Y.decodeStateVector(sv)
+  for (const [client, clock] of m) m.set(client, Math.max(0, clock - ((client + by) % 2)))
+  m.set(999, 4)
+  return Y.encodeStateVector(m)
+}
+
+/** Applying `index.diff(sv)` to a document at `base` ends where Y.diffUpdate's diff does. */
+const expectSameDiff = (update: Uint8Array, base: Uint8Array | null, sv: Uint8Array) => {
+  const ours = UpdateIndex.of(update).diff(sv)
+  expect(stateOf(base, ours)).toEqual(stateOf(base, Y.diffUpdate(update, sv)))
+}
+
+describe('UpdateIndex', () => {
+  it('gives the state vector Yjs reads from an update, and diffs that end where Yjs’ do', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
+        const { docs, states } = play(ops)
+        const [server, ...clients] = docs
+        for (const c of clients) Y.applyUpdate(server!, Y.encodeStateAsUpdate(c))
+        const update = Y.encodeStateAsUpdate(server!)
+        const index = UpdateIndex.of(update)
+        expect(index.stateVector()).toEqual(Y.encodeStateVectorFromUpdate(update))
+        expect(index.stateVector()).toEqual(Y.encodeStateVector(server!))
+        for (const [i, state] of [new Uint8Array([0, 0]), ...states].entries()) {
+          const sv = Y.encodeStateVectorFromUpdate(state)
+          expectSameDiff(update, state, sv)
+          expectSameDiff(update, state, nudged(sv, i))
+        }
+        // A document that has everything gets no structs.
+        expect(Y.decodeUpdate(index.diff(Y.encodeStateVector(server!))).structs).toHaveLength(0)
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('reads merged updates with skips as Yjs does', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 4, maxLength: 40 }), fc.nat(), (ops, pick) => {
+        const { states } = play(ops)
+        const updates: Uint8Array[] = []
+        const doc = new Y.Doc()
+        doc.on('update', (u: Uint8Array) => updates.push(u))
+        for (const s of states) Y.applyUpdate(doc, s)
+        // Every other update merged: gaps within clients, written as skips.
+        const merged = Y.mergeUpdates(updates.filter((_, i) => (i + pick) % 2 === 0))
+        const index = UpdateIndex.of(merged)
+        expect(index.stateVector()).toEqual(Y.encodeStateVectorFromUpdate(merged))
+        for (const s of states.slice(0, 5)) expectSameDiff(merged, s, nudged(Y.encodeStateVectorFromUpdate(s), pick))
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it.each(sampleUpdates())('indexes %s, every kind of struct and content', (_name, update) => {
+    const index = UpdateIndex.of(update)
+    expect(index.stateVector()).toEqual(Y.encodeStateVectorFromUpdate(update))
+    expectSameDiff(update, null, new Uint8Array([0]))
+    expect(stateOf(null, index.diff(new Uint8Array([0])))).toEqual(stateOf(null, update))
+  })
+
+  it('refuses what Yjs cannot read', () => {
+    const [, update] = sampleUpdates()[0]!
+    expect(() => UpdateIndex.of(update.slice(0, update.length - 3))).toThrow(/unexpected end/)
+  })
+})
