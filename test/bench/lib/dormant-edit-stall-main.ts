@@ -22,6 +22,14 @@ export interface DormantEditStall {
   /** `tail` only: the fold at the next sweep, the same two measures; null for `wake`. */
   readonly foldGapMs: number | null
   readonly foldMs: number | null
+  /**
+   * Before the edit: a lagging client joins the dormant book (its state vector a tenth behind in
+   * every client): the reply's time, first (the book's index made) and again; and Y.diffUpdate
+   * over the same state for the same state vector, for reference (what the reply cost before).
+   */
+  readonly joinFirstMs: number
+  readonly joinAgainMs: number
+  readonly yjsDiffMs: number
 }
 
 const [statePath, mode, dir] = process.argv.slice(2)
@@ -42,6 +50,19 @@ const registry = new RoomRegistry({
 const lease = await registry.acquire(PROBE_BOOK)
 const room = lease.room
 if (!room.isDormant) throw new Error('expected the book stored as a snapshot to load dormant')
+
+// A client that was away: a tenth of every client's structs behind.
+const behind = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(probe.state))
+for (const [client, clock] of behind) behind.set(client, Math.floor(clock * 0.9))
+const lagging = Y.encodeStateVector(behind)
+const time = (f: () => unknown): number => {
+  const start = performance.now()
+  f()
+  return performance.now() - start
+}
+const joinFirstMs = time(() => room.syncReply(lagging))
+const joinAgainMs = time(() => room.syncReply(lagging))
+const yjsDiffMs = time(() => Y.diffUpdate(probe.state, lagging))
 
 // A rep's edit: one field of one customer, as a device holding the book would send it.
 const device = new Y.Doc()
@@ -66,7 +87,9 @@ const fold =
       })
     : null
 ticker.stop()
-const result: DormantEditStall = { longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null }
+const result: DormantEditStall = {
+  longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null, joinFirstMs, joinAgainMs, yjsDiffMs,
+}
 lease.release()
 await registry.close()
 await probe.close()

@@ -213,7 +213,7 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
     for (const mode of DORMANT_EDIT_MODES) {
       const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null)
       dormantEdits.set(mode, [...(dormantEdits.get(mode) ?? []), run])
-      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}`)
+      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms (Y.diffUpdate ${ms(run.yjsDiffMs)} ms)`)
     }
   }
   const dormantRows = DORMANT_EDIT_MODES.flatMap((mode) => {
@@ -229,6 +229,15 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
       String(runs.length),
     ]]
   })
+  const joins = [...dormantEdits.values()].flat()
+  const joinRows =
+    joins.length > 0
+      ? [
+          ['from the book’s index (UpdateIndex), the first client (the index made)', ms(medianOf(joins, (r) => r.joinFirstMs)), String(joins.length)],
+          ['from the book’s index, every client after', ms(medianOf(joins, (r) => r.joinAgainMs)), String(joins.length)],
+          ['Y.diffUpdate over the same bytes, per client (how the relay answered before; smaller books still)', ms(medianOf(joins, (r) => r.yjsDiffMs)), String(joins.length)],
+        ]
+      : []
   const stallRows = ENCODE_MODES.flatMap((mode) => {
     const runs = stalls.get(mode) ?? []
     if (runs.length === 0) return []
@@ -292,6 +301,15 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
               '`BOOK_HIBERNATE_MS` without use), the same way; then, with the tail, the hibernation sweep that has the worker fold it in:',
             columns: ['the edit', 'event loop stopped ms (longest)', 'edit → durable ms', 'fold: event loop stopped ms', 'fold: sweep → folded ms', 'runs'],
             rows: dormantRows,
+          }]
+        : []),
+      ...(joinRows.length > 0
+        ? [{
+            title:
+              `A client that was away (a tenth of every device's changes behind) joins the dormant ${num(big!.customers)}-customer book: ` +
+              'how long the relay takes for its sync step 2, on the event loop (the same processes, before the edit):',
+            columns: ['sync step 2 for a lagging client', 'ms', 'runs'],
+            rows: joinRows,
           }]
         : []),
     ],
