@@ -8,41 +8,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { UpdateIndex } from './update-index'
 import { sampleUpdates } from './sample-updates'
-
-type Op =
-  | { kind: 'set'; doc: number; key: string; value: number }
-  | { kind: 'delete'; doc: number; key: string }
-  | { kind: 'insert'; doc: number; at: number; text: string }
-  | { kind: 'cut'; doc: number; at: number; length: number }
-  | { kind: 'sync'; from: number; to: number }
-
-const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c'), value: fc.integer() }),
-  fc.record({ kind: fc.constant('delete' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c') }),
-  fc.record({ kind: fc.constant('insert' as const), doc: fc.nat(2), at: fc.nat(30), text: fc.string({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('cut' as const), doc: fc.nat(2), at: fc.nat(30), length: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({ kind: fc.constant('sync' as const), from: fc.nat(2), to: fc.nat(2) }),
-)
-
-/** Three devices playing `ops`; returns them and every state each passed through. */
-const play = (ops: readonly Op[]): { docs: Y.Doc[]; states: Uint8Array[] } => {
-  const docs = [1, 2, 3].map((clientID) => Object.assign(new Y.Doc(), { clientID }))
-  const states: Uint8Array[] = []
-  for (const o of ops) {
-    if (o.kind === 'sync') {
-      Y.applyUpdate(docs[o.to]!, Y.encodeStateAsUpdate(docs[o.from]!, Y.encodeStateVector(docs[o.to]!)))
-      continue
-    }
-    const doc = docs[o.doc]!
-    const text = doc.getText('t')
-    if (o.kind === 'set') doc.getMap('m').set(o.key, o.value)
-    else if (o.kind === 'delete') doc.getMap('m').delete(o.key)
-    else if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text)
-    else text.delete(Math.min(o.at, text.length), Math.min(o.length, text.length - Math.min(o.at, text.length)))
-    states.push(Y.encodeStateAsUpdate(doc))
-  }
-  return { docs, states }
-}
+import { playSession as play, sessionOp as op } from './testing/random-sessions'
 
 /**
  * What a document at `base` holds after `update`: its state vector, content, and what waits for

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage } from '@crm-sync/protocol'
+import { playSession, sessionOp as op, type SessionOp } from '@crm-sync/protocol/testing'
 import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES } from './encoded-state'
 
 /** Passes of Yjs' own update functions over a whole state (the index answers big books without them). */
@@ -16,37 +17,7 @@ vi.mock('yjs', async (importOriginal) => {
   return { ...yjs, diffUpdate: counted(yjs.diffUpdate), encodeStateVectorFromUpdate: counted(yjs.encodeStateVectorFromUpdate) }
 })
 
-type Op =
-  | { kind: 'set'; doc: number; key: string; value: number }
-  | { kind: 'delete'; doc: number; key: string }
-  | { kind: 'insert'; doc: number; at: number; text: string }
-  | { kind: 'cut'; doc: number; at: number; length: number }
-  | { kind: 'sync'; from: number; to: number }
-
-const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.integer() }),
-  fc.record({ kind: fc.constant('delete' as const), doc: fc.nat(2), key: fc.constantFrom('a', 'b', 'c', 'd') }),
-  fc.record({ kind: fc.constant('insert' as const), doc: fc.nat(2), at: fc.nat(20), text: fc.string({ minLength: 1, maxLength: 5 }) }),
-  fc.record({ kind: fc.constant('cut' as const), doc: fc.nat(2), at: fc.nat(20), length: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ kind: fc.constant('sync' as const), from: fc.nat(2), to: fc.nat(2) }),
-)
-
-const play = (ops: readonly Op[]): Y.Doc[] => {
-  const docs = [1, 2, 3].map((clientID) => Object.assign(new Y.Doc(), { clientID }))
-  for (const o of ops) {
-    if (o.kind === 'sync') {
-      Y.applyUpdate(docs[o.to]!, Y.encodeStateAsUpdate(docs[o.from]!, Y.encodeStateVector(docs[o.to]!)))
-      continue
-    }
-    const doc = docs[o.doc]!
-    const text = doc.getText('t')
-    if (o.kind === 'set') doc.getMap('m').set(o.key, o.value)
-    else if (o.kind === 'delete') doc.getMap('m').delete(o.key)
-    else if (o.kind === 'insert') text.insert(Math.min(o.at, text.length), o.text)
-    else text.delete(Math.min(o.at, text.length), Math.min(o.length, text.length - Math.min(o.at, text.length)))
-  }
-  return docs
-}
+const play = (ops: readonly SessionOp[]): Y.Doc[] => playSession(ops).docs
 
 const payloadOf = (frame: Uint8Array): Uint8Array => {
   const m = decodeMessage(frame)
