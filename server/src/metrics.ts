@@ -26,6 +26,7 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
     bookWakes: new Counter({ name: 'crm_relay_book_wakes_total', help: 'Dormant books decoded because they were used', registers: [registry] }),
     bookHibernations: new Counter({ name: 'crm_relay_book_hibernations_total', help: 'Idle books whose decoded Y.Doc was dropped', registers: [registry] }),
     dormantUpdates: new Counter({ name: 'crm_relay_dormant_updates_total', help: 'Updates a dormant big book took without being decoded (kept as its tail)', registers: [registry] }),
+    unappliableUpdates: new Counter({ name: 'crm_relay_unappliable_updates_total', help: 'Stored updates Yjs threw on when a dormant book woke or a worker rebuilt a book (what it kept of each stays)', registers: [registry] }),
     dormantFolds: new Counter({ name: 'crm_relay_dormant_folds_total', help: 'Dormant books whose tail of updates a worker folded into their encoded state', registers: [registry] }),
     updatesIn: new Counter({ name: 'crm_relay_updates_in_total', help: 'Document updates accepted and stored', registers: [registry] }),
     updatesRefused: new Counter({

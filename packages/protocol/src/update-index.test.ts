@@ -92,6 +92,19 @@ describe('UpdateIndex', () => {
     expect(stateOf(null, index.diff(new Uint8Array([0])))).toEqual(stateOf(null, update))
   })
 
+  it('refuses a client written twice, which Yjs reads only one run of (callers fall back to Yjs)', () => {
+    const doc = new Y.Doc()
+    doc.clientID = 3
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    doc.getMap('m').set('a', 1)
+    doc.getMap('m').set('b', 2)
+    const [u0, u1] = updates as [Uint8Array, Uint8Array]
+    const twice = new Uint8Array([2, ...u0.subarray(1, -1), ...u1.subarray(1, -1), 0])
+    expect(() => Y.decodeUpdate(twice)).not.toThrow()
+    expect(() => UpdateIndex.of(twice)).toThrow(/client 3 written twice/)
+  })
+
   it('refuses what Yjs cannot read', () => {
     const [, update] = sampleUpdates()[0]!
     expect(() => UpdateIndex.of(update.slice(0, update.length - 3))).toThrow(/unexpected end/)

@@ -49,10 +49,14 @@ export class UpdateIndex {
   static of(update: Uint8Array): UpdateIndex {
     const w = new UpdateWalker(update)
     const sections: Section[] = []
+    const seen = new Set<number>()
     const clients = w.varUint()
     for (let c = 0; c < clients; c++) {
       const count = w.varUint()
       const client = w.varUint()
+      // Yjs reads only one of a client's runs written twice; no encoder writes that (callers fall back to Yjs).
+      if (seen.has(client)) w.fail(`client ${client} written twice`)
+      seen.add(client)
       let clock = w.varUint()
       const checkpoints: number[] = []
       // Counted from clock 0 up to the first skip, as Yjs counts it.

@@ -6,7 +6,12 @@
 //
 // Every entry is already checked (checkUpdateV1) and on its way to the store like any accepted
 // update: the tail only decides what a syncing client is sent and what the book's state vector
-// says, both from the bytes.
+// says, both from the bytes. An awake book also applies an update before storing it, and drops
+// itself (the update never stored) if Yjs throws part-way; a dormant one relies on checkUpdateV1
+// alone, which refuses every kind of update known to do that (check-update.test.ts: of thousands
+// of corruptions, what passes applies whole). One it did not know would be stored; the worker's
+// fold and the next wake then keep what Yjs integrated of it, apply the rest and count it
+// (crm_relay_unappliable_updates_total), as a room applying stored entries does.
 import * as Y from 'yjs'
 import { encodeUpdate, readUpdateStructs, STRUCT_KIND } from '@crm-sync/protocol'
 

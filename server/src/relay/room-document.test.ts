@@ -2,7 +2,8 @@
 // state it serves or folds is the document's whatever state it is in.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { decodeMessage } from '@crm-sync/protocol'
+import { decodeMessage, SYNC_STEP } from '@crm-sync/protocol'
+import { halfAppliableUpdate } from '../testing/half-appliable-update'
 import { createMetrics } from '../metrics'
 import { RoomDocument } from './room-document'
 
@@ -144,7 +145,8 @@ describe('RoomDocument', () => {
     for (const frame of book.syncReply(EVERYTHING)) Y.applyUpdate(fresh, syncPayload(frame))
     expect(fresh.getMap('customers').toJSON()).toEqual({ c2: 'Globex' })
     const reply = book.syncReply(Y.encodeStateVector(lagging))
-    expect(reply).toHaveLength(3) // step 2 (nothing new in the encoded state), then the two updates
+    // The two updates, then step 2 (nothing new in the encoded state): a client is synced on step 2.
+    expect(reply.map((f) => (decodeMessage(f) as { step: number }).step)).toEqual([SYNC_STEP.update, SYNC_STEP.update, SYNC_STEP.step2])
     for (const frame of reply) Y.applyUpdate(lagging, syncPayload(frame))
     expect(lagging.getMap('customers').toJSON()).toEqual({ c2: 'Globex' })
     expect(await metrics.bookWakes.get()).toMatchObject({ values: [{ value: 0 }] })
@@ -153,6 +155,33 @@ describe('RoomDocument', () => {
     expect([book.tailLength, book.hasWholeState]).toEqual([0, false]) // the old encoding is not the whole state
     expect(contentOf(book.wholeState())).toEqual({ c2: 'Globex' })
     expect(() => book.takeDormant(edits[0]!)).toThrow(/awake/)
+  })
+
+  it('keeps a copy of an update that is a view of a bigger buffer (a socket read), not the buffer', () => {
+    const device = bookWith({ c1: 'Acme' })
+    const book = RoomDocument.dormant(createMetrics(), Y.encodeStateAsUpdate(device))
+    const edits: Uint8Array[] = []
+    device.on('update', (u: Uint8Array) => edits.push(u))
+    device.getMap('customers').set('c2', 'Globex')
+    const read = new Uint8Array(64 * 1024)
+    read.set(edits[0]!, 100)
+    book.takeDormant(read.subarray(100, 100 + edits[0]!.length))
+    const [kept] = book.foldSource()!.updates
+    expect(kept).toEqual(edits[0])
+    expect(kept!.buffer.byteLength).toBe(edits[0]!.length)
+  })
+
+  it('wakes with the rest of its tail when Yjs throws on one stored update, and counts it', async () => {
+    const metrics = createMetrics()
+    const device = bookWith({ c1: 'Acme' })
+    const book = RoomDocument.dormant(metrics, Y.encodeStateAsUpdate(device))
+    const edits: Uint8Array[] = []
+    device.on('update', (u: Uint8Array) => edits.push(u))
+    device.getMap('customers').set('c2', 'Globex')
+    book.takeDormant(halfAppliableUpdate()) // stored by an earlier relay whose check let it through
+    book.takeDormant(edits[0]!)
+    expect(book.doc.getMap('customers').toJSON()).toEqual({ c1: 'Acme', c2: 'Globex' })
+    expect(await metrics.unappliableUpdates.get()).toMatchObject({ values: [{ value: 1 }] })
   })
 
   it('adopts a fold of its tail made elsewhere, keeping what came meanwhile; not once it woke', () => {

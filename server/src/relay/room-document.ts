@@ -72,14 +72,16 @@ export class RoomDocument {
   }
 
   /**
-   * What a client at `stateVector` lacks, without waking the book: sync step 2, then (dormant
-   * with a tail) each update of the tail as a sync update, as the client would have got them
-   * had it been connected. It gets some of them again if it had them; Yjs applies those as no-ops.
+   * What a client at `stateVector` lacks, without waking the book: (dormant with a tail) each
+   * update of the tail as a sync update, as the client would have got them had it been connected,
+   * then sync step 2. Step 2 comes last because a client counts itself synced on it; what it gets
+   * before, Yjs keeps pending until step 2 brings what that depends on. It gets some tail updates
+   * again if it had them; Yjs applies those as no-ops.
    */
   syncReply(stateVector: Uint8Array): Uint8Array[] {
-    if (isEmptyStateVector(stateVector)) return [this.fullState().fullStep2, ...this.tailFrames()]
+    if (isEmptyStateVector(stateVector)) return [...this.tailFrames(), this.fullState().fullStep2]
     if (this.live) return [encodeSyncStep2(Y.encodeStateAsUpdate(this.live, stateVector))]
-    return [this.encoded!.step2For(stateVector), ...this.tailFrames()]
+    return [...this.tailFrames(), this.encoded!.step2For(stateVector)]
   }
 
   /** Updates taken while dormant and not folded into the encoded state yet: how many, how many bytes. */
@@ -97,7 +99,8 @@ export class RoomDocument {
    */
   takeDormant(update: Uint8Array): void {
     if (this.live) throw new Error('takeDormant on an awake book')
-    ;(this.tail ??= new DormantTail()).add(update)
+    // A view of a bigger buffer (a socket's read) would keep all of it for as long as the tail does.
+    ;(this.tail ??= new DormantTail()).add(update.byteLength === update.buffer.byteLength ? update : update.slice())
     this.tailStateVector = null
   }
 
@@ -210,7 +213,15 @@ export class RoomDocument {
       const tail = this.tail?.updates() ?? []
       doc.transact(() => {
         Y.applyUpdate(doc, this.encoded!.update)
-        for (const update of tail) Y.applyUpdate(doc, update)
+        for (const update of tail) {
+          try {
+            Y.applyUpdate(doc, update)
+          } catch {
+            // Stored already (see dormant-tail.ts): what Yjs kept of it is part of the book, as when
+            // a room applies stored entries; the rest of the tail still applies.
+            this.metrics.unappliableUpdates.inc()
+          }
+        }
       }, LOAD_ORIGIN)
       // With a tail the encoding is no longer the whole state.
       if (tail.length > 0) this.encoded = null

@@ -40,8 +40,13 @@ export interface LocalOrigin {
   readonly userId: string
 }
 
-/** A dormant book's tail is folded into its encoded state by the worker from this many updates (and at every hibernation sweep). */
+/**
+ * A dormant book's tail is folded into its encoded state by the worker from this many updates, or
+ * bytes of them; and at a hibernation sweep once no update came since the one before. A fold
+ * decodes the whole book on the worker, so a few updates wait for the edits to pause.
+ */
 export const FOLD_TAIL_FROM = 256
+export const FOLD_TAIL_FROM_BYTES = 1 << 20
 /** A dormant book with this many updates not folded in (the worker busy or failing) wakes instead. */
 export const MAX_DORMANT_TAIL = 2048
 /** ...or with this many bytes of them. */
@@ -97,6 +102,11 @@ export class Room implements PresenceListener {
   private hibernationTriedAt = -1
   /** A fold of the dormant book's tail into its encoded state, on the snapshot encoder. */
   private folding: Promise<void> | null = null
+  /** Updates taken while dormant, ever; and that count at the last hibernation sweep (see foldTail). */
+  private takenDormant = 0
+  private takenDormantAtSweep = 0
+  /** The tail's length when a fold last failed (0: none since the last that worked): no new try on updates until it doubles. */
+  private foldFailedAt = 0
 
   private constructor(
     bookId: string,
@@ -148,8 +158,9 @@ export class Room implements PresenceListener {
     const snapshotBytes = loaded.snapshot?.length ?? 0
     const book =
       // A snapshot is a whole state encoded by a room: it can be served without decoding it. A
-      // big book's log rides along as its tail (folded by the worker, below).
-      updates.length === 0 || isBig(o, snapshotBytes + logBytes)
+      // big book's log rides along as its tail (folded by the worker, below), unless it is longer
+      // than a tail may grow: every joining client would get all of it until the fold is done.
+      updates.length === 0 || (isBig(o, snapshotBytes + logBytes) && updates.length < MAX_DORMANT_TAIL && logBytes < MAX_DORMANT_TAIL_BYTES)
         ? RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE, updates)
         : RoomDocument.decoded(o.metrics, loaded.snapshot, updates)
     const room = new Room(bookId, o, book)
@@ -158,7 +169,8 @@ export class Room implements PresenceListener {
     room.logBytes = logBytes
     room.snapshotBytes = snapshotBytes
     room.snapshotSeq = loaded.snapshotSeq
-    if (book.tailLength >= FOLD_TAIL_FROM) room.foldTail()
+    room.takenDormant = book.tailLength
+    room.foldIfLong()
     return room
   }
 
@@ -200,8 +212,9 @@ export class Room implements PresenceListener {
    * and no write or compaction is in flight. Returns whether the room is dormant now.
    */
   hibernate(): boolean {
-    // A dormant book's tail is folded once a sweep (a book being edited a little stays dormant).
-    if (this.book.isDormant && this.book.tailLength > 0) this.foldTail()
+    // A dormant book's tail is folded once its edits pause for a sweep (see FOLD_TAIL_FROM).
+    if (this.book.isDormant && this.book.tailLength > 0 && this.takenDormant === this.takenDormantAtSweep) this.foldTail()
+    this.takenDormantAtSweep = this.takenDormant
     const busy = !this.appendsIdle || this.compacting !== null || this.appendFailed
     const adoptable = !this.seqs.hasGap && this.seqs.highest > 0 && this.seqs.highest >= this.snapshotSeq
     if (!busy && this.book.idleSinceLastSweep && this.encodesOffLoop && adoptable && this.hibernationTriedAt !== this.book.transactionCount) {
@@ -231,10 +244,24 @@ export class Room implements PresenceListener {
     )
   }
 
+  /** Takes an update into the dormant book's tail (see takesDormant). */
+  private takeDormant(update: Uint8Array): void {
+    this.book.takeDormant(update)
+    this.takenDormant++
+    this.o.metrics.dormantUpdates.inc()
+  }
+
+  /** Folds the tail now if it is long (FOLD_TAIL_FROM), and no fold failed since it was half as long. */
+  private foldIfLong(): void {
+    const long = this.book.tailLength >= FOLD_TAIL_FROM || this.book.tailBytes >= FOLD_TAIL_FROM_BYTES
+    if (long && this.book.tailLength >= 2 * this.foldFailedAt) this.foldTail()
+  }
+
   /**
    * Folds the dormant book's tail into its encoded state on the snapshot encoder, in the
    * background (`folding`). The book keeps what came meanwhile as its tail; one that woke
-   * meanwhile applied the whole tail itself, and the result is dropped.
+   * meanwhile applied the whole tail itself, and the result is dropped. A fold still queued when
+   * the room is dropped does not run.
    */
   private foldTail(): void {
     const encoder = this.o.snapshotEncoder
@@ -243,12 +270,29 @@ export class Room implements PresenceListener {
     this.folding = encoder
       .encode(async () => (fold = this.destroyed ? null : this.book.foldSource()))
       .then((encoded) => {
-        if (encoded && fold && this.book.adoptFolded(fold, encoded.state, encoded.stateVector)) this.o.metrics.dormantFolds.inc()
+        if (!encoded || !fold) return
+        this.reportUnappliable(encoded.unappliable)
+        if (this.book.adoptFolded(fold, encoded.state, encoded.stateVector)) this.o.metrics.dormantFolds.inc()
+        this.foldFailedAt = 0
       })
-      .catch((error: unknown) => this.o.log.warn({ err: error, bookId: this.bookId }, 'folding a dormant book’s updates on the worker failed; they stay in its tail'))
+      .catch((error: unknown) => {
+        this.foldFailedAt = Math.max(1, fold?.updates.length ?? this.book.tailLength)
+        this.o.log.warn({ err: error, bookId: this.bookId }, 'folding a dormant book’s updates on the worker failed; they stay in its tail')
+      })
       .finally(() => {
         this.folding = null
       })
+  }
+
+  /** Resolves once no fold of the tail is running (tests, the bench). */
+  async whenFolded(): Promise<void> {
+    while (this.folding) await this.folding
+  }
+
+  private reportUnappliable(count: number): void {
+    if (count === 0) return
+    this.o.metrics.unappliableUpdates.inc(count)
+    this.o.log.warn({ bookId: this.bookId, count }, 'Yjs threw on stored updates while the worker rebuilt the book; what it kept of them is in')
   }
 
   /** The store failed, or applying a refused update threw part-way: the room is being dropped. */
@@ -305,14 +349,13 @@ export class Room implements PresenceListener {
   private takeStoredDormant(entries: readonly StoredUpdate[]): void {
     for (const e of entries) {
       if (this.seqs.has(e.seq)) continue
-      this.book.takeDormant(e.update)
+      this.takeDormant(e.update)
       this.seqs.mark(e.seq)
       this.logLength++
       this.logBytes += e.update.length
-      this.o.metrics.dormantUpdates.inc()
       this.broadcast(encodeUpdate(e.update))
     }
-    if (this.book.tailLength >= FOLD_TAIL_FROM) this.foldTail()
+    this.foldIfLong()
   }
 
   /**
@@ -322,9 +365,8 @@ export class Room implements PresenceListener {
    */
   applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): number {
     if (this.takesDormant) {
-      this.book.takeDormant(update)
-      this.o.metrics.dormantUpdates.inc()
-      if (this.book.tailLength >= FOLD_TAIL_FROM) this.foldTail()
+      this.takeDormant(update)
+      this.foldIfLong()
       this.broadcast(encodeUpdate(update), origin)
       return this.appends.add({ update, userId })
     }
@@ -433,7 +475,6 @@ export class Room implements PresenceListener {
   async flush(): Promise<void> {
     await this.appendsSettled()
     await this.compacting
-    await this.folding
   }
 
   /** Waits until nothing accepted is on its way to the store (or an append failed). */
@@ -541,6 +582,7 @@ export class Room implements PresenceListener {
         })
         if (found.covering) return { ...found.covering, written: false }
         if (encoded) {
+          this.reportUnappliable(encoded.unappliable)
           this.o.metrics.snapshotsEncodedOffLoop.inc()
           return { data: encoded.state, stateVector: encoded.stateVector, seq: upToSeq, written: true }
         }

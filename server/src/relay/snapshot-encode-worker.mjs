@@ -6,9 +6,18 @@ import * as Y from 'yjs'
 
 const { base, updates } = workerData
 const doc = new Y.Doc({ gc: true })
+// Every entry is stored already: one Yjs throws on keeps what it integrated, and the rest still
+// apply (as when a room applies stored entries); the relay is told how many.
+let unappliable = 0
 doc.transact(() => {
   if (base) Y.applyUpdate(doc, base)
-  for (const update of updates) Y.applyUpdate(doc, update)
+  for (const update of updates) {
+    try {
+      Y.applyUpdate(doc, update)
+    } catch {
+      unappliable++
+    }
+  }
 })
 const state = Y.encodeStateAsUpdate(doc)
 // Microseconds here, against a pass over the whole encoding (≈0.3 s for 16 MiB) on the relay's thread.
@@ -16,4 +25,4 @@ const stateVector = Y.encodeStateVector(doc)
 doc.destroy()
 // The encoder writes a buffer of its own, exactly this long: hand it over instead of copying.
 const whole = state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
-parentPort.postMessage({ state, stateVector }, whole ? [state.buffer] : [])
+parentPort.postMessage({ state, stateVector, unappliable }, whole ? [state.buffer] : [])

@@ -24,6 +24,8 @@ export interface SnapshotSource {
 export interface EncodedSnapshot {
   readonly state: Uint8Array
   readonly stateVector: Uint8Array
+  /** Updates Yjs threw on (each kept what it integrated; the others applied). */
+  readonly unappliable: number
 }
 
 export interface SnapshotEncoder {

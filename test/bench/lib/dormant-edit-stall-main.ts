@@ -81,8 +81,9 @@ const edit = await ticker.measure(async () => {
 const fold =
   mode === 'tail'
     ? await ticker.measure(async () => {
-        registry.hibernateIdle()
-        await room.flush()
+        registry.hibernateIdle() // the edit came since the last sweep: not yet
+        registry.hibernateIdle() // a sweep without edits: folded
+        await room.whenFolded()
         if ((await metrics.dormantFolds.get()).values[0]?.value !== 1) throw new Error('expected the sweep to fold the tail')
       })
     : null
