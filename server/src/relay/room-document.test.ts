@@ -21,6 +21,15 @@ const mulberry32 = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
+/** A dormant book holding c1 = Acme, and a device with the same state whose updates are collected in `edits`. */
+const dormantWithDevice = (metrics = createMetrics()) => {
+  const device = bookWith({ c1: 'Acme' })
+  const book = RoomDocument.dormant(metrics, Y.encodeStateAsUpdate(device))
+  const edits: Uint8Array[] = []
+  device.on('update', (u: Uint8Array) => edits.push(u))
+  return { device, book, edits }
+}
+
 /** Folds a dormant book's tail as the worker does (a Y.Doc of its own), and has the book adopt it. */
 const foldTail = (book: RoomDocument): void => {
   const source = book.foldSource()
@@ -127,14 +136,11 @@ describe('RoomDocument', () => {
     expect(contentOf(book.wholeState())).toEqual({ c1: 'Acme', c2: 'Globex', c3: 'Initech' })
   })
 
-  it('takes updates while dormant: serves them after the encoded state, counts them in its state vector, applies them on waking', async () => {
+  it('takes updates while dormant: serves them before step 2, counts them in its state vector, applies them on waking', async () => {
     const metrics = createMetrics()
-    const device = bookWith({ c1: 'Acme' })
-    const book = RoomDocument.dormant(metrics, Y.encodeStateAsUpdate(device))
+    const { device, book, edits } = dormantWithDevice(metrics)
     const lagging = new Y.Doc()
     Y.applyUpdate(lagging, Y.encodeStateAsUpdate(device))
-    const edits: Uint8Array[] = []
-    device.on('update', (u: Uint8Array) => edits.push(u))
     device.getMap('customers').set('c2', 'Globex')
     device.getMap('customers').delete('c1')
     for (const u of edits) book.takeDormant(u)
@@ -158,10 +164,7 @@ describe('RoomDocument', () => {
   })
 
   it('keeps a copy of an update that is a view of a bigger buffer (a socket read), not the buffer', () => {
-    const device = bookWith({ c1: 'Acme' })
-    const book = RoomDocument.dormant(createMetrics(), Y.encodeStateAsUpdate(device))
-    const edits: Uint8Array[] = []
-    device.on('update', (u: Uint8Array) => edits.push(u))
+    const { device, book, edits } = dormantWithDevice()
     device.getMap('customers').set('c2', 'Globex')
     const read = new Uint8Array(64 * 1024)
     read.set(edits[0]!, 100)
@@ -173,10 +176,7 @@ describe('RoomDocument', () => {
 
   it('wakes with the rest of its tail when Yjs throws on one stored update, and counts it', async () => {
     const metrics = createMetrics()
-    const device = bookWith({ c1: 'Acme' })
-    const book = RoomDocument.dormant(metrics, Y.encodeStateAsUpdate(device))
-    const edits: Uint8Array[] = []
-    device.on('update', (u: Uint8Array) => edits.push(u))
+    const { device, book, edits } = dormantWithDevice(metrics)
     device.getMap('customers').set('c2', 'Globex')
     book.takeDormant(halfAppliableUpdate()) // stored by an earlier relay whose check let it through
     book.takeDormant(edits[0]!)
@@ -185,10 +185,7 @@ describe('RoomDocument', () => {
   })
 
   it('adopts a fold of its tail made elsewhere, keeping what came meanwhile; not once it woke', () => {
-    const device = bookWith({ c1: 'Acme' })
-    const book = RoomDocument.dormant(createMetrics(), Y.encodeStateAsUpdate(device))
-    const edits: Uint8Array[] = []
-    device.on('update', (u: Uint8Array) => edits.push(u))
+    const { device, book, edits } = dormantWithDevice()
     device.getMap('customers').set('c2', 'Globex')
     book.takeDormant(edits[0]!)
     const source = book.foldSource()!

@@ -200,8 +200,8 @@ export class Room implements PresenceListener {
   }
 
   /**
-   * The frames that bring a client at `stateVector` up to date: sync step 2 (a client with nothing
-   * gets the cached full state), then, for a dormant book, the updates it took since it was encoded.
+   * The frames that bring a client at `stateVector` up to date: for a dormant book, the updates it
+   * took since it was encoded; then sync step 2 (a client with nothing gets the cached full state).
    */
   syncReply(stateVector: Uint8Array): Uint8Array[] {
     return this.book.syncReply(stateVector)
