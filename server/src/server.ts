@@ -9,7 +9,9 @@ import type { CountryCode } from 'libphonenumber-js'
 import pino, { type Logger } from 'pino'
 import { loadOrCreateDevSecret } from './auth/dev-secret'
 import { createTokenService, type TokenService } from './auth/token-service'
+import { bookQueryRunnerFor } from './books/book-query-runner'
 import { createBookService, type BookService } from './books/book-service'
+import { DormantBookReads } from './books/dormant-book-reads'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
@@ -85,7 +87,10 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
     onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })
-  const books = createBookService({ registry, directory: persistence.directory })
+  // Reads of big dormant books on a worker (books/dormant-book-reads.ts), where there is a core for it.
+  const bookQueries = bookQueryRunnerFor()
+  const dormantReads = bookQueries ? new DormantBookReads({ runner: bookQueries, metrics, log }) : null
+  const books = createBookService({ registry, directory: persistence.directory, dormantReads })
   relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
 
   if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {
@@ -167,6 +172,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
         await relay.stop()
         server.closeAllConnections()
         await closed
+        await bookQueries?.close()
         await fanOut.stop()
         await crmEmulator?.stop()
         await persistence.close()

@@ -6,21 +6,44 @@ import { initBook } from '@crm-sync/model'
 import type { RoomRegistry } from '../relay/room-registry'
 import type { LocalOrigin } from '../relay/room'
 import type { BookDirectory, BookInfo } from '../store/book-directory'
+import { runBookQuery, type AnswerOf, type BookQuery, type BookQueryResult } from './book-query'
+import type { DormantBookReads } from './dormant-book-reads'
 
 export interface BookService {
   read<T>(bookId: string, read: (doc: Y.Doc) => T): Promise<T>
+  /**
+   * One of the API's reads (book-query.ts). Unlike `read`, it does not wake a big dormant book:
+   * where the server has `dormantReads`, such a book is read from its bytes on a worker thread.
+   */
+  query<Q extends BookQuery>(bookId: string, query: Q): Promise<BookQueryResult<AnswerOf<Q>>>
   /** Applies `change` as `userId`; resolves with its result once the change is durable. */
   change<T>(bookId: string, userId: string, change: (doc: Y.Doc, origin: LocalOrigin) => T): Promise<T>
   /** Registers the book with its creator as owner and writes its name into the document. */
   create(book: { id: string; name: string }, createdBy: string): Promise<BookInfo>
 }
 
-export const createBookService = ({ registry, directory }: { registry: RoomRegistry; directory: BookDirectory }): BookService => {
+export interface BookServiceDeps {
+  readonly registry: RoomRegistry
+  readonly directory: BookDirectory
+  /** Reads of big dormant books off the event loop; without it, a query wakes the book as `read` does. */
+  readonly dormantReads?: DormantBookReads | null
+}
+
+export const createBookService = ({ registry, directory, dormantReads = null }: BookServiceDeps): BookService => {
   const service: BookService = {
     async read(bookId, read) {
       const lease = await registry.acquire(bookId)
       try {
         return read(lease.room.doc)
+      } finally {
+        lease.release()
+      }
+    },
+    async query(bookId, query) {
+      const lease = await registry.acquire(bookId)
+      try {
+        const result = await (dormantReads ? dormantReads.read(lease.room, query) : runBookQuery(lease.room.doc, query))
+        return result as BookQueryResult<AnswerOf<typeof query>>
       } finally {
         lease.release()
       }

@@ -13,6 +13,11 @@ export const SERVER_DIST = fileURLToPath(new URL('../../dist', import.meta.url))
 
 /** Started by Node as files of their own (new Worker(new URL(..., import.meta.url))): copied beside the bundle. */
 const WORKER_FILES = ['store/sqlite-wal-checkpoint-worker.mjs', 'relay/snapshot-encode-worker.mjs']
+/**
+ * Workers written in TypeScript (they use the workspace packages): bundled as entry points of
+ * their own, under the name their .mjs has in the sources (which, there, loads them through tsx).
+ */
+const WORKER_ENTRIES = { 'book-query-worker': 'books/book-query-worker.ts' }
 
 /**
  * Bare imports are external except our workspace packages (TypeScript) and JSON files (i18n-iso-
@@ -62,7 +67,8 @@ export async function bundleForNode(entryPoints: Record<string, string>, outdir:
  * into `outdir`, with its workers, and returns the path of the runnable main.mjs.
  */
 export async function buildServer(outdir: string = SERVER_DIST, main: string = SERVER_MAIN): Promise<string> {
-  await bundleForNode({ main }, outdir)
+  const workers = Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([name, file]) => [name, join(dirname(main), file)]))
+  await bundleForNode({ main, ...workers }, outdir)
   for (const file of WORKER_FILES) await copyFile(join(dirname(main), file), join(outdir, basename(file)))
   return join(outdir, 'main.mjs')
 }

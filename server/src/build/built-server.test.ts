@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { createCustomer, initBook, readCustomers } from '@crm-sync/model'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
 import { CLIENT_DIST } from '../http/static-app'
 import { spawnServer } from '../testing/child-server'
@@ -40,6 +41,25 @@ describe('the built server (npm start)', () => {
     Y.applyUpdate(copy, encoded.state)
     expect(copy.getMap('m').get('k')).toBe('v')
     expect(encoded.stateVector).toEqual(Y.encodeStateVector(doc))
+  })
+
+  it('bundles the book query worker under the name the relay starts it by, running without tsx', async () => {
+    const doc = new Y.Doc()
+    initBook(doc, { name: 'Built' })
+    const id = createCustomer(doc, { name: 'Bundled Ltd' }, { by: 'alice' })
+    const later = new Y.Doc()
+    Y.applyUpdate(later, Y.encodeStateAsUpdate(doc))
+    const base = Y.encodeStateAsUpdate(doc)
+    const tail: Uint8Array[] = []
+    later.on('update', (u: Uint8Array) => tail.push(u))
+    createCustomer(later, { name: 'From The Tail' }, { by: 'bob' })
+    const worker = new Worker(join(outdir, 'book-query-worker.mjs'), { workerData: { base, updates: tail, query: { kind: 'customer', id } }, execArgv: [] })
+    const [one] = (await once(worker, 'message')) as [{ json: string; stateVector: Uint8Array }]
+    expect(JSON.parse(one.json)).toMatchObject({ id, name: 'Bundled Ltd' })
+    expect(one.stateVector).toEqual(Y.encodeStateVector(later))
+    const all = new Worker(join(outdir, 'book-query-worker.mjs'), { workerData: { base, updates: tail, query: { kind: 'customers', includeArchived: false } }, execArgv: [] })
+    const [list] = (await once(all, 'message')) as [{ json: string }]
+    expect(JSON.parse(list.json)).toEqual({ customers: readCustomers(later) })
   })
 
   it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {

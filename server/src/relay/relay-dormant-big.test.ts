@@ -1,14 +1,14 @@
 // A big book (past the size whose snapshots a worker encodes) under real y-websocket clients: once
 // dormant, clients' edits reach everyone without the relay decoding the book, a client joining
-// gets them from the encoded state and its tail, the worker folds them in, and a restart keeps
-// everything.
+// gets them from the encoded state and its tail, the worker folds them in, the API reads it on a
+// worker without waking it, and a restart keeps everything.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { readCustomer } from '@crm-sync/model'
-import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { readCustomer, readCustomers } from '@crm-sync/model'
+import { BOOK_STATE_VECTOR_HEADER, CLOSE_CODE, decodeStateVectorHeader, encodeUpdate } from '@crm-sync/protocol'
 import { halfAppliableUpdate } from '../testing/half-appliable-update'
 import { readMetric, waitForMetric as waitForMetricAt } from '../testing/server-metrics'
 import { startTestServer, type TestServer } from '../testing/test-server'
@@ -39,7 +39,7 @@ describe('relay with a big dormant book', () => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it('takes edits while dormant without decoding it, serves them to a late client, folds them, and keeps them through a restart', async () => {
+  it('takes edits while dormant without decoding it, serves them to a late client, folds them, answers the API from its bytes, and keeps them through a restart', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'crm-sync-big-dormant-'))
     server = await startTestServer(ENV, dataDir)
     const [alice, bob] = [await connect('alice'), await connect('bob')]
@@ -82,6 +82,27 @@ describe('relay with a big dormant book', () => {
     await waitForMetric('crm_relay_dormant_folds_total', (v) => v >= 1, 'the tail folded by the worker')
     expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
     expect(await metric('crm_relay_dormant_books')).toBe(1)
+
+    // The API reads the dormant book on a worker, tail and all, without waking it.
+    customers(alice.doc).get(ids[22]!)!.set('website', 'https://optics.example')
+    await waitForMetric('crm_relay_dormant_updates_total', (v) => v >= 3, 'a third edit taken dormant')
+    const get = async (user: string, path: string) =>
+      fetch(`${server.url}/api/books/${BOOK}${path}`, { headers: { authorization: `Bearer ${await server.token(user)}` } })
+    const listed = await get('dave', '/customers')
+    expect(listed.status).toBe(200)
+    const { customers: list } = (await listed.json()) as { customers: { id: string; phone?: string; website?: string }[] }
+    expect(list.find((c) => c.id === id)?.phone).toBe('+49 30 1234567')
+    expect(list.find((c) => c.id === ids[22])?.website).toBe('https://optics.example')
+    expect(list.map((c) => c.id)).toEqual(readCustomers(alice.doc).map((c) => c.id))
+    const read = decodeStateVectorHeader(listed.headers.get(BOOK_STATE_VECTOR_HEADER))!
+    expect(Y.decodeStateVector(read)).toEqual(Y.decodeStateVector(Y.encodeStateVector(alice.doc)))
+    expect(await (await get('bob', `/customers/${ids[22]!}`)).json()).toMatchObject({ id: ids[22], website: 'https://optics.example' })
+    expect((await get('bob', '/customers/no-such-customer')).status).toBe(404)
+    expect((await get('mallory', '/customers')).status).toBe(403)
+    expect((await fetch(`${server.url}/api/books/${BOOK}/customers`)).status).toBe(401)
+    expect(await metric('crm_relay_dormant_reads_total{outcome="worker"}')).toBeGreaterThanOrEqual(3)
+    expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
 
     for (const c of clients.splice(0)) c.destroy()
     await server.stop()

@@ -8,6 +8,13 @@ import type { Metrics } from '../metrics'
 import { DormantTail } from './dormant-tail'
 import { EncodedState, isEmptyStateVector } from './encoded-state'
 
+/** See RoomDocument.dormantBytes. */
+export interface DormantBytes {
+  readonly base: Uint8Array
+  readonly updates: readonly Uint8Array[]
+  readonly state: object
+}
+
 export class RoomDocument {
   /** The decoded document, or null while dormant. */
   private live: Y.Doc | null = null
@@ -124,6 +131,16 @@ export class RoomDocument {
     this.tail.dropOldest(fold.updates.length)
     this.tailStateVector = null
     return true
+  }
+
+  /**
+   * The dormant book's bytes, for a read made elsewhere (a worker) without waking it: the encoded
+   * state and the tail, oldest first; null while awake. `state` names the encoded state: the same
+   * object until a fold or a wake replaces it, so with the tail's length it names what was read.
+   */
+  dormantBytes(): DormantBytes | null {
+    if (this.live) return null
+    return { base: this.encoded!.update, updates: this.tail?.updates() ?? [], state: this.encoded! }
   }
 
   /** Transactions on the document so far: a whole state made elsewhere is current while this has not moved. */

@@ -24,7 +24,7 @@ import { PRUNE_LIMIT, type DocStore, type StoredUpdate } from '../store/doc-stor
 import { BroadcastFrame } from './broadcast-frame'
 import { compactionDue, type CompactionPolicy } from './compaction-policy'
 import { RoomAppends, type DurableWatcher } from './room-appends'
-import { RoomDocument, type TailFold } from './room-document'
+import { RoomDocument, type DormantBytes, type TailFold } from './room-document'
 import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
 import type { SnapshotEncoder } from './snapshot-encoder'
@@ -182,6 +182,14 @@ export class Room implements PresenceListener {
   /** True while the room holds its book only encoded (no Y.Doc in memory). */
   get isDormant(): boolean {
     return this.book.isDormant
+  }
+
+  /**
+   * A big dormant book's bytes (RoomDocument.dormantBytes), for a read made on a worker instead of
+   * waking the book here; null when the book is awake, or small enough that waking it costs little.
+   */
+  dormantBytes(): DormantBytes | null {
+    return this.book.isDormant && isBig(this.o, this.snapshotBytes + this.logBytes) ? this.book.dormantBytes() : null
   }
 
   /** Presence in this book; created (with its timer) on first use. */

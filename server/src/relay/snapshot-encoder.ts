@@ -12,7 +12,7 @@
 // worker exits, and a big book compacts seldom (the log must reach a tenth of its snapshot). A job
 // reads its book from the store only when its turn comes, so books waiting hold nothing.
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { ownsBuffer, runWorkerJob, serialJobs, WorkerJobError } from './worker-job'
 
 /** What a job encodes: a stored snapshot (or none) and the log entries after it, in seq order. */
 export interface SnapshotSource {
@@ -40,15 +40,8 @@ export interface SnapshotEncoder {
   close(): Promise<void>
 }
 
-export class SnapshotEncodeError extends Error {
+export class SnapshotEncodeError extends WorkerJobError {
   override readonly name = 'SnapshotEncodeError'
-  constructor(
-    readonly code: 'closed' | 'failed',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
 }
 
 /** Books whose snapshot and log together reach this many bytes are encoded off the event loop. */
@@ -60,48 +53,23 @@ export function snapshotEncoderFor(cores = availableParallelism()): SnapshotEnco
 }
 
 export function createWorkerSnapshotEncoder(): SnapshotEncoder {
-  let queue: Promise<unknown> = Promise.resolve()
-  let closed = false
+  const jobs = serialJobs(() => new SnapshotEncodeError('closed', 'the snapshot encoder is closed'))
   return {
-    encode(source) {
-      if (closed) return Promise.reject(new SnapshotEncodeError('closed', 'the snapshot encoder is closed'))
-      const job = queue.then(async () => {
+    encode: (source) =>
+      jobs.run(async () => {
         const input = await source()
         return input ? runJob(input) : null
-      })
-      queue = job.catch(() => undefined)
-      return job
-    },
-    async close() {
-      closed = true
-      await queue
-    },
+      }),
+    close: () => jobs.close(),
   }
 }
 
-/** The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it. */
-const ownsBuffer = (bytes: Uint8Array): boolean => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-
 function runJob({ base, updates }: SnapshotSource): Promise<EncodedSnapshot> {
-  return new Promise((resolve, reject) => {
-    const url = new URL('./snapshot-encode-worker.mjs', import.meta.url)
-    // Only tsx's loader would be inherited, and the worker is plain JavaScript.
-    const options = { workerData: { base, updates }, execArgv: [] }
-    let worker: Worker
-    try {
-      worker = new Worker(url, base && ownsBuffer(base) ? { ...options, transferList: [base.buffer as ArrayBuffer] } : options)
-    } catch {
-      worker = new Worker(url, options) // a buffer that may not be transferred is copied
-    }
-    // Not unref'd: a job is short, and a relay shutting down waits for the fold it is part of.
-    let result: EncodedSnapshot | null = null
-    worker.once('message', (encoded: EncodedSnapshot) => {
-      result = encoded
-    })
-    worker.once('error', (cause) => reject(new SnapshotEncodeError('failed', 'encoding a snapshot on a worker thread failed', { cause })))
-    worker.once('exit', (code) => {
-      if (result) resolve(result)
-      else reject(new SnapshotEncodeError('failed', `the snapshot worker exited (code ${code}) without a result`))
-    })
+  return runWorkerJob<EncodedSnapshot>({
+    url: new URL('./snapshot-encode-worker.mjs', import.meta.url),
+    workerData: { base, updates },
+    // The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it.
+    transfer: base && ownsBuffer(base) ? [base.buffer as ArrayBuffer] : [],
+    failed: (message, cause) => new SnapshotEncodeError('failed', `encoding a snapshot: ${message}`, { cause }),
   })
 }

@@ -28,12 +28,12 @@ export const measureCompactionStall = (book: BigBook, mode: EncodeMode, pinned: 
  * Runs `main` (a child of these probes: <state file> <mode> <directory>) in a fresh process with
  * `book` written to a file, and returns the JSON of its last line of output.
  */
-export const runWithBook = async <T>(main: string, book: BigBook, mode: string, pinned: boolean): Promise<T> => {
+export const runWithBook = async <T>(main: string, book: BigBook, mode: string, pinned: boolean, extra: readonly string[] = []): Promise<T> => {
   const dir = await mkdtemp(join(tmpdir(), 'bench-stall-'))
   try {
     const statePath = join(dir, 'book.bin')
     await writeFile(statePath, book.state)
-    const node = [process.execPath, '--import', 'tsx', '--import', EXIT_WITH_PARENT, main, statePath, mode, dir]
+    const node = [process.execPath, '--import', 'tsx', '--import', EXIT_WITH_PARENT, main, statePath, mode, dir, ...extra]
     const [cmd, ...args] = pinned ? ['taskset', '-c', '0,1', ...node] : node
     const { NODE_OPTIONS: _ignored, ...env } = process.env
     const { stdout } = await promisify(execFile)(cmd!, args, { cwd: REPO, env, maxBuffer: 1 << 20, timeout: 120_000 })
@@ -43,6 +43,9 @@ export const runWithBook = async <T>(main: string, book: BigBook, mode: string, 
   }
 }
 
-/** One edit to `book` while it is dormant, in a fresh process (see dormant-edit-stall-main.ts). */
-export const measureDormantEditStall = (book: BigBook, mode: 'wake' | 'tail', pinned: boolean): Promise<DormantEditStall> =>
-  runWithBook<DormantEditStall>(DORMANT_EDIT_MAIN, book, mode, pinned)
+/**
+ * One edit to `book` while it is dormant, then one read of its customers, in a fresh process (see
+ * dormant-edit-stall-main.ts); `queryWorker`: the bundled book query worker of our server's build.
+ */
+export const measureDormantEditStall = (book: BigBook, mode: 'wake' | 'tail', pinned: boolean, queryWorker: string): Promise<DormantEditStall> =>
+  runWithBook<DormantEditStall>(DORMANT_EDIT_MAIN, book, mode, pinned, [queryWorker])

@@ -4,10 +4,16 @@
 // no snapshot encoder, so the edit decodes the book on the event loop (every book's way before the
 // dormant tail, and still a relay's on one core). `tail`: the worker-thread encoder, so the edit
 // joins the book's tail; the sweep after it has the worker fold the tail in, measured the same
-// way. Prints one JSON line.
-// Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database>
+// way. Then the book's customers are read as `GET /customers` reads them (BookService.query), the
+// book dormant: `wake` decodes it on the event loop, `tail` reads it on the book query worker (the
+// bundle's, as `npm start` runs it). Prints one JSON line.
+// Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database> <book-query-worker.mjs>
+import { pathToFileURL } from 'node:url'
 import pino from 'pino'
 import * as Y from 'yjs'
+import { createWorkerBookQueryRunner } from '../../../server/src/books/book-query-runner'
+import { createBookService } from '../../../server/src/books/book-service'
+import { DormantBookReads } from '../../../server/src/books/dormant-book-reads'
 import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
@@ -30,10 +36,15 @@ export interface DormantEditStall {
   readonly joinFirstMs: number
   readonly joinAgainMs: number
   readonly yjsDiffMs: number
+  /** After the edit (and the fold), the book dormant: its customers read, the same two measures. */
+  readonly readGapMs: number
+  readonly readMs: number
 }
 
-const [statePath, mode, dir] = process.argv.slice(2)
-if (!statePath || (mode !== 'wake' && mode !== 'tail') || !dir) throw new Error('usage: dormant-edit-stall-main.ts <state file> <wake|tail> <dir>')
+const [statePath, mode, dir, queryWorker] = process.argv.slice(2)
+if (!statePath || (mode !== 'wake' && mode !== 'tail') || !dir || !queryWorker) {
+  throw new Error('usage: dormant-edit-stall-main.ts <state file> <wake|tail> <dir> <book-query-worker.mjs>')
+}
 
 const probe = await storeProbeBook(statePath, dir, `dormant-${mode}.db`)
 const metrics = createMetrics()
@@ -87,9 +98,29 @@ const fold =
         if ((await metrics.dormantFolds.get()).values[0]?.value !== 1) throw new Error('expected the sweep to fold the tail')
       })
     : null
+
+// The API reads the dormant book's customers: woken here, or read on the worker.
+if (mode === 'wake') {
+  registry.hibernateIdle() // the edit used it
+  registry.hibernateIdle() // unused since: encoded on the event loop (not measured), dormant again
+}
+if (!room.isDormant) throw new Error('expected the book dormant before the read')
+const runner = mode === 'tail' ? createWorkerBookQueryRunner({ workerUrl: pathToFileURL(queryWorker) }) : null
+const books = createBookService({
+  registry,
+  directory: null as never, // reads need no directory
+  dormantReads: runner ? new DormantBookReads({ runner, metrics, log: pino({ level: 'silent' }) }) : null,
+})
+let listed = 0
+const read = await ticker.measure(async () => {
+  listed = JSON.parse((await books.query(PROBE_BOOK, { kind: 'customers', includeArchived: false })).json).customers.length
+})
+if (listed === 0 || room.isDormant !== (mode === 'tail')) throw new Error(`expected the read to list customers and ${mode === 'tail' ? 'keep the book dormant' : 'wake the book'}`)
+await runner?.close()
 ticker.stop()
 const result: DormantEditStall = {
   longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null, joinFirstMs, joinAgainMs, yjsDiffMs,
+  readGapMs: read.gapMs, readMs: read.ms,
 }
 lease.release()
 await registry.close()

@@ -1,6 +1,7 @@
 // Scenario 5, persistence: how many updates a second can the relay make durable (stored and
 // fsynced before the ack), and how long does a client wait for that ack?
 import { execFileSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
 import * as Y from 'yjs'
 import { pushBigBook, type BigBook } from '../lib/big-book'
 import { sleep, type BenchContext } from '../lib/context'
@@ -10,6 +11,7 @@ import { metIf, mib, ms, num, type ScenarioReport } from '../lib/report'
 import { BENCH_KINDS, SERVER_LABEL, startServerProcess, type ServerKind, type ServerProcess } from '../lib/server-process'
 import { medianOf, Samples } from '../lib/stats'
 import { measureCompactionStall, measureDormantEditStall, type EncodeMode } from '../lib/compaction-stall'
+import { serverBuilds } from '../lib/server-builds'
 import type { CompactionStall } from '../lib/compaction-stall-main'
 import type { DormantEditStall } from '../lib/dormant-edit-stall-main'
 import type { Target } from '../lib/wire'
@@ -211,9 +213,9 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
   const dormantEdits = new Map<(typeof DORMANT_EDIT_MODES)[number], DormantEditStall[]>()
   for (let r = 0; big && r < ctx.repeats; r++) {
     for (const mode of DORMANT_EDIT_MODES) {
-      const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null)
+      const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null, join(dirname((await serverBuilds()).entry.ours), 'book-query-worker.mjs'))
       dormantEdits.set(mode, [...(dormantEdits.get(mode) ?? []), run])
-      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms (Y.diffUpdate ${ms(run.yjsDiffMs)} ms)`)
+      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms (Y.diffUpdate ${ms(run.yjsDiffMs)} ms); its customers read: ${ms(run.readGapMs)} ms stopped, ${ms(run.readMs)} ms`)
     }
   }
   const dormantRows = DORMANT_EDIT_MODES.flatMap((mode) => {
@@ -226,6 +228,16 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
       ms(medianOf(runs, (r) => r.editMs)),
       folds.length > 0 ? ms(medianOf(folds, (r) => r.foldGapMs!)) : '–',
       folds.length > 0 ? ms(medianOf(folds, (r) => r.foldMs!)) : '–',
+      String(runs.length),
+    ]]
+  })
+  const readRows = DORMANT_EDIT_MODES.flatMap((mode) => {
+    const runs = dormantEdits.get(mode) ?? []
+    if (runs.length === 0) return []
+    return [[
+      mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : 'on a worker thread from the book’s bytes, the book left dormant (books/dormant-book-reads.ts)',
+      ms(medianOf(runs, (r) => r.readGapMs)),
+      ms(medianOf(runs, (r) => r.readMs)),
       String(runs.length),
     ]]
   })
@@ -301,6 +313,15 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
               '`BOOK_HIBERNATE_MS` without use), the same way; then, with the tail, the hibernation sweep that has the worker fold it in:',
             columns: ['the edit', 'event loop stopped ms (longest)', 'edit → durable ms', 'fold: event loop stopped ms', 'fold: sweep → folded ms', 'runs'],
             rows: dormantRows,
+          }]
+        : []),
+      ...(readRows.length > 0
+        ? [{
+            title:
+              `The API lists the customers of the dormant ${num(big!.customers)}-customer book (what \`GET /customers\` does: BookService.query), ` +
+              'after the edit above, the same way:',
+            columns: ['the read', 'event loop stopped ms (longest)', 'read → answered ms', 'runs'],
+            rows: readRows,
           }]
         : []),
       ...(joinRows.length > 0

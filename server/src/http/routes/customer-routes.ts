@@ -5,10 +5,9 @@
 import { Hono } from 'hono'
 import type { CountryCode } from 'libphonenumber-js'
 import {
-  createCustomer, createCustomerPatchSchema, patchCustomer, readCustomer, readCustomers, validateCustomer, type NewCustomer,
+  createCustomer, createCustomerPatchSchema, patchCustomer, readCustomer, validateCustomer, type NewCustomer,
 } from '@crm-sync/model'
 import { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader } from '@crm-sync/protocol'
-import * as Y from 'yjs'
 import type { TokenService } from '../../auth/token-service'
 import { requireRole } from '../../books/book-access'
 import type { BookService } from '../../books/book-service'
@@ -36,13 +35,11 @@ export const customerRoutes = ({ tokens, directory, books, defaultRegion }: Cust
       const bookId = c.req.param('bookId')
       await requireRole(directory, bookId, c.get('identity').userId, 'viewer')
       const includeArchived = c.req.query('includeArchived') === '1' || c.req.query('includeArchived') === 'true'
-      // One read, so the state vector names exactly the state the customers were read from.
-      const { customers, stateVector } = await books.read(bookId, (doc) => ({
-        customers: readCustomers(doc, { includeArchived }),
-        stateVector: Y.encodeStateVector(doc),
-      }))
+      // One read, so the state vector names exactly the state the customers were read from. A
+      // big dormant book is read on a worker, and the answer comes serialized.
+      const { json, stateVector } = await books.query(bookId, { kind: 'customers', includeArchived })
       c.header(BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader(stateVector))
-      return c.json({ customers })
+      return c.body(json, 200, { 'Content-Type': 'application/json' })
     })
     .post('/:bookId/customers', async (c) => {
       const bookId = c.req.param('bookId')
@@ -59,9 +56,9 @@ export const customerRoutes = ({ tokens, directory, books, defaultRegion }: Cust
     .get('/:bookId/customers/:cid', async (c) => {
       const { bookId, cid } = c.req.param()
       await requireRole(directory, bookId, c.get('identity').userId, 'viewer')
-      const customer = await books.read(bookId, (doc) => readCustomer(doc, cid))
-      if (!customer) throw notFound(cid)
-      return c.json(customer)
+      const { json } = await books.query(bookId, { kind: 'customer', id: cid })
+      if (json === null) throw notFound(cid)
+      return c.body(json, 200, { 'Content-Type': 'application/json' })
     })
     .patch('/:bookId/customers/:cid', async (c) => {
       const { bookId, cid } = c.req.param()

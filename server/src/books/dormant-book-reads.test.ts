@@ -1,0 +1,154 @@
+// Server-side reads of a big dormant book come from its bytes on a worker: the same answers as
+// the woken document, tail included, and the book stays dormant. Identical reads of one state share
+// a job; a new edit, or the time, ends that. A failed worker still answers, by waking the book; an
+// awake or small book is read in place.
+import pino from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createCustomer, initBook, patchCustomer, readCustomer, readCustomers } from '@crm-sync/model'
+import { createMetrics } from '../metrics'
+import { compactionPolicy } from '../relay/compaction-policy'
+import type { RoomPeer } from '../relay/room'
+import { RoomRegistry } from '../relay/room-registry'
+import { createWorkerSnapshotEncoder } from '../relay/snapshot-encoder'
+import { createMemoryDocStore } from '../store/memory-doc-store'
+import { createBookService } from './book-service'
+import { BookQueryError, createWorkerBookQueryRunner, type BookQueryRunner } from './book-query-runner'
+import { DormantBookReads } from './dormant-book-reads'
+
+const BOOK = 'big-book'
+const ALL = { kind: 'customers', includeArchived: false } as const
+const silent = pino({ level: 'silent' })
+const peer: RoomPeer = { deliver: () => {} }
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+})
+
+/** A book stored as a snapshot: 20 KB of notes make it big (past the 10 KB set here) unless `small`. */
+const storedBook = async (o: { small?: boolean } = {}) => {
+  const doc = new Y.Doc()
+  initBook(doc, { name: 'Big' })
+  const ids = [
+    createCustomer(doc, { name: 'Noted Ltd', notes: o.small ? 'short' : 'n'.repeat(20_000) }, { by: 'alice' }),
+    createCustomer(doc, { name: 'Second GmbH' }, { by: 'alice' }),
+  ]
+  const store = createMemoryDocStore()
+  const [stored] = await store.append(BOOK, [{ update: Y.encodeStateAsUpdate(doc), userId: 'alice' }])
+  await store.compact(BOOK, Y.encodeStateAsUpdate(doc), stored!.seq)
+  return { doc, ids, store }
+}
+
+/** The server's parts on that book, with the worker runner counted (or replaced by `runner`). */
+const open = async (o: { small?: boolean; runner?: BookQueryRunner; shareAnswersMs?: number } = {}) => {
+  const { doc, ids, store } = await storedBook(o)
+  const metrics = createMetrics()
+  const registry = new RoomRegistry({
+    store, metrics, log: silent, unloadGraceMs: 0,
+    compaction: compactionPolicy(100_000, 0), snapshotEncoder: createWorkerSnapshotEncoder(), offloadEncodeFromBytes: 10_000,
+  })
+  const real = o.runner ?? createWorkerBookQueryRunner()
+  const jobs: string[] = []
+  const runner: BookQueryRunner = {
+    run: (bytes, query) => {
+      jobs.push(query.kind)
+      return real.run(bytes, query)
+    },
+    close: () => real.close(),
+  }
+  const reads = new DormantBookReads({ runner, metrics, log: silent, ...(o.shareAnswersMs !== undefined ? { shareAnswersMs: o.shareAnswersMs } : {}) })
+  const books = createBookService({ registry, directory: null as never, dormantReads: reads })
+  const lease = await registry.acquire(BOOK)
+  closers.push(async () => {
+    lease.release()
+    await registry.close()
+    await real.close()
+  })
+  const outcomes = async () => Object.fromEntries((await metrics.dormantReads.get()).values.map((v) => [v.labels.outcome, v.value]))
+  /** An edit from a client's device (a copy of `doc`, which follows every edit), sent to the room as an update. */
+  const edit = (change: (device: Y.Doc) => void) => {
+    const device = new Y.Doc()
+    Y.applyUpdate(device, Y.encodeStateAsUpdate(doc))
+    const before = Y.encodeStateVector(device)
+    change(device)
+    const update = Y.encodeStateAsUpdate(device, before)
+    Y.applyUpdate(doc, update)
+    registry.peek(BOOK)!.applyRemote(update, 'bob', peer)
+  }
+  return { doc, ids, books, room: lease.room, jobs, metrics, outcomes, edit }
+}
+
+describe('DormantBookReads', () => {
+  it('answers from the bytes on a worker, as the woken book would, and the book stays dormant', async () => {
+    const { doc, ids, books, room, jobs, metrics } = await open()
+    expect(room.isDormant).toBe(true)
+    const list = await books.query(BOOK, ALL)
+    expect(JSON.parse(list.json)).toEqual({ customers: readCustomers(doc) })
+    expect(list.stateVector).toEqual(Y.encodeStateVector(doc))
+    const one = await books.query(BOOK, { kind: 'customer', id: ids[1]! })
+    expect(JSON.parse(one.json!)).toEqual(readCustomer(doc, ids[1]!))
+    expect((await books.query(BOOK, { kind: 'customer', id: 'missing' })).json).toBeNull()
+    expect(jobs).toEqual(['customers', 'customer', 'customer'])
+    expect(room.isDormant).toBe(true)
+    expect((await metrics.bookWakes.get()).values[0]?.value ?? 0).toBe(0)
+  }, 30_000)
+
+  it('reads the edits the dormant book took since its encoding (its tail)', async () => {
+    const { doc, ids, books, room, edit } = await open()
+    await books.query(BOOK, ALL)
+    edit((device) => patchCustomer(device, ids[1]!, { phone: '+44 20 7946 0000' }))
+    expect(room.isDormant).toBe(true)
+    const one = await books.query(BOOK, { kind: 'customer', id: ids[1]! })
+    expect(readCustomer(doc, ids[1]!)?.phone).toBe('+44 20 7946 0000')
+    expect(JSON.parse(one.json!)).toEqual(readCustomer(doc, ids[1]!))
+    expect(JSON.parse((await books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(doc) })
+    expect(room.isDormant).toBe(true)
+  }, 30_000)
+
+  it('shares one job among identical reads of one state; a new edit needs a new one', async () => {
+    const { doc, books, jobs, outcomes, edit } = await open()
+    const [a, b, c] = await Promise.all([books.query(BOOK, ALL), books.query(BOOK, ALL), books.query(BOOK, ALL)])
+    expect(b).toBe(a)
+    expect(c).toBe(a)
+    await books.query(BOOK, ALL) // done, still shared
+    expect(jobs).toEqual(['customers'])
+    expect(await outcomes()).toEqual({ worker: 1, shared: 3 })
+    edit((device) => createCustomer(device, { name: 'Third Co' }, { by: 'bob' }))
+    const after = await books.query(BOOK, ALL)
+    expect(jobs).toEqual(['customers', 'customers'])
+    expect(JSON.parse(after.json).customers).toHaveLength(3)
+    expect(JSON.parse(after.json)).toEqual({ customers: readCustomers(doc) })
+  }, 30_000)
+
+  it('keeps a shared answer only for a while', async () => {
+    const { books, jobs } = await open({ shareAnswersMs: 0 })
+    await books.query(BOOK, ALL)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await books.query(BOOK, ALL)
+    expect(jobs).toEqual(['customers', 'customers'])
+  }, 30_000)
+
+  it('still answers when the worker fails, by waking the book, and does not share the failure', async () => {
+    const failing: BookQueryRunner = {
+      run: () => Promise.reject(new BookQueryError('failed', 'no worker today')),
+      close: () => Promise.resolve(),
+    }
+    const { doc, books, room, jobs, outcomes } = await open({ runner: failing })
+    expect(JSON.parse((await books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(doc) })
+    expect(room.isDormant).toBe(false)
+    expect(await outcomes()).toEqual({ woke: 1 })
+    expect(jobs).toEqual(['customers'])
+  }, 30_000)
+
+  it('reads an awake book, or a small dormant one, in place', async () => {
+    const big = await open()
+    big.room.doc // woken
+    expect(JSON.parse((await big.books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(big.doc) })
+    expect(big.jobs).toEqual([])
+    const small = await open({ small: true })
+    expect(small.room.isDormant).toBe(true)
+    expect(JSON.parse((await small.books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(small.doc) })
+    expect(small.jobs).toEqual([])
+    expect(small.room.isDormant).toBe(false)
+  }, 30_000)
+})
