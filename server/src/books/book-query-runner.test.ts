@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createCustomer, initBook } from '@crm-sync/model'
 import { halfAppliableUpdate } from '../testing/half-appliable-update'
-import { runBookQuery } from './book-query'
+import { parseAnswer, runBookQuery } from './book-query'
 import { BookQueryError, bookQueryRunnerFor, createWorkerBookQueryRunner } from './book-query-runner'
 
 /** A book's encoded state, and a later copy of it whose edits are collected as its tail. */
@@ -27,10 +27,10 @@ describe('createWorkerBookQueryRunner', () => {
     try {
       const list = await runner.run({ base, updates }, { kind: 'customers', includeArchived: false })
       expect(list).toEqual({ ...runBookQuery(doc, { kind: 'customers', includeArchived: false }), unappliable: 0 })
-      expect(JSON.parse(list.json!).customers).toHaveLength(2)
+      expect(parseAnswer(list.body!).customers).toHaveLength(2)
       const one = await runner.run({ base, updates }, { kind: 'customer', id: second })
-      expect(JSON.parse(one.json!)).toMatchObject({ id: second, name: 'Tail GmbH' })
-      expect((await runner.run({ base, updates }, { kind: 'customer', id: 'missing' })).json).toBeNull()
+      expect(parseAnswer(one.body!)).toMatchObject({ id: second, name: 'Tail GmbH' })
+      expect((await runner.run({ base, updates }, { kind: 'customer', id: 'missing' })).body).toBeNull()
       expect(base.byteLength).toBeGreaterThan(0) // copied, not handed over: the book keeps serving from it
     } finally {
       await runner.close()
@@ -43,7 +43,7 @@ describe('createWorkerBookQueryRunner', () => {
     try {
       const answer = await runner.run({ base, updates: [halfAppliableUpdate(), ...updates] }, { kind: 'customers', includeArchived: false })
       expect(answer.unappliable).toBe(1)
-      expect(answer.json).toBe(runBookQuery(doc, { kind: 'customers', includeArchived: false }).json)
+      expect(answer.body).toEqual(runBookQuery(doc, { kind: 'customers', includeArchived: false }).body)
     } finally {
       await runner.close()
     }

@@ -21,4 +21,6 @@ doc.transact(() => {
     }
   }
 })
-parentPort!.postMessage({ ...runBookQuery(doc, query), unappliable })
+const { body, stateVector } = runBookQuery(doc, query)
+// The encoder writes a buffer of its own: hand it over instead of copying.
+parentPort!.postMessage({ body, stateVector, unappliable }, body ? [body.buffer as ArrayBuffer] : [])

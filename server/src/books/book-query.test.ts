@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createCustomer, initBook, patchCustomer, readCustomer, readCustomers } from '@crm-sync/model'
-import { queryKey, runBookQuery } from './book-query'
+import { parseAnswer, queryKey, runBookQuery } from './book-query'
 
 const book = () => {
   const doc = new Y.Doc()
@@ -18,17 +18,17 @@ describe('runBookQuery', () => {
   it('lists the customers as the model reads them, archived ones only when asked', () => {
     const { doc } = book()
     const active = runBookQuery(doc, { kind: 'customers', includeArchived: false })
-    expect(JSON.parse(active.json!)).toEqual({ customers: readCustomers(doc) })
-    expect(JSON.parse(active.json!).customers).toHaveLength(1)
+    expect(parseAnswer(active.body!)).toEqual({ customers: readCustomers(doc) })
+    expect(parseAnswer(active.body!).customers).toHaveLength(1)
     const all = runBookQuery(doc, { kind: 'customers', includeArchived: true })
-    expect(JSON.parse(all.json!)).toEqual({ customers: readCustomers(doc, { includeArchived: true }) })
+    expect(parseAnswer(all.body!)).toEqual({ customers: readCustomers(doc, { includeArchived: true }) })
     expect(all.stateVector).toEqual(Y.encodeStateVector(doc))
   })
 
   it('reads one customer, and null for an id the book does not have', () => {
     const { doc, kept } = book()
-    expect(JSON.parse(runBookQuery(doc, { kind: 'customer', id: kept }).json!)).toEqual(readCustomer(doc, kept))
-    expect(runBookQuery(doc, { kind: 'customer', id: 'no-such-customer' }).json).toBeNull()
+    expect(parseAnswer(runBookQuery(doc, { kind: 'customer', id: kept }).body!)).toEqual(readCustomer(doc, kept))
+    expect(runBookQuery(doc, { kind: 'customer', id: 'no-such-customer' }).body).toBeNull()
   })
 
   it('keys identical queries alike and different ones apart', () => {

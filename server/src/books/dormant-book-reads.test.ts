@@ -1,7 +1,7 @@
 // Server-side reads of a big dormant book come from its bytes on a worker: the same answers as
 // the woken document, tail included, and the book stays dormant. Identical reads of one state share
-// a job; a new edit, or the time, ends that. A failed worker still answers, by waking the book; an
-// awake or small book is read in place.
+// a job; a new edit, or the time, ends that. A book read often, or whose worker fails, is woken and
+// answers from its document; an awake or small book is read in place.
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -12,9 +12,10 @@ import type { RoomPeer } from '../relay/room'
 import { RoomRegistry } from '../relay/room-registry'
 import { createWorkerSnapshotEncoder } from '../relay/snapshot-encoder'
 import { createMemoryDocStore } from '../store/memory-doc-store'
+import { parseAnswer } from './book-query'
 import { createBookService } from './book-service'
 import { BookQueryError, createWorkerBookQueryRunner, type BookQueryRunner } from './book-query-runner'
-import { DormantBookReads } from './dormant-book-reads'
+import { DormantBookReads, WAKE_AFTER_WORKER_READS } from './dormant-book-reads'
 
 const BOOK = 'big-book'
 const ALL = { kind: 'customers', includeArchived: false } as const
@@ -83,11 +84,11 @@ describe('DormantBookReads', () => {
     const { doc, ids, books, room, jobs, metrics } = await open()
     expect(room.isDormant).toBe(true)
     const list = await books.query(BOOK, ALL)
-    expect(JSON.parse(list.json)).toEqual({ customers: readCustomers(doc) })
+    expect(parseAnswer(list.body)).toEqual({ customers: readCustomers(doc) })
     expect(list.stateVector).toEqual(Y.encodeStateVector(doc))
     const one = await books.query(BOOK, { kind: 'customer', id: ids[1]! })
-    expect(JSON.parse(one.json!)).toEqual(readCustomer(doc, ids[1]!))
-    expect((await books.query(BOOK, { kind: 'customer', id: 'missing' })).json).toBeNull()
+    expect(parseAnswer(one.body!)).toEqual(readCustomer(doc, ids[1]!))
+    expect((await books.query(BOOK, { kind: 'customer', id: 'missing' })).body).toBeNull()
     expect(jobs).toEqual(['customers', 'customer', 'customer'])
     expect(room.isDormant).toBe(true)
     expect((await metrics.bookWakes.get()).values[0]?.value ?? 0).toBe(0)
@@ -100,8 +101,8 @@ describe('DormantBookReads', () => {
     expect(room.isDormant).toBe(true)
     const one = await books.query(BOOK, { kind: 'customer', id: ids[1]! })
     expect(readCustomer(doc, ids[1]!)?.phone).toBe('+44 20 7946 0000')
-    expect(JSON.parse(one.json!)).toEqual(readCustomer(doc, ids[1]!))
-    expect(JSON.parse((await books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(doc) })
+    expect(parseAnswer(one.body!)).toEqual(readCustomer(doc, ids[1]!))
+    expect(parseAnswer((await books.query(BOOK, ALL)).body)).toEqual({ customers: readCustomers(doc) })
     expect(room.isDormant).toBe(true)
   }, 30_000)
 
@@ -116,8 +117,22 @@ describe('DormantBookReads', () => {
     edit((device) => createCustomer(device, { name: 'Third Co' }, { by: 'bob' }))
     const after = await books.query(BOOK, ALL)
     expect(jobs).toEqual(['customers', 'customers'])
-    expect(JSON.parse(after.json).customers).toHaveLength(3)
-    expect(JSON.parse(after.json)).toEqual({ customers: readCustomers(doc) })
+    expect(parseAnswer(after.body).customers).toHaveLength(3)
+    expect(parseAnswer(after.body)).toEqual({ customers: readCustomers(doc) })
+  }, 30_000)
+
+  it('wakes a book read often: after WAKE_AFTER_WORKER_READS worker reads of one encoded state', async () => {
+    const { doc, ids, books, room, jobs, outcomes, edit } = await open()
+    for (let i = 0; i < WAKE_AFTER_WORKER_READS - 1; i++) await books.query(BOOK, { kind: 'customer', id: `missing-${i}` })
+    // A new edit starts new shared answers, not a new count: the encoded state is the same.
+    edit((device) => patchCustomer(device, ids[0]!, { industry: 'Optics' }))
+    await books.query(BOOK, { kind: 'customer', id: ids[0]! })
+    expect(jobs).toHaveLength(WAKE_AFTER_WORKER_READS)
+    expect(room.isDormant).toBe(true)
+    expect(parseAnswer((await books.query(BOOK, { kind: 'customer', id: ids[1]! })).body!)).toEqual(readCustomer(doc, ids[1]!))
+    expect(jobs).toHaveLength(WAKE_AFTER_WORKER_READS)
+    expect(room.isDormant).toBe(false)
+    expect(await outcomes()).toEqual({ worker: WAKE_AFTER_WORKER_READS, frequent: 1 })
   }, 30_000)
 
   it('keeps a shared answer only for a while', async () => {
@@ -134,20 +149,20 @@ describe('DormantBookReads', () => {
       close: () => Promise.resolve(),
     }
     const { doc, books, room, jobs, outcomes } = await open({ runner: failing })
-    expect(JSON.parse((await books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(doc) })
+    expect(parseAnswer((await books.query(BOOK, ALL)).body)).toEqual({ customers: readCustomers(doc) })
     expect(room.isDormant).toBe(false)
-    expect(await outcomes()).toEqual({ woke: 1 })
+    expect(await outcomes()).toEqual({ failed: 1 })
     expect(jobs).toEqual(['customers'])
   }, 30_000)
 
   it('reads an awake book, or a small dormant one, in place', async () => {
     const big = await open()
     big.room.doc // woken
-    expect(JSON.parse((await big.books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(big.doc) })
+    expect(parseAnswer((await big.books.query(BOOK, ALL)).body)).toEqual({ customers: readCustomers(big.doc) })
     expect(big.jobs).toEqual([])
     const small = await open({ small: true })
     expect(small.room.isDormant).toBe(true)
-    expect(JSON.parse((await small.books.query(BOOK, ALL)).json)).toEqual({ customers: readCustomers(small.doc) })
+    expect(parseAnswer((await small.books.query(BOOK, ALL)).body)).toEqual({ customers: readCustomers(small.doc) })
     expect(small.jobs).toEqual([])
     expect(small.room.isDormant).toBe(false)
   }, 30_000)

@@ -6,7 +6,8 @@
 // Reads of one state share their answer: a read asked while an identical one runs, or after it,
 // with nothing new in the book, is answered from it (fresh devices opening the same book all ask
 // for its customer list). A few answers per book are kept, for a short while (a list of 10,000
-// customers is megabytes of JSON).
+// customers is megabytes of JSON). A book read often on the worker is woken instead (see
+// WAKE_AFTER_WORKER_READS).
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics'
 import type { Room } from '../relay/room'
@@ -18,12 +19,20 @@ import type { BookQueryRunner } from './book-query-runner'
 export const MAX_SHARED_ANSWERS = 8
 /** How long an answer is kept after it was made. */
 export const SHARE_ANSWERS_MS = 30_000
+/**
+ * Worker reads of one encoded state (until a fold or a wake replaces it) after which the next read
+ * wakes the book: each worker read decodes the whole book again, so reads that keep coming (a REST
+ * client walking the customers one by one) cost less on the document, woken once.
+ */
+export const WAKE_AFTER_WORKER_READS = 4
 
-interface SharedAnswers {
-  /** The encoded state and tail length these answers were read from. */
+interface BookReads {
+  /** The encoded state these reads were of, and how many ran on the worker. */
   readonly state: object
-  readonly tailLength: number
-  readonly answers: Map<string, Promise<BookQueryResult>>
+  workerReads: number
+  /** The answers shared, read at this length of the tail. */
+  tailLength: number
+  answers: Map<string, Promise<BookQueryResult>>
 }
 
 export interface DormantBookReadsOptions {
@@ -36,7 +45,7 @@ export interface DormantBookReadsOptions {
 
 export class DormantBookReads {
   /** Per room: dropped with it. */
-  private readonly shared = new WeakMap<Room, SharedAnswers>()
+  private readonly reads = new WeakMap<Room, BookReads>()
 
   constructor(private readonly o: DormantBookReadsOptions) {}
 
@@ -44,13 +53,19 @@ export class DormantBookReads {
   read(room: Room, query: BookQuery): Promise<BookQueryResult> {
     const bytes = room.dormantBytes()
     if (!bytes) return Promise.resolve(runBookQuery(room.doc, query))
-    const answers = this.answersFor(room, bytes)
+    const reads = this.readsOf(room, bytes)
     const key = queryKey(query)
-    const known = answers.get(key)
+    const known = reads.answers.get(key)
     if (known) {
       this.o.metrics.dormantReads.inc({ outcome: 'shared' })
       return known
     }
+    if (reads.workerReads >= WAKE_AFTER_WORKER_READS) {
+      this.o.metrics.dormantReads.inc({ outcome: 'frequent' })
+      return Promise.resolve(runBookQuery(room.doc, query))
+    }
+    reads.workerReads++
+    const answers = reads.answers
     const answer = this.onWorker(room, bytes, query)
     answers.set(key, answer)
     while (answers.size > MAX_SHARED_ANSWERS) answers.delete(answers.keys().next().value!)
@@ -62,24 +77,30 @@ export class DormantBookReads {
     return answer
   }
 
-  private answersFor(room: Room, bytes: DormantBytes): Map<string, Promise<BookQueryResult>> {
-    const current = this.shared.get(room)
-    if (current && current.state === bytes.state && current.tailLength === bytes.updates.length) return current.answers
-    const fresh: SharedAnswers = { state: bytes.state, tailLength: bytes.updates.length, answers: new Map() }
-    this.shared.set(room, fresh)
-    return fresh.answers
+  private readsOf(room: Room, bytes: DormantBytes): BookReads {
+    const current = this.reads.get(room)
+    if (current?.state === bytes.state) {
+      if (current.tailLength !== bytes.updates.length) {
+        current.tailLength = bytes.updates.length
+        current.answers = new Map()
+      }
+      return current
+    }
+    const fresh: BookReads = { state: bytes.state, workerReads: 0, tailLength: bytes.updates.length, answers: new Map() }
+    this.reads.set(room, fresh)
+    return fresh
   }
 
   private async onWorker(room: Room, bytes: DormantBytes, query: BookQuery): Promise<BookQueryResult> {
     try {
-      const { json, stateVector, unappliable } = await this.o.runner.run(bytes, query)
+      const { body, stateVector, unappliable } = await this.o.runner.run(bytes, query)
       this.o.metrics.dormantReads.inc({ outcome: 'worker' })
       if (unappliable > 0) this.o.log.warn({ bookId: room.bookId, count: unappliable }, 'Yjs threw on updates of a dormant book read on a worker; what it kept of them is in')
-      return { json, stateVector }
+      return { body, stateVector }
     } catch (error) {
       // The read still gets its answer: from the document, woken here.
       this.o.log.warn({ err: error, bookId: room.bookId }, 'reading a dormant book on a worker failed; waking it instead')
-      this.o.metrics.dormantReads.inc({ outcome: 'woke' })
+      this.o.metrics.dormantReads.inc({ outcome: 'failed' })
       return runBookQuery(room.doc, query)
     }
   }

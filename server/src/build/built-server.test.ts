@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createCustomer, initBook, readCustomers } from '@crm-sync/model'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { parseAnswer } from '../books/book-query'
 import { CLIENT_DIST } from '../http/static-app'
 import { spawnServer } from '../testing/child-server'
 import { connectRaw, waitFor } from '../testing/ws-clients'
@@ -54,12 +55,12 @@ describe('the built server (npm start)', () => {
     later.on('update', (u: Uint8Array) => tail.push(u))
     createCustomer(later, { name: 'From The Tail' }, { by: 'bob' })
     const worker = new Worker(join(outdir, 'book-query-worker.mjs'), { workerData: { base, updates: tail, query: { kind: 'customer', id } }, execArgv: [] })
-    const [one] = (await once(worker, 'message')) as [{ json: string; stateVector: Uint8Array }]
-    expect(JSON.parse(one.json)).toMatchObject({ id, name: 'Bundled Ltd' })
+    const [one] = (await once(worker, 'message')) as [{ body: Uint8Array; stateVector: Uint8Array }]
+    expect(parseAnswer(one.body)).toMatchObject({ id, name: 'Bundled Ltd' })
     expect(one.stateVector).toEqual(Y.encodeStateVector(later))
     const all = new Worker(join(outdir, 'book-query-worker.mjs'), { workerData: { base, updates: tail, query: { kind: 'customers', includeArchived: false } }, execArgv: [] })
-    const [list] = (await once(all, 'message')) as [{ json: string }]
-    expect(JSON.parse(list.json)).toEqual({ customers: readCustomers(later) })
+    const [list] = (await once(all, 'message')) as [{ body: Uint8Array }]
+    expect(parseAnswer(list.body)).toEqual({ customers: readCustomers(later) })
   })
 
   it('runs without tsx: API, relay, app shell, bridge and emulator, then SIGTERM', async () => {

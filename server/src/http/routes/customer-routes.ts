@@ -24,6 +24,8 @@ export interface CustomerRoutesDeps {
   readonly defaultRegion: CountryCode
 }
 
+/** Answers of BookService.query are JSON serialized already (as c.json would send them). */
+const JSON_BODY = { 'Content-Type': 'application/json' }
 const notFound = (cid: string) => new HttpError(404, 'customer-not-found', `no customer ${cid} in this book`)
 const invalid = (error: z.ZodError) =>
   new HttpError(400, 'invalid-body', 'request body is not valid; nothing was changed', error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
@@ -37,9 +39,9 @@ export const customerRoutes = ({ tokens, directory, books, defaultRegion }: Cust
       const includeArchived = c.req.query('includeArchived') === '1' || c.req.query('includeArchived') === 'true'
       // One read, so the state vector names exactly the state the customers were read from. A
       // big dormant book is read on a worker, and the answer comes serialized.
-      const { json, stateVector } = await books.query(bookId, { kind: 'customers', includeArchived })
+      const { body, stateVector } = await books.query(bookId, { kind: 'customers', includeArchived })
       c.header(BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader(stateVector))
-      return c.body(json, 200, { 'Content-Type': 'application/json' })
+      return c.body(body, 200, JSON_BODY)
     })
     .post('/:bookId/customers', async (c) => {
       const bookId = c.req.param('bookId')
@@ -56,9 +58,9 @@ export const customerRoutes = ({ tokens, directory, books, defaultRegion }: Cust
     .get('/:bookId/customers/:cid', async (c) => {
       const { bookId, cid } = c.req.param()
       await requireRole(directory, bookId, c.get('identity').userId, 'viewer')
-      const { json } = await books.query(bookId, { kind: 'customer', id: cid })
-      if (json === null) throw notFound(cid)
-      return c.body(json, 200, { 'Content-Type': 'application/json' })
+      const { body } = await books.query(bookId, { kind: 'customer', id: cid })
+      if (body === null) throw notFound(cid)
+      return c.body(body, 200, JSON_BODY)
     })
     .patch('/:bookId/customers/:cid', async (c) => {
       const { bookId, cid } = c.req.param()
