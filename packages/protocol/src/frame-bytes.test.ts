@@ -4,8 +4,8 @@ import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import { encodeAck } from './ack-message'
 import { encodeAwareness, encodeQueryAwareness } from './awareness-message'
-import { frameOf, varUintLength } from './frame-bytes'
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from './sync-message'
+import { frameInPlace, frameOf, varUintLength } from './frame-bytes'
+import { encodeSyncStep1, encodeSyncStep2, encodeSyncStep2InPlace, encodeUpdate } from './sync-message'
 
 const lib0Frame = (head: readonly number[], payload?: Uint8Array): Uint8Array => {
   const encoder = encoding.createEncoder()
@@ -53,5 +53,35 @@ describe('frameOf', () => {
     expect(frame.buffer.byteLength).toBe(frame.length)
     payload[0] = 0xee
     expect(frame[3]).not.toBe(0xee)
+  })
+})
+
+describe('frameInPlace', () => {
+  it('writes the head into the room before the payload, the same frame as frameOf, without a copy', () => {
+    for (const length of [0, 1, 127, 128, 16_384, 200_000]) {
+      const room = new Uint8Array(16 + length)
+      room.fill(0xee, 0, 16)
+      const payload = room.subarray(16)
+      payload.set(bytes(length))
+      const frame = frameInPlace([0, 1], payload, 16)!
+      expect(frame, `payload of ${length}`).toEqual(frameOf([0, 1], payload))
+      expect(frame.buffer).toBe(room.buffer)
+      expect(encodeSyncStep2InPlace(payload, 16)).toEqual(encodeSyncStep2(payload))
+      // Nothing before the head was touched.
+      expect([...room.subarray(0, 16 - (frame.length - length))].every((b) => b === 0xee)).toBe(true)
+    }
+  })
+
+  it('works on shared memory, as the snapshot worker hands the state over', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(16 + 1000))
+    shared.set(bytes(1000), 16)
+    expect(encodeSyncStep2InPlace(shared.subarray(16), 16)).toEqual(encodeSyncStep2(bytes(1000)))
+  })
+
+  it('returns null when the head does not fit in the room, or the room is not there', () => {
+    const payload = new Uint8Array(20).subarray(4)
+    expect(frameInPlace([0, 1], payload, 2)).toBeNull() // the head is 3 bytes: 0, 1 and the length 16
+    expect(frameInPlace([0, 1], bytes(10), 16)).toBeNull() // at the start of its buffer: no room at all
+    expect(frameInPlace([0, 1], payload, 3)).toEqual(frameOf([0, 1], payload))
   })
 })

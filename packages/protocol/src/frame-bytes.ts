@@ -34,3 +34,20 @@ export const frameOf = (head: readonly number[], payload?: Uint8Array): Uint8Arr
   if (payload) out.set(payload, writeVarUintAt(out, at, payload.length))
   return out
 }
+
+/**
+ * The same frame as `frameOf(head, payload)`, made without copying `payload`: its head is written
+ * into the `headRoom` bytes before it in its buffer, which the caller vouches are free (a buffer
+ * made with room in front, as the relay's snapshot worker makes them). Returns a view of the
+ * frame, or null when the head does not fit in `headRoom`.
+ */
+export const frameInPlace = (head: readonly number[], payload: Uint8Array, headRoom: number): Uint8Array | null => {
+  let size = varUintLength(payload.length)
+  for (const n of head) size += varUintLength(n)
+  if (size > headRoom || size > payload.byteOffset) return null
+  const frame = new Uint8Array(payload.buffer, payload.byteOffset - size, size + payload.length)
+  let at = 0
+  for (const n of head) at = writeVarUintAt(frame, at, n)
+  writeVarUintAt(frame, at, payload.length)
+  return frame
+}

@@ -2,7 +2,7 @@
 export { MESSAGE_TYPE, SYNC_STEP, type MessageType, type SyncStep } from './message-type'
 export { CLOSE_CODE, closeCodeName, type CloseCode } from './close-codes'
 export { ProtocolError, isProtocolError, PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from './protocol-error'
-export { encodeSyncStep1, encodeSyncStep2, encodeUpdate, carriesUpdate, type SyncMessage } from './sync-message'
+export { encodeSyncStep1, encodeSyncStep2, encodeSyncStep2InPlace, encodeUpdate, carriesUpdate, type SyncMessage } from './sync-message'
 export { encodeAwareness, encodeQueryAwareness, type AwarenessMessage, type QueryAwarenessMessage } from './awareness-message'
 export { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './awareness-entries'
 export { encodePermissionDenied, AUTH_KIND, type AuthMessage } from './auth-message'

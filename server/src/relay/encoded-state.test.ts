@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage } from '@crm-sync/protocol'
 import { playSession, sessionOp as op, type SessionOp } from '@crm-sync/protocol/testing'
-import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES } from './encoded-state'
+import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES, SHARE_FROM_BYTES } from './encoded-state'
 
 /** Passes of Yjs' own update functions over a whole state (the index answers big books without them). */
 const yjsPasses = vi.hoisted(() => ({ count: 0 }))
@@ -81,6 +81,32 @@ describe('EncodedState', () => {
     expect(state.update.buffer).toBe(state.fullStep2.buffer)
     expect(payloadOf(state.fullStep2)).toEqual(Y.encodeStateAsUpdate(doc))
     expect(isEmptyStateVector(Y.encodeStateVector(new Y.Doc()))).toBe(true)
+  })
+
+  it('frames a state handed over with room in front in place: no copy, the same frame', () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 'v'.repeat(300))
+    const update = Y.encodeStateAsUpdate(doc)
+    const shared = new Uint8Array(new SharedArrayBuffer(16 + update.length))
+    shared.set(update, 16)
+    const state = new EncodedState(shared.subarray(16), undefined, 16)
+    expect(state.fullStep2.buffer).toBe(shared.buffer)
+    expect(state.fullStep2).toEqual(new EncodedState(update).fullStep2)
+    expect(state.update).toEqual(update)
+    // Without room, or too little, it is copied as before.
+    expect(new EncodedState(shared.subarray(16), undefined, 2).fullStep2.buffer).not.toBe(shared.buffer)
+    expect(new EncodedState(shared.subarray(16)).fullStep2.buffer).not.toBe(shared.buffer)
+  })
+
+  it('keeps a big state in shared memory (worker jobs take it without a copy), a small one not', () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('notes', 'n'.repeat(SHARE_FROM_BYTES))
+    const big = new EncodedState(Y.encodeStateAsUpdate(doc))
+    expect(big.fullStep2.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(big.update).toEqual(Y.encodeStateAsUpdate(doc))
+    expect(payloadOf(big.fullStep2)).toEqual(Y.encodeStateAsUpdate(doc))
+    const small = new EncodedState(Y.encodeStateAsUpdate(new Y.Doc()))
+    expect(small.fullStep2.buffer).toBeInstanceOf(ArrayBuffer)
   })
 
   it("keeps a big book's state vector, and computes a small book's again for each caller", () => {

@@ -4,7 +4,7 @@
 // presence need no decoded document: the state vector and the diff for a client's state vector
 // are computed from the bytes (Yjs' update API), and a cold client gets the bytes as they are.
 import * as Y from 'yjs'
-import { encodeSyncStep2, UpdateIndex } from '@crm-sync/protocol'
+import { encodeSyncStep2, encodeSyncStep2InPlace, UpdateIndex } from '@crm-sync/protocol'
 
 /**
  * Books smaller than this compute their state vector again for each joining client instead of
@@ -22,6 +22,16 @@ export const KEEP_STATE_VECTOR_FROM_BYTES = 16 * 1024
  */
 export const INDEX_FROM_BYTES = 256 * 1024
 
+/**
+ * Books from this size keep their encoding in shared memory: the worker jobs that read it (folds,
+ * the API's reads) then take it without a copy, where a copy of 16 MiB cost the event loop ≈45 ms
+ * on a host where fresh memory faults in slowly. The snapshot worker hands its results over so.
+ */
+export const SHARE_FROM_BYTES = 1 << 20
+
+/** Room left in front of a shared encoding for sync step 2's head. */
+const HEAD_ROOM = 16
+
 export class EncodedState {
   /** Sync step 2 carrying the whole state: what a client with nothing receives. */
   readonly fullStep2: Uint8Array
@@ -33,10 +43,15 @@ export class EncodedState {
   /**
    * `update` must be a whole state as `Y.encodeStateAsUpdate` writes it (or a stored snapshot of
    * one); `stateVector`, where the caller has it (from the document it encoded), saves a pass over
-   * the whole update on the first client that joins.
+   * the whole update on the first client that joins. `headRoom`: bytes before `update` in its
+   * buffer that are free (the snapshot worker makes its result so): sync step 2's head is written
+   * there instead of copying the update into a frame (16 MiB for the bench book, ≈45 ms of the
+   * event loop on a host where fresh memory faults in slowly).
    */
-  constructor(update: Uint8Array, stateVector?: Uint8Array) {
-    this.fullStep2 = encodeSyncStep2(update)
+  constructor(update: Uint8Array, stateVector?: Uint8Array, headRoom = 0) {
+    this.fullStep2 =
+      (headRoom > 0 ? encodeSyncStep2InPlace(update, headRoom) : null) ??
+      (update.length >= SHARE_FROM_BYTES ? sharedStep2(update) : encodeSyncStep2(update))
     this.updateBytes = update.length
     if (stateVector && update.length >= KEEP_STATE_VECTOR_FROM_BYTES) this.stateVectorCache = stateVector
   }
@@ -77,6 +92,13 @@ export class EncodedState {
       return null
     }
   }
+}
+
+/** Sync step 2 of `update`, copied into shared memory (see SHARE_FROM_BYTES). */
+const sharedStep2 = (update: Uint8Array): Uint8Array => {
+  const room = new Uint8Array(new SharedArrayBuffer(HEAD_ROOM + update.length))
+  room.set(update, HEAD_ROOM)
+  return encodeSyncStep2InPlace(room.subarray(HEAD_ROOM), HEAD_ROOM)!
 }
 
 /** A state vector of a client that has nothing: asks for everything. */

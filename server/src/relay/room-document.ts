@@ -125,9 +125,9 @@ export class RoomDocument {
    * and drops those updates from the tail; later ones stay. Returns whether it was taken: not if
    * the book woke meanwhile (even if it went back to sleep and took new updates), or was destroyed.
    */
-  adoptFolded(fold: TailFold, state: Uint8Array, stateVector?: Uint8Array): boolean {
+  adoptFolded(fold: TailFold, state: Uint8Array, stateVector?: Uint8Array, headRoom = 0): boolean {
     if (this.live || this.encoded !== fold.of.encoded || this.tail !== fold.of.tail) return false
-    this.encoded = new EncodedState(state, stateVector)
+    this.encoded = new EncodedState(state, stateVector, headRoom)
     this.tail.dropOldest(fold.updates.length)
     this.tailStateVector = null
     return true
@@ -159,9 +159,9 @@ export class RoomDocument {
    * `transactionCount` read `atCount`; the next hibernation then encodes nothing. Returns whether
    * it was taken. The caller vouches that `state` holds everything the document held then.
    */
-  adoptWholeState(state: Uint8Array, atCount: number, stateVector?: Uint8Array): boolean {
+  adoptWholeState(state: Uint8Array, atCount: number, stateVector?: Uint8Array, headRoom = 0): boolean {
     if (!this.live || this.encoded || this.transactions !== atCount) return false
-    this.encoded = new EncodedState(state, stateVector)
+    this.encoded = new EncodedState(state, stateVector, headRoom)
     return true
   }
 

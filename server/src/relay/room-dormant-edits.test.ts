@@ -130,6 +130,8 @@ describe('a big dormant book', () => {
     expect(await counter(metrics.dormantFolds)).toBe(1)
     expect([room.isDormant, await counter(metrics.bookWakes)]).toEqual([true, 0])
     expect(served(room)).toEqual({ m: { a: 1 }, frames: 1 })
+    // Kept as the worker handed it over (shared memory, framed in place), not copied here.
+    expect(room.dormantBytes()!.base.buffer).toBeInstanceOf(SharedArrayBuffer)
     // The worker sent the folded state's state vector with it: none is computed from the bytes here.
     const passes = stateVectorPasses.count
     expect(payloadOf(room.syncStep1())).toEqual(Y.encodeStateVector(alice.doc))

@@ -2,7 +2,7 @@
 // collected the same way, one job at a time, and typed errors for a failed job and after close().
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { SnapshotEncodeError, createWorkerSnapshotEncoder, snapshotEncoderFor } from './snapshot-encoder'
+import { STATE_HEAD_ROOM, SnapshotEncodeError, createWorkerSnapshotEncoder, snapshotEncoderFor } from './snapshot-encoder'
 
 /** A book's snapshot, then log entries that add customers and delete a long note. */
 const history = () => {
@@ -46,6 +46,9 @@ describe('createWorkerSnapshotEncoder', () => {
     expect(rebuilt.getMap('customers').toJSON()).toEqual(doc.getMap('customers').toJSON())
     // The deleted 50 KB note is garbage collected, not carried into the snapshot.
     expect(encoded!.state.length).toBeLessThan(5_000)
+    // In shared memory the worker allocated, with room in front for a frame's head.
+    expect(encoded!.state.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect([encoded!.headRoom, encoded!.state.byteOffset]).toEqual([STATE_HEAD_ROOM, STATE_HEAD_ROOM])
   })
 
   it('encodes a book without a snapshot from its log alone', async () => {

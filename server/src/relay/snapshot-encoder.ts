@@ -26,7 +26,16 @@ export interface EncodedSnapshot {
   readonly stateVector: Uint8Array
   /** Updates Yjs threw on (each kept what it integrated; the others applied). */
   readonly unappliable: number
+  /**
+   * Bytes free before `state` in its buffer (STATE_HEAD_ROOM), for a frame's head. The buffer is
+   * shared memory: the worker allocated it, so the relay's event loop pays for neither the
+   * allocation nor a copy when it keeps the state, or hands it to a later job.
+   */
+  readonly headRoom: number
 }
+
+/** Room the worker leaves before the state for sync step 2's head (EncodedState writes it there). */
+export const STATE_HEAD_ROOM = 16
 
 export interface SnapshotEncoder {
   /**
@@ -67,7 +76,7 @@ export function createWorkerSnapshotEncoder(): SnapshotEncoder {
 function runJob({ base, updates }: SnapshotSource): Promise<EncodedSnapshot> {
   return runWorkerJob<EncodedSnapshot>({
     url: new URL('./snapshot-encode-worker.mjs', import.meta.url),
-    workerData: { base, updates },
+    workerData: { base, updates, headRoom: STATE_HEAD_ROOM },
     // The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it.
     transfer: base && ownsBuffer(base) ? [base.buffer as ArrayBuffer] : [],
     failed: (message, cause) => new SnapshotEncodeError('failed', `encoding a snapshot: ${message}`, { cause }),
