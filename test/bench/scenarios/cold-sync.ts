@@ -121,7 +121,10 @@ export const runColdSync = async (ctx: BenchContext): Promise<ScenarioReport> =>
   const running: { kind: ServerKind; server: ServerProcess; target: Target; holder: LightClient | null }[] = []
   try {
     for (const kind of BENCH_KINDS) {
-      const server = await startServerProcess(kind, { core: ctx.serverCore })
+      // Ours with the book kept awake: a dormant big book's list is read on a worker, and identical
+      // lists of one state are shared for 30 s (server/README, "Dormant books"); the REST rows
+      // measure the endpoint's steady cost, whatever the scenario's length.
+      const server = await startServerProcess(kind, { core: ctx.serverCore, ...(kind === 'ours' ? { env: { BOOK_HIBERNATE_MS: '0' } } : {}) })
       const entry = { kind, server, target: await targetOf(server), holder: null as LightClient | null }
       running.push(entry)
       await createBooks(server, entry.target, ['big'])
