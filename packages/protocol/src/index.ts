@@ -12,7 +12,7 @@ export { decodeMessage, validateSyncPayload, isEmptyUpdate, type Message } from 
 export { checkUpdateV1, UpdateFormatError } from './check-update'
 export { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader, decodeStateVectorHeader } from './book-state-vector-header'
 export { UpdateWalker } from './update-walker'
-export { UpdateIndex } from './update-index'
+export { UpdateIndex, type UpdateIndexParts } from './update-index'
 export {
   readUpdateStructs, gatherStructs, UpdateStructs, STRUCT_KIND, CONTENT_REF, TYPE_REF, NO_CLIENT, type StructKind,
 } from './update-structs'

@@ -92,6 +92,25 @@ describe('UpdateIndex', () => {
     expect(stateOf(null, index.diff(new Uint8Array([0])))).toEqual(stateOf(null, update))
   })
 
+  it('hands over as plain data: rebuilt from its parts after a structured clone, it answers the same', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const { docs, states } = play(ops)
+        const update = Y.encodeStateAsUpdate(docs[0]!)
+        const index = UpdateIndex.of(update)
+        const rebuilt = UpdateIndex.fromParts(update.slice(), structuredClone(index.parts()))
+        expect(rebuilt.stateVector()).toEqual(index.stateVector())
+        for (const state of states) {
+          const sv = Y.encodeStateVectorFromUpdate(state)
+          expect(rebuilt.diff(sv)).toEqual(index.diff(sv))
+        }
+      }),
+      { numRuns: 50 },
+    )
+    const update = Y.encodeStateAsUpdate(play([]).docs[0]!)
+    expect(() => UpdateIndex.fromParts(update.subarray(0, 1), UpdateIndex.of(update).parts())).toThrow(RangeError)
+  })
+
   it('refuses a client written twice, which Yjs reads only one run of (callers fall back to Yjs)', () => {
     const doc = new Y.Doc()
     doc.clientID = 3

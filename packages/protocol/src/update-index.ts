@@ -22,7 +22,7 @@ const SKIP = 10
 const CHECKPOINT_EVERY = 32
 
 /** One client's run of structs in the update. */
-interface Section {
+export interface IndexSection {
   readonly client: number
   /** Structs in the section. */
   readonly count: number
@@ -36,10 +36,20 @@ interface Section {
   readonly knownThrough: number
 }
 
+/**
+ * An index as plain data (structured-cloneable): a worker that walked the update hands it to the
+ * thread that serves it, which rebuilds the index without walking the bytes again.
+ */
+export interface UpdateIndexParts {
+  readonly sections: readonly IndexSection[]
+  readonly deleteSetStart: number
+  readonly deleteSetEnd: number
+}
+
 export class UpdateIndex {
   private constructor(
     readonly update: Uint8Array,
-    private readonly sections: readonly Section[],
+    private readonly sections: readonly IndexSection[],
     /** Where the delete set begins and ends. */
     private readonly deleteSetStart: number,
     private readonly deleteSetEnd: number,
@@ -48,7 +58,7 @@ export class UpdateIndex {
   /** Walks `update` once. Throws UpdateFormatError where Yjs could not read it. */
   static of(update: Uint8Array): UpdateIndex {
     const w = new UpdateWalker(update)
-    const sections: Section[] = []
+    const sections: IndexSection[] = []
     const seen = new Set<number>()
     const clients = w.varUint()
     for (let c = 0; c < clients; c++) {
@@ -73,6 +83,20 @@ export class UpdateIndex {
     const deleteSetStart = w.pos
     skipDeleteSet(w)
     return new UpdateIndex(update, sections, deleteSetStart, w.pos)
+  }
+
+  /**
+   * The index `parts()` gave, over the same bytes (`update` must be the update it was walked from,
+   * or a copy; nothing checks that beyond its length, which must be where the walk ended).
+   */
+  static fromParts(update: Uint8Array, parts: UpdateIndexParts): UpdateIndex {
+    if (parts.deleteSetEnd !== update.length) throw new RangeError(`index parts of an update of ${parts.deleteSetEnd} bytes, given one of ${update.length}`)
+    return new UpdateIndex(update, parts.sections, parts.deleteSetStart, parts.deleteSetEnd)
+  }
+
+  /** This index as plain data, for `fromParts` on another thread. */
+  parts(): UpdateIndexParts {
+    return { sections: this.sections, deleteSetStart: this.deleteSetStart, deleteSetEnd: this.deleteSetEnd }
   }
 
   /** The update's state vector, as `Y.encodeStateVectorFromUpdate` writes it. */
@@ -108,7 +132,7 @@ export class UpdateIndex {
   }
 
   /** The first struct of `s` that ends past `clock` and is not a skip: its clock, offset and how many follow from it. */
-  private firstLacking(s: Section, clock: number): { count: number; clock: number; start: number } | null {
+  private firstLacking(s: IndexSection, clock: number): { count: number; clock: number; start: number } | null {
     if (clock >= s.endClock) return null
     const cp = s.checkpoints
     // The last checkpoint at or before `clock` (a binary search over the pairs).

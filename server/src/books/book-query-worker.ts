@@ -4,23 +4,11 @@
 // The server's bundle builds this file as book-query-worker.mjs; from source, the .mjs of that
 // name registers tsx and imports this.
 import { parentPort, workerData } from 'node:worker_threads'
-import * as Y from 'yjs'
+import { rebuildBook } from '../relay/rebuild-book'
 import { runBookQuery, type BookQuery } from './book-query'
 
 const { base, updates, query } = workerData as { base: Uint8Array; updates: readonly Uint8Array[]; query: BookQuery }
-const doc = new Y.Doc()
-// As when the book wakes: an update Yjs throws on keeps what it integrated, the rest apply.
-let unappliable = 0
-doc.transact(() => {
-  Y.applyUpdate(doc, base)
-  for (const update of updates) {
-    try {
-      Y.applyUpdate(doc, update)
-    } catch {
-      unappliable++
-    }
-  }
-})
+const { doc, unappliable } = rebuildBook(base, updates)
 const { body, stateVector } = runBookQuery(doc, query)
 // The encoder writes a buffer of its own: hand it over instead of copying.
 parentPort!.postMessage({ body, stateVector, unappliable }, body ? [body.buffer as ArrayBuffer] : [])

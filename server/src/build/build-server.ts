@@ -12,12 +12,12 @@ export const SERVER_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url))
 export const SERVER_DIST = fileURLToPath(new URL('../../dist', import.meta.url))
 
 /** Started by Node as files of their own (new Worker(new URL(..., import.meta.url))): copied beside the bundle. */
-const WORKER_FILES = ['store/sqlite-wal-checkpoint-worker.mjs', 'relay/snapshot-encode-worker.mjs']
+const WORKER_FILES = ['store/sqlite-wal-checkpoint-worker.mjs']
 /**
  * Workers written in TypeScript (they use the workspace packages): bundled as entry points of
  * their own, under the name their .mjs has in the sources (which, there, loads them through tsx).
  */
-const WORKER_ENTRIES = { 'book-query-worker': 'books/book-query-worker.ts' }
+const WORKER_ENTRIES = { 'snapshot-encode-worker': 'relay/snapshot-encode-worker.ts', 'book-query-worker': 'books/book-query-worker.ts' }
 
 /**
  * Bare imports are external except our workspace packages (TypeScript) and JSON files (i18n-iso-

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createCustomer, initBook, readCustomers } from '@crm-sync/model'
-import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
+import { CLOSE_CODE, encodeUpdate, UpdateIndex, type UpdateIndexParts } from '@crm-sync/protocol'
 import { parseAnswer } from '../books/book-query'
 import { CLIENT_DIST } from '../http/static-app'
 import { spawnServer } from '../testing/child-server'
@@ -33,15 +33,19 @@ describe('the built server (npm start)', () => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it("ships the snapshot encoder's worker beside the bundle, able to load Yjs from there", async () => {
+  it("bundles the snapshot encoder's worker under the name the relay starts it by, running without tsx", async () => {
     const doc = new Y.Doc()
     doc.getMap('m').set('k', 'v')
-    const worker = new Worker(join(outdir, 'snapshot-encode-worker.mjs'), { workerData: { base: null, updates: [Y.encodeStateAsUpdate(doc)] }, execArgv: [] })
-    const [encoded] = (await once(worker, 'message')) as [{ state: Uint8Array; stateVector: Uint8Array }]
+    const workerData = { base: null, updates: [Y.encodeStateAsUpdate(doc)], headRoom: 16, indexFromBytes: 0 }
+    const worker = new Worker(join(outdir, 'snapshot-encode-worker.mjs'), { workerData, execArgv: [] })
+    const [encoded] = (await once(worker, 'message')) as [{ state: Uint8Array; stateVector: Uint8Array; index: UpdateIndexParts | null }]
     const copy = new Y.Doc()
     Y.applyUpdate(copy, encoded.state)
     expect(copy.getMap('m').get('k')).toBe('v')
     expect(encoded.stateVector).toEqual(Y.encodeStateVector(doc))
+    // Bundled with @crm-sync/protocol: it walks the state for its index too.
+    expect(UpdateIndex.fromParts(encoded.state, encoded.index!).stateVector()).toEqual(Y.encodeStateVector(doc))
+    expect(encoded.state.buffer).toBeInstanceOf(SharedArrayBuffer)
   })
 
   it('bundles the book query worker under the name the relay starts it by, running without tsx', async () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { decodeMessage } from '@crm-sync/protocol'
+import { decodeMessage, encodeSyncStep2, UpdateIndex } from '@crm-sync/protocol'
 import { playSession, sessionOp as op, type SessionOp } from '@crm-sync/protocol/testing'
 import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES, SHARE_FROM_BYTES } from './encoded-state'
 
@@ -89,12 +89,12 @@ describe('EncodedState', () => {
     const update = Y.encodeStateAsUpdate(doc)
     const shared = new Uint8Array(new SharedArrayBuffer(16 + update.length))
     shared.set(update, 16)
-    const state = new EncodedState(shared.subarray(16), undefined, 16)
+    const state = new EncodedState(shared.subarray(16), { headRoom: 16 })
     expect(state.fullStep2.buffer).toBe(shared.buffer)
     expect(state.fullStep2).toEqual(new EncodedState(update).fullStep2)
     expect(state.update).toEqual(update)
     // Without room, or too little, it is copied as before.
-    expect(new EncodedState(shared.subarray(16), undefined, 2).fullStep2.buffer).not.toBe(shared.buffer)
+    expect(new EncodedState(shared.subarray(16), { headRoom: 2 }).fullStep2.buffer).not.toBe(shared.buffer)
     expect(new EncodedState(shared.subarray(16)).fullStep2.buffer).not.toBe(shared.buffer)
   })
 
@@ -107,6 +107,24 @@ describe('EncodedState', () => {
     expect(payloadOf(big.fullStep2)).toEqual(Y.encodeStateAsUpdate(doc))
     const small = new EncodedState(Y.encodeStateAsUpdate(new Y.Doc()))
     expect(small.fullStep2.buffer).toBeInstanceOf(ArrayBuffer)
+  })
+
+  it("takes a big book's index from whoever walked it, instead of walking the bytes itself", () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('notes', 'n'.repeat(INDEX_FROM_BYTES))
+    const update = Y.encodeStateAsUpdate(doc)
+    const walked = UpdateIndex.of(update)
+    const emptyParts = UpdateIndex.of(Y.encodeStateAsUpdate(new Y.Doc())).parts()
+    const walks = vi.spyOn(UpdateIndex, 'of')
+    const state = new EncodedState(update, { index: walked.parts() })
+    expect(state.step2For(Y.encodeStateVector(doc))).toEqual(encodeSyncStep2(walked.diff(Y.encodeStateVector(doc))))
+    expect(state.stateVector()).toEqual(Y.encodeStateVector(doc))
+    expect(walks).not.toHaveBeenCalled()
+    // Parts that cannot be this update's are not taken: the state walks its bytes on first use.
+    const other = new EncodedState(update.slice(), { index: emptyParts })
+    expect(other.stateVector()).toEqual(Y.encodeStateVector(doc))
+    expect(walks).toHaveBeenCalledTimes(1)
+    walks.mockRestore()
   })
 
   it("keeps a big book's state vector, and computes a small book's again for each caller", () => {
@@ -126,10 +144,10 @@ describe('EncodedState', () => {
     const big = new Y.Doc()
     big.getMap('m').set('notes', 'x'.repeat(KEEP_STATE_VECTOR_FROM_BYTES))
     const given = Y.encodeStateVector(big)
-    expect(new EncodedState(Y.encodeStateAsUpdate(big), given).stateVector()).toBe(given)
+    expect(new EncodedState(Y.encodeStateAsUpdate(big), { stateVector: given }).stateVector()).toBe(given)
     const small = new Y.Doc()
     small.getMap('m').set('k', 'v')
     const smallGiven = Y.encodeStateVector(small)
-    expect(new EncodedState(Y.encodeStateAsUpdate(small), smallGiven).stateVector()).not.toBe(smallGiven) // not kept
+    expect(new EncodedState(Y.encodeStateAsUpdate(small), { stateVector: smallGiven }).stateVector()).not.toBe(smallGiven) // not kept
   })
 })

@@ -4,7 +4,7 @@
 // presence need no decoded document: the state vector and the diff for a client's state vector
 // are computed from the bytes (Yjs' update API), and a cold client gets the bytes as they are.
 import * as Y from 'yjs'
-import { encodeSyncStep2, encodeSyncStep2InPlace, UpdateIndex } from '@crm-sync/protocol'
+import { encodeSyncStep2, encodeSyncStep2InPlace, UpdateIndex, type UpdateIndexParts } from '@crm-sync/protocol'
 
 /**
  * Books smaller than this compute their state vector again for each joining client instead of
@@ -32,6 +32,20 @@ export const SHARE_FROM_BYTES = 1 << 20
 /** Room left in front of a shared encoding for sync step 2's head. */
 const HEAD_ROOM = 16
 
+/** What whoever encoded a state knows of it, so that the relay's event loop need not work it out. */
+export interface StateExtras {
+  /** Its state vector (from the document it encoded): saves a pass over the whole update on the first client that joins. */
+  readonly stateVector?: Uint8Array
+  /**
+   * Bytes before the update in its buffer that are free (the snapshot worker makes its result so):
+   * sync step 2's head is written there instead of copying the update into a frame (16 MiB for the
+   * bench book, ≈45 ms of the event loop on a host where fresh memory faults in slowly).
+   */
+  readonly headRoom?: number
+  /** Its index (UpdateIndex.parts), walked by the worker: saves the walk on the first lagging client. */
+  readonly index?: UpdateIndexParts | null
+}
+
 export class EncodedState {
   /** Sync step 2 carrying the whole state: what a client with nothing receives. */
   readonly fullStep2: Uint8Array
@@ -42,18 +56,22 @@ export class EncodedState {
 
   /**
    * `update` must be a whole state as `Y.encodeStateAsUpdate` writes it (or a stored snapshot of
-   * one); `stateVector`, where the caller has it (from the document it encoded), saves a pass over
-   * the whole update on the first client that joins. `headRoom`: bytes before `update` in its
-   * buffer that are free (the snapshot worker makes its result so): sync step 2's head is written
-   * there instead of copying the update into a frame (16 MiB for the bench book, ≈45 ms of the
-   * event loop on a host where fresh memory faults in slowly).
+   * one). `known` is what whoever encoded it knows of it (StateExtras).
    */
-  constructor(update: Uint8Array, stateVector?: Uint8Array, headRoom = 0) {
+  constructor(update: Uint8Array, known: StateExtras = {}) {
+    const { stateVector, headRoom = 0, index } = known
     this.fullStep2 =
       (headRoom > 0 ? encodeSyncStep2InPlace(update, headRoom) : null) ??
       (update.length >= SHARE_FROM_BYTES ? sharedStep2(update) : encodeSyncStep2(update))
     this.updateBytes = update.length
     if (stateVector && update.length >= KEEP_STATE_VECTOR_FROM_BYTES) this.stateVectorCache = stateVector
+    if (index && update.length >= INDEX_FROM_BYTES) {
+      try {
+        this.indexCache = UpdateIndex.fromParts(this.update, index)
+      } catch {
+        // Not parts of these bytes: the index is made here on first use, as without them.
+      }
+    }
   }
 
   /** The update inside `fullStep2` (a view of the same bytes, not a copy; made per call, not kept). */

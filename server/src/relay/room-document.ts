@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { encodeSyncStep1, encodeSyncStep2 } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import { DormantTail } from './dormant-tail'
-import { EncodedState, isEmptyStateVector } from './encoded-state'
+import { EncodedState, isEmptyStateVector, type StateExtras } from './encoded-state'
 
 /** See RoomDocument.dormantBytes. */
 export interface DormantBytes {
@@ -125,9 +125,9 @@ export class RoomDocument {
    * and drops those updates from the tail; later ones stay. Returns whether it was taken: not if
    * the book woke meanwhile (even if it went back to sleep and took new updates), or was destroyed.
    */
-  adoptFolded(fold: TailFold, state: Uint8Array, stateVector?: Uint8Array, headRoom = 0): boolean {
+  adoptFolded(fold: TailFold, state: Uint8Array, known: StateExtras = {}): boolean {
     if (this.live || this.encoded !== fold.of.encoded || this.tail !== fold.of.tail) return false
-    this.encoded = new EncodedState(state, stateVector, headRoom)
+    this.encoded = new EncodedState(state, known)
     this.tail.dropOldest(fold.updates.length)
     this.tailStateVector = null
     return true
@@ -159,9 +159,9 @@ export class RoomDocument {
    * `transactionCount` read `atCount`; the next hibernation then encodes nothing. Returns whether
    * it was taken. The caller vouches that `state` holds everything the document held then.
    */
-  adoptWholeState(state: Uint8Array, atCount: number, stateVector?: Uint8Array, headRoom = 0): boolean {
+  adoptWholeState(state: Uint8Array, atCount: number, known: StateExtras = {}): boolean {
     if (!this.live || this.encoded || this.transactions !== atCount) return false
-    this.encoded = new EncodedState(state, stateVector, headRoom)
+    this.encoded = new EncodedState(state, known)
     return true
   }
 
@@ -220,7 +220,7 @@ export class RoomDocument {
   }
 
   private fullState(): EncodedState {
-    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!), Y.encodeStateVector(this.live!)))
+    return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!), { stateVector: Y.encodeStateVector(this.live!) }))
   }
 
   /** Decodes the encoded state (none: an empty book) and the tail into the live document. */

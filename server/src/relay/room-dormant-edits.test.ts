@@ -5,7 +5,7 @@
 import pino from 'pino'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { decodeMessage } from '@crm-sync/protocol'
+import { decodeMessage, UpdateIndex } from '@crm-sync/protocol'
 import { createMetrics, type Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import { createMemoryDocStore } from '../store/memory-doc-store'
@@ -234,8 +234,12 @@ describe('a big dormant book', () => {
     registry.hibernateIdle()
     await room.whenFolded()
     expect(await counter(metrics.dormantFolds)).toBe(1)
+    // The worker walked the folded state for its index: the late client costs no walk here.
+    const walks = vi.spyOn(UpdateIndex, 'of')
     const late = deviceOf(original!)
     settle(late)
+    expect(walks).not.toHaveBeenCalled()
+    walks.mockRestore()
     expect(withoutNotes(late.doc)).toEqual(withoutNotes(alice.doc))
     expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(alice.doc))
     expect(await counter(metrics.bookWakes)).toBe(0)

@@ -25,6 +25,7 @@ import { BroadcastFrame } from './broadcast-frame'
 import { compactionDue, type CompactionPolicy } from './compaction-policy'
 import { RoomAppends, type DurableWatcher } from './room-appends'
 import { RoomDocument, type DormantBytes, type TailFold } from './room-document'
+import type { StateExtras } from './encoded-state'
 import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
 import type { SnapshotEncoder } from './snapshot-encoder'
@@ -280,7 +281,7 @@ export class Room implements PresenceListener {
       .then((encoded) => {
         if (!encoded || !fold) return
         this.reportUnappliable(encoded.unappliable)
-        if (this.book.adoptFolded(fold, encoded.state, encoded.stateVector, encoded.headRoom)) this.o.metrics.dormantFolds.inc()
+        if (this.book.adoptFolded(fold, encoded.state, encoded)) this.o.metrics.dormantFolds.inc()
         this.foldFailedAt = 0
       })
       .catch((error: unknown) => {
@@ -536,7 +537,7 @@ export class Room implements PresenceListener {
       const snapshot = await this.snapshotThrough(upToSeq)
       if (!snapshot) return
       if (forHibernation && snapshot.seq === upToSeq && this.seqs.highest === upToSeq && !this.isFailed) {
-        this.book.adoptWholeState(snapshot.data, transactions, snapshot.stateVector, snapshot.headRoom)
+        this.book.adoptWholeState(snapshot.data, transactions, snapshot.known)
       }
       if (snapshot.written && forHibernation && !due) return
       if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
@@ -570,7 +571,7 @@ export class Room implements PresenceListener {
    * document: dormant or not, its whole state (nothing is applied without waking), which may hold
    * entries beyond a gap too; stored entries apply again harmlessly.
    */
-  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean; stateVector?: Uint8Array; headRoom?: number } | null> {
+  private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean; known?: StateExtras } | null> {
     const encoder = this.o.snapshotEncoder
     if (encoder && this.encodesOffLoop) {
       const found: { covering?: { data: Uint8Array; seq: number } } = {}
@@ -592,7 +593,7 @@ export class Room implements PresenceListener {
         if (encoded) {
           this.reportUnappliable(encoded.unappliable)
           this.o.metrics.snapshotsEncodedOffLoop.inc()
-          return { data: encoded.state, stateVector: encoded.stateVector, headRoom: encoded.headRoom, seq: upToSeq, written: true }
+          return { data: encoded.state, known: encoded, seq: upToSeq, written: true }
         }
       } catch (error) {
         this.o.log.warn({ err: error, bookId: this.bookId }, 'encoding the snapshot off the event loop failed; encoding it here')

@@ -2,6 +2,8 @@
 // collected the same way, one job at a time, and typed errors for a failed job and after close().
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { UpdateIndex } from '@crm-sync/protocol'
+import { INDEX_FROM_BYTES } from './encoded-state'
 import { STATE_HEAD_ROOM, SnapshotEncodeError, createWorkerSnapshotEncoder, snapshotEncoderFor } from './snapshot-encoder'
 
 /** A book's snapshot, then log entries that add customers and delete a long note. */
@@ -49,6 +51,22 @@ describe('createWorkerSnapshotEncoder', () => {
     // In shared memory the worker allocated, with room in front for a frame's head.
     expect(encoded!.state.buffer).toBeInstanceOf(SharedArrayBuffer)
     expect([encoded!.headRoom, encoded!.state.byteOffset]).toEqual([STATE_HEAD_ROOM, STATE_HEAD_ROOM])
+  })
+
+  it("hands a big book's index over with it (walked on the worker), a small one's not", async () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('notes', 'n'.repeat(INDEX_FROM_BYTES))
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    doc.getMap('m').set('k', 'v')
+    const encoder = createWorkerSnapshotEncoder()
+    const big = await encoder.encode(source(Y.encodeStateAsUpdate(doc), updates))
+    const small = await encoder.encode(source(null, [updates[0]!]))
+    await encoder.close()
+    const index = UpdateIndex.fromParts(big!.state, big!.index!)
+    expect(index.stateVector()).toEqual(Y.encodeStateVector(doc))
+    expect(index.diff(Y.encodeStateVector(doc))).toEqual(UpdateIndex.of(big!.state).diff(Y.encodeStateVector(doc)))
+    expect(small!.index).toBeNull()
   })
 
   it('encodes a book without a snapshot from its log alone', async () => {

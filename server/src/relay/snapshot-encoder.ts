@@ -12,6 +12,8 @@
 // worker exits, and a big book compacts seldom (the log must reach a tenth of its snapshot). A job
 // reads its book from the store only when its turn comes, so books waiting hold nothing.
 import { availableParallelism } from 'node:os'
+import type { UpdateIndexParts } from '@crm-sync/protocol'
+import { INDEX_FROM_BYTES } from './encoded-state'
 import { ownsBuffer, runWorkerJob, serialJobs, WorkerJobError } from './worker-job'
 
 /** What a job encodes: a stored snapshot (or none) and the log entries after it, in seq order. */
@@ -32,6 +34,8 @@ export interface EncodedSnapshot {
    * allocation nor a copy when it keeps the state, or hands it to a later job.
    */
   readonly headRoom: number
+  /** For a state of INDEX_FROM_BYTES or more, its index (UpdateIndex.parts), walked by the worker; else null. */
+  readonly index: UpdateIndexParts | null
 }
 
 /** Room the worker leaves before the state for sync step 2's head (EncodedState writes it there). */
@@ -61,22 +65,28 @@ export function snapshotEncoderFor(cores = availableParallelism()): SnapshotEnco
   return cores > 1 ? createWorkerSnapshotEncoder() : null
 }
 
-export function createWorkerSnapshotEncoder(): SnapshotEncoder {
+export interface SnapshotEncoderOptions {
+  /** The worker's module; by default snapshot-encode-worker.mjs beside this code (the bench passes the bundle's). */
+  readonly workerUrl?: URL
+}
+
+export function createWorkerSnapshotEncoder(o: SnapshotEncoderOptions = {}): SnapshotEncoder {
   const jobs = serialJobs(() => new SnapshotEncodeError('closed', 'the snapshot encoder is closed'))
+  const url = o.workerUrl ?? new URL('./snapshot-encode-worker.mjs', import.meta.url)
   return {
     encode: (source) =>
       jobs.run(async () => {
         const input = await source()
-        return input ? runJob(input) : null
+        return input ? runJob(url, input) : null
       }),
     close: () => jobs.close(),
   }
 }
 
-function runJob({ base, updates }: SnapshotSource): Promise<EncodedSnapshot> {
+function runJob(url: URL, { base, updates }: SnapshotSource): Promise<EncodedSnapshot> {
   return runWorkerJob<EncodedSnapshot>({
-    url: new URL('./snapshot-encode-worker.mjs', import.meta.url),
-    workerData: { base, updates, headRoom: STATE_HEAD_ROOM },
+    url,
+    workerData: { base, updates, headRoom: STATE_HEAD_ROOM, indexFromBytes: INDEX_FROM_BYTES },
     // The stored snapshot's buffer goes to the worker without a 16 MiB copy when it owns all of it.
     transfer: base && ownsBuffer(base) ? [base.buffer as ArrayBuffer] : [],
     failed: (message, cause) => new SnapshotEncodeError('failed', `encoding a snapshot: ${message}`, { cause }),

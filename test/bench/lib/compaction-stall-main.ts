@@ -1,13 +1,14 @@
 // Child process of compaction-stall.ts: one compaction of an awake book in a room on a real
 // SQLite file, encoded on the event loop or by the worker-thread snapshot encoder, while a 1 ms
 // ticker records the longest the event loop went without running it. Prints one JSON line.
-// Usage: compaction-stall-main.ts <book state file> <loop|worker> <directory for the database>
+// The worker is the server bundle's, as `npm start` runs it.
+// Usage: compaction-stall-main.ts <book state file> <loop|worker> <directory for the database> <directory of the server bundle>
 import pino from 'pino'
 import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
 import { createWorkerSnapshotEncoder, type SnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
-import { LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
+import { bundledWorker, LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
 
 export interface CompactionStall {
   /** Longest time between two runs of a 1 ms timer, from the first edit until the snapshot is stored. */
@@ -30,8 +31,10 @@ const counted = (inner: SnapshotEncoder): SnapshotEncoder => ({
   close: () => inner.close(),
 })
 
-const [statePath, mode, dir] = process.argv.slice(2)
-if (!statePath || (mode !== 'loop' && mode !== 'worker') || !dir) throw new Error('usage: compaction-stall-main.ts <state file> <loop|worker> <dir>')
+const [statePath, mode, dir, bundleDir] = process.argv.slice(2)
+if (!statePath || (mode !== 'loop' && mode !== 'worker') || !dir || !bundleDir) {
+  throw new Error('usage: compaction-stall-main.ts <state file> <loop|worker> <dir> <directory of the server bundle>')
+}
 
 const probe = await storeProbeBook(statePath, dir, `stall-${mode}.db`)
 const store = probe.store
@@ -42,7 +45,7 @@ const registry = new RoomRegistry({
   unloadGraceMs: 0,
   // Due after EDITS entries, whatever their bytes; every book size goes to the worker in its mode.
   compaction: compactionPolicy(EDITS, 0),
-  snapshotEncoder: mode === 'worker' ? counted(createWorkerSnapshotEncoder()) : null,
+  snapshotEncoder: mode === 'worker' ? counted(createWorkerSnapshotEncoder({ workerUrl: bundledWorker(bundleDir, 'snapshot-encode-worker') })) : null,
   offloadEncodeFromBytes: 0,
 })
 const lease = await registry.acquire(PROBE_BOOK)

@@ -20,9 +20,12 @@ const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.ts', import.m
 
 export type EncodeMode = 'loop' | 'worker'
 
-/** One compaction of `book` in a fresh process; `pinned`: run it on cores 0 and 1 (taskset). */
-export const measureCompactionStall = (book: BigBook, mode: EncodeMode, pinned: boolean): Promise<CompactionStall> =>
-  runWithBook<CompactionStall>(MAIN, book, mode, pinned)
+/**
+ * One compaction of `book` in a fresh process; `pinned`: run it on cores 0 and 1 (taskset);
+ * `bundleDir`: our server's build, whose worker it uses.
+ */
+export const measureCompactionStall = (book: BigBook, mode: EncodeMode, pinned: boolean, bundleDir: string): Promise<CompactionStall> =>
+  runWithBook<CompactionStall>(MAIN, book, mode, pinned, [bundleDir])
 
 /**
  * Runs `main` (a child of these probes: <state file> <mode> <directory>) in a fresh process with
@@ -45,7 +48,7 @@ export const runWithBook = async <T>(main: string, book: BigBook, mode: string, 
 
 /**
  * One edit to `book` while it is dormant, then one read of its customers, in a fresh process (see
- * dormant-edit-stall-main.ts); `queryWorker`: the bundled book query worker of our server's build.
+ * dormant-edit-stall-main.ts); `bundleDir`: our server's build, whose workers it uses.
  */
-export const measureDormantEditStall = (book: BigBook, mode: 'wake' | 'tail', pinned: boolean, queryWorker: string): Promise<DormantEditStall> =>
-  runWithBook<DormantEditStall>(DORMANT_EDIT_MAIN, book, mode, pinned, [queryWorker])
+export const measureDormantEditStall = (book: BigBook, mode: 'wake' | 'tail', pinned: boolean, bundleDir: string): Promise<DormantEditStall> =>
+  runWithBook<DormantEditStall>(DORMANT_EDIT_MAIN, book, mode, pinned, [bundleDir])

@@ -6,9 +6,8 @@
 // joins the book's tail; the sweep after it has the worker fold the tail in, measured the same
 // way. Then the book's customers are read as `GET /customers` reads them (BookService.query), the
 // book dormant: `wake` decodes it on the event loop, `tail` reads it on the book query worker (the
-// bundle's, as `npm start` runs it). Prints one JSON line.
-// Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database> <book-query-worker.mjs>
-import { pathToFileURL } from 'node:url'
+// bundle's, as `npm start` runs it, as is the snapshot worker). Prints one JSON line.
+// Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database> <directory of the server bundle>
 import pino from 'pino'
 import * as Y from 'yjs'
 import { parseAnswer } from '../../../server/src/books/book-query'
@@ -19,7 +18,7 @@ import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
 import { createWorkerSnapshotEncoder } from '../../../server/src/relay/snapshot-encoder'
-import { LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
+import { bundledWorker, LoopGapTicker, PROBE_BOOK, storeProbeBook } from './stall-probe'
 
 export interface DormantEditStall {
   /** Longest time between two runs of a 1 ms timer, from the edit until it is durable. */
@@ -37,14 +36,16 @@ export interface DormantEditStall {
   readonly joinFirstMs: number
   readonly joinAgainMs: number
   readonly yjsDiffMs: number
+  /** `tail` only: the first lagging client after the fold (its index came from the worker); null for `wake`. */
+  readonly joinAfterFoldMs: number | null
   /** After the edit (and the fold), the book dormant: its customers read, the same two measures. */
   readonly readGapMs: number
   readonly readMs: number
 }
 
-const [statePath, mode, dir, queryWorker] = process.argv.slice(2)
-if (!statePath || (mode !== 'wake' && mode !== 'tail') || !dir || !queryWorker) {
-  throw new Error('usage: dormant-edit-stall-main.ts <state file> <wake|tail> <dir> <book-query-worker.mjs>')
+const [statePath, mode, dir, bundleDir] = process.argv.slice(2)
+if (!statePath || (mode !== 'wake' && mode !== 'tail') || !dir || !bundleDir) {
+  throw new Error('usage: dormant-edit-stall-main.ts <state file> <wake|tail> <dir> <directory of the server bundle>')
 }
 
 const probe = await storeProbeBook(statePath, dir, `dormant-${mode}.db`)
@@ -55,7 +56,7 @@ const registry = new RoomRegistry({
   log: pino({ level: 'silent' }),
   unloadGraceMs: 0,
   compaction: compactionPolicy(1000),
-  snapshotEncoder: mode === 'tail' ? createWorkerSnapshotEncoder() : null,
+  snapshotEncoder: mode === 'tail' ? createWorkerSnapshotEncoder({ workerUrl: bundledWorker(bundleDir, 'snapshot-encode-worker') }) : null,
   // Any size counts as big here (the smoke run's book is small); the relay's threshold is 1 MiB.
   offloadEncodeFromBytes: 0,
 })
@@ -99,6 +100,7 @@ const fold =
         if ((await metrics.dormantFolds.get()).values[0]?.value !== 1) throw new Error('expected the sweep to fold the tail')
       })
     : null
+const joinAfterFoldMs = mode === 'tail' ? time(() => room.syncReply(lagging)) : null
 
 // The API reads the dormant book's customers: woken here, or read on the worker.
 if (mode === 'wake') {
@@ -106,7 +108,7 @@ if (mode === 'wake') {
   registry.hibernateIdle() // unused since: encoded on the event loop (not measured), dormant again
 }
 if (!room.isDormant) throw new Error('expected the book dormant before the read')
-const runner = mode === 'tail' ? createWorkerBookQueryRunner({ workerUrl: pathToFileURL(queryWorker) }) : null
+const runner = mode === 'tail' ? createWorkerBookQueryRunner({ workerUrl: bundledWorker(bundleDir, 'book-query-worker') }) : null
 const books = createBookService({
   registry,
   directory: null as never, // reads need no directory
@@ -122,7 +124,7 @@ if (listed === 0 || room.isDormant !== (mode === 'tail')) throw new Error(`expec
 await runner?.close()
 ticker.stop()
 const result: DormantEditStall = {
-  longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null, joinFirstMs, joinAgainMs, yjsDiffMs,
+  longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null, joinFirstMs, joinAgainMs, yjsDiffMs, joinAfterFoldMs,
   readGapMs: read.gapMs, readMs: read.ms,
 }
 lease.release()

@@ -3,6 +3,7 @@
 // 1 ms ticker that records the longest the event loop went without running it.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { DocStore } from '../../../server/src/store/doc-store'
 import { openSqliteDatabase } from '../../../server/src/store/sqlite-database'
 import { createSqliteDocStore } from '../../../server/src/store/sqlite-doc-store'
@@ -57,3 +58,7 @@ export class LoopGapTicker {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 50))
+
+/** A worker of our server's bundle (the directory its main.mjs is in), as `npm start` runs it. */
+export const bundledWorker = (bundleDir: string, name: 'snapshot-encode-worker' | 'book-query-worker'): URL =>
+  pathToFileURL(join(bundleDir, `${name}.mjs`))
