@@ -2,7 +2,7 @@
 // start` runs it (buildServer), the peers' entry files and the preloads bundled the same way. No
 // server carries tsx's loader thread and esbuild service (≈50 MiB of RSS), so memory and CPU
 // compare like for like, and ours is measured as users run it.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildServer, bundleForNode } from '../../../server/src/build/build-server'
 import type { ServerKind } from './server-process'
@@ -11,6 +11,11 @@ export interface ServerBuilds {
   readonly entry: Readonly<Record<ServerKind, string>>
   /** Loaded with --import into every server (exit-with-parent, memory probe). */
   readonly preloads: readonly string[]
+  /**
+   * A build of this tree (ours, unless BENCH_OURS_MAIN names another): the stall probes run this
+   * tree's code, with its bundled workers.
+   */
+  readonly thisTree: string
 }
 
 /** Inside the repository (node_modules above it); ignored by git. */
@@ -23,6 +28,7 @@ let built: Promise<ServerBuilds> | null = null
 export const serverBuilds = (): Promise<ServerBuilds> => {
   built ??= (async () => {
     const ours = await buildServer(join(OUT, 'ours'), process.env.BENCH_OURS_MAIN ?? undefined)
+    const thisTree = process.env.BENCH_OURS_MAIN ? await buildServer(join(OUT, 'this-tree')) : ours
     const peers = join(OUT, 'peers')
     await bundleForNode(
       {
@@ -38,6 +44,7 @@ export const serverBuilds = (): Promise<ServerBuilds> => {
     return {
       entry: { ours, hocuspocus: at('hocuspocus'), 'y-websocket-server': at('y-websocket-server'), forwarder: at('forwarder') },
       preloads: [at('exit-with-parent'), at('memory-probe')],
+      thisTree: dirname(thisTree),
     }
   })()
   return built

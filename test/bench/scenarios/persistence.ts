@@ -1,7 +1,6 @@
 // Scenario 5, persistence: how many updates a second can the relay make durable (stored and
 // fsynced before the ack), and how long does a client wait for that ack?
 import { execFileSync } from 'node:child_process'
-import { dirname } from 'node:path'
 import * as Y from 'yjs'
 import { pushBigBook, type BigBook } from '../lib/big-book'
 import { sleep, type BenchContext } from '../lib/context'
@@ -204,7 +203,7 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
   const stalls = new Map<EncodeMode, CompactionStall[]>()
   for (let r = 0; big && r < ctx.repeats; r++) {
     for (const mode of ENCODE_MODES) {
-      const run = await measureCompactionStall(big, mode, ctx.serverCore !== null, dirname((await serverBuilds()).entry.ours))
+      const run = await measureCompactionStall(big, mode, ctx.serverCore !== null, (await serverBuilds()).thisTree)
       stalls.set(mode, [...(stalls.get(mode) ?? []), run])
       ctx.log(`persistence, compaction of the ${num(big.customers)}-customer book encoded ${mode === 'loop' ? 'on the event loop' : 'on a worker'}: event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.compactionMs)} ms until stored`)
     }
@@ -213,7 +212,7 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
   const dormantEdits = new Map<(typeof DORMANT_EDIT_MODES)[number], DormantEditStall[]>()
   for (let r = 0; big && r < ctx.repeats; r++) {
     for (const mode of DORMANT_EDIT_MODES) {
-      const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null, dirname((await serverBuilds()).entry.ours))
+      const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null, (await serverBuilds()).thisTree)
       dormantEdits.set(mode, [...(dormantEdits.get(mode) ?? []), run])
       ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms${run.joinAfterFoldMs === null ? '' : ` / after the fold ${ms(run.joinAfterFoldMs)} ms`} (Y.diffUpdate ${ms(run.yjsDiffMs)} ms); its customers read: ${ms(run.readGapMs)} ms stopped, ${ms(run.readMs)} ms`)
     }
