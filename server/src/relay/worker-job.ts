@@ -23,10 +23,19 @@ export interface WorkerJobOptions {
   readonly transfer?: readonly ArrayBuffer[]
   /** The error a failed job rejects with; `cause` is the worker's error, if it threw one. */
   readonly failed: (message: string, cause?: unknown) => Error
+  /**
+   * A job still running after this long is stopped and fails (WORKER_JOB_TIMEOUT_MS by default):
+   * a worker that never answers (Yjs looping on some input) would otherwise hold its queue, and
+   * every job behind it, for good.
+   */
+  readonly timeoutMs?: number
 }
 
+/** How long a job may run: a rebuild of the 16 MiB bench book takes 1.3–3 s on the hosts seen. */
+export const WORKER_JOB_TIMEOUT_MS = 120_000
+
 /** Runs one job; resolves with the message the worker posted. Not unref'd: jobs are short. */
-export function runWorkerJob<T>({ url, workerData, transfer = [], failed }: WorkerJobOptions): Promise<T> {
+export function runWorkerJob<T>({ url, workerData, transfer = [], failed, timeoutMs = WORKER_JOB_TIMEOUT_MS }: WorkerJobOptions): Promise<T> {
   return new Promise((resolve, reject) => {
     // execArgv: only tsx's loader would be inherited; a worker that needs one registers it itself.
     const options = { workerData, execArgv: [] }
@@ -37,12 +46,19 @@ export function runWorkerJob<T>({ url, workerData, transfer = [], failed }: Work
       worker = new Worker(url, options) // a buffer that may not be transferred is copied
     }
     let result: { value: T } | null = null
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      void worker.terminate()
+    }, timeoutMs)
     worker.once('message', (value: T) => {
       result = { value }
     })
     worker.once('error', (cause) => reject(failed('the worker thread threw', cause)))
     worker.once('exit', (code) => {
+      clearTimeout(timer)
       if (result) resolve(result.value)
+      else if (timedOut) reject(failed(`the worker thread gave no result in ${timeoutMs} ms and was stopped`))
       else reject(failed(`the worker thread exited (code ${code}) without a result`))
     })
   })
