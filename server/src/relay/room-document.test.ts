@@ -76,6 +76,27 @@ describe('RoomDocument', () => {
     expect(await metrics.bookWakes.get()).toMatchObject({ values: [{ value: 1 }] })
   })
 
+  it('gives its bytes for a read elsewhere while dormant (state and tail, named by the state), none awake or destroyed', () => {
+    const { device, book, edits } = dormantWithDevice()
+    const first = book.dormantBytes()!
+    expect(first.updates).toEqual([])
+    device.getMap('customers').set('c2', 'Globex')
+    book.takeDormant(edits[0]!)
+    const second = book.dormantBytes()!
+    expect(second.state).toBe(first.state)
+    expect(second.base).toEqual(first.base)
+    expect(second.updates).toEqual([edits[0]])
+    const read = new Y.Doc()
+    Y.applyUpdate(read, second.base)
+    Y.applyUpdate(read, second.updates[0]!)
+    expect(read.getMap('customers').toJSON()).toEqual(device.getMap('customers').toJSON())
+    void book.doc
+    expect(book.dormantBytes()).toBeNull()
+    const other = dormantWithDevice().book
+    other.destroy()
+    expect(other.dormantBytes()).toBeNull()
+  })
+
   it('loads a snapshot and the log after it into one awake document', () => {
     const doc = bookWith({ c1: 'Acme' })
     const snapshot = Y.encodeStateAsUpdate(doc)

@@ -139,8 +139,9 @@ export class RoomDocument {
    * object until a fold or a wake replaces it, so with the tail's length it names what was read.
    */
   dormantBytes(): DormantBytes | null {
-    if (this.live) return null
-    return { base: this.encoded!.update, updates: this.tail?.updates() ?? [], state: this.encoded! }
+    // Also null for a dormant book with nothing encoded (an empty one), or a destroyed one.
+    if (this.live || !this.encoded) return null
+    return { base: this.encoded.update, updates: this.tail?.updates() ?? [], state: this.encoded }
   }
 
   /** Transactions on the document so far: a whole state made elsewhere is current while this has not moved. */
