@@ -142,6 +142,37 @@ describe('a big dormant book', () => {
     await close()
   })
 
+  it('compacts from its encoding, which is the stored snapshot, and keeps no second copy once that moved on', async () => {
+    const inner = createMemoryDocStore()
+    const original = await storeBigSnapshotBook(inner, 'e9')
+    const reads: string[] = []
+    const store: DocStore = {
+      ...inner,
+      load: (id) => (reads.push('load'), inner.load(id)),
+      readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
+    }
+    const { room, close } = await open('e9', { store })
+    const alice = deviceOf(original)
+    alice.doc.getMap('m').set('a', 1)
+    room.applyRemote(alice.sent[0]!, 'alice', listener())
+    await room.foldLog()
+    // The snapshot it loaded is its encoding: the compaction reads only the entry after it.
+    expect(reads).toEqual(['load', 'since 1'])
+    expect(room.isDormant).toBe(true)
+    // The snapshot through seq 2 is not what the dormant book holds (its encoding and tail): it is
+    // not kept beside them, and the next compaction reads the store's.
+    alice.doc.getMap('m').set('b', 2)
+    room.applyRemote(alice.sent[1]!, 'alice', listener())
+    await room.foldLog()
+    expect(reads).toEqual(['load', 'since 1', 'load'])
+    const stored = await inner.load('e9')
+    expect(stored.snapshotSeq).toBe(3)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, stored.snapshot!)
+    expect(withoutNotes(doc)).toEqual({ a: 1, b: 2 })
+    await close()
+  })
+
   it('folds on the worker as soon as its tail is long', async () => {
     const { metrics, room, original, close } = await open('e3')
     const alice = deviceOf(original!)

@@ -157,13 +157,32 @@ describe('a big book going dormant with a snapshot encoder', () => {
     await close()
   })
 
+  it('has the worker encode it from the snapshot it knows when the store has a newer one that left the entries in place', async () => {
+    const { store, room, asked, close } = await openBigBook('h7')
+    const other = new Y.Doc()
+    other.getMap('m').set('elsewhere', 1)
+    const [five] = await store.append('h7', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
+    await store.compact('h7', Y.encodeStateAsUpdate(other), five!.seq)
+    room.hibernate()
+    const before = encodes.count
+    expect(room.hibernate()).toBe(false)
+    await room.flush()
+    expect(asked()).toBe(1)
+    expect(room.hibernate()).toBe(true) // the worker's encoding of seqs 1 to 4 is this document
+    expect(encodes.count - before).toBe(0)
+    expect(served(room)).toEqual({ k0: 0, k1: 1, k2: 2 })
+    await close()
+  })
+
   it("encodes here after one try when the store's snapshot is ahead of the document", async () => {
     const { store, room, asked, close } = await openBigBook('h5')
-    // Another instance stored 5 and a snapshot through it, which this room has not seen yet.
+    // Another instance stored 5 and a snapshot through it, which this room has not seen yet, and
+    // pruned the entries it folded: the snapshot this room knows is no base any more.
     const other = new Y.Doc()
     other.getMap('m').set('elsewhere', 1)
     const [five] = await store.append('h5', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
     await store.compact('h5', Y.encodeStateAsUpdate(other), five!.seq)
+    await store.pruneLog('h5', Date.now() + 1)
     room.hibernate()
     expect(room.hibernate()).toBe(false) // one try: the stored snapshot covers seq 4 but is not this document
     await room.flush()

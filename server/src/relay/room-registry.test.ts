@@ -182,9 +182,15 @@ describe('RoomRegistry', () => {
 
     it("hands an awake big book's compaction to the encoder, with the stored snapshot and the entries up to it", async () => {
       const store = await bigBook('b9')
+      const reads: string[] = []
+      const watched: DocStore = {
+        ...store,
+        load: (id) => (reads.push('load'), store.load(id)),
+        readSince: (id, after, limit) => (reads.push(`since ${after} limit ${limit}`), store.readSince(id, after, limit)),
+      }
       const { encoder, calls } = counting(createWorkerSnapshotEncoder())
       const metrics = createMetrics()
-      const registry = makeRegistry(store, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000, metrics })
+      const registry = makeRegistry(watched, { compaction: compactionPolicy(5, 0, 1000), snapshotEncoder: encoder, offloadEncodeFromBytes: 10_000, metrics })
       const lease = await registry.acquire('b9')
       for (let i = 0; i < 5; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
       await lease.room.flush()
@@ -193,6 +199,13 @@ describe('RoomRegistry', () => {
       const loaded = await store.load('b9')
       expect(loaded.snapshotSeq).toBe(6)
       expect(Buffer.from(loaded.snapshot!).equals(Buffer.from(Y.encodeStateAsUpdate(lease.room.doc)))).toBe(true)
+      // The snapshot it loaded with, then the one it wrote: each compaction reads only the entries after it.
+      for (let i = 5; i < 10; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      expect(reads).toEqual(['load', 'since 1 limit 5', 'since 6 limit 5'])
+      const again = await store.load('b9')
+      expect(again.snapshotSeq).toBe(11)
+      expect(Buffer.from(again.snapshot!).equals(Buffer.from(Y.encodeStateAsUpdate(lease.room.doc)))).toBe(true)
       lease.release()
       await registry.close()
       // The registry closed its encoder.
@@ -263,18 +276,20 @@ describe('RoomRegistry', () => {
       await registry.close()
     })
 
-    it("leaves another instance's snapshot that already covers the compaction in place", async () => {
+    it("leaves another instance's snapshot that already covers the compaction in place (it pruned what it folded)", async () => {
       const store = await bigBook('b12')
       let compactCalls = 0
+      let loads = 0
       let race: (() => Promise<void>) | null = null
       const raced: DocStore = {
         ...store,
         compact: (...args) => (compactCalls++, store.compact(...args)),
-        load: async (id) => {
+        load: (id) => (loads++, store.load(id)),
+        readSince: async (id, after, limit) => {
           const other = race
           race = null
           await other?.()
-          return store.load(id)
+          return store.readSince(id, after, limit)
         },
       }
       const { encoder, calls, asked } = counting(createWorkerSnapshotEncoder())
@@ -290,14 +305,53 @@ describe('RoomRegistry', () => {
         other.getMap('m').set('elsewhere', true)
         await store.append('b12', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
         await store.compact('b12', Y.encodeStateAsUpdate(other), 7)
+        await store.pruneLog('b12', Date.now() + 1)
       }
+      const loadsBefore = loads
       await lease.room.change('alice', (doc) => doc.getMap('m').set('k4', 4))
       await lease.room.flush()
       expect(race).toBeNull()
+      expect(loads - loadsBefore).toBe(1) // the entries after the snapshot it knows are gone: it reads the store's
       expect(calls).toEqual([]) // asked, and cancelled once it read the store
       expect(asked()).toBe(1)
       expect(compactCalls).toBe(0)
       expect((await store.load('b12')).snapshotSeq).toBe(7)
+      lease.release()
+      await registry.close()
+    })
+
+    it("writes its own snapshot when another instance's newer one left the entries in place; the store keeps the newer", async () => {
+      const store = await bigBook('b14')
+      let race: (() => Promise<void>) | null = null
+      const raced: DocStore = {
+        ...store,
+        readSince: async (id, after, limit) => {
+          const other = race
+          race = null
+          await other?.()
+          return store.readSince(id, after, limit)
+        },
+      }
+      const { encoder, calls } = counting(createWorkerSnapshotEncoder())
+      const registry = offloading(raced, encoder)
+      const lease = await registry.acquire('b14')
+      for (let i = 0; i < 4; i++) await lease.room.change('alice', (doc) => doc.getMap('m').set(`k${i}`, i))
+      await lease.room.flush()
+      let elsewhere: Uint8Array | null = null
+      race = async () => {
+        const other = new Y.Doc()
+        Y.applyUpdate(other, Y.encodeStateAsUpdate(lease.room.doc))
+        other.getMap('m').set('elsewhere', true)
+        await store.append('b14', [{ update: Y.encodeStateAsUpdate(other), userId: 'v' }])
+        await store.compact('b14', (elsewhere = Y.encodeStateAsUpdate(other)), 7)
+      }
+      await lease.room.change('alice', (doc) => doc.getMap('m').set('k4', 4))
+      await lease.room.flush()
+      expect(race).toBeNull()
+      expect(calls).toEqual([5]) // the entries 2 to 6, on the snapshot it loaded with
+      const stored = await store.load('b14')
+      expect(stored.snapshotSeq).toBe(7)
+      expect(Buffer.from(stored.snapshot!).equals(Buffer.from(elsewhere!))).toBe(true)
       lease.release()
       await registry.close()
     })

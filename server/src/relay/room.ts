@@ -28,7 +28,7 @@ import { RoomDocument, type DormantBytes, type TailFold } from './room-document'
 import type { StateExtras } from './encoded-state'
 import { RoomPresence, type PresenceListener } from './room-presence'
 import { SeqTracker } from './seq-tracker'
-import type { SnapshotEncoder } from './snapshot-encoder'
+import type { SnapshotEncoder, SnapshotSource } from './snapshot-encoder'
 
 /** Whoever receives a room's broadcasts: a WebSocket connection. */
 export interface RoomPeer {
@@ -88,6 +88,13 @@ export class Room implements PresenceListener {
   private snapshotBytes = 0
   /** The last seq folded into the stored snapshot, as far as this room knows. */
   private snapshotSeq = 0
+  /**
+   * A big book's stored snapshot (loaded, or written by this room): its compactions on the worker
+   * then read only the entries after it, not 16 MiB from the store on the event loop. Kept while
+   * the book is awake (beside a decoded document twenty times its size), or while it is the
+   * dormant book's own encoding (no second copy).
+   */
+  private storedSnapshot: KnownSnapshot | null = null
   /**
    * Accepted updates on their way to the store, numbered; who waits for which. Made on the first
    * update: most rooms of a server with many books only ever serve syncs (idle memory per book).
@@ -170,6 +177,10 @@ export class Room implements PresenceListener {
     room.logBytes = logBytes
     room.snapshotBytes = snapshotBytes
     room.snapshotSeq = loaded.snapshotSeq
+    if (loaded.snapshot && isBig(o, snapshotBytes + logBytes)) {
+      // A dormant book's encoding is the snapshot, in shared memory: that copy is the one kept.
+      room.storedSnapshot = { data: book.dormantBytes()?.base ?? loaded.snapshot, seq: loaded.snapshotSeq }
+    }
     room.takenDormant = book.tailLength
     room.foldIfLong()
     return room
@@ -235,7 +246,15 @@ export class Room implements PresenceListener {
       this.scheduleCompaction(true)
       return false
     }
-    return this.book.hibernate(busy)
+    const dormant = this.book.hibernate(busy)
+    if (dormant) this.keepStoredSnapshotOnlyIfEncoding()
+    return dormant
+  }
+
+  /** A dormant book keeps its stored snapshot only when that is its encoding (see storedSnapshot). */
+  private keepStoredSnapshotOnlyIfEncoding(): void {
+    const encoding = this.book.dormantBytes()?.base
+    if (this.storedSnapshot && !(encoding && sameBytes(encoding, this.storedSnapshot.data))) this.storedSnapshot = null
   }
 
   /** A snapshot of this book now would be encoded by the snapshot encoder (snapshot-encoder.ts). */
@@ -281,7 +300,10 @@ export class Room implements PresenceListener {
       .then((encoded) => {
         if (!encoded || !fold) return
         this.reportUnappliable(encoded.unappliable)
-        if (this.book.adoptFolded(fold, encoded.state, encoded)) this.o.metrics.dormantFolds.inc()
+        if (this.book.adoptFolded(fold, encoded.state, encoded)) {
+          this.o.metrics.dormantFolds.inc()
+          this.keepStoredSnapshotOnlyIfEncoding()
+        }
         this.foldFailedAt = 0
       })
       .catch((error: unknown) => {
@@ -336,6 +358,7 @@ export class Room implements PresenceListener {
           if (snapshot.seq > this.snapshotSeq) {
             this.snapshotSeq = snapshot.seq
             this.snapshotBytes = snapshot.data.length
+            this.rememberStoredSnapshot(snapshot)
           }
           applied.push(snapshot.data)
         }
@@ -545,6 +568,7 @@ export class Room implements PresenceListener {
       if (snapshot.seq >= this.snapshotSeq) {
         this.snapshotBytes = snapshot.data.length
         this.snapshotSeq = snapshot.seq
+        this.rememberStoredSnapshot(snapshot)
       }
       // Read back rather than counted down: what follows the snapshot includes entries stored while
       // compacting and, with several instances, entries beyond a gap that were not folded. Read
@@ -574,21 +598,9 @@ export class Room implements PresenceListener {
   private async snapshotThrough(upToSeq: number): Promise<{ data: Uint8Array; seq: number; written: boolean; known?: StateExtras } | null> {
     const encoder = this.o.snapshotEncoder
     if (encoder && this.encodesOffLoop) {
-      const found: { covering?: { data: Uint8Array; seq: number } } = {}
+      const found: { covering?: KnownSnapshot } = {}
       try {
-        const encoded = await encoder.encode(async () => {
-          const stored = await this.o.store.load(this.bookId)
-          if (stored.snapshot && stored.snapshotSeq >= upToSeq) {
-            found.covering = { data: stored.snapshot, seq: stored.snapshotSeq }
-            return null
-          }
-          const updates = stored.updates.filter((u) => u.seq <= upToSeq).map((u) => u.update)
-          // Every entry up to upToSeq is applied here, so the store holds them all; checked anyway.
-          if (stored.snapshotSeq + updates.length !== upToSeq) {
-            throw new Error(`the stored log has ${updates.length} entries between the snapshot (seq ${stored.snapshotSeq}) and seq ${upToSeq}`)
-          }
-          return { base: stored.snapshot, updates }
-        })
+        const encoded = await encoder.encode(() => this.compactionSource(upToSeq, found))
         if (found.covering) return { ...found.covering, written: false }
         if (encoded) {
           this.reportUnappliable(encoded.unappliable)
@@ -604,6 +616,44 @@ export class Room implements PresenceListener {
       if (this.appendFailed || this.destroyed) return null
     }
     return { data: this.book.wholeState(), seq: upToSeq, written: true }
+  }
+
+  /**
+   * What the worker rebuilds the book through `upToSeq` from: the stored snapshot this room knows
+   * and the entries after it, while the store still holds them all (another instance may have
+   * pruned them after compacting past it); else the store's snapshot and log, read whole. Null,
+   * with `found.covering` set, when a stored snapshot already covers `upToSeq`.
+   */
+  private async compactionSource(upToSeq: number, found: { covering?: KnownSnapshot }): Promise<SnapshotSource | null> {
+    const known = this.storedSnapshot
+    if (known && known.seq >= upToSeq) {
+      found.covering = known
+      return null
+    }
+    if (known) {
+      const count = upToSeq - known.seq
+      const entries = await this.o.store.readSince(this.bookId, known.seq, count)
+      if (entries.length === count && entries.every((e, i) => e.seq === known.seq + 1 + i)) {
+        return { base: known.data, updates: entries.map((e) => e.update) }
+      }
+    }
+    const stored = await this.o.store.load(this.bookId)
+    if (stored.snapshot && stored.snapshotSeq >= upToSeq) {
+      found.covering = { data: stored.snapshot, seq: stored.snapshotSeq }
+      return null
+    }
+    const updates = stored.updates.filter((u) => u.seq <= upToSeq).map((u) => u.update)
+    // Every entry up to upToSeq is applied here, so the store holds them all; checked anyway.
+    if (stored.snapshotSeq + updates.length !== upToSeq) {
+      throw new Error(`the stored log has ${updates.length} entries between the snapshot (seq ${stored.snapshotSeq}) and seq ${upToSeq}`)
+    }
+    return { base: stored.snapshot, updates }
+  }
+
+  /** Keeps `snapshot`, now the stored one, for the next compaction when the book is big (see storedSnapshot). */
+  private rememberStoredSnapshot(snapshot: KnownSnapshot): void {
+    this.storedSnapshot = isBig(this.o, this.snapshotBytes + this.logBytes) ? { data: snapshot.data, seq: snapshot.seq } : null
+    if (this.book.isDormant) this.keepStoredSnapshotOnlyIfEncoding()
   }
 
   /**
@@ -624,6 +674,16 @@ export class Room implements PresenceListener {
     if (origin !== this.o.fanOut.origin) this.o.fanOut.publishAwareness(this, update)
   }
 }
+
+/** A snapshot the store holds: the book's whole state through `seq`. */
+interface KnownSnapshot {
+  readonly data: Uint8Array
+  readonly seq: number
+}
+
+/** Whether `a` and `b` are views of the same bytes in memory (not merely equal ones). */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength
 
 /** Whether a book of `bytes` (snapshot and log) has its snapshots encoded, and its tail folded, by the worker. */
 const isBig = (o: RoomOptions, bytes: number): boolean => o.snapshotEncoder !== null && bytes >= o.offloadEncodeFromBytes
