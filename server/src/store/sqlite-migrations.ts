@@ -47,6 +47,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX members_by_user ON members (user_id);
     `,
   },
+  {
+    name: 'snapshots in parts',
+    sql: `
+      -- A big snapshot is written as parts, each in a transaction of its own, then named by its
+      -- snapshots row (parts > 0, data empty) in one short last one: writing 16 MiB at once held
+      -- the event loop for as long. write_id tells one write's parts from another's (an unfinished
+      -- or superseded write leaves parts that no row names, deleted later).
+      CREATE TABLE snapshot_parts (
+        book_id  TEXT    NOT NULL,
+        write_id INTEGER NOT NULL,
+        part     INTEGER NOT NULL CHECK (part >= 0),
+        data     BLOB    NOT NULL,
+        PRIMARY KEY (book_id, write_id, part)
+      ) STRICT;
+
+      ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0 CHECK (parts >= 0);
+      ALTER TABLE snapshots ADD COLUMN write_id INTEGER;
+    `,
+  },
 ]
 
 /** Brings the database up to `migrations.length`; a no-op when it is already there. */

@@ -97,26 +97,39 @@ export interface DurableWriteOptions extends WalSyncOptions {
  * connection the opener set to NORMAL/OFF) `write` runs as the connection is set up. The WAL's
  * checkpoints move off the event loop too, unless `checkpoints` is false.
  */
-export function createDurableWrite(db: SqliteDatabase, opts: DurableWriteOptions = {}): { write: DurableWrite; close(): Promise<void> } {
+export function createDurableWrite(
+  db: SqliteDatabase,
+  opts: DurableWriteOptions = {},
+): { write: DurableWrite; writeAhead: <T>(write: () => T) => T; close(): Promise<void> } {
   const synchronous = Number(db.pragma('synchronous', { simple: true }))
   const wal = String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal'
   const walSync = wal && synchronous >= 2 ? createWalSync(db, opts) : null
   const checkpointer = walSync && opts.checkpoints !== false ? startWalCheckpointer(db, opts.checkpoints || {}) : null
+  const unsynced = <T>(write: () => T): T => {
+    if (!walSync) return write()
+    // Not prepared statements: SQLite applies this pragma when it compiles the statement.
+    db.pragma('synchronous = NORMAL')
+    let result: T
+    try {
+      result = write()
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`)
+    }
+    checkpointer?.afterWrite()
+    return result
+  }
   return {
     async write<T>(write: () => T): Promise<T> {
-      if (!walSync) return write()
-      // Not prepared statements: SQLite applies this pragma when it compiles the statement.
-      db.pragma('synchronous = NORMAL')
-      let result: T
-      try {
-        result = write()
-      } finally {
-        db.pragma(`synchronous = ${synchronous}`)
-      }
-      checkpointer?.afterWrite()
-      await walSync.sync()
+      const result = unsynced(write)
+      await walSync?.sync()
       return result
     },
+    /**
+     * A write that need not be on disk by itself, only before a later `write` is: the WAL is one
+     * file, appended and synced in order, so that write's fsync covers this one, and a crash
+     * before it loses both (the WAL replays no further than its last synced commit).
+     */
+    writeAhead: unsynced,
     async close() {
       await Promise.all([walSync?.close(), checkpointer?.close()])
     },
