@@ -186,4 +186,43 @@ describe('PostgreSQL DocStore', () => {
     expect(await two.load(book)).toMatchObject({ snapshot: bytes(8), snapshotSeq: 8, headSeq: 10 })
     expect(seqsOf((await one.load(book)).updates)).toEqual([9, 10])
   })
+
+  it('reads a snapshot bigger than a read part in parts, byte-exact, and one of a part or less whole', async () => {
+    const store = await openInstance({ snapshotReadPartBytes: 16 })
+    const book = newBookId()
+    const sizes = [15, 16, 17, 32, 33, 1000]
+    await store.append(book, range(1, sizes.length).map((i) => entry('u', i)))
+    for (const [i, size] of sizes.entries()) {
+      const snapshot = Uint8Array.from({ length: size }, (_, k) => (k * 7 + i) % 256)
+      await store.compact(book, snapshot, i + 1)
+      expect(await store.load(book)).toMatchObject({ snapshot, snapshotSeq: i + 1 })
+    }
+  })
+
+  it('reads every part of a snapshot from one version while another instance replaces it', async () => {
+    const reader = await openInstance({ snapshotReadPartBytes: 16 })
+    const writer = await openInstance()
+    const book = newBookId()
+    const rounds = 12
+    await writer.append(book, range(1, rounds).map((i) => entry('u', i)))
+    // Snapshot n is n bytes of n, 4,000 and more long: 250 and more parts for each load.
+    const snapshotOf = (seq: number) => new Uint8Array(4000 + seq * 16).fill(seq)
+    await writer.compact(book, snapshotOf(1), 1)
+    const compactions = (async () => {
+      for (let seq = 2; seq <= rounds; seq++) {
+        await writer.compact(book, snapshotOf(seq), seq)
+        await sleep(10)
+      }
+    })()
+    const seen = new Set<number>()
+    let done = false
+    void compactions.finally(() => (done = true))
+    while (!done) {
+      const { snapshot, snapshotSeq } = await reader.load(book)
+      expect(snapshot).toEqual(snapshotOf(snapshotSeq))
+      seen.add(snapshotSeq)
+    }
+    await compactions
+    expect(seen.size).toBeGreaterThan(1)
+  })
 })

@@ -57,10 +57,11 @@ describe('PostgreSQL migrations', () => {
     expect(error.message).toContain('broken')
     expect(await tablesOf(pool, db.schema)).not.toContain('book_tags')
     expect(await tablesOf(pool, db.schema)).not.toContain('half_done')
-    expect(await versionsOf(pool)).toEqual([1])
+    const shipped = POSTGRES_MIGRATIONS.map((_, i) => i + 1)
+    expect(await versionsOf(pool)).toEqual(shipped)
 
     await migratePostgres(pool, { schema: db.schema, migrations: [...POSTGRES_MIGRATIONS, added] })
-    expect(await versionsOf(pool)).toEqual([1, 2])
+    expect(await versionsOf(pool)).toEqual([...shipped, shipped.length + 1])
     expect(await tablesOf(pool, db.schema)).toContain('book_tags')
   })
 

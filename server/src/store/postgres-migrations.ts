@@ -57,6 +57,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX members_by_user ON members (user_id);
     `,
   },
+  {
+    name: 'snapshots stored uncompressed',
+    sql: `
+      -- A big snapshot is read in parts (substring); stored uncompressed (EXTERNAL), PostgreSQL
+      -- reads only a part's pages for it, where a compressed one is decompressed from the start
+      -- for every part. Yjs updates compress little anyway. Rows written from now on.
+      ALTER TABLE snapshots ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
 ]
 
 export interface MigratePostgresOptions {
