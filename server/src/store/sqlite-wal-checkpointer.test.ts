@@ -56,6 +56,30 @@ describe('WAL checkpointer', () => {
     db.close()
   })
 
+  it('raises the backstop for a long write, and lowers it again only after the worker has checkpointed', async () => {
+    const { db } = await openWithTable()
+    const runs: CheckpointRun[] = []
+    const checkpointer = startWalCheckpointer(db, { minIntervalMs: 50, fallbackPages: 4_000, onCheckpoint: (r) => runs.push(r) })!
+    const threshold = () => db.pragma('wal_autocheckpoint', { simple: true })
+    const first = checkpointer.roomFor(1_000)
+    const second = checkpointer.roomFor(500)
+    expect(threshold()).toBe(5_500)
+    writeRows(db, checkpointer, 80, 64) // ≈5 MiB in a row
+    first()
+    first() // once only
+    expect(threshold()).toBe(5_500) // until the worker has copied what was written
+    const runsBefore = runs.length
+    await until(() => threshold() === 4_500, 'the first room given back')
+    expect(runs.length).toBeGreaterThan(runsBefore)
+    second()
+    await until(() => threshold() === 4_000, 'the second room given back')
+    await checkpointer.close()
+    expect(threshold()).toBe(1_000)
+    checkpointer.roomFor(100)() // after close: nothing to raise or give back
+    expect(threshold()).toBe(1_000)
+    db.close()
+  })
+
   it('keeps the WAL bounded under continuous writes', async () => {
     const { path, db } = await openWithTable()
     const checkpointer = startWalCheckpointer(db, { minIntervalMs: 0, fallbackPages: 1_000 })!

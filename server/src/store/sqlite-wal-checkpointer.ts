@@ -17,6 +17,13 @@ import { StoreError } from './store-error'
 export interface WalCheckpointer {
   /** Tells the worker the WAL has grown; cheap, and throttled to one message per `minIntervalMs`. */
   afterWrite(): void
+  /**
+   * Raises the connection's own checkpoint threshold by `pages`: a write of many commits in a row
+   * (a big snapshot in parts) outruns the worker, and the commit that crossed the usual threshold
+   * would copy the whole WAL itself, on the event loop. The returned function gives the room back
+   * once the worker has checkpointed after it was called (it is asked to).
+   */
+  roomFor(pages: number): () => void
   /** Returns checkpointing to the connection; the file's last user also stops the worker. */
   close(): Promise<void>
 }
@@ -56,6 +63,12 @@ interface Handle {
   readonly db: SqliteDatabase
   readonly o: typeof DEFAULTS & WalCheckpointerOptions
   active: boolean
+  /** Pages granted by roomFor and not yet given back. */
+  room: number
+  /** Of those, pages to give back after the worker's next checkpoint. */
+  returning: number
+  /** Sets the connection's threshold to the fallback plus the room. */
+  readonly applyThreshold: () => void
 }
 
 /**
@@ -87,7 +100,14 @@ class FileWorker {
       }
       this.inFlight = false
       const run: CheckpointRun = { rounds: message.rounds, frames: message.frames, checkpointed: message.checkpointed }
-      for (const h of this.handles) h.o.onCheckpoint?.(run)
+      for (const h of this.handles) {
+        if (h.returning > 0 && h.active) {
+          h.room -= h.returning
+          h.returning = 0
+          h.applyThreshold()
+        }
+        h.o.onCheckpoint?.(run)
+      }
     })
     this.worker.on('error', (cause) => {
       const error = new StoreError('io', `the WAL checkpoint worker for ${path} failed`, { cause })
@@ -101,13 +121,21 @@ class FileWorker {
     return !this.failed
   }
 
-  request(h: Handle): void {
-    if (!this.ready || this.inFlight || this.failed) return
+  /** Asks for a checkpoint unless one is running or was asked for less than `minIntervalMs` ago; returns whether it asked. */
+  request(h: Handle): boolean {
+    if (!this.ready || this.inFlight || this.failed) return false
     const now = performance.now()
-    if (now - this.lastSent < h.o.minIntervalMs) return
+    if (now - this.lastSent < h.o.minIntervalMs) return false
     this.lastSent = now
     this.inFlight = true
     this.worker.postMessage({ maxRounds: h.o.maxRounds })
+    return true
+  }
+
+  /** A checkpoint soon: now, after the one running, or once `minIntervalMs` has passed. */
+  requestSoon(h: Handle): void {
+    if (!h.active || this.request(h) || this.failed) return
+    setTimeout(() => this.requestSoon(h), h.o.minIntervalMs).unref()
   }
 
   /** A connection is done with the worker; the last one stops it. */
@@ -140,18 +168,38 @@ const handBack = (h: Handle): void => {
 export function startWalCheckpointer(db: SqliteDatabase, opts: WalCheckpointerOptions = {}): WalCheckpointer | null {
   if (db.memory || db.name === '') return null
   if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
-  const h: Handle = { db, o: { ...DEFAULTS, ...opts }, active: true }
+  const h: Handle = {
+    db,
+    o: { ...DEFAULTS, ...opts },
+    active: true,
+    room: 0,
+    returning: 0,
+    applyThreshold: () => db.pragma(`wal_autocheckpoint = ${h.o.fallbackPages + h.room}`),
+  }
   let file = workers.get(db.name)
   if (!file?.usable) {
     file = new FileWorker(db.name)
     workers.set(db.name, file)
   }
   file.handles.add(h)
-  db.pragma(`wal_autocheckpoint = ${h.o.fallbackPages}`)
+  h.applyThreshold()
   let closing: Promise<void> | null = null
   return {
     afterWrite() {
       if (h.active) file.request(h)
+    },
+    roomFor(pages) {
+      if (!h.active) return () => {}
+      h.room += pages
+      h.applyThreshold()
+      let given = false
+      return () => {
+        // Handed back meanwhile (the worker stopped): the connection keeps SQLite's default.
+        if (given || !h.active) return
+        given = true
+        h.returning += pages
+        file.requestSoon(h)
+      }
     },
     close() {
       return (closing ??= file.release(h))

@@ -100,7 +100,7 @@ export interface DurableWriteOptions extends WalSyncOptions {
 export function createDurableWrite(
   db: SqliteDatabase,
   opts: DurableWriteOptions = {},
-): { write: DurableWrite; writeAhead: <T>(write: () => T) => T; close(): Promise<void> } {
+): { write: DurableWrite; writeAhead: <T>(write: () => T) => T; walRoomFor: (bytes: number) => () => void; close(): Promise<void> } {
   const synchronous = Number(db.pragma('synchronous', { simple: true }))
   const wal = String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal'
   const walSync = wal && synchronous >= 2 ? createWalSync(db, opts) : null
@@ -130,6 +130,17 @@ export function createDurableWrite(
      * before it loses both (the WAL replays no further than its last synced commit).
      */
     writeAhead: unsynced,
+    /**
+     * Lets the WAL take about `bytes` more before the connection checkpoints by itself (see
+     * WalCheckpointer.roomFor), until the returned function is called; without a checkpoint worker
+     * the connection checkpoints as it always does.
+     */
+    walRoomFor(bytes: number): () => void {
+      if (!checkpointer) return () => {}
+      const pageSize = Number(db.pragma('page_size', { simple: true }))
+      // Overflow pages hold a little less than a page each; the b-tree pages above them come on top.
+      return checkpointer.roomFor(Math.ceil((bytes / pageSize) * 1.1) + 16)
+    },
     async close() {
       await Promise.all([walSync?.close(), checkpointer?.close()])
     },
