@@ -29,6 +29,7 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
     unappliableUpdates: new Counter({ name: 'crm_relay_unappliable_updates_total', help: 'Stored updates Yjs threw on when a dormant book woke or a worker rebuilt a book (what it kept of each stays)', registers: [registry] }),
     dormantFolds: new Counter({ name: 'crm_relay_dormant_folds_total', help: 'Dormant books whose tail of updates a worker folded into their encoded state', registers: [registry] }),
     dormantReads: new Counter({ name: 'crm_relay_dormant_reads_total', help: 'Server-side reads of a dormant big book: on a worker thread from its bytes (worker), shared with an identical one (shared), or waking it after the worker failed (failed) or because it is read often (frequent)', labelNames: ['outcome'] as const, registers: [registry] }),
+    dormantWrites: new Counter({ name: 'crm_relay_dormant_writes_total', help: 'Server-side writes to a dormant big book: made on a worker thread from its bytes (worker), or on the woken book after the worker failed (failed) or because it is written often (frequent)', labelNames: ['outcome'] as const, registers: [registry] }),
     updatesIn: new Counter({ name: 'crm_relay_updates_in_total', help: 'Document updates accepted and stored', registers: [registry] }),
     updatesRefused: new Counter({
       name: 'crm_relay_updates_refused_total',

@@ -12,6 +12,7 @@ import { createTokenService, type TokenService } from './auth/token-service'
 import { bookQueryRunnerFor } from './books/book-query-runner'
 import { createBookService, type BookService } from './books/book-service'
 import { DormantBookReads } from './books/dormant-book-reads'
+import { DormantBookWrites } from './books/dormant-book-writes'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
@@ -90,7 +91,8 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   // Reads of big dormant books on a worker (books/dormant-book-reads.ts), where there is a core for it.
   const bookQueries = bookQueryRunnerFor()
   const dormantReads = bookQueries ? new DormantBookReads({ runner: bookQueries, metrics, log }) : null
-  const books = createBookService({ registry, directory: persistence.directory, dormantReads })
+  const dormantWrites = bookQueries ? new DormantBookWrites({ runner: bookQueries, metrics, log }) : null
+  const books = createBookService({ registry, directory: persistence.directory, dormantReads, dormantWrites })
   relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
 
   if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {

@@ -6,8 +6,10 @@ import { initBook } from '@crm-sync/model'
 import type { RoomRegistry } from '../relay/room-registry'
 import type { LocalOrigin } from '../relay/room'
 import type { BookDirectory, BookInfo } from '../store/book-directory'
+import type { BookMutation, MutationOutcome } from './book-mutation'
 import { runBookQuery, type AnswerOf, type BookQuery, type BookQueryResult } from './book-query'
 import type { DormantBookReads } from './dormant-book-reads'
+import { onDocument, type DormantBookWrites } from './dormant-book-writes'
 
 export interface BookService {
   read<T>(bookId: string, read: (doc: Y.Doc) => T): Promise<T>
@@ -16,6 +18,12 @@ export interface BookService {
    * where the server has `dormantReads`, such a book is read from its bytes on a worker thread.
    */
   query<Q extends BookQuery>(bookId: string, query: Q): Promise<BookQueryResult<AnswerOf<Q>>>
+  /**
+   * One of the API's writes (book-mutation.ts) as `userId`; resolves with how it ended once what
+   * it wrote is durable. Unlike `change`, it does not wake a big dormant book where the server has
+   * `dormantWrites`: the write is made on a worker thread from the book's bytes.
+   */
+  mutate(bookId: string, userId: string, mutation: BookMutation): Promise<MutationOutcome>
   /** Applies `change` as `userId`; resolves with its result once the change is durable. */
   change<T>(bookId: string, userId: string, change: (doc: Y.Doc, origin: LocalOrigin) => T): Promise<T>
   /** Registers the book with its creator as owner and writes its name into the document. */
@@ -27,9 +35,11 @@ export interface BookServiceDeps {
   readonly directory: BookDirectory
   /** Reads of big dormant books off the event loop; without it, a query wakes the book as `read` does. */
   readonly dormantReads?: DormantBookReads | null
+  /** Writes to big dormant books off the event loop; without it, a mutation wakes the book as `change` does. */
+  readonly dormantWrites?: DormantBookWrites | null
 }
 
-export const createBookService = ({ registry, directory, dormantReads = null }: BookServiceDeps): BookService => {
+export const createBookService = ({ registry, directory, dormantReads = null, dormantWrites = null }: BookServiceDeps): BookService => {
   const service: BookService = {
     async read(bookId, read) {
       const lease = await registry.acquire(bookId)
@@ -44,6 +54,14 @@ export const createBookService = ({ registry, directory, dormantReads = null }: 
       try {
         const result = await (dormantReads ? dormantReads.read(lease.room, query) : runBookQuery(lease.room.doc, query))
         return result as BookQueryResult<AnswerOf<typeof query>>
+      } finally {
+        lease.release()
+      }
+    },
+    async mutate(bookId, userId, mutation) {
+      const lease = await registry.acquire(bookId)
+      try {
+        return await (dormantWrites ? dormantWrites.write(lease.room, mutation, userId) : onDocument(lease.room, mutation, userId))
       } finally {
         lease.release()
       }

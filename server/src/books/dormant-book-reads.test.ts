@@ -2,82 +2,15 @@
 // the woken document, tail included, and the book stays dormant. Identical reads of one state share
 // a job; a new edit, or the time, ends that. A book read often, or whose worker fails, is woken and
 // answers from its document; an awake or small book is read in place.
-import pino from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createCustomer, initBook, patchCustomer, readCustomer, readCustomers } from '@crm-sync/model'
-import { createMetrics } from '../metrics'
-import { compactionPolicy } from '../relay/compaction-policy'
-import type { RoomPeer } from '../relay/room'
-import { RoomRegistry } from '../relay/room-registry'
-import { createWorkerSnapshotEncoder } from '../relay/snapshot-encoder'
-import { createMemoryDocStore } from '../store/memory-doc-store'
+import { createCustomer, patchCustomer, readCustomer, readCustomers } from '@crm-sync/model'
 import { parseAnswer } from './book-query'
-import { createBookService } from './book-service'
-import { BookQueryError, createWorkerBookQueryRunner, type BookQueryRunner } from './book-query-runner'
-import { DormantBookReads, WAKE_AFTER_WORKER_READS } from './dormant-book-reads'
+import { BookQueryError, type BookQueryRunner } from './book-query-runner'
+import { BOOK, openDormantBook as open } from './dormant-book-fixture'
+import { WAKE_AFTER_WORKER_READS } from './dormant-book-reads'
 
-const BOOK = 'big-book'
 const ALL = { kind: 'customers', includeArchived: false } as const
-const silent = pino({ level: 'silent' })
-const peer: RoomPeer = { deliver: () => {} }
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close()
-})
-
-/** A book stored as a snapshot: 20 KB of notes make it big (past the 10 KB set here) unless `small`. */
-const storedBook = async (o: { small?: boolean } = {}) => {
-  const doc = new Y.Doc()
-  initBook(doc, { name: 'Big' })
-  const ids = [
-    createCustomer(doc, { name: 'Noted Ltd', notes: o.small ? 'short' : 'n'.repeat(20_000) }, { by: 'alice' }),
-    createCustomer(doc, { name: 'Second GmbH' }, { by: 'alice' }),
-  ]
-  const store = createMemoryDocStore()
-  const [stored] = await store.append(BOOK, [{ update: Y.encodeStateAsUpdate(doc), userId: 'alice' }])
-  await store.compact(BOOK, Y.encodeStateAsUpdate(doc), stored!.seq)
-  return { doc, ids, store }
-}
-
-/** The server's parts on that book, with the worker runner counted (or replaced by `runner`). */
-const open = async (o: { small?: boolean; runner?: BookQueryRunner; shareAnswersMs?: number } = {}) => {
-  const { doc, ids, store } = await storedBook(o)
-  const metrics = createMetrics()
-  const registry = new RoomRegistry({
-    store, metrics, log: silent, unloadGraceMs: 0,
-    compaction: compactionPolicy(100_000, 0), snapshotEncoder: createWorkerSnapshotEncoder(), offloadEncodeFromBytes: 10_000,
-  })
-  const real = o.runner ?? createWorkerBookQueryRunner()
-  const jobs: string[] = []
-  const runner: BookQueryRunner = {
-    run: (bytes, query) => {
-      jobs.push(query.kind)
-      return real.run(bytes, query)
-    },
-    close: () => real.close(),
-  }
-  const reads = new DormantBookReads({ runner, metrics, log: silent, ...(o.shareAnswersMs !== undefined ? { shareAnswersMs: o.shareAnswersMs } : {}) })
-  const books = createBookService({ registry, directory: null as never, dormantReads: reads })
-  const lease = await registry.acquire(BOOK)
-  closers.push(async () => {
-    lease.release()
-    await registry.close()
-    await real.close()
-  })
-  const outcomes = async () => Object.fromEntries((await metrics.dormantReads.get()).values.map((v) => [v.labels.outcome, v.value]))
-  /** An edit from a client's device (a copy of `doc`, which follows every edit), sent to the room as an update. */
-  const edit = (change: (device: Y.Doc) => void) => {
-    const device = new Y.Doc()
-    Y.applyUpdate(device, Y.encodeStateAsUpdate(doc))
-    const before = Y.encodeStateVector(device)
-    change(device)
-    const update = Y.encodeStateAsUpdate(device, before)
-    Y.applyUpdate(doc, update)
-    registry.peek(BOOK)!.applyRemote(update, 'bob', peer)
-  }
-  return { doc, ids, books, room: lease.room, jobs, metrics, outcomes, edit }
-}
 
 describe('DormantBookReads', () => {
   it('answers from the bytes on a worker, as the woken book would, and the book stays dormant', async () => {
@@ -146,6 +79,7 @@ describe('DormantBookReads', () => {
   it('still answers when the worker fails, by waking the book, and does not share the failure', async () => {
     const failing: BookQueryRunner = {
       run: () => Promise.reject(new BookQueryError('failed', 'no worker today')),
+      mutate: () => Promise.reject(new BookQueryError('failed', 'no worker today')),
       close: () => Promise.resolve(),
     }
     const { doc, books, room, jobs, outcomes } = await open({ runner: failing })

@@ -207,6 +207,23 @@ describe('HTTP API', () => {
       expect(bad.status).toBe(400)
     })
 
+    it('sends every answer with its own length, whichever answered before it', async () => {
+      const created = await call(`/api/books/${BOOK}/customers`, { method: 'POST', token: alice, json: { name: 'A much longer name, Limited', notes: 'n'.repeat(300) } })
+      const { id } = (await created.json()) as { id: string }
+      for (const cid of [id, customerId, id, customerId]) {
+        const res = await call(`/api/books/${BOOK}/customers/${cid}`, { token: alice })
+        expect(res.status).toBe(200)
+        const bytes = await res.arrayBuffer()
+        expect(Number(res.headers.get('content-length') ?? bytes.byteLength)).toBe(bytes.byteLength)
+        expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ id: cid })
+      }
+      const patched = await call(`/api/books/${BOOK}/customers/${id}`, { method: 'PATCH', token: alice, json: { industry: 'Glass' } })
+      expect(patched.status).toBe(200)
+      const bytes = await patched.arrayBuffer()
+      expect(Number(patched.headers.get('content-length') ?? bytes.byteLength)).toBe(bytes.byteLength)
+      expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ id, industry: 'Glass' })
+    })
+
     it.each([
       ['an invalid email', { email: 'not an email' }, 400, 'invalid-body'],
       ['an invalid phone', { phone: '12' }, 400, 'invalid-body'],

@@ -1,7 +1,7 @@
 // A big book (past the size whose snapshots a worker encodes) under real y-websocket clients: once
 // dormant, clients' edits reach everyone without the relay decoding the book, a client joining
-// gets them from the encoded state and its tail, the worker folds them in, the API reads it on a
-// worker without waking it, and a restart keeps everything.
+// gets them from the encoded state and its tail, the worker folds them in, the API reads and
+// writes it on a worker without waking it, and a restart keeps everything.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,12 +104,30 @@ describe('relay with a big dormant book', () => {
     expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
     expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
 
+    // And writes to it on a worker: the update reaches the clients and the store, the book stays dormant.
+    const patch = async (user: string, cid: string, body: string) =>
+      fetch(`${server.url}/api/books/${BOOK}/customers/${cid}`, {
+        method: 'PATCH', body, headers: { authorization: `Bearer ${await server.token(user)}`, 'content-type': 'application/json' },
+      })
+    expect((await patch('bob', ids[23]!, '{"industry":')).status).toBe(400)
+    expect((await patch('bob', ids[23]!, '{"email":"not an address"}')).status).toBe(400)
+    expect((await patch('dave', ids[23]!, '{"industry":"Viewer was here"}')).status).toBe(403)
+    expect((await patch('bob', 'no-such-customer', '{"industry":"Glass"}')).status).toBe(404)
+    const patched = await patch('bob', ids[23]!, '{"industry":"Glass","phone":"+44 20 7946 0000"}')
+    expect(patched.status).toBe(200)
+    expect(await patched.json()).toMatchObject({ id: ids[23], industry: 'Glass', phone: '+442079460000' })
+    await waitFor(() => readCustomer(alice.doc, ids[23]!)?.industry === 'Glass', 5000, 'the API write at alice')
+    expect(await metric('crm_relay_dormant_writes_total{outcome="worker"}')).toBe(3) // the refused email, the missing customer, the patch
+    expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
+
     for (const c of clients.splice(0)) c.destroy()
     await server.stop()
     server = await startTestServer(ENV, dataDir)
     const fresh = await connect('bob')
     expect(readCustomer(fresh.doc, id)?.phone).toBe('+49 30 1234567')
     expect(readCustomer(fresh.doc, ids[21]!)?.industry).toBe('Optics')
+    expect(readCustomer(fresh.doc, ids[23]!)).toMatchObject({ industry: 'Glass', phone: '+442079460000' })
     expect((customers(fresh.doc).get(ids[11]!)!.get('notes') as Y.Text).length).toBeGreaterThanOrEqual(100_000)
   }, 60_000)
 })

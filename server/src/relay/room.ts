@@ -396,10 +396,26 @@ export class Room implements PresenceListener {
    * at once; the durable append runs behind.
    */
   applyRemote(update: Uint8Array, userId: string, origin: RoomPeer): number {
+    return this.accept(update, userId, origin, origin)
+  }
+
+  /**
+   * Takes an update made elsewhere from this book's bytes for a server-side writer (a worker:
+   * books/dormant-book-writes.ts) as that writer's change: into a dormant big book's tail, or
+   * applied to the document (with a LocalOrigin) if it woke meanwhile; every peer gets it.
+   * Resolves once it is durable.
+   */
+  async applyMade(update: Uint8Array, userId: string): Promise<void> {
+    const origin: LocalOrigin = { kind: 'local', userId }
+    await this.appends.whenThrough(this.accept(update, userId, origin))
+  }
+
+  /** applyRemote, for `origin` (whose transaction it is) and `except` (the peer not sent it back). */
+  private accept(update: Uint8Array, userId: string, origin: unknown, except?: RoomPeer): number {
     if (this.takesDormant) {
       this.takeDormant(update)
       this.foldIfLong()
-      this.broadcast(encodeUpdate(update), origin)
+      this.broadcast(encodeUpdate(update), except)
       return this.appends.add({ update, userId })
     }
     try {
@@ -413,7 +429,7 @@ export class Room implements PresenceListener {
       this.tainted = true
       throw error
     }
-    this.broadcast(encodeUpdate(update), origin)
+    this.broadcast(encodeUpdate(update), except)
     return this.appends.add({ update, userId })
   }
 
