@@ -6,7 +6,9 @@
 // joins the book's tail; the sweep after it has the worker fold the tail in, measured the same
 // way. Then the book's customers are read as `GET /customers` reads them (BookService.query), the
 // book dormant: `wake` decodes it on the event loop, `tail` reads it on the book query worker (the
-// bundle's, as `npm start` runs it, as is the snapshot worker). Prints one JSON line.
+// bundle's, as `npm start` runs it, as is the snapshot worker). Last, the API patches one customer
+// as `PATCH /customers/:id` does (BookService.mutate), the book dormant again: `wake` decodes it on
+// the event loop, `tail` makes the write on that worker. Prints one JSON line.
 // Usage: dormant-edit-stall-main.ts <book state file> <wake|tail> <directory for the database> <directory of the server bundle>
 import pino from 'pino'
 import * as Y from 'yjs'
@@ -14,6 +16,7 @@ import { parseAnswer } from '../../../server/src/books/book-query'
 import { createWorkerBookQueryRunner } from '../../../server/src/books/book-query-runner'
 import { createBookService } from '../../../server/src/books/book-service'
 import { DormantBookReads } from '../../../server/src/books/dormant-book-reads'
+import { DormantBookWrites } from '../../../server/src/books/dormant-book-writes'
 import { createMetrics } from '../../../server/src/metrics'
 import { compactionPolicy } from '../../../server/src/relay/compaction-policy'
 import { RoomRegistry } from '../../../server/src/relay/room-registry'
@@ -41,6 +44,9 @@ export interface DormantEditStall {
   /** After the edit (and the fold), the book dormant: its customers read, the same two measures. */
   readonly readGapMs: number
   readonly readMs: number
+  /** Then, the book dormant: one customer patched through the API, until durable; the same two measures. */
+  readonly writeGapMs: number
+  readonly writeMs: number
 }
 
 const [statePath, mode, dir, bundleDir] = process.argv.slice(2)
@@ -113,6 +119,7 @@ const books = createBookService({
   registry,
   directory: null as never, // reads need no directory
   dormantReads: runner ? new DormantBookReads({ runner, metrics, log: pino({ level: 'silent' }) }) : null,
+  dormantWrites: runner ? new DormantBookWrites({ runner, metrics, log: pino({ level: 'silent' }) }) : null,
 })
 let answer = new Uint8Array()
 const read = await ticker.measure(async () => {
@@ -121,11 +128,24 @@ const read = await ticker.measure(async () => {
 })
 const listed = parseAnswer(answer).customers?.length ?? 0
 if (listed === 0 || room.isDormant !== (mode === 'tail')) throw new Error(`expected the read to list customers and ${mode === 'tail' ? 'keep the book dormant' : 'wake the book'}`)
+
+// The API patches one customer: woken here (dormant again first), or written on the worker.
+if (mode === 'wake') {
+  registry.hibernateIdle()
+  registry.hibernateIdle()
+}
+if (!room.isDormant) throw new Error('expected the book dormant before the write')
+const target = [...customers.keys()][1]!
+const write = await ticker.measure(async () => {
+  const outcome = await books.mutate(PROBE_BOOK, 'bench', { kind: 'patch-customer', id: target, body: { industry: 'Bench' }, defaultRegion: 'DE' })
+  if (outcome.kind !== 'written') throw new Error(`expected the patch written, got ${outcome.kind}`)
+})
+if (room.isDormant !== (mode === 'tail')) throw new Error(`expected the write to ${mode === 'tail' ? 'keep the book dormant' : 'wake the book'}`)
 await runner?.close()
 ticker.stop()
 const result: DormantEditStall = {
   longestGapMs: edit.gapMs, editMs: edit.ms, foldGapMs: fold?.gapMs ?? null, foldMs: fold?.ms ?? null, joinFirstMs, joinAgainMs, yjsDiffMs, joinAfterFoldMs,
-  readGapMs: read.gapMs, readMs: read.ms,
+  readGapMs: read.gapMs, readMs: read.ms, writeGapMs: write.gapMs, writeMs: write.ms,
 }
 lease.release()
 await registry.close()

@@ -214,7 +214,7 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
     for (const mode of DORMANT_EDIT_MODES) {
       const run = await measureDormantEditStall(big, mode, ctx.serverCore !== null, (await serverBuilds()).thisTree)
       dormantEdits.set(mode, [...(dormantEdits.get(mode) ?? []), run])
-      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms${run.joinAfterFoldMs === null ? '' : ` / after the fold ${ms(run.joinAfterFoldMs)} ms`} (Y.diffUpdate ${ms(run.yjsDiffMs)} ms); its customers read: ${ms(run.readGapMs)} ms stopped, ${ms(run.readMs)} ms`)
+      ctx.log(`persistence, an edit to the dormant ${num(big.customers)}-customer book (${mode}): event loop stopped ${ms(run.longestGapMs)} ms, ${ms(run.editMs)} ms until durable${run.foldMs === null ? '' : `; the fold: ${ms(run.foldGapMs!)} ms stopped, ${ms(run.foldMs)} ms`}; a lagging client's reply ${ms(run.joinFirstMs)} / ${ms(run.joinAgainMs)} ms${run.joinAfterFoldMs === null ? '' : ` / after the fold ${ms(run.joinAfterFoldMs)} ms`} (Y.diffUpdate ${ms(run.yjsDiffMs)} ms); its customers read: ${ms(run.readGapMs)} ms stopped, ${ms(run.readMs)} ms; a customer patched: ${ms(run.writeGapMs)} ms stopped, ${ms(run.writeMs)} ms`)
     }
   }
   const dormantRows = DORMANT_EDIT_MODES.flatMap((mode) => {
@@ -237,6 +237,16 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
       mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : 'on a worker thread from the book’s bytes, the book left dormant (books/dormant-book-reads.ts)',
       ms(medianOf(runs, (r) => r.readGapMs)),
       ms(medianOf(runs, (r) => r.readMs)),
+      String(runs.length),
+    ]]
+  })
+  const writeRows = DORMANT_EDIT_MODES.flatMap((mode) => {
+    const runs = dormantEdits.get(mode) ?? []
+    if (runs.length === 0) return []
+    return [[
+      mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : 'made on a worker thread from the book’s bytes, its update taken into the tail (books/dormant-book-writes.ts)',
+      ms(medianOf(runs, (r) => r.writeGapMs)),
+      ms(medianOf(runs, (r) => r.writeMs)),
       String(runs.length),
     ]]
   })
@@ -325,6 +335,15 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
               'after the edit above, the same way:',
             columns: ['the read', 'event loop stopped ms (longest)', 'read → answered ms', 'runs'],
             rows: readRows,
+          }]
+        : []),
+      ...(writeRows.length > 0
+        ? [{
+            title:
+              `The API patches one customer of the dormant ${num(big!.customers)}-customer book (what \`PATCH /customers/:id\` does: BookService.mutate), ` +
+              'after the read above and the book dormant again, the same way:',
+            columns: ['the write', 'event loop stopped ms (longest)', 'write → durable ms', 'runs'],
+            rows: writeRows,
           }]
         : []),
       ...(joinRows.length > 0
