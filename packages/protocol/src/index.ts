@@ -13,6 +13,7 @@ export { checkUpdateV1, UpdateFormatError } from './check-update'
 export { BOOK_STATE_VECTOR_HEADER, encodeStateVectorHeader, decodeStateVectorHeader } from './book-state-vector-header'
 export { UpdateWalker } from './update-walker'
 export { UpdateIndex, type UpdateIndexParts } from './update-index'
+export { decodeIndexParts, encodeIndexParts, IndexBytesError } from './update-index-bytes'
 export {
   readUpdateStructs, gatherStructs, UpdateStructs, STRUCT_KIND, CONTENT_REF, TYPE_REF, NO_CLIENT, type StructKind,
 } from './update-structs'

@@ -42,10 +42,10 @@ export class RoomDocument {
 
   /**
    * A dormant book: `state` is a whole state as `Y.encodeStateAsUpdate` writes it (a stored
-   * snapshot), and `updates` (log entries after it) its tail.
+   * snapshot), and `updates` (log entries after it) its tail; `known`, what was stored with it.
    */
-  static dormant(metrics: Metrics, state: Uint8Array, updates: readonly Uint8Array[] = []): RoomDocument {
-    const book = new RoomDocument(metrics, new EncodedState(state))
+  static dormant(metrics: Metrics, state: Uint8Array, updates: readonly Uint8Array[] = [], known: StateExtras = {}): RoomDocument {
+    const book = new RoomDocument(metrics, new EncodedState(state, known))
     for (const update of updates) book.takeDormant(update)
     return book
   }

@@ -17,7 +17,7 @@
 import type { Logger } from 'pino'
 import type * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { encodeAwareness, encodeUpdate } from '@crm-sync/protocol'
+import { decodeIndexParts, encodeAwareness, encodeIndexParts, encodeUpdate } from '@crm-sync/protocol'
 import type { Metrics } from '../metrics'
 import type { FanOut } from '../fanout/fan-out'
 import { PRUNE_LIMIT, type DocStore, type StoredUpdate } from '../store/doc-store'
@@ -169,7 +169,7 @@ export class Room implements PresenceListener {
       // big book's log rides along as its tail (folded by the worker, below), unless it is longer
       // than a tail may grow: every joining client would get all of it until the fold is done.
       updates.length === 0 || (isBig(o, snapshotBytes + logBytes) && updates.length < MAX_DORMANT_TAIL && logBytes < MAX_DORMANT_TAIL_BYTES)
-        ? RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE, updates)
+        ? RoomDocument.dormant(o.metrics, loaded.snapshot ?? EMPTY_STATE, updates, storedExtras(bookId, loaded.snapshotIndex, o))
         : RoomDocument.decoded(o.metrics, loaded.snapshot, updates)
     const room = new Room(bookId, o, book)
     room.seqs = new SeqTracker(loaded.headSeq)
@@ -579,7 +579,8 @@ export class Room implements PresenceListener {
         this.book.adoptWholeState(snapshot.data, transactions, snapshot.known)
       }
       if (snapshot.written && forHibernation && !due) return
-      if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq)
+      // The worker's index of it goes along: the book loaded from the store is not walked again.
+      if (snapshot.written) await this.o.store.compact(this.bookId, snapshot.data, snapshot.seq, snapshot.known?.index ? encodeIndexParts(snapshot.known.index) : undefined)
       // The store keeps the newest snapshot (another instance's may be ahead of this one).
       if (snapshot.seq >= this.snapshotSeq) {
         this.snapshotBytes = snapshot.data.length
@@ -688,6 +689,21 @@ export class Room implements PresenceListener {
   presenceChanged(update: Uint8Array, origin: unknown): void {
     this.broadcast(encodeAwareness(update), isPeer(origin) ? origin : undefined)
     if (origin !== this.o.fanOut.origin) this.o.fanOut.publishAwareness(this, update)
+  }
+}
+
+/**
+ * What the store kept beside a snapshot (`index`: where each client's structs sit, as the snapshot
+ * worker walked them): a big book loaded dormant answers its first joining clients from it instead
+ * of walking its bytes on the event loop. Index bytes that do not decode are left out (walked then).
+ */
+const storedExtras = (bookId: string, index: Uint8Array | null, o: RoomOptions): StateExtras => {
+  if (!index) return {}
+  try {
+    return { index: decodeIndexParts(index) }
+  } catch (error) {
+    o.log.warn({ err: error, bookId }, 'the index stored with the snapshot does not decode; the book is walked instead')
+    return {}
   }
 }
 

@@ -31,8 +31,9 @@ export function checkTime(name: string, value: unknown): asserts value is number
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${name} must be a finite number`)
 }
 
-export function checkSnapshot(snapshot: unknown, upToSeq: unknown, headSeq: number): void {
+export function checkSnapshot(snapshot: unknown, upToSeq: unknown, headSeq: number, index?: unknown): void {
   if (!(snapshot instanceof Uint8Array)) throw invalid('snapshot must be a Uint8Array')
+  if (index !== undefined && !(index instanceof Uint8Array)) throw invalid('a snapshot index must be a Uint8Array')
   checkInteger('upToSeq', upToSeq, 1)
   if (upToSeq > headSeq) throw invalid(`upToSeq ${upToSeq} is beyond the book's head ${headSeq}`)
 }

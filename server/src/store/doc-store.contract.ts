@@ -40,7 +40,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
     it('loads an unknown book as empty', async () => {
       const store = await open()
       const book = newBookId()
-      expect(await store.load(book)).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], headSeq: 0 })
+      expect(await store.load(book)).toEqual({ snapshot: null, snapshotIndex: null, snapshotSeq: 0, updates: [], headSeq: 0 })
       expect(await store.readSince(book, 0)).toEqual([])
       expect(await store.logSize(book)).toEqual({ entries: 0, bytes: 0 })
       expect(await store.pruneLog(book, Date.now() + 60_000)).toBe(0)
@@ -134,6 +134,22 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       expect(await store.load(book)).toMatchObject({ snapshot: bytes(6), snapshotSeq: 6, updates: [], headSeq: 6 })
     })
 
+    it('keeps the index given with a snapshot beside it, and replaces or drops it with the snapshot', async () => {
+      const store = await open()
+      const book = newBookId()
+      await store.append(book, range(1, 6).map((i) => entry('alice', i)))
+      await store.compact(book, noise(100, 1), 2, bytes(7, 7, 7))
+      expect(await store.load(book)).toMatchObject({ snapshot: noise(100, 1), snapshotIndex: bytes(7, 7, 7), snapshotSeq: 2 })
+      await store.compact(book, noise(100, 2), 1, bytes(1)) // older: ignored, index and all
+      expect((await store.load(book)).snapshotIndex).toEqual(bytes(7, 7, 7))
+      const big = noise(20_000, 3)
+      await store.compact(book, noise(100, 3), 4, big)
+      expect(await store.load(book)).toMatchObject({ snapshot: noise(100, 3), snapshotIndex: big, snapshotSeq: 4 })
+      await store.compact(book, noise(100, 4), 6) // none given: none kept
+      expect(await store.load(book)).toMatchObject({ snapshot: noise(100, 4), snapshotIndex: null, snapshotSeq: 6 })
+      await expectStoreError(store.compact(book, bytes(1), 6, [1] as unknown as Uint8Array), 'invalid')
+    })
+
     it('reads since a seq, with and without a limit', async () => {
       const store = await open()
       const book = newBookId()
@@ -166,7 +182,7 @@ export function runDocStoreContract(name: string, harness: DocStoreHarness): voi
       // With every entry pruned, the snapshot still holds the head: seqs never restart.
       await store.compact(book, bytes(44), 4)
       expect(await store.pruneLog(book, Date.now() + 60_000)).toBe(1)
-      expect(await store.load(book)).toEqual({ snapshot: bytes(44), snapshotSeq: 4, updates: [], headSeq: 4 })
+      expect(await store.load(book)).toEqual({ snapshot: bytes(44), snapshotIndex: null, snapshotSeq: 4, updates: [], headSeq: 4 })
       expect(seqsOf(await store.append(book, [entry('bob', 5)]))).toEqual([5])
     })
 

@@ -22,6 +22,8 @@ export interface AppendEntry {
 export interface LoadedBook {
   /** `Y.encodeStateAsUpdate` of the document at `snapshotSeq`, or null if never compacted. */
   readonly snapshot: Uint8Array | null
+  /** The bytes `compact` was given as `index` with that snapshot, or null (none given, or no snapshot). */
+  readonly snapshotIndex: Uint8Array | null
   /** Sequence number the snapshot includes (0 when there is none). */
   readonly snapshotSeq: number
   /** Log entries with seq > snapshotSeq, in seq order. */
@@ -45,9 +47,11 @@ export interface DocStore {
    * Stores `snapshot` as the state of the book up to and including `upToSeq` (encoded from the
    * loaded document, never by merging raw client updates). Later loads start from it. A snapshot
    * older than the stored one is ignored. Folded log entries stay readable through `readSince`
-   * until `pruneLog` removes them (field history is built on the log).
+   * until `pruneLog` removes them (field history is built on the log). `index`: bytes kept beside
+   * the snapshot and loaded with it (the relay's: where each client's structs sit in it, so that a
+   * book loaded from the store is not walked again); opaque to the store, replaced with the snapshot.
    */
-  compact(bookId: string, snapshot: Uint8Array, upToSeq: number): Promise<void>
+  compact(bookId: string, snapshot: Uint8Array, upToSeq: number, index?: Uint8Array): Promise<void>
   /**
    * Deletes the oldest log entries, in seq order, while they are folded into the snapshot and were
    * appended before `before` (ms); at most `limit` (default PRUNE_LIMIT) per call. Returns how many.

@@ -12,7 +12,7 @@ export interface MemoryDocStoreOptions {
 interface MemoryBook {
   log: StoredUpdate[]
   headSeq: number
-  snapshot: { seq: number; data: Uint8Array } | null
+  snapshot: { seq: number; data: Uint8Array; index: Uint8Array | null } | null
 }
 
 const copyOut = (u: StoredUpdate): StoredUpdate => ({ ...u, update: u.update.slice() })
@@ -51,6 +51,7 @@ export function createMemoryDocStore(opts: MemoryDocStoreOptions = {}): DocStore
         const snapshotSeq = snapshotSeqOf(book)
         return {
           snapshot: book?.snapshot?.data.slice() ?? null,
+          snapshotIndex: book?.snapshot?.index?.slice() ?? null,
           snapshotSeq,
           updates: (book?.log ?? []).filter((u) => u.seq > snapshotSeq).map(copyOut),
           headSeq: book?.headSeq ?? 0,
@@ -66,12 +67,12 @@ export function createMemoryDocStore(opts: MemoryDocStoreOptions = {}): DocStore
         return (limit === undefined ? later : later.slice(0, limit)).map(copyOut)
       }),
 
-    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
+    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number, index?: Uint8Array) =>
       gate.run('compact', () => {
         checkBookId(bookId)
         const book = books.get(bookId)
-        checkSnapshot(snapshot, upToSeq, book?.headSeq ?? 0)
-        if (book && upToSeq > snapshotSeqOf(book)) book.snapshot = { seq: upToSeq, data: snapshot.slice() }
+        checkSnapshot(snapshot, upToSeq, book?.headSeq ?? 0, index)
+        if (book && upToSeq > snapshotSeqOf(book)) book.snapshot = { seq: upToSeq, data: snapshot.slice(), index: index?.slice() ?? null }
       }),
 
     pruneLog: (bookId: string, before: number, limit = PRUNE_LIMIT) =>

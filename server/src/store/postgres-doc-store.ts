@@ -72,15 +72,15 @@ const SQL = {
     RETURNING book_id, head_seq`,
   head: 'SELECT head_seq FROM book_heads WHERE book_id = $1',
   // The snapshot's size first; a big one is then read in parts (see SNAPSHOT_READ_PART_BYTES).
-  snapshotSize: 'SELECT seq, octet_length(data) AS bytes FROM snapshots WHERE book_id = $1',
+  snapshotSize: 'SELECT seq, octet_length(data) AS bytes, index_data FROM snapshots WHERE book_id = $1',
   snapshot: 'SELECT data FROM snapshots WHERE book_id = $1',
   // substring counts from 1.
   snapshotPart: 'SELECT substring(data FROM $2::integer + 1 FOR $3::integer) AS part FROM snapshots WHERE book_id = $1',
   since: `SELECT seq, user_id, at, "update" FROM book_log WHERE book_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
   // Several instances may compact one book: only a newer snapshot replaces the stored one.
   upsertSnapshot: `
-    INSERT INTO snapshots (book_id, seq, data) VALUES ($1, $2, $3)
-    ON CONFLICT (book_id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data
+    INSERT INTO snapshots (book_id, seq, data, index_data) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (book_id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data, index_data = EXCLUDED.index_data
     WHERE snapshots.seq < EXCLUDED.seq`,
   // Whether the oldest entry is due at all: most calls (one per compaction) find nothing to prune.
   oldestDue: `
@@ -187,11 +187,12 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
     inTransaction(
       pool,
       async (client): Promise<LoadedBook> => {
-        const { rows } = await client.query<{ seq: string; bytes: number }>(SQL.snapshotSize, [bookId])
+        const { rows } = await client.query<{ seq: string; bytes: number; index_data: Buffer | null }>(SQL.snapshotSize, [bookId])
         const row = rows[0]
         const snapshotSeq = Number(row?.seq ?? 0)
         return {
           snapshot: row ? await readSnapshot(client, bookId, row.bytes) : null,
+          snapshotIndex: row?.index_data ? toPlainBytes(row.index_data) : null,
           snapshotSeq,
           updates: await readSince(client, bookId, snapshotSeq),
           headSeq: await headOf(client, bookId),
@@ -223,12 +224,12 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
         return readSince(pool, bookId, afterSeq, limit)
       }),
 
-    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
+    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number, index?: Uint8Array) =>
       gate.run('compact', async () => {
         checkBookId(bookId)
         // Heads only grow, so a head read outside the upsert's transaction is still a valid bound.
-        checkSnapshot(snapshot, upToSeq, await headOf(pool, bookId))
-        await pool.query(SQL.upsertSnapshot, [bookId, upToSeq, snapshot])
+        checkSnapshot(snapshot, upToSeq, await headOf(pool, bookId), index)
+        await pool.query(SQL.upsertSnapshot, [bookId, upToSeq, snapshot, index ?? null])
       }),
 
     pruneLog: (bookId: string, before: number, limit = PRUNE_LIMIT) =>

@@ -58,12 +58,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
-    name: 'snapshots stored uncompressed',
+    name: 'snapshots stored uncompressed, with an index',
     sql: `
       -- A big snapshot is read in parts (substring); stored uncompressed (EXTERNAL), PostgreSQL
       -- reads only a part's pages for it, where a compressed one is decompressed from the start
       -- for every part. Yjs updates compress little anyway. Rows written from now on.
       ALTER TABLE snapshots ALTER COLUMN data SET STORAGE EXTERNAL;
+      -- What the compactor keeps beside the snapshot (DocStore.compact's index), if anything.
+      ALTER TABLE snapshots ADD COLUMN index_data bytea;
     `,
   },
 ]

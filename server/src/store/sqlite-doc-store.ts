@@ -54,12 +54,13 @@ const DEFAULTS = {
   snapshotPartBytes: SNAPSHOT_PART_BYTES,
 } as const satisfies SqliteDocStoreOptions
 
-/** A snapshots row: the snapshot in `data`, or (parts > 0) in the parts of write `write_id`. */
+/** A snapshots row: the snapshot in `data`, or (parts > 0) in the parts of write `write_id`; its index, if given. */
 interface SnapshotRow {
   seq: number
   data: Uint8Array
   parts: number
   write_id: number | null
+  index_data: Uint8Array | null
 }
 
 const NO_BYTES = new Uint8Array(0)
@@ -95,7 +96,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     insert: db.prepare<[string, number, string, number, Uint8Array]>(
       `INSERT INTO book_log (book_id, seq, user_id, at, "update") VALUES (?, ?, ?, ?, ?)`,
     ),
-    snapshot: db.prepare<[string], SnapshotRow>('SELECT seq, data, parts, write_id FROM snapshots WHERE book_id = ?'),
+    snapshot: db.prepare<[string], SnapshotRow>('SELECT seq, data, parts, write_id, index_data FROM snapshots WHERE book_id = ?'),
     parts: db.prepare<[string, number], Uint8Array>(
       'SELECT data FROM snapshot_parts WHERE book_id = ? AND write_id = ? ORDER BY part',
     ).pluck(),
@@ -114,10 +115,11 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     since: db.prepare<[string, number, number], LogRow>(
       `SELECT seq, user_id, at, "update" FROM book_log WHERE book_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
-    upsertSnapshot: db.prepare<[string, number, Uint8Array, number, number | null]>(
-      `INSERT INTO snapshots (book_id, seq, data, parts, write_id) VALUES (?, ?, ?, ?, ?)
+    upsertSnapshot: db.prepare<[string, number, Uint8Array, number, number | null, Uint8Array | null]>(
+      `INSERT INTO snapshots (book_id, seq, data, parts, write_id, index_data) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (book_id) DO UPDATE SET
-         seq = excluded.seq, data = excluded.data, parts = excluded.parts, write_id = excluded.write_id
+         seq = excluded.seq, data = excluded.data, parts = excluded.parts, write_id = excluded.write_id,
+         index_data = excluded.index_data
        WHERE excluded.seq > snapshots.seq`,
     ),
     snapshotSeq: db.prepare<[string], number>('SELECT seq FROM snapshots WHERE book_id = ?').pluck(),
@@ -181,22 +183,23 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     const snapshotSeq = snap?.seq ?? 0
     return {
       snapshot: snap ? snapshotOf(bookId, snap) : null,
+      snapshotIndex: snap?.index_data ? toPlainBytes(snap.index_data) : null,
       snapshotSeq,
       updates: readSince(bookId, snapshotSeq),
       headSeq: headOf(bookId),
     }
   })
 
-  const compact = db.transaction((bookId: string, snapshot: Uint8Array, upToSeq: number) => {
+  const compact = db.transaction((bookId: string, snapshot: Uint8Array, upToSeq: number, index: Uint8Array | null) => {
     checkSnapshot(snapshot, upToSeq, headOf(bookId))
-    sql.upsertSnapshot.run(bookId, upToSeq, snapshot, 0, null)
+    sql.upsertSnapshot.run(bookId, upToSeq, snapshot, 0, null, index)
   })
 
   /** Names the parts of write `writeId` as the book's snapshot through `upToSeq`, once all are there. */
-  const nameParts = db.transaction((bookId: string, writeId: number, parts: number, upToSeq: number) => {
+  const nameParts = db.transaction((bookId: string, writeId: number, parts: number, upToSeq: number, index: Uint8Array | null) => {
     const found = sql.countParts.get(bookId, writeId) ?? 0
     if (found !== parts) throw new StoreError('conflict', `${found} of the ${parts} parts of a snapshot of ${bookId} are left (another writer removed them)`)
-    sql.upsertSnapshot.run(bookId, upToSeq, NO_BYTES, parts, writeId)
+    sql.upsertSnapshot.run(bookId, upToSeq, NO_BYTES, parts, writeId, index)
   })
 
   /** Each book's snapshot write in progress: the next waits for it; close() waits for all (they stop at their next part). */
@@ -223,7 +226,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
    * them (appends commit meanwhile), then names them in one short durable transaction; a snapshot
    * older than the stored one is dropped. Parts no row names are deleted afterwards, one per turn.
    */
-  const compactInParts = async (bookId: string, snapshot: Uint8Array, upToSeq: number): Promise<void> => {
+  const compactInParts = async (bookId: string, snapshot: Uint8Array, upToSeq: number, index: Uint8Array | null): Promise<void> => {
     if ((sql.snapshotSeq.get(bookId) ?? 0) >= upToSeq) return
     const writeId = randomInt(2 ** 47)
     const parts = Math.ceil(snapshot.length / o.snapshotPartBytes)
@@ -237,7 +240,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         const bytes = snapshot.subarray(part * o.snapshotPartBytes, (part + 1) * o.snapshotPartBytes)
         durable.writeAhead(() => sql.insertPart.run(bookId, writeId, part, bytes))
       }
-      await durable.write(() => nameParts.immediate(bookId, writeId, parts, upToSeq))
+      await durable.write(() => nameParts.immediate(bookId, writeId, parts, upToSeq, index))
     } finally {
       if (!gate.isClosed) await dropStaleParts(bookId)
       giveBack()
@@ -299,13 +302,13 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         return readSince(bookId, afterSeq, limit)
       }),
 
-    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number) =>
+    compact: (bookId: string, snapshot: Uint8Array, upToSeq: number, index?: Uint8Array) =>
       gate.run('compact', async () => {
         checkBookId(bookId)
-        checkSnapshot(snapshot, upToSeq, headOf(bookId))
+        checkSnapshot(snapshot, upToSeq, headOf(bookId), index)
         await afterSnapshotWrite(bookId, async () => {
-          if (snapshot.length > o.snapshotPartBytes) return compactInParts(bookId, snapshot, upToSeq)
-          await durable.write(() => compact.immediate(bookId, snapshot, upToSeq))
+          if (snapshot.length > o.snapshotPartBytes) return compactInParts(bookId, snapshot, upToSeq, index ?? null)
+          await durable.write(() => compact.immediate(bookId, snapshot, upToSeq, index ?? null))
           await dropStaleParts(bookId)
         })
       }),

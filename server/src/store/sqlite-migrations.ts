@@ -64,6 +64,8 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 
       ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0 CHECK (parts >= 0);
       ALTER TABLE snapshots ADD COLUMN write_id INTEGER;
+      -- What the compactor keeps beside the snapshot (DocStore.compact's index), if anything.
+      ALTER TABLE snapshots ADD COLUMN index_data BLOB;
     `,
   },
 ]

@@ -33,7 +33,8 @@ export interface DormantEditStall {
   readonly foldMs: number | null
   /**
    * Before the edit: a lagging client joins the dormant book (its state vector a tenth behind in
-   * every client): the reply's time, first (the book's index made) and again; and Y.diffUpdate
+   * every client): the reply's time, first (its index rebuilt from the bytes stored beside the
+   * snapshot: stall-probe.ts) and again; and Y.diffUpdate
    * over the same state for the same state vector, for reference (what the reply cost before).
    */
   readonly joinFirstMs: number

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { encodeIndexParts, UpdateIndex } from '@crm-sync/protocol'
 import type { DocStore } from '../../../server/src/store/doc-store'
 import { openSqliteDatabase } from '../../../server/src/store/sqlite-database'
 import { createSqliteDocStore } from '../../../server/src/store/sqlite-doc-store'
@@ -11,7 +12,8 @@ import { createSqliteDocStore } from '../../../server/src/store/sqlite-doc-store
 export const PROBE_BOOK = 'big'
 
 /**
- * The book at `statePath` stored as book PROBE_BOOK's snapshot (through seq 1) in `dir`/`file`.
+ * The book at `statePath` stored as book PROBE_BOOK's snapshot (through seq 1) in `dir`/`file`,
+ * with its index beside it as the relay stores a snapshot its worker wrote (room.ts).
  * The process is kept up until `close` (the store's fsyncs and the encoder run on unref'd threads;
  * in the relay its server keeps the process up).
  */
@@ -20,7 +22,7 @@ export const storeProbeBook = async (statePath: string, dir: string, file: strin
   const state = new Uint8Array(await readFile(statePath))
   const store = createSqliteDocStore(openSqliteDatabase(join(dir, file)), { closeDatabase: true })
   await store.append(PROBE_BOOK, [{ update: state, userId: 'bench' }])
-  await store.compact(PROBE_BOOK, state, 1)
+  await store.compact(PROBE_BOOK, state, 1, encodeIndexParts(UpdateIndex.of(state).parts()))
   return {
     state,
     store,

@@ -255,7 +255,7 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
   const joinRows =
     joins.length > 0
       ? [
-          ['from the book’s index (UpdateIndex), the first client (the index made: the book as loaded from the store)', ms(medianOf(joins, (r) => r.joinFirstMs)), String(joins.length)],
+          ['from the book’s index (UpdateIndex), the first client (the book as loaded from the store, its index stored beside the snapshot)', ms(medianOf(joins, (r) => r.joinFirstMs)), String(joins.length)],
           ['from the book’s index, every client after', ms(medianOf(joins, (r) => r.joinAgainMs)), String(joins.length)],
           ...(afterFold.length > 0
             ? [['the first client after a fold (the index walked by the snapshot worker with the encoding)', ms(medianOf(afterFold, (r) => r.joinAfterFoldMs!)), String(afterFold.length)]]
