@@ -56,14 +56,18 @@ describe('WAL checkpointer', () => {
     db.close()
   })
 
-  it('raises the backstop for a long write, and lowers it again only after the worker has checkpointed', async () => {
-    const { db } = await openWithTable()
+  it("raises the backstop of the file's connections for a long write, and lowers it again only after the worker has checkpointed", async () => {
+    const { path, db } = await openWithTable()
     const runs: CheckpointRun[] = []
     const checkpointer = startWalCheckpointer(db, { minIntervalMs: 50, fallbackPages: 4_000, onCheckpoint: (r) => runs.push(r) })!
+    // Another connection of this process to the file (the bridge's state store shares the relay's).
+    const other = openSqliteDatabase(path)
+    const otherCheckpointer = startWalCheckpointer(other, { fallbackPages: 3_000 })!
     const threshold = () => db.pragma('wal_autocheckpoint', { simple: true })
     const first = checkpointer.roomFor(1_000)
     const second = checkpointer.roomFor(500)
     expect(threshold()).toBe(5_500)
+    expect(other.pragma('wal_autocheckpoint', { simple: true })).toBe(4_500)
     writeRows(db, checkpointer, 80, 64) // ≈5 MiB in a row
     first()
     first() // once only
@@ -73,6 +77,9 @@ describe('WAL checkpointer', () => {
     expect(runs.length).toBeGreaterThan(runsBefore)
     second()
     await until(() => threshold() === 4_000, 'the second room given back')
+    expect(other.pragma('wal_autocheckpoint', { simple: true })).toBe(3_000)
+    await otherCheckpointer.close()
+    other.close()
     await checkpointer.close()
     expect(threshold()).toBe(1_000)
     checkpointer.roomFor(100)() // after close: nothing to raise or give back

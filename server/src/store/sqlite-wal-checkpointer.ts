@@ -18,8 +18,9 @@ export interface WalCheckpointer {
   /** Tells the worker the WAL has grown; cheap, and throttled to one message per `minIntervalMs`. */
   afterWrite(): void
   /**
-   * Raises the connection's own checkpoint threshold by `pages`: a write of many commits in a row
-   * (a big snapshot in parts) outruns the worker, and the commit that crossed the usual threshold
+   * Raises the own checkpoint threshold of every connection of this process to the file by `pages`:
+   * a write of many commits in a row (a big snapshot in parts) outruns the worker, and whichever
+   * connection's commit crossed the usual threshold (the WAL is the file's, not the connection's)
    * would copy the whole WAL itself, on the event loop. The returned function gives the room back
    * once the worker has checkpointed after it was called (it is asked to).
    */
@@ -63,12 +64,6 @@ interface Handle {
   readonly db: SqliteDatabase
   readonly o: typeof DEFAULTS & WalCheckpointerOptions
   active: boolean
-  /** Pages granted by roomFor and not yet given back. */
-  room: number
-  /** Of those, pages to give back after the worker's next checkpoint. */
-  returning: number
-  /** Sets the connection's threshold to the fallback plus the room. */
-  readonly applyThreshold: () => void
 }
 
 /**
@@ -83,6 +78,9 @@ class FileWorker {
   private inFlight = false
   private lastSent = Number.NEGATIVE_INFINITY
   private failed = false
+  /** Pages granted by roomFor and not yet given back; of those, pages to give back after the next checkpoint. */
+  private room = 0
+  private returning = 0
   readonly exited: Promise<void>
 
   constructor(private readonly path: string) {
@@ -100,14 +98,12 @@ class FileWorker {
       }
       this.inFlight = false
       const run: CheckpointRun = { rounds: message.rounds, frames: message.frames, checkpointed: message.checkpointed }
-      for (const h of this.handles) {
-        if (h.returning > 0 && h.active) {
-          h.room -= h.returning
-          h.returning = 0
-          h.applyThreshold()
-        }
-        h.o.onCheckpoint?.(run)
+      if (this.returning > 0) {
+        this.room -= this.returning
+        this.returning = 0
+        this.applyThresholds()
       }
+      for (const h of this.handles) h.o.onCheckpoint?.(run)
     })
     this.worker.on('error', (cause) => {
       const error = new StoreError('io', `the WAL checkpoint worker for ${path} failed`, { cause })
@@ -136,6 +132,25 @@ class FileWorker {
   requestSoon(h: Handle): void {
     if (!h.active || this.request(h) || this.failed) return
     setTimeout(() => this.requestSoon(h), h.o.minIntervalMs).unref()
+  }
+
+  /** Sets every active connection's threshold to its fallback plus the room granted. */
+  applyThresholds(): void {
+    for (const h of this.handles) if (h.active && h.db.open) h.db.pragma(`wal_autocheckpoint = ${h.o.fallbackPages + this.room}`)
+  }
+
+  /** See WalCheckpointer.roomFor. */
+  roomFor(h: Handle, pages: number): () => void {
+    if (this.failed) return () => {}
+    this.room += pages
+    this.applyThresholds()
+    let given = false
+    return () => {
+      if (given || this.failed) return
+      given = true
+      this.returning += pages
+      this.requestSoon(h)
+    }
   }
 
   /** A connection is done with the worker; the last one stops it. */
@@ -168,38 +183,22 @@ const handBack = (h: Handle): void => {
 export function startWalCheckpointer(db: SqliteDatabase, opts: WalCheckpointerOptions = {}): WalCheckpointer | null {
   if (db.memory || db.name === '') return null
   if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null
-  const h: Handle = {
-    db,
-    o: { ...DEFAULTS, ...opts },
-    active: true,
-    room: 0,
-    returning: 0,
-    applyThreshold: () => db.pragma(`wal_autocheckpoint = ${h.o.fallbackPages + h.room}`),
-  }
+  const h: Handle = { db, o: { ...DEFAULTS, ...opts }, active: true }
   let file = workers.get(db.name)
   if (!file?.usable) {
     file = new FileWorker(db.name)
     workers.set(db.name, file)
   }
   file.handles.add(h)
-  h.applyThreshold()
+  file.applyThresholds()
   let closing: Promise<void> | null = null
   return {
     afterWrite() {
       if (h.active) file.request(h)
     },
     roomFor(pages) {
-      if (!h.active) return () => {}
-      h.room += pages
-      h.applyThreshold()
-      let given = false
-      return () => {
-        // Handed back meanwhile (the worker stopped): the connection keeps SQLite's default.
-        if (given || !h.active) return
-        given = true
-        h.returning += pages
-        file.requestSoon(h)
-      }
+      // A connection handed back (the worker stopped) keeps SQLite's default.
+      return h.active ? file.roomFor(h, pages) : () => {}
     },
     close() {
       return (closing ??= file.release(h))
