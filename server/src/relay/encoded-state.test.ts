@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { decodeMessage, encodeSyncStep2, UpdateIndex } from '@crm-sync/protocol'
 import { playSession, sessionOp as op, type SessionOp } from '@crm-sync/protocol/testing'
+import { framableBytes } from '../framable-bytes'
 import { EncodedState, INDEX_FROM_BYTES, isEmptyStateVector, KEEP_STATE_VECTOR_FROM_BYTES, SHARE_FROM_BYTES } from './encoded-state'
 
 /** Passes of Yjs' own update functions over a whole state (the index answers big books without them). */
@@ -96,6 +97,19 @@ describe('EncodedState', () => {
     // Without room, or too little, it is copied as before.
     expect(new EncodedState(shared.subarray(16), { headRoom: 2 }).fullStep2.buffer).not.toBe(shared.buffer)
     expect(new EncodedState(shared.subarray(16)).fullStep2.buffer).not.toBe(shared.buffer)
+  })
+
+  it('frames in place a state a store put together in framable bytes, and claims their room once', () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 'v'.repeat(300))
+    const update = Y.encodeStateAsUpdate(doc)
+    const made = framableBytes(update.length)
+    made.set(update)
+    const state = new EncodedState(made)
+    expect(state.fullStep2.buffer).toBe(made.buffer)
+    expect(state.fullStep2).toEqual(new EncodedState(update).fullStep2)
+    // The room is taken: another state of the same bytes copies them.
+    expect(new EncodedState(made).fullStep2.buffer).not.toBe(made.buffer)
   })
 
   it('keeps a big state in shared memory (worker jobs take it without a copy), a small one not', () => {

@@ -5,6 +5,7 @@
 // are computed from the bytes (Yjs' update API), and a cold client gets the bytes as they are.
 import * as Y from 'yjs'
 import { encodeSyncStep2, encodeSyncStep2InPlace, UpdateIndex, type UpdateIndexParts } from '@crm-sync/protocol'
+import { claimHeadRoom } from '../framable-bytes'
 
 /**
  * Books smaller than this compute their state vector again for each joining client instead of
@@ -59,7 +60,8 @@ export class EncodedState {
    * one). `known` is what whoever encoded it knows of it (StateExtras).
    */
   constructor(update: Uint8Array, known: StateExtras = {}) {
-    const { stateVector, headRoom = 0, index } = known
+    // Room in front given by whoever encoded it, or handed over with bytes a store put together.
+    const { stateVector, headRoom = claimHeadRoom(update), index } = known
     this.fullStep2 =
       (headRoom > 0 ? encodeSyncStep2InPlace(update, headRoom) : null) ??
       (update.length >= SHARE_FROM_BYTES ? sharedStep2(update) : encodeSyncStep2(update))

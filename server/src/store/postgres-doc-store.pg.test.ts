@@ -7,6 +7,7 @@ import type { DocStore, StoredUpdate } from './doc-store'
 import { runDocStoreContract } from './doc-store.contract'
 import { bytes, entry, newBookId, range, seqsOf } from './doc-store-test-data'
 import { expectStoreError } from './expect-store-error'
+import { claimHeadRoom, FRAME_HEAD_ROOM } from '../framable-bytes'
 import { createPostgresDocStore, type PostgresDocStoreOptions } from './postgres-doc-store'
 import { createPostgresTestSchema } from './postgres-test-schema'
 
@@ -195,7 +196,10 @@ describe('PostgreSQL DocStore', () => {
     for (const [i, size] of sizes.entries()) {
       const snapshot = Uint8Array.from({ length: size }, (_, k) => (k * 7 + i) % 256)
       await store.compact(book, snapshot, i + 1)
-      expect(await store.load(book)).toMatchObject({ snapshot, snapshotSeq: i + 1 })
+      const loaded = await store.load(book)
+      expect(loaded).toMatchObject({ snapshot, snapshotSeq: i + 1 })
+      // One read in parts is put together with room in front, handed over to whoever frames it.
+      expect(claimHeadRoom(loaded.snapshot!)).toBe(size > 16 ? FRAME_HEAD_ROOM : 0)
     }
   })
 

@@ -1,6 +1,7 @@
 // DocStore on PostgreSQL, for running several relay instances on one database. Appends are
 // group-committed; seqs come from a per-book head row that every writer, on any instance, locks.
 import type { Pool, PoolClient } from 'pg'
+import { framableBytes } from '../framable-bytes'
 import { toPlainBytes } from './driver-bytes'
 import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type StoredUpdate } from './doc-store'
 import {
@@ -136,7 +137,8 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
       const { rows } = await client.query<{ data: Buffer }>(SQL.snapshot, [bookId])
       return toPlainBytes(rows[0]!.data)
     }
-    const whole = new Uint8Array(bytes)
+    // Put together in shared memory with room in front (framable-bytes.ts): the book loading it keeps these bytes.
+    const whole = framableBytes(bytes)
     for (let at = 0; at < bytes; at += o.snapshotReadPartBytes) {
       const { rows } = await client.query<{ part: Buffer }>(SQL.snapshotPart, [bookId, at, o.snapshotReadPartBytes])
       whole.set(rows[0]!.part, at)

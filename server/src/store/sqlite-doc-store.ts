@@ -15,6 +15,7 @@ import {
   checkSnapshot,
   checkTime,
 } from './doc-store-input'
+import { framableBytes } from '../framable-bytes'
 import { toPlainBytes } from './driver-bytes'
 import { createGroupCommitQueue } from './group-commit-queue'
 import { StoreError } from './store-error'
@@ -169,7 +170,8 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     if (parts.length !== row.parts) {
       throw new StoreError('io', `snapshot of ${bookId} through seq ${row.seq} has ${parts.length} of its ${row.parts} parts`)
     }
-    const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+    // Put together in shared memory with room in front (framable-bytes.ts): the book loading it keeps these bytes.
+    const whole = framableBytes(parts.reduce((n, p) => n + p.length, 0))
     let at = 0
     for (const part of parts) {
       whole.set(part, at)

@@ -3,6 +3,7 @@
 // snapshot or the one before, never a part of one; parts no row names (superseded, or left by a
 // write that was cut short) are deleted; a database from before the parts loads as it was.
 import Database from 'better-sqlite3'
+import { claimHeadRoom, FRAME_HEAD_ROOM } from '../framable-bytes'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runDocStoreContract } from './doc-store.contract'
 import type { DocStore } from './doc-store'
@@ -68,7 +69,10 @@ describe('SQLite snapshots in parts', () => {
     await store.compact('b', first, 1)
     expect(look.row('b')).toMatchObject({ seq: 1, size: 0, parts: 4 })
     expect(look.parts('b').map((p) => [p.part, p.size])).toEqual([[0, PART], [1, PART], [2, PART], [3, 5]])
-    expect((await store.load('b')).snapshot).toEqual(first)
+    const loaded = (await store.load('b')).snapshot!
+    expect(loaded).toEqual(first)
+    // Put together with room in front, handed over to whoever frames it (framable-bytes.ts).
+    expect(claimHeadRoom(loaded)).toBe(FRAME_HEAD_ROOM)
 
     const second = bytes(PART * 2 + 1, 7)
     await store.compact('b', second, 2)
