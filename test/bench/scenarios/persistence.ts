@@ -230,26 +230,20 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
       String(runs.length),
     ]]
   })
-  const readRows = DORMANT_EDIT_MODES.flatMap((mode) => {
-    const runs = dormantEdits.get(mode) ?? []
-    if (runs.length === 0) return []
-    return [[
-      mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : 'on a worker thread from the book’s bytes, the book left dormant (books/dormant-book-reads.ts)',
-      ms(medianOf(runs, (r) => r.readGapMs)),
-      ms(medianOf(runs, (r) => r.readMs)),
-      String(runs.length),
-    ]]
-  })
-  const writeRows = DORMANT_EDIT_MODES.flatMap((mode) => {
-    const runs = dormantEdits.get(mode) ?? []
-    if (runs.length === 0) return []
-    return [[
-      mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : 'made on a worker thread from the book’s bytes, its update taken into the tail (books/dormant-book-writes.ts)',
-      ms(medianOf(runs, (r) => r.writeGapMs)),
-      ms(medianOf(runs, (r) => r.writeMs)),
-      String(runs.length),
-    ]]
-  })
+  /** One row per mode of an API call on the dormant book: how long it stopped the loop, and took. */
+  const apiRows = (onWorker: string, gap: (r: DormantEditStall) => number, took: (r: DormantEditStall) => number) =>
+    DORMANT_EDIT_MODES.flatMap((mode) => {
+      const runs = dormantEdits.get(mode) ?? []
+      if (runs.length === 0) return []
+      const how = mode === 'wake' ? 'wakes the book: decoded on the event loop (every relay before, and still one on one core)' : onWorker
+      return [[how, ms(medianOf(runs, gap)), ms(medianOf(runs, took)), String(runs.length)]]
+    })
+  const readRows = apiRows('on a worker thread from the book’s bytes, the book left dormant (books/dormant-book-reads.ts)', (r) => r.readGapMs, (r) => r.readMs)
+  const writeRows = apiRows(
+    'made on a worker thread from the book’s bytes, its update taken into the tail (books/dormant-book-writes.ts)',
+    (r) => r.writeGapMs,
+    (r) => r.writeMs,
+  )
   const joins = [...dormantEdits.values()].flat()
   const afterFold = joins.filter((r) => r.joinAfterFoldMs !== null)
   const joinRows =
