@@ -19,6 +19,12 @@ export interface BookService {
    */
   query<Q extends BookQuery>(bookId: string, query: Q): Promise<BookQueryResult<AnswerOf<Q>>>
   /**
+   * `query` answered on a worker from the bytes of a big dormant book; null when the book is not
+   * one (or is read often, or the worker failed, or the server has no `dormantReads`): the caller
+   * then reads the document its own way (an export streams it a chunk at a time).
+   */
+  queryIfDormant<Q extends BookQuery>(bookId: string, query: Q): Promise<BookQueryResult<AnswerOf<Q>> | null>
+  /**
    * One of the API's writes (book-mutation.ts) as `userId`; resolves with how it ended once what
    * it wrote is durable. Unlike `change`, it does not wake a big dormant book where the server has
    * `dormantWrites`: the write is made on a worker thread from the book's bytes.
@@ -54,6 +60,15 @@ export const createBookService = ({ registry, directory, dormantReads = null, do
       try {
         const result = await (dormantReads ? dormantReads.read(lease.room, query) : runBookQuery(lease.room.doc, query))
         return result as BookQueryResult<AnswerOf<typeof query>>
+      } finally {
+        lease.release()
+      }
+    },
+    async queryIfDormant(bookId, query) {
+      if (!dormantReads) return null
+      const lease = await registry.acquire(bookId)
+      try {
+        return (await dormantReads.readIfDormant(lease.room, query)) as BookQueryResult<AnswerOf<typeof query>> | null
       } finally {
         lease.release()
       }

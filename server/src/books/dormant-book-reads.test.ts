@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createCustomer, patchCustomer, readCustomer, readCustomers } from '@crm-sync/model'
+import { exportBookStream } from '../import/export-stream'
 import { parseAnswer } from './book-query'
 import { BookQueryError, type BookQueryRunner } from './book-query-runner'
 import { BOOK, openDormantBook as open } from './dormant-book-fixture'
@@ -66,6 +67,37 @@ describe('DormantBookReads', () => {
     expect(jobs).toHaveLength(WAKE_AFTER_WORKER_READS)
     expect(room.isDormant).toBe(false)
     expect(await outcomes()).toEqual({ worker: WAKE_AFTER_WORKER_READS, frequent: 1 })
+  }, 30_000)
+
+  it('builds an export on a worker, the same file the stream makes of the woken book, and leaves the book dormant', async () => {
+    const { books, room, jobs } = await open()
+    const pins = { acquire: async () => ({ release: () => {} }) }
+    const text = async (stream: ReadableStream<Uint8Array>) => new Response(stream).text()
+    const built = new Map<string, string>()
+    for (const format of ['json', 'csv', 'xml'] as const) {
+      built.set(format, await text(await exportBookStream(books, pins, BOOK, format)))
+      expect(room.isDormant).toBe(true)
+    }
+    expect(jobs).toEqual(['export', 'export', 'export'])
+    expect((JSON.parse(built.get('json')!) as unknown[]).length).toBe(2)
+    room.doc // woken: streamed a chunk at a time, as before
+    for (const format of ['json', 'csv', 'xml'] as const) expect(await text(await exportBookStream(books, pins, BOOK, format))).toBe(built.get(format))
+    expect(jobs).toHaveLength(3)
+  }, 30_000)
+
+  it('answers queryIfDormant with null for an awake book, or when the worker fails, without waking it for that', async () => {
+    const awake = await open()
+    awake.room.doc
+    expect(await awake.books.queryIfDormant(BOOK, ALL)).toBeNull()
+    const failing: BookQueryRunner = {
+      run: () => Promise.reject(new BookQueryError('failed', 'no worker today')),
+      mutate: () => Promise.reject(new BookQueryError('failed', 'no worker today')),
+      close: () => Promise.resolve(),
+    }
+    const failed = await open({ runner: failing })
+    expect(await failed.books.queryIfDormant(BOOK, ALL)).toBeNull()
+    expect(failed.room.isDormant).toBe(true)
+    expect(await failed.outcomes()).toEqual({ failed: 1 })
   }, 30_000)
 
   it('keeps a shared answer only for a while', async () => {

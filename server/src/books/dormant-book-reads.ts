@@ -51,18 +51,34 @@ export class DormantBookReads {
 
   /** Answers `query` on `room`'s book: from its bytes on a worker while it is big and dormant, on its document otherwise. */
   read(room: Room, query: BookQuery): Promise<BookQueryResult> {
+    const inPlace = () => runBookQuery(room.doc, query)
+    return this.fromBytes(room, query, inPlace) ?? Promise.resolve(inPlace())
+  }
+
+  /**
+   * Answers `query` from the bytes of `room`'s book on a worker while it is big and dormant; null
+   * when it is not, when it is read often, or when the worker fails: the caller reads the document
+   * its own way (an export streams it a chunk at a time rather than build it whole here).
+   */
+  async readIfDormant(room: Room, query: BookQuery): Promise<BookQueryResult | null> {
+    return (await this.fromBytes(room, query, () => null)) ?? null
+  }
+
+  /** A worker's answer (shared as described above), or `otherwise()` if it fails; null where the bytes are not to be read. */
+  private fromBytes<F>(room: Room, query: BookQuery, otherwise: () => F): Promise<BookQueryResult | F> | null {
     const bytes = room.dormantBytes()
-    if (!bytes) return Promise.resolve(runBookQuery(room.doc, query))
+    if (!bytes) return null
     const reads = this.readsOf(room, bytes)
     const key = queryKey(query)
     const known = reads.answers.get(key)
     if (known) {
       this.o.metrics.dormantReads.inc({ outcome: 'shared' })
-      return known
+      // Its failure is the first reader's to report: this one reads its own way too.
+      return known.catch(() => otherwise())
     }
     if (reads.workerReads >= WAKE_AFTER_WORKER_READS) {
       this.o.metrics.dormantReads.inc({ outcome: 'frequent' })
-      return Promise.resolve(runBookQuery(room.doc, query))
+      return null
     }
     reads.workerReads++
     const answers = reads.answers
@@ -74,7 +90,12 @@ export class DormantBookReads {
     }
     // A failed read is not shared: the next one tries again.
     answer.then(() => setTimeout(forget, this.o.shareAnswersMs ?? SHARE_ANSWERS_MS).unref(), forget)
-    return answer
+    return answer.catch((error: unknown) => {
+      // The read still gets its answer, from the document (woken here) or however the caller reads it.
+      this.o.log.warn({ err: error, bookId: room.bookId }, 'reading a dormant book on a worker failed; waking it instead')
+      this.o.metrics.dormantReads.inc({ outcome: 'failed' })
+      return otherwise()
+    })
   }
 
   private readsOf(room: Room, bytes: DormantBytes): BookReads {
@@ -92,16 +113,9 @@ export class DormantBookReads {
   }
 
   private async onWorker(room: Room, bytes: DormantBytes, query: BookQuery): Promise<BookQueryResult> {
-    try {
-      const { body, stateVector, unappliable } = await this.o.runner.run(bytes, query)
-      this.o.metrics.dormantReads.inc({ outcome: 'worker' })
-      if (unappliable > 0) this.o.log.warn({ bookId: room.bookId, count: unappliable }, 'Yjs threw on updates of a dormant book read on a worker; what it kept of them is in')
-      return { body, stateVector }
-    } catch (error) {
-      // The read still gets its answer: from the document, woken here.
-      this.o.log.warn({ err: error, bookId: room.bookId }, 'reading a dormant book on a worker failed; waking it instead')
-      this.o.metrics.dormantReads.inc({ outcome: 'failed' })
-      return runBookQuery(room.doc, query)
-    }
+    const { body, stateVector, unappliable } = await this.o.runner.run(bytes, query)
+    this.o.metrics.dormantReads.inc({ outcome: 'worker' })
+    if (unappliable > 0) this.o.log.warn({ bookId: room.bookId, count: unappliable }, 'Yjs threw on updates of a dormant book read on a worker; what it kept of them is in')
+    return { body, stateVector }
   }
 }

@@ -1,9 +1,11 @@
 // A book as a streamed file: ids are listed once, then customers are read and written in
 // chunks as the client takes them (pull-based, so a slow client holds back reading, not
 // memory). Each customer is read whole and consistent; customers created after the export
-// started are not in it, and one edited while it runs may appear with the edit.
-import { customersMap, readCustomer } from '@crm-sync/model'
-import * as Y from 'yjs'
+// started are not in it, and one edited while it runs may appear with the edit. A big dormant
+// book is not woken for it (a decode of the whole book on the event loop): a worker builds the
+// file from its bytes (BookService.queryIfDormant), sent as one chunk.
+import { readCustomer } from '@crm-sync/model'
+import { exportIds } from '../books/book-query'
 import type { BookService } from '../books/book-service'
 import type { BookPins } from './book-pins'
 import { exportWriter } from './export-writers'
@@ -17,8 +19,17 @@ export async function exportBookStream(books: BookService, pins: BookPins, bookI
   const writer = exportWriter(format, bookId)
   let ids: string[]
   try {
-    // Code-unit order, like readCustomers, so exports are stable and diffable.
-    ids = await books.read(bookId, (doc) => [...customersMap(doc).entries()].filter(([, m]) => m instanceof Y.Map).map(([id]) => id).sort())
+    const built = await books.queryIfDormant(bookId, { kind: 'export', format, bookId })
+    if (built) {
+      pin.release()
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(built.body)
+          controller.close()
+        },
+      })
+    }
+    ids = await books.read(bookId, exportIds)
   } catch (e) {
     pin.release()
     throw e

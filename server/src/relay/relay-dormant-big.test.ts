@@ -1,7 +1,7 @@
 // A big book (past the size whose snapshots a worker encodes) under real y-websocket clients: once
 // dormant, clients' edits reach everyone without the relay decoding the book, a client joining
-// gets them from the encoded state and its tail, the worker folds them in, the API reads and
-// writes it on a worker without waking it, and a restart keeps everything.
+// gets them from the encoded state and its tail, the worker folds them in, the API reads, writes
+// and exports it on a worker without waking it, and a restart keeps everything.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -118,6 +118,13 @@ describe('relay with a big dormant book', () => {
     expect(await patched.json()).toMatchObject({ id: ids[23], industry: 'Glass', phone: '+442079460000' })
     await waitFor(() => readCustomer(alice.doc, ids[23]!)?.industry === 'Glass', 5000, 'the API write at alice')
     expect(await metric('crm_relay_dormant_writes_total{outcome="worker"}')).toBe(3) // the refused email, the missing customer, the patch
+    expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
+    // An export is built on the worker too, with the write in it.
+    const exported = await get('dave', '/export?format=csv')
+    expect(exported.status).toBe(200)
+    const csv = await exported.text()
+    expect(csv.split('\r\n').filter((line) => line.startsWith(ids[23]!))[0]).toContain('Glass')
     expect(await metric('crm_relay_book_wakes_total')).toBe(wakes)
     expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
 
