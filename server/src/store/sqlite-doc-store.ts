@@ -66,6 +66,9 @@ interface SnapshotRow {
 
 const NO_BYTES = new Uint8Array(0)
 
+/** Loads of a snapshot in parts that start over (another write named meanwhile) before one reads it all at once. */
+const LOAD_TRIES = 3
+
 interface PendingAppend {
   readonly bookId: string
   readonly entries: readonly AppendEntry[]
@@ -100,6 +103,12 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     snapshot: db.prepare<[string], SnapshotRow>('SELECT seq, data, parts, write_id, index_data FROM snapshots WHERE book_id = ?'),
     parts: db.prepare<[string, number], Uint8Array>(
       'SELECT data FROM snapshot_parts WHERE book_id = ? AND write_id = ? ORDER BY part',
+    ).pluck(),
+    part: db.prepare<[string, number, number], Uint8Array>(
+      'SELECT data FROM snapshot_parts WHERE book_id = ? AND write_id = ? AND part = ?',
+    ).pluck(),
+    partsBytes: db.prepare<[string, number], number>(
+      'SELECT coalesce(sum(length(data)), 0) FROM snapshot_parts WHERE book_id = ? AND write_id = ?',
     ).pluck(),
     countParts: db.prepare<[string, number], number>(
       'SELECT count(*) FROM snapshot_parts WHERE book_id = ? AND write_id = ?',
@@ -180,17 +189,52 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     return whole
   }
 
-  const load = db.transaction((bookId: string): LoadedBook => {
-    const snap = sql.snapshot.get(bookId)
+  /** The book as of `snap` (its snapshots row, read in this transaction), or the row it finds when none is given. */
+  const loadAt = (bookId: string, snap: SnapshotRow | undefined, snapshot?: Uint8Array): LoadedBook => {
     const snapshotSeq = snap?.seq ?? 0
     return {
-      snapshot: snap ? snapshotOf(bookId, snap) : null,
+      snapshot: snap ? (snapshot ?? snapshotOf(bookId, snap)) : null,
       snapshotIndex: snap?.index_data ? toPlainBytes(snap.index_data) : null,
       snapshotSeq,
       updates: readSince(bookId, snapshotSeq),
       headSeq: headOf(bookId),
     }
+  }
+  const load = db.transaction((bookId: string): LoadedBook => loadAt(bookId, sql.snapshot.get(bookId)))
+  /** The rest of a load whose snapshot was read in parts: null if the row names another write by now. */
+  const loadAfterParts = db.transaction((bookId: string, writeId: number, snapshot: Uint8Array): LoadedBook | null => {
+    const snap = sql.snapshot.get(bookId)
+    return snap?.write_id === writeId ? loadAt(bookId, snap, snapshot) : null
   })
+
+  /**
+   * A load whose snapshot is in parts reads one part per turn of the event loop (a 16 MiB snapshot
+   * read in one transaction stopped it for 5–26 ms), then the row again with the log and the head
+   * in one short transaction. Parts of a write are never changed, only deleted once another write
+   * is named (dropStaleParts): a part gone, or the row naming another write, and the load starts
+   * over; after a few tries it reads everything in one transaction as before.
+   */
+  const loadInTurns = async (bookId: string): Promise<LoadedBook> => {
+    for (let attempt = 0; attempt < LOAD_TRIES; attempt++) {
+      const row = sql.snapshot.get(bookId)
+      if (!row || row.parts === 0) return load(bookId)
+      const writeId = row.write_id!
+      const whole = framableBytes(sql.partsBytes.get(bookId, writeId) ?? 0)
+      let at = 0
+      for (let part = 0; part < row.parts; part++) {
+        await nextTurn()
+        if (gate.isClosed) throw new StoreError('closed', 'SQLite DocStore closed while it loaded a snapshot')
+        const bytes = sql.part.get(bookId, writeId, part)
+        if (!bytes || at + bytes.length > whole.length) break
+        whole.set(bytes, at)
+        at += bytes.length
+      }
+      if (at !== whole.length) continue
+      const loaded = loadAfterParts(bookId, writeId, whole)
+      if (loaded) return loaded
+    }
+    return load(bookId)
+  }
 
   const compact = db.transaction((bookId: string, snapshot: Uint8Array, upToSeq: number, index: Uint8Array | null) => {
     checkSnapshot(snapshot, upToSeq, headOf(bookId))
@@ -293,7 +337,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     load: (bookId: string) =>
       gate.run('load', () => {
         checkBookId(bookId)
-        return load(bookId)
+        return loadInTurns(bookId)
       }),
 
     readSince: (bookId: string, afterSeq: number, limit?: number) =>

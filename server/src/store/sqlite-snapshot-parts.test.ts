@@ -100,6 +100,35 @@ describe('SQLite snapshots in parts', () => {
     await store.close()
   })
 
+  it('reads a snapshot in parts a part per turn, and commits appends meanwhile', async () => {
+    const { store } = await withEntries(1, { fsync: async () => {} })
+    await store.compact('b', bytes(PART * 200, 3), 1)
+    const order: string[] = []
+    const loading = store.load('b').then((loaded) => (order.push('load'), loaded))
+    const append = store.append('b', [{ update: new Uint8Array([1]), userId: 'u' }]).then(() => order.push('append'))
+    const [loaded] = await Promise.all([loading, append])
+    expect(order).toEqual(['append', 'load'])
+    // Read whole and with the log as of its end: the entry appended meanwhile is in it.
+    expect(loaded).toMatchObject({ snapshot: bytes(PART * 200, 3), snapshotSeq: 1, headSeq: 2 })
+    expect(loaded.updates.map((u) => u.seq)).toEqual([2])
+    await store.close()
+  })
+
+  it('loads one whole snapshot and the log after it while others are written and their parts deleted', async () => {
+    const rounds = 12
+    const { store } = await withEntries(rounds + 1)
+    // Snapshot n: its own bytes and size, so a part of another, or a part missing, shows. Each is
+    // smaller than the one before: it is named while a load still reads the one before.
+    const snapshotOf = (seq: number) => bytes(PART * (200 - seq * 9) + seq, seq)
+    await store.compact('b', snapshotOf(1), 1)
+    for (let seq = 2; seq <= rounds; seq++) {
+      const [loaded] = await Promise.all([store.load('b'), store.compact('b', snapshotOf(seq), seq)])
+      expect(loaded.snapshot).toEqual(snapshotOf(loaded.snapshotSeq))
+      expect(loaded.updates[0]!.seq).toBe(loaded.snapshotSeq + 1)
+    }
+    await store.close()
+  })
+
   it('writes nothing for a snapshot older than the stored one', async () => {
     let fsyncs = 0
     const { path, store } = await withEntries(3, { fsync: async () => void fsyncs++ })
