@@ -4,8 +4,6 @@
 // (sqlite-wal-sync.ts), so the event loop serves clients meanwhile; an append resolves after it.
 // A big snapshot is written in parts, a short transaction each with the event loop free between
 // them, and named by its snapshots row in a last one (the 'snapshots in parts' migration).
-import { randomInt } from 'node:crypto'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { PRUNE_LIMIT, type AppendEntry, type DocStore, type LoadedBook, type LogSize, type StoredUpdate } from './doc-store'
 import {
   byteLengthOf,
@@ -15,12 +13,12 @@ import {
   checkSnapshot,
   checkTime,
 } from './doc-store-input'
-import { framableBytes } from '../framable-bytes'
 import { toPlainBytes } from './driver-bytes'
 import { createGroupCommitQueue } from './group-commit-queue'
 import { StoreError } from './store-error'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
+import { createSnapshotParts, type PartsOf } from './sqlite-snapshot-parts'
 import { createStoreGate } from './store-gate'
 import { createDurableWrite, type DurableWriteOptions, type WalSyncOptions } from './sqlite-wal-sync'
 
@@ -101,27 +99,6 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
       `INSERT INTO book_log (book_id, seq, user_id, at, "update") VALUES (?, ?, ?, ?, ?)`,
     ),
     snapshot: db.prepare<[string], SnapshotRow>('SELECT seq, data, parts, write_id, index_data FROM snapshots WHERE book_id = ?'),
-    parts: db.prepare<[string, number], Uint8Array>(
-      'SELECT data FROM snapshot_parts WHERE book_id = ? AND write_id = ? ORDER BY part',
-    ).pluck(),
-    part: db.prepare<[string, number, number], Uint8Array>(
-      'SELECT data FROM snapshot_parts WHERE book_id = ? AND write_id = ? AND part = ?',
-    ).pluck(),
-    partsBytes: db.prepare<[string, number], number>(
-      'SELECT coalesce(sum(length(data)), 0) FROM snapshot_parts WHERE book_id = ? AND write_id = ?',
-    ).pluck(),
-    countParts: db.prepare<[string, number], number>(
-      'SELECT count(*) FROM snapshot_parts WHERE book_id = ? AND write_id = ?',
-    ).pluck(),
-    insertPart: db.prepare<[string, number, number, Uint8Array]>(
-      'INSERT INTO snapshot_parts (book_id, write_id, part, data) VALUES (?, ?, ?, ?)',
-    ),
-    // A part no snapshots row names (superseded, or left by a write that never finished).
-    stalePart: db.prepare<[string, string], number>(
-      `SELECT rowid FROM snapshot_parts WHERE book_id = ?
-          AND write_id IS NOT (SELECT write_id FROM snapshots WHERE book_id = ?) LIMIT 1`,
-    ).pluck(),
-    dropPart: db.prepare<[number]>('DELETE FROM snapshot_parts WHERE rowid = ?'),
     since: db.prepare<[string, number, number], LogRow>(
       `SELECT seq, user_id, at, "update" FROM book_log WHERE book_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
@@ -172,22 +149,12 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     })
   })
 
+  const parts = createSnapshotParts(db, { durable, isClosed: () => gate.isClosed, partBytes: o.snapshotPartBytes })
+  const partsOf = (bookId: string, row: SnapshotRow): PartsOf => ({ bookId, writeId: row.write_id!, parts: row.parts })
+
   /** The snapshot a row names: its own bytes, or its parts put together (checked against the row). */
-  const snapshotOf = (bookId: string, row: SnapshotRow): Uint8Array => {
-    if (row.parts === 0) return toPlainBytes(row.data)
-    const parts = sql.parts.all(bookId, row.write_id!)
-    if (parts.length !== row.parts) {
-      throw new StoreError('io', `snapshot of ${bookId} through seq ${row.seq} has ${parts.length} of its ${row.parts} parts`)
-    }
-    // Put together in shared memory with room in front (framable-bytes.ts): the book loading it keeps these bytes.
-    const whole = framableBytes(parts.reduce((n, p) => n + p.length, 0))
-    let at = 0
-    for (const part of parts) {
-      whole.set(part, at)
-      at += part.length
-    }
-    return whole
-  }
+  const snapshotOf = (bookId: string, row: SnapshotRow): Uint8Array =>
+    row.parts === 0 ? toPlainBytes(row.data) : parts.readWhole(partsOf(bookId, row), row.seq)
 
   /** The book as of `snap` (its snapshots row, read in this transaction), or the row it finds when none is given. */
   const loadAt = (bookId: string, snap: SnapshotRow | undefined, snapshot?: Uint8Array): LoadedBook => {
@@ -211,26 +178,15 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
    * A load whose snapshot is in parts reads one part per turn of the event loop (a 16 MiB snapshot
    * read in one transaction stopped it for 5–26 ms), then the row again with the log and the head
    * in one short transaction. Parts of a write are never changed, only deleted once another write
-   * is named (dropStaleParts): a part gone, or the row naming another write, and the load starts
+   * is named (SnapshotParts.dropStale): a part gone, or the row naming another write, and the load starts
    * over; after a few tries it reads everything in one transaction as before.
    */
   const loadInTurns = async (bookId: string): Promise<LoadedBook> => {
     for (let attempt = 0; attempt < LOAD_TRIES; attempt++) {
       const row = sql.snapshot.get(bookId)
       if (!row || row.parts === 0) return load(bookId)
-      const writeId = row.write_id!
-      const whole = framableBytes(sql.partsBytes.get(bookId, writeId) ?? 0)
-      let at = 0
-      for (let part = 0; part < row.parts; part++) {
-        await nextTurn()
-        if (gate.isClosed) throw new StoreError('closed', 'SQLite DocStore closed while it loaded a snapshot')
-        const bytes = sql.part.get(bookId, writeId, part)
-        if (!bytes || at + bytes.length > whole.length) break
-        whole.set(bytes, at)
-        at += bytes.length
-      }
-      if (at !== whole.length) continue
-      const loaded = loadAfterParts(bookId, writeId, whole)
+      const whole = await parts.readInTurns(partsOf(bookId, row))
+      const loaded = whole && loadAfterParts(bookId, row.write_id!, whole)
       if (loaded) return loaded
     }
     return load(bookId)
@@ -241,11 +197,13 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
     sql.upsertSnapshot.run(bookId, upToSeq, snapshot, 0, null, index)
   })
 
-  /** Names the parts of write `writeId` as the book's snapshot through `upToSeq`, once all are there. */
-  const nameParts = db.transaction((bookId: string, writeId: number, parts: number, upToSeq: number, index: Uint8Array | null) => {
-    const found = sql.countParts.get(bookId, writeId) ?? 0
-    if (found !== parts) throw new StoreError('conflict', `${found} of the ${parts} parts of a snapshot of ${bookId} are left (another writer removed them)`)
-    sql.upsertSnapshot.run(bookId, upToSeq, NO_BYTES, parts, writeId, index)
+  /** Names the parts of a write as the book's snapshot through `upToSeq`, once all are there. */
+  const nameParts = db.transaction((written: PartsOf, upToSeq: number, index: Uint8Array | null) => {
+    const found = parts.count(written)
+    if (found !== written.parts) {
+      throw new StoreError('conflict', `${found} of the ${written.parts} parts of a snapshot of ${written.bookId} are left (another writer removed them)`)
+    }
+    sql.upsertSnapshot.run(written.bookId, upToSeq, NO_BYTES, written.parts, written.writeId, index)
   })
 
   /** Each book's snapshot write in progress: the next waits for it; close() waits for all (they stop at their next part). */
@@ -268,37 +226,13 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
   }
 
   /**
-   * Writes a big snapshot as parts, each its own transaction with a turn of the event loop between
-   * them (appends commit meanwhile), then names them in one short durable transaction; a snapshot
-   * older than the stored one is dropped. Parts no row names are deleted afterwards, one per turn.
+   * Writes a big snapshot as parts (sqlite-snapshot-parts.ts: a part per turn, appends commit
+   * meanwhile) and names them in one short durable transaction; a snapshot older than the stored
+   * one writes nothing.
    */
   const compactInParts = async (bookId: string, snapshot: Uint8Array, upToSeq: number, index: Uint8Array | null): Promise<void> => {
     if ((sql.snapshotSeq.get(bookId) ?? 0) >= upToSeq) return
-    const writeId = randomInt(2 ** 47)
-    const parts = Math.ceil(snapshot.length / o.snapshotPartBytes)
-    // Written faster than the checkpoint worker copies them: the commit of the part that crossed
-    // the connection's own threshold would copy the WAL on the event loop (25-37 ms here).
-    const giveBack = durable.walRoomFor(snapshot.length)
-    try {
-      for (let part = 0; part < parts; part++) {
-        if (part > 0) await nextTurn()
-        if (gate.isClosed) throw new StoreError('closed', 'SQLite DocStore closed while it wrote a snapshot')
-        const bytes = snapshot.subarray(part * o.snapshotPartBytes, (part + 1) * o.snapshotPartBytes)
-        durable.writeAhead(() => sql.insertPart.run(bookId, writeId, part, bytes))
-      }
-      await durable.write(() => nameParts.immediate(bookId, writeId, parts, upToSeq, index))
-    } finally {
-      if (!gate.isClosed) await dropStaleParts(bookId)
-      giveBack()
-    }
-  }
-
-  /** Deletes the book's parts no row names, one per turn of the event loop (a part is a write of its own). */
-  const dropStaleParts = async (bookId: string): Promise<void> => {
-    for (let part = sql.stalePart.get(bookId, bookId); part !== undefined && !gate.isClosed; part = sql.stalePart.get(bookId, bookId)) {
-      durable.writeAhead(() => sql.dropPart.run(part!))
-      await nextTurn()
-    }
+    await parts.write(bookId, snapshot, (written) => durable.write(() => nameParts.immediate(written, upToSeq, index)))
   }
 
   /** An entry pruning may delete: folded into the snapshot and old enough. */
@@ -355,7 +289,7 @@ export function createSqliteDocStore(db: SqliteDatabase, opts: SqliteDocStoreOpt
         await afterSnapshotWrite(bookId, async () => {
           if (snapshot.length > o.snapshotPartBytes) return compactInParts(bookId, snapshot, upToSeq, index ?? null)
           await durable.write(() => compact.immediate(bookId, snapshot, upToSeq, index ?? null))
-          await dropStaleParts(bookId)
+          await parts.dropStale(bookId)
         })
       }),
 
