@@ -8,7 +8,7 @@ import { createCustomer, patchCustomer, readCustomer, readCustomers } from '@crm
 import { exportBookStream } from '../import/export-stream'
 import { parseAnswer } from './book-query'
 import { BookQueryError, type BookQueryRunner } from './book-query-runner'
-import { BOOK, openDormantBook as open } from './dormant-book-fixture'
+import { BOOK, openDormantBook as open } from '../testing/dormant-big-book'
 import { WAKE_AFTER_WORKER_READS } from './dormant-book-reads'
 
 const ALL = { kind: 'customers', includeArchived: false } as const

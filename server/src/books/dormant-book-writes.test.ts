@@ -10,7 +10,7 @@ import type { RoomPeer } from '../relay/room'
 import type { BookMutation, MutationOutcome } from './book-mutation'
 import { parseAnswer } from './book-query'
 import { BookQueryError, createWorkerBookQueryRunner, type BookQueryRunner } from './book-query-runner'
-import { BOOK, openDormantBook as open } from './dormant-book-fixture'
+import { BOOK, openDormantBook as open } from '../testing/dormant-big-book'
 import { WAKE_AFTER_WORKER_WRITES } from './dormant-book-writes'
 
 const patch = (id: string, body: unknown): BookMutation => ({ kind: 'patch-customer', id, body, defaultRegion: 'GB' })

@@ -89,10 +89,11 @@ export class Room implements PresenceListener {
   /** The last seq folded into the stored snapshot, as far as this room knows. */
   private snapshotSeq = 0
   /**
-   * A big book's stored snapshot (loaded, or written by this room): its compactions on the worker
-   * then read only the entries after it, not 16 MiB from the store on the event loop. Kept while
-   * the book is awake (beside a decoded document twenty times its size), or while it is the
-   * dormant book's own encoding (no second copy).
+   * A big book's stored snapshot (loaded, or written by this room; with several instances the store
+   * may keep another's newer one instead, and this stays a whole state through its seq): its
+   * compactions on the worker then read only the entries after it, not 16 MiB from the store on the
+   * event loop. Kept while the book is awake (beside a decoded document twenty times its size), or
+   * while it is the dormant book's own encoding (no second copy).
    */
   private storedSnapshot: KnownSnapshot | null = null
   /**
