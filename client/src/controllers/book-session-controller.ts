@@ -1,8 +1,9 @@
 // Opens the book the route names (and closes the one before), and follows the device's network:
 // the browser's offline/online events disconnect and reconnect the relay at once, so the badge
 // says "offline" the moment the phone loses its network instead of after a socket timeout. When
-// the page is hidden (and may be killed without another event) it writes what is queued now, the
-// customer projection included, so the next start shows the list as it was left.
+// the page is hidden (and may be killed without another event: a reload or a closed tab runs no
+// more than that handler and its microtasks) it writes what is queued now, the customer projection
+// included, so the next start shows the list as it was left.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import type { BookEntry, Session } from '../lib/session-store'
@@ -31,6 +32,7 @@ export class BookSessionController implements ReactiveController {
     window.addEventListener('online', this.onOnline)
     window.addEventListener('offline', this.onOffline)
     document.addEventListener('visibilitychange', this.onVisibility)
+    window.addEventListener('pagehide', this.onPageHide) // Safari's last event on a closed tab
     this.sync()
   }
 
@@ -38,6 +40,7 @@ export class BookSessionController implements ReactiveController {
     window.removeEventListener('online', this.onOnline)
     window.removeEventListener('offline', this.onOffline)
     document.removeEventListener('visibilitychange', this.onVisibility)
+    window.removeEventListener('pagehide', this.onPageHide)
     this.replace(null)
   }
 
@@ -78,7 +81,13 @@ export class BookSessionController implements ReactiveController {
   private readonly onOnline = () => this.current?.handle.connect()
   private readonly onOffline = () => this.current?.handle.disconnect()
   private readonly onVisibility = () => {
-    if (document.visibilityState !== 'hidden') return
+    if (document.visibilityState === 'hidden') this.saveNow()
+  }
+
+  private readonly onPageHide = () => this.saveNow()
+
+  /** flush() commits the queued updates before it returns: the page may be unloaded next. */
+  private saveNow(): void {
     this.current?.handle.flush().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e))
   }
 }

@@ -69,7 +69,9 @@ export interface BookHandle {
   whenSaved(): Promise<void>
   /**
    * Writes now what would be written soon: queued updates and the projection's pending changes
-   * (e.g. when the page is hidden and may not come back). Resolves once written.
+   * (e.g. when the page is hidden and may not come back). Resolves once written. The updates are
+   * in an IndexedDB transaction committed before this returns, so calling it from `visibilitychange`
+   * or `pagehide` keeps them even if the page is unloaded right after (a reload, a closed tab).
    */
   flush(): Promise<void>
   /** Go online (again): also resumes after a stop. */

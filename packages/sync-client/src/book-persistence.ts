@@ -47,6 +47,16 @@ export interface BookPersistenceOptions {
 
 const RETRY_MS = 1000
 
+/** A batch whose transaction has not completed yet. */
+interface BatchInFlight {
+  readonly rows: readonly Uint8Array[]
+  readonly pending: readonly string[]
+  readonly projection: ProjectionChange | null
+}
+
+const changedIds = (change: ProjectionChange | null): string[] =>
+  change ? [...change.put.map((c) => c.id), ...change.remove, ...change.stale] : []
+
 /** Folds rows into one update by replaying them into a scratch document (not Y.mergeUpdates: yjs#687). */
 export const foldUpdates = (updates: readonly Uint8Array[]): Uint8Array => {
   const doc = new Y.Doc()
@@ -75,6 +85,8 @@ export class BookPersistence {
   private snapshotBytes = 0
   private bytesSinceFold = 0
   private savedWaiters: (() => void)[] = []
+  /** Regular batches being written (their transactions wait for reads of the projection). */
+  private readonly inFlight = new Set<BatchInFlight>()
   /** The next batch rewrites the changed customers in the projection. */
   private projectionDue = false
   private projectionTimer: ReturnType<typeof setTimeout> | null = null
@@ -151,11 +163,16 @@ export class BookPersistence {
     unrefTimer(this.projectionTimer)
   }
 
-  /** Writes what is queued now, the projection's changes included, and waits for it. */
+  /**
+   * Writes what is queued now, the projection's changes included, and waits for it. The updates
+   * are in a transaction committed before this returns (see `saveNow`), so calling it when the
+   * page is hidden keeps them even if the page is unloaded next; the projection follows.
+   */
   async flush(): Promise<void> {
     this.clearTimer()
+    const saving = this.saveNow()
     this.projectionDue = true
-    await this.enqueueWrite()
+    await Promise.all([saving, this.enqueueWrite()])
   }
 
   async close(): Promise<void> {
@@ -165,6 +182,35 @@ export class BookPersistence {
     if (this.projectionTimer) clearTimeout(this.projectionTimer)
     this.projectionTimer = null
     await this.chain
+  }
+
+  /**
+   * Starts one transaction with every update not known to be saved: the queued ones, and those of
+   * batches still being written (a regular batch reads the projection before it writes, and a page
+   * unloaded meanwhile loses that transaction; written twice, an update changes nothing). It waits
+   * for no other write and no read: the changed customers are marked stale in the projection
+   * without reading it (LocalBatch.staleMarks), and the store commits it at once.
+   */
+  private saveNow(): Promise<void> {
+    // A batch of projection changes alone loses nothing: the updates it follows marked them stale.
+    const again = [...this.inFlight].filter((b) => b.rows.length > 0 || b.pending.length > 0)
+    if (this.closed || (this.queue.length === 0 && again.length === 0)) return Promise.resolve()
+    const updates = this.queue
+    const queuedPending = this.queuedPending.filter((id) => this.o.isPending(id))
+    this.queue = []
+    this.queuedPending = []
+    const rows = [...again.flatMap((b) => b.rows), ...batchRows(updates)]
+    const pending = [...again.flatMap((b) => b.pending), ...queuedPending]
+    const staleMarks = this.o.projection?.staleMarks(again.flatMap((b) => changedIds(b.projection)))
+    const written = this.o.store.write(this.o.bookId, { updates: rows, pending, acknowledged: [], ...(staleMarks ? { staleMarks } : {}) })
+    return written.then(
+      ({ rows: stored }) => this.saved(updates.length, rows, stored),
+      (e: unknown) => {
+        this.putBack(updates, queuedPending, [], undefined, null, false)
+        this.o.onError(toStoreError(e, 'write'))
+        if (!this.closed) this.retryLater()
+      },
+    )
   }
 
   private schedule(): void {
@@ -202,6 +248,8 @@ export class BookPersistence {
     // Read now, while the document holds exactly the stored rows plus `updates`.
     const projection = projectionChanged || updates.length > 0 ? (this.o.projection?.take(full) ?? null) : null
     const rows = batchRows(updates)
+    const flight: BatchInFlight = { rows, pending, projection }
+    this.inFlight.add(flight)
     let stored: number
     try {
       ;({ rows: stored } = await this.o.store.write(this.o.bookId, {
@@ -217,10 +265,17 @@ export class BookPersistence {
       this.o.onError(toStoreError(e, 'write'))
       if (!this.closed) this.retryLater()
       return
+    } finally {
+      this.inFlight.delete(flight)
     }
+    this.saved(updates.length, rows, stored)
+  }
+
+  /** A write of `count` queued updates as `rows` completed; the book holds `stored` rows now. */
+  private saved(count: number, rows: readonly Uint8Array[], stored: number): void {
     this.o.onError(null)
     for (const u of rows) this.bytesSinceFold += u.byteLength
-    this.unsaved -= updates.length
+    this.unsaved -= count
     if (this.unsaved === 0) {
       this.o.onSaved(true)
       for (const resolve of this.savedWaiters.splice(0)) resolve()

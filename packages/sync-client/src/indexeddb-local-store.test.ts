@@ -3,7 +3,7 @@
 // upgrade of a database from before projections, and a damaged projection row.
 import 'fake-indexeddb/auto'
 import type { Customer } from '@crm-sync/model'
-import { IDBDatabase, IDBFactory } from 'fake-indexeddb'
+import { IDBDatabase, IDBFactory, IDBTransaction } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { createIndexedDbStore } from './indexeddb-local-store'
@@ -32,6 +32,29 @@ describe('IndexedDB store', () => {
       expect(spy.mock.calls.filter((c) => c[1] === 'readwrite')).toHaveLength(1)
     } finally {
       spy.mockRestore()
+      await store.close()
+    }
+  })
+
+  it('commits a batch without a projection change within the call, one with it when its reads are done', async () => {
+    // A page being unloaded keeps only committed transactions (BookPersistence.flush relies on it).
+    const store = createIndexedDbStore({ indexedDB: new IDBFactory() })
+    await store.load('book')
+    const commit = vi.spyOn(IDBTransaction.prototype, 'commit')
+    try {
+      const written = store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: new Uint8Array([0]) } })
+      await Promise.resolve() // the open database, then every request and the commit
+      await Promise.resolve()
+      expect(commit).toHaveBeenCalledTimes(1)
+      await written
+      await store.write('book', {
+        updates: [], pending: [], acknowledged: [],
+        projection: { put: [plainCustomer('a')], remove: [], stale: [], replace: true, stateVector: new Uint8Array([0]) },
+      })
+      expect(commit).toHaveBeenCalledTimes(1)
+      expect(await store.stats('book')).toEqual({ rows: 1, bytes: 2, pending: 1 })
+    } finally {
+      commit.mockRestore()
       await store.close()
     }
   })

@@ -2,7 +2,7 @@
 // Every write is one readwrite transaction and resolves on its `complete` event, which is what
 // "saved on this device" means (y-indexeddb resolves nothing: its issue #28).
 import { wrap, type IDBPDatabase } from 'idb'
-import { readProjectionIn, writeProjectionIn } from './indexeddb-projection'
+import { newStaleMarksKey, readProjectionIn, writeProjectionIn } from './indexeddb-projection'
 import { DB_VERSION, upgradeBookDb, type BookDb } from './indexeddb-schema'
 import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, StoredProjection } from './local-store'
 import { SyncClientError } from './sync-client-error'
@@ -104,8 +104,15 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
         for (const id of batch.pending) requests.push(pending.put({ at }, id))
         for (const id of batch.acknowledged) requests.push(pending.delete(id))
         if (batch.lastSyncedAt !== undefined) requests.push(meta.put(batch.lastSyncedAt, 'lastSyncedAt'))
+        if (batch.staleMarks) {
+          const { ids, stateVector } = batch.staleMarks
+          requests.push(meta.put({ ids: [...ids], stateVector: stateVector.slice() }, newStaleMarksKey()))
+        }
         if (batch.projection) requests.push(writeProjectionIn(meta, tx.objectStore('projection'), batch.projection))
         const rows = updates.count()
+        // Every request is issued: commit now, not when this task ends. A page being unloaded
+        // (flush on page hide) does not run that far, and its uncommitted transaction is lost.
+        if (!batch.projection) tx.commit()
         await Promise.all([...requests, tx.done])
         return { rows: await rows }
       } catch (e) {

@@ -4,24 +4,44 @@
 import type { Customer } from '@crm-sync/model'
 import type { IDBPObjectStore } from 'idb'
 import type { BookDb } from './indexeddb-schema'
-import type { ProjectionChange, StoredProjection } from './local-store'
+import type { ProjectionChange, StaleMarks, StoredProjection } from './local-store'
 import {
   bucketOf, compareIds, groupByBucket, isProjectionMeta, parseBucket, PROJECTION_BUCKETS, serializeBucket, type ProjectionMeta,
 } from './projection-buckets'
-import { nextProjectionStatus } from './projection-status'
+import { isStaleMarks, nextProjectionStatus, withStaleMarks, type ProjectionStatus } from './projection-status'
 
 type Stores = ('updates' | 'pending' | 'meta' | 'projection')[]
 type Store<Name extends 'meta' | 'projection', Mode extends IDBTransactionMode> = IDBPObjectStore<BookDb, Stores, Name, Mode>
 
 const META_KEY = 'projection'
+/** Stale marks written without reading the projection (LocalBatch.staleMarks): one key each. */
+const MARKS_PREFIX = 'projection-marks:'
+let marksWritten = 0
+
+/** A key no other tab or write uses: this page's time and a random part, then a counter. */
+export const newStaleMarksKey = (): string =>
+  `${MARKS_PREFIX}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}-${(marksWritten++).toString(36)}`
+
+// The global IDBKeyRange (fake-indexeddb/auto provides it in Node); read when used, not on import.
+const marksRange = (): IDBKeyRange => IDBKeyRange.bound(MARKS_PREFIX, `${MARKS_PREFIX}\uffff`)
+
+const readMarks = async (meta: Store<'meta', IDBTransactionMode>): Promise<{ keys: string[]; marks: StaleMarks[] }> => {
+  const [keys, values] = await Promise.all([meta.getAllKeys(marksRange()), meta.getAll(marksRange())])
+  return { keys, marks: values.filter(isStaleMarks) }
+}
+
+/** The stored status with the stale marks beside it folded in, or null without a projection. */
+const storedStatus = (stored: unknown, marks: readonly StaleMarks[]): ProjectionStatus | null =>
+  withStaleMarks(isProjectionMeta(stored) ? stored : null, marks)
 
 /** The stored projection, or null when there is none or it is not in this version's layout. */
 export const readProjectionIn = async (
   meta: Store<'meta', 'readonly'>,
   buckets: Store<'projection', 'readonly'>,
 ): Promise<StoredProjection | null> => {
-  const [state, rows] = await Promise.all([meta.get(META_KEY), buckets.getAll()])
-  if (!isProjectionMeta(state)) return null
+  const [stored, rows, { marks }] = await Promise.all([meta.get(META_KEY), buckets.getAll(), readMarks(meta)])
+  const state = storedStatus(stored, marks)
+  if (!state) return null
   const customers: Customer[] = []
   for (const row of rows) {
     const parsed = parseBucket(row)
@@ -37,8 +57,10 @@ export const writeProjectionIn = async (
   buckets: Store<'projection', 'readwrite'>,
   change: ProjectionChange,
 ): Promise<void> => {
-  const stored = await meta.get(META_KEY)
-  const status = nextProjectionStatus(isProjectionMeta(stored) ? stored : null, change)
+  const [stored, { keys, marks }] = await Promise.all([meta.get(META_KEY), readMarks(meta)])
+  // The marks are folded into the status written below (or describe nothing without a projection).
+  await Promise.all(keys.map((k) => meta.delete(k)))
+  const status = nextProjectionStatus(storedStatus(stored, marks), change)
   if (!status) return
   if (change.replace) {
     await buckets.clear()

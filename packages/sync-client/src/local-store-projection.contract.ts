@@ -89,6 +89,49 @@ export const runProjectionContract = (withStore: (fn: (store: LocalStore) => Pro
         expect(read).toMatchObject({ needsRebuild: false, stale: [] })
       }))
 
+    it('takes stale marks written without reading the projection, and folds them into the next change', () =>
+      withStore(async (store) => {
+        await writeProjection(store, 'book', change({ put: [customer('a'), customer('b'), customer('c')], replace: true, stateVector: sv({ 1: 4 }) }))
+        // Two writers that could not wait to read it (a page being hidden), another client's changes among them.
+        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 6 }) } })
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['b', 'a'], stateVector: sv({ 1: 5, 2: 2 }) } })
+        let read = await store.readProjection('book')
+        expect([...(read?.stale ?? [])].sort()).toEqual(['a', 'b'])
+        expect(read?.stateVector).toEqual(sv({ 1: 6, 2: 2 }))
+        expect(read?.needsRebuild).toBe(false)
+        expect(await store.stats('book')).toEqual({ rows: 1, bytes: 2, pending: 1 })
+
+        // A change from a document with all of it rewrites 'a': its mark goes, 'b' stays marked.
+        await writeProjection(store, 'book', change({ put: [customer('a', 'A2')], stateVector: sv({ 1: 6, 2: 2 }) }))
+        read = await store.readProjection('book')
+        expect(read).toMatchObject({ stale: ['b'], needsRebuild: false })
+        expect(read?.stateVector).toEqual(sv({ 1: 6, 2: 2 }))
+        expect(read?.customers.map((c) => c.name)).toEqual(['A2', 'Customer b', 'Customer c'])
+
+        // One from a document lacking client 2's changes clears nothing and asks for a rebuild.
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['c'], stateVector: sv({ 1: 6, 2: 3 }) } })
+        await writeProjection(store, 'book', change({ put: [customer('c', 'C2')], stateVector: sv({ 1: 7 }) }))
+        read = await store.readProjection('book')
+        expect([...(read?.stale ?? [])].sort()).toEqual(['b', 'c'])
+        expect(read?.needsRebuild).toBe(true)
+
+        // A whole write drops every mark.
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 8, 2: 3 }) } })
+        await writeProjection(store, 'book', change({ put: [customer('a')], replace: true, stateVector: sv({ 1: 8, 2: 3 }) }))
+        expect(await store.readProjection('book')).toMatchObject({ stale: [], needsRebuild: false, customers: [customer('a')] })
+      }))
+
+    it('ignores stale marks while the book has no projection, and they do not make one', () =>
+      withStore(async (store) => {
+        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 1 }) } })
+        expect(await store.readProjection('book')).toBeNull()
+        await writeProjection(store, 'book', change({ put: [customer('a')], stateVector: sv({ 1: 1 }) }))
+        expect(await store.readProjection('book')).toBeNull()
+        // Marks from before a projection existed say nothing about it.
+        await writeProjection(store, 'book', change({ put: [customer('b')], replace: true, stateVector: sv({ 1: 1 }) }))
+        expect(await store.readProjection('book')).toMatchObject({ stale: [], customers: [customer('b')] })
+      }))
+
     it('stores copies: changing what was written or read changes nothing stored', () =>
       withStore(async (store) => {
         const a = customer('a')

@@ -20,6 +20,18 @@ export interface LocalBatch {
    * never claims more than the stored updates hold.
    */
   readonly projection?: ProjectionChange
+  /**
+   * Customers to mark stale in the stored projection without reading it first (a batch that
+   * must be committed at once, see `write`); folded into the projection's status by the next
+   * read or change of it. Ignored when the book has no projection.
+   */
+  readonly staleMarks?: StaleMarks
+}
+
+/** Customers changed by a document at `stateVector` whose projection entries were not rewritten. */
+export interface StaleMarks {
+  readonly ids: readonly string[]
+  readonly stateVector: Uint8Array
 }
 
 /**
@@ -89,6 +101,10 @@ export interface LocalStore {
   /**
    * Applies the batch in ONE transaction and resolves only once that transaction completed
    * (the data is on this device). Resolves with the number of update rows stored afterwards.
+   * A batch without `projection` waits for no read: the IndexedDB store issues its requests and
+   * commits them within the call (after the database is open), so it is saved even when the page
+   * is unloaded right after (BookPersistence.flush on page hide relies on that; a transaction that
+   * had not committed when the page went is lost).
    */
   write(bookId: string, batch: LocalBatch): Promise<{ readonly rows: number }>
   /**

@@ -3,8 +3,8 @@
 // bytes and customers are copied in and out, and every write resolves on a later tick as a
 // transaction would.
 import type { Customer } from '@crm-sync/model'
-import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, ProjectionChange, StoredProjection } from './local-store'
-import { nextProjectionStatus, type ProjectionStatus } from './projection-status'
+import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, ProjectionChange, StaleMarks, StoredProjection } from './local-store'
+import { nextProjectionStatus, withStaleMarks, type ProjectionStatus } from './projection-status'
 
 interface MemoryProjection {
   readonly customers: Map<string, Customer>
@@ -17,14 +17,16 @@ interface MemoryBook {
   pending: Map<string, number>
   lastSyncedAt: number | null
   projection: MemoryProjection | null
+  /** Written without reading the projection; folded into its status by the next change. */
+  staleMarks: StaleMarks[]
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 const compareIds = (a: Customer, b: Customer): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
-const changeProjection = (current: MemoryProjection | null, change: ProjectionChange): MemoryProjection | null => {
-  const status = nextProjectionStatus(current?.status ?? null, change)
+const changeProjection = (current: MemoryProjection | null, marks: readonly StaleMarks[], change: ProjectionChange): MemoryProjection | null => {
+  const status = nextProjectionStatus(withStaleMarks(current?.status ?? null, marks), change)
   if (!status) return null
   const customers = change.replace || !current ? new Map<string, Customer>() : current.customers
   for (const id of change.remove) customers.delete(id)
@@ -36,7 +38,7 @@ export const createMemoryStore = (): LocalStore => {
   const books = new Map<string, MemoryBook>()
   const book = (bookId: string): MemoryBook => {
     let b = books.get(bookId)
-    if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null, projection: null }))
+    if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null, projection: null, staleMarks: [] }))
     return b
   }
   return {
@@ -52,13 +54,14 @@ export const createMemoryStore = (): LocalStore => {
     },
     async readProjection(bookId): Promise<StoredProjection | null> {
       await tick()
-      const p = books.get(bookId)?.projection
-      if (!p) return null
+      const b = books.get(bookId)
+      const status = withStaleMarks(b?.projection?.status ?? null, b?.staleMarks ?? [])
+      if (!b?.projection || !status) return null
       return {
-        customers: structuredClone([...p.customers.values()].sort(compareIds)),
-        stateVector: p.status.stateVector.slice(),
-        stale: [...p.status.stale],
-        needsRebuild: p.status.needsRebuild,
+        customers: structuredClone([...b.projection.customers.values()].sort(compareIds)),
+        stateVector: status.stateVector.slice(),
+        stale: [...status.stale],
+        needsRebuild: status.needsRebuild,
       }
     },
     async write(bookId, batch: LocalBatch) {
@@ -68,7 +71,11 @@ export const createMemoryStore = (): LocalStore => {
       for (const id of batch.pending) b.pending.set(id, Date.now())
       for (const id of batch.acknowledged) b.pending.delete(id)
       if (batch.lastSyncedAt !== undefined) b.lastSyncedAt = batch.lastSyncedAt
-      if (batch.projection) b.projection = changeProjection(b.projection, batch.projection)
+      if (batch.staleMarks) b.staleMarks.push({ ids: [...batch.staleMarks.ids], stateVector: batch.staleMarks.stateVector.slice() })
+      if (batch.projection) {
+        b.projection = changeProjection(b.projection, b.staleMarks, batch.projection)
+        b.staleMarks = []
+      }
       return { rows: b.rows.size }
     },
     async compact(bookId, fold: FoldUpdates) {

@@ -1,7 +1,8 @@
 // The bookkeeping every LocalStore applies with a projection change, whatever its layout: which
 // entries are stale, which document state the projection describes, and whether it can still be
 // trusted. Shared so that IndexedDB and memory answer the same (runLocalStoreContract checks).
-import type { ProjectionChange } from './local-store'
+import * as Y from 'yjs'
+import type { ProjectionChange, StaleMarks } from './local-store'
 import { dominates } from './state-vector'
 
 export interface ProjectionStatus {
@@ -27,4 +28,26 @@ export const nextProjectionStatus = (current: ProjectionStatus | null, change: P
   }
   for (const id of change.stale) stale.add(id)
   return { stateVector: change.stateVector.slice(), stale: [...stale], needsRebuild: current.needsRebuild || !caughtUp }
+}
+
+/**
+ * The status with stale marks written beside it without reading it (LocalBatch.staleMarks) folded
+ * in: their customers are stale, and the projection now describes the document at the union of
+ * the state vectors (every change up to the marks' state is either in an entry or marked stale).
+ * Nothing to fold into when there is no projection: marks on their own describe nothing.
+ */
+export const withStaleMarks = (status: ProjectionStatus | null, marks: readonly StaleMarks[]): ProjectionStatus | null => {
+  if (!status || marks.length === 0) return status
+  const stale = new Set(status.stale)
+  const clocks = Y.decodeStateVector(status.stateVector)
+  for (const m of marks) {
+    for (const id of m.ids) stale.add(id)
+    for (const [client, clock] of Y.decodeStateVector(m.stateVector)) if (clock > (clocks.get(client) ?? 0)) clocks.set(client, clock)
+  }
+  return { stateVector: Y.encodeStateVector(clocks), stale: [...stale], needsRebuild: status.needsRebuild }
+}
+
+export const isStaleMarks = (v: unknown): v is StaleMarks => {
+  const m = v as Partial<StaleMarks> | null
+  return typeof m === 'object' && m !== null && m.stateVector instanceof Uint8Array && Array.isArray(m.ids) && m.ids.every((id) => typeof id === 'string')
 }

@@ -4,7 +4,7 @@
 // whether that projection can be trusted is decided once the load is done (`loaded`).
 import { customersMap, readCustomer, readCustomers } from '@crm-sync/model'
 import * as Y from 'yjs'
-import type { ProjectionChange, StoredProjection } from './local-store'
+import type { ProjectionChange, StaleMarks, StoredProjection } from './local-store'
 import { sameStateVector } from './state-vector'
 
 export interface ProjectionTrackerOptions {
@@ -85,6 +85,17 @@ export class ProjectionTracker {
     this.dirty = new Set()
     this.marked = new Set()
     return { put, remove, stale: [], replace: false, stateVector }
+  }
+
+  /**
+   * Marks for a batch that cannot wait to read the stored projection (LocalBatch.staleMarks): the
+   * customers changed since the projection was last rewritten, and `also`. The bookkeeping stays
+   * as it is, so later batches mark or rewrite them as usual (marking twice changes nothing).
+   */
+  staleMarks(also: Iterable<string> = []): StaleMarks {
+    const ids = new Set(this.dirty)
+    for (const id of also) ids.add(id)
+    return { ids: [...ids], stateVector: Y.encodeStateVector(this.doc) }
   }
 
   /** A batch carrying `change` failed: what it wrote must be written again. */
