@@ -1,4 +1,4 @@
-// Edits made right before a reload (or a closed tab) are on the device after it, with no network
+// Edits made right before a reload (or a closed tab), and text still in a focused field, are on the device after it, with no network
 // to bring them back: the app writes the queued updates when the page is hidden, in a transaction
 // committed at once (Chromium drops one that had not committed when the page went). Before that,
 // 17 of 20 edits made just before a reload were lost in this test's first version.
@@ -40,6 +40,15 @@ describeBrowser('web app: a reload right after an edit, offline', 120_000, () =>
       kept.push((await field(a.page, 'industry').inputValue()) === `Reloaded ${i}`)
     }
     expect(kept).toEqual(ids.map(() => true))
+  })
+
+  it('keeps text typed into a field the page reloaded before it was left', async () => {
+    const id = ids[0]!
+    await openCustomer(a.page, BOOK, id)
+    await field(a.page, 'website').fill('https://still-typing.example') // no Tab, no Enter
+    await a.page.reload()
+    await openCustomer(a.page, BOOK, id)
+    await expect.poll(() => field(a.page, 'website').inputValue(), { timeout: 5000 }).toBe('https://still-typing.example')
   })
 
   it('keeps a customer created just before the page reloaded', async () => {

@@ -6,6 +6,7 @@
 // included, so the next start shows the list as it was left.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
+import { onPageHidden } from '../lib/page-hide'
 import type { BookEntry, Session } from '../lib/session-store'
 
 export interface BookSessionInputs {
@@ -32,7 +33,7 @@ export class BookSessionController implements ReactiveController {
     window.addEventListener('online', this.onOnline)
     window.addEventListener('offline', this.onOffline)
     document.addEventListener('visibilitychange', this.onVisibility)
-    window.addEventListener('pagehide', this.onPageHide) // Safari's last event on a closed tab
+    window.addEventListener('pagehide', this.onPageHide) // Safari's last event on a closed tab (too late in Chromium)
     this.sync()
   }
 
@@ -86,8 +87,8 @@ export class BookSessionController implements ReactiveController {
 
   private readonly onPageHide = () => this.saveNow()
 
-  /** flush() commits the queued updates before it returns: the page may be unloaded next. */
+  /** Typed text first; flush() commits the queued updates before it returns: the page may be unloaded next. */
   private saveNow(): void {
-    this.current?.handle.flush().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e))
+    onPageHidden(() => this.current?.handle.flush().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e)))
   }
 }

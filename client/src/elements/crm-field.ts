@@ -1,10 +1,12 @@
-// A labelled input that validates as you type and saves on commit (Enter or leaving the field).
+// A labelled input that validates as you type and saves on commit (Enter, leaving the field, or
+// the page being hidden).
 // Text that does not validate is never dropped: it stays in the field, flagged, and is reported
 // as a draft so the screen can keep it.
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import type { Peer } from '../book/presence'
 import { freeText, type FieldRule } from '../lib/field-rules'
+import { COMMIT_TYPED_TEXT } from '../lib/page-hide'
 import { sharedStyles } from '../styles/shared-styles'
 
 export type FieldCommitDetail = { field: string; value: string | null }
@@ -117,16 +119,26 @@ export class CrmField extends LitElement {
     if ((check.value ?? '') !== this.value) this.emit('field-commit', { field: this.field, value: check.value })
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    removeEventListener(COMMIT_TYPED_TEXT, this.commitTyped)
+  }
+
   private onFocus(): void {
     this.focused = true
+    addEventListener(COMMIT_TYPED_TEXT, this.commitTyped)
     this.emit('field-focus', { field: this.field })
   }
 
   private onBlur(): void {
     this.focused = false
+    removeEventListener(COMMIT_TYPED_TEXT, this.commitTyped)
     this.commit()
     this.emit('field-focus', { field: null })
   }
+
+  /** The page is being hidden with text typed here (a phone locked, a tab closed or reloaded). */
+  private readonly commitTyped = (): void => this.commit()
 
   private emit<T>(type: string, detail: T): void {
     this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }))
