@@ -1,7 +1,8 @@
-// Edits made right before a reload (or a closed tab), and text still in a focused field, are on the device after it, with no network
-// to bring them back: the app writes the queued updates when the page is hidden, in a transaction
-// committed at once (Chromium drops one that had not committed when the page went). Before that,
-// 17 of 20 edits made just before a reload were lost in this test's first version.
+// Edits made right before a reload (or a closed tab), and text still in a focused field, are on the
+// device after it, with no network to bring them back: when the page is hidden the app commits the
+// focused field, then writes the queued updates in a transaction committed at once (Chromium drops
+// one that had not committed when the page went). Before that, 17 of 20 edits made just before a
+// reload were lost in this test's first version.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   customerIds, field, goTo, openBook, openCustomer, setField, signedIn, startApp, waitForBadge, whenServiceWorkerControls,
