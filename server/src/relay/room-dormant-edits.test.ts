@@ -142,7 +142,7 @@ describe('a big dormant book', () => {
     await close()
   })
 
-  it('compacts from its encoding, which is the stored snapshot, and keeps no second copy once that moved on', async () => {
+  it('compacts from its encoding and tail, reading nothing from the store, and that is also the fold', async () => {
     const inner = createMemoryDocStore()
     const original = await storeBigSnapshotBook(inner, 'e9')
     const reads: string[] = []
@@ -151,25 +151,56 @@ describe('a big dormant book', () => {
       load: (id) => (reads.push('load'), inner.load(id)),
       readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
     }
-    const { room, close } = await open('e9', { store })
+    const { room, metrics, close } = await open('e9', { store })
+    const alice = deviceOf(original)
+    for (const [round, key] of ['a', 'b', 'c'].entries()) {
+      alice.doc.getMap('m').set(key, round)
+      room.applyRemote(alice.sent[round]!, 'alice', listener())
+      await room.foldLog()
+      // Its encoding and tail are the entries through the newest: the snapshot is made from them.
+      expect(reads).toEqual(['load'])
+      expect(await counter(metrics.dormantFolds)).toBe(round + 1)
+      expect([room.isDormant, room.dormantBytes()!.updates.length]).toEqual([true, 0])
+      // The snapshot stored is the encoding itself (the worker's bytes, not a copy of them).
+      const stored = await inner.load('e9')
+      expect(stored.snapshotSeq).toBe(round + 2)
+      expect(Buffer.compare(stored.snapshot!, room.dormantBytes()!.base)).toBe(0)
+      expect(room.dormantBytes()!.base.buffer).toBeInstanceOf(SharedArrayBuffer)
+    }
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, (await inner.load('e9')).snapshot!)
+    expect(withoutNotes(doc)).toEqual({ a: 0, b: 1, c: 2 })
+    expect(served(room)).toEqual({ m: { a: 0, b: 1, c: 2 }, frames: 1 })
+    expect(await counter(metrics.bookWakes)).toBe(0)
+    await close()
+  })
+
+  it('compacts from the store when its bytes are not exactly the entries through the newest', async () => {
+    const inner = createMemoryDocStore()
+    const original = await storeBigSnapshotBook(inner, 'e10')
+    const reads: string[] = []
+    const store: DocStore = {
+      ...inner,
+      load: (id) => (reads.push('load'), inner.load(id)),
+      readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
+    }
+    const { room, metrics, close } = await open('e10', { store })
     const alice = deviceOf(original)
     alice.doc.getMap('m').set('a', 1)
     room.applyRemote(alice.sent[0]!, 'alice', listener())
+    await room.flush() // seq 2
+    // Another instance stored seq 4 while seq 3 has not reached this one: a gap.
+    const other = deviceOf(original)
+    other.doc.getMap('m').set('x', 1)
+    other.doc.getMap('m').set('y', 2)
+    const [, beyond] = await inner.append('e10', other.sent.map((update) => ({ update, userId: 'bob' })))
+    room.applyStored([beyond!])
     await room.foldLog()
-    // The snapshot it loaded is its encoding: the compaction reads only the entry after it.
+    // Only through seq 2 (the contiguous prefix), from the snapshot it knows and the entry after it.
     expect(reads).toEqual(['load', 'since 1'])
-    expect(room.isDormant).toBe(true)
-    // The snapshot through seq 2 is not what the dormant book holds (its encoding and tail): it is
-    // not kept beside them, and the next compaction reads the store's.
-    alice.doc.getMap('m').set('b', 2)
-    room.applyRemote(alice.sent[1]!, 'alice', listener())
-    await room.foldLog()
-    expect(reads).toEqual(['load', 'since 1', 'load'])
-    const stored = await inner.load('e9')
-    expect(stored.snapshotSeq).toBe(3)
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, stored.snapshot!)
-    expect(withoutNotes(doc)).toEqual({ a: 1, b: 2 })
+    expect(await counter(metrics.dormantFolds)).toBe(0)
+    expect((await inner.load('e10')).snapshotSeq).toBe(2)
+    expect(room.dormantBytes()!.updates.length).toBe(2)
     await close()
   })
 
