@@ -200,7 +200,8 @@ export class BookPersistence {
     this.queue = []
     this.queuedPending = []
     const rows = [...again.flatMap((b) => b.rows), ...batchRows(updates)]
-    const pending = [...again.flatMap((b) => b.pending), ...queuedPending]
+    // An id acknowledged meanwhile is not marked again (its marker's removal is queued, and written after).
+    const pending = [...again.flatMap((b) => b.pending).filter((id) => this.o.isPending(id)), ...queuedPending]
     const staleMarks = this.o.projection?.staleMarks(again.flatMap((b) => changedIds(b.projection)))
     const written = this.o.store.write(this.o.bookId, { updates: rows, pending, acknowledged: [], ...(staleMarks ? { staleMarks } : {}) })
     return written.then(
