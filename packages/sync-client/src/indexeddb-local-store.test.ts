@@ -42,7 +42,7 @@ describe('IndexedDB store', () => {
     await store.load('book')
     const commit = vi.spyOn(IDBTransaction.prototype, 'commit')
     try {
-      const written = store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: new Uint8Array([0]) } })
+      const written = store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: new Uint8Array([0]), needsRebuild: false } })
       await Promise.resolve() // the open database, then every request and the commit
       await Promise.resolve()
       expect(commit).toHaveBeenCalledTimes(1)

@@ -105,8 +105,8 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
         for (const id of batch.acknowledged) requests.push(pending.delete(id))
         if (batch.lastSyncedAt !== undefined) requests.push(meta.put(batch.lastSyncedAt, 'lastSyncedAt'))
         if (batch.staleMarks) {
-          const { ids, stateVector } = batch.staleMarks
-          requests.push(meta.put({ ids: [...ids], stateVector: stateVector.slice() }, newStaleMarksKey()))
+          const { ids, stateVector, needsRebuild } = batch.staleMarks
+          requests.push(meta.put({ ids: [...ids], stateVector: stateVector.slice(), needsRebuild }, newStaleMarksKey()))
         }
         if (batch.projection) requests.push(writeProjectionIn(meta, tx.objectStore('projection'), batch.projection))
         const rows = updates.count()

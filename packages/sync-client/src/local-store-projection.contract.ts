@@ -93,8 +93,8 @@ export const runProjectionContract = (withStore: (fn: (store: LocalStore) => Pro
       withStore(async (store) => {
         await writeProjection(store, 'book', change({ put: [customer('a'), customer('b'), customer('c')], replace: true, stateVector: sv({ 1: 4 }) }))
         // Two writers that could not wait to read it (a page being hidden), another client's changes among them.
-        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 6 }) } })
-        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['b', 'a'], stateVector: sv({ 1: 5, 2: 2 }) } })
+        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: ['p1'], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 6 }), needsRebuild: false } })
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['b', 'a'], stateVector: sv({ 1: 5, 2: 2 }), needsRebuild: false } })
         let read = await store.readProjection('book')
         expect([...(read?.stale ?? [])].sort()).toEqual(['a', 'b'])
         expect(read?.stateVector).toEqual(sv({ 1: 6, 2: 2 }))
@@ -109,21 +109,33 @@ export const runProjectionContract = (withStore: (fn: (store: LocalStore) => Pro
         expect(read?.customers.map((c) => c.name)).toEqual(['A2', 'Customer b', 'Customer c'])
 
         // One from a document lacking client 2's changes clears nothing and asks for a rebuild.
-        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['c'], stateVector: sv({ 1: 6, 2: 3 }) } })
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['c'], stateVector: sv({ 1: 6, 2: 3 }), needsRebuild: false } })
         await writeProjection(store, 'book', change({ put: [customer('c', 'C2')], stateVector: sv({ 1: 7 }) }))
         read = await store.readProjection('book')
         expect([...(read?.stale ?? [])].sort()).toEqual(['b', 'c'])
         expect(read?.needsRebuild).toBe(true)
 
         // A whole write drops every mark.
-        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 8, 2: 3 }) } })
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 8, 2: 3 }), needsRebuild: false } })
         await writeProjection(store, 'book', change({ put: [customer('a')], replace: true, stateVector: sv({ 1: 8, 2: 3 }) }))
         expect(await store.readProjection('book')).toMatchObject({ stale: [], needsRebuild: false, customers: [customer('a')] })
       }))
 
+    it('flags a rebuild when a mark comes from a document that did not trust the projection', () =>
+      withStore(async (store) => {
+        await writeProjection(store, 'book', change({ put: [customer('a'), customer('b')], replace: true, stateVector: sv({ 1: 1 }) }))
+        await store.write('book', { updates: [], pending: [], acknowledged: [], staleMarks: { ids: ['b'], stateVector: sv({ 1: 3 }), needsRebuild: true } })
+        expect(await store.readProjection('book')).toMatchObject({ stale: ['b'], needsRebuild: true })
+        // Folded into the status, the flag stays until a whole write.
+        await writeProjection(store, 'book', change({ put: [customer('b')], stateVector: sv({ 1: 3 }) }))
+        expect(await store.readProjection('book')).toMatchObject({ stale: [], needsRebuild: true })
+        await writeProjection(store, 'book', change({ put: [customer('a'), customer('b')], replace: true, stateVector: sv({ 1: 3 }) }))
+        expect(await store.readProjection('book')).toMatchObject({ needsRebuild: false })
+      }))
+
     it('ignores stale marks while the book has no projection, and they do not make one', () =>
       withStore(async (store) => {
-        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 1 }) } })
+        await store.write('book', { updates: [new Uint8Array([0, 0])], pending: [], acknowledged: [], staleMarks: { ids: ['a'], stateVector: sv({ 1: 1 }), needsRebuild: false } })
         expect(await store.readProjection('book')).toBeNull()
         await writeProjection(store, 'book', change({ put: [customer('a')], stateVector: sv({ 1: 1 }) }))
         expect(await store.readProjection('book')).toBeNull()

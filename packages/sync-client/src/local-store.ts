@@ -32,6 +32,11 @@ export interface LocalBatch {
 export interface StaleMarks {
   readonly ids: readonly string[]
   readonly stateVector: Uint8Array
+  /**
+   * The writer's document did not trust the stored projection (it was to be rebuilt, or not
+   * loaded yet): changes it does not name may be missing from it too, so it must be rebuilt.
+   */
+  readonly needsRebuild: boolean
 }
 
 /**

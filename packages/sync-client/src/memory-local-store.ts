@@ -71,7 +71,7 @@ export const createMemoryStore = (): LocalStore => {
       for (const id of batch.pending) b.pending.set(id, Date.now())
       for (const id of batch.acknowledged) b.pending.delete(id)
       if (batch.lastSyncedAt !== undefined) b.lastSyncedAt = batch.lastSyncedAt
-      if (batch.staleMarks) b.staleMarks.push({ ids: [...batch.staleMarks.ids], stateVector: batch.staleMarks.stateVector.slice() })
+      if (batch.staleMarks) b.staleMarks.push({ ...batch.staleMarks, ids: [...batch.staleMarks.ids], stateVector: batch.staleMarks.stateVector.slice() })
       if (batch.projection) {
         b.projection = changeProjection(b.projection, b.staleMarks, batch.projection)
         b.staleMarks = []

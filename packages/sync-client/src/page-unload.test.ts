@@ -119,6 +119,37 @@ describe('a page unloaded right after flush()', () => {
     await reopened.close()
   })
 
+  it('leaves a projection that was to be rebuilt flagged for the rebuild, not made to look current', async () => {
+    const { device, ids } = await seeded(['Old Name GmbH', 'Typed Into AG'])
+    // Another writer renamed X in the stored updates and left the projection alone: the next open rebuilds it.
+    const other = new Y.Doc()
+    for (const u of (await device.store.load(BOOK)).updates) Y.applyUpdate(other, u)
+    const renamed: Uint8Array[] = []
+    other.on('update', (u: Uint8Array) => renamed.push(u))
+    other.getMap<Y.Map<unknown>>('customers').get(ids[0]!)!.set('name', 'New Name GmbH')
+    await device.store.write(BOOK, { updates: renamed, pending: [], acknowledged: [] })
+
+    const page = unloading(device.store)
+    const handle = device.open({ connect: false, store: page.store })
+    await handle.whenLoaded
+    handle.customers.set(ids[1]!, 'industry', 'Typed before the reload')
+    void handle.flush() // the rebuild (a regular batch) is lost with the page
+    page.unload()
+
+    expect(await device.store.readProjection(BOOK)).toMatchObject({ needsRebuild: true })
+    const reopened = device.open({ connect: false })
+    await reopened.whenReadable
+    const offered = reopened.projection!
+    await reopened.whenLoaded
+    expect(reopened.customers.read(ids[0]!)?.name).toBe('New Name GmbH')
+    expect(offered.matches(reopened.doc)).toBe(false)
+    await reopened.flush()
+    const rebuilt = await device.store.readProjection(BOOK)
+    expect(rebuilt?.customers.map((c) => c.name).sort()).toEqual(['New Name GmbH', 'Typed Into AG'])
+    expect(rebuilt).toMatchObject({ stale: [], needsRebuild: false })
+    await reopened.close()
+  })
+
   it('writes nothing twice when the page stays: the projection follows and nothing is left stale', async () => {
     const { device, ids } = await seeded(['Before GmbH'])
     const handle = device.open({ connect: false })

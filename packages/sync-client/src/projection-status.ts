@@ -33,7 +33,8 @@ export const nextProjectionStatus = (current: ProjectionStatus | null, change: P
 /**
  * The status with stale marks written beside it without reading it (LocalBatch.staleMarks) folded
  * in: their customers are stale, and the projection now describes the document at the union of
- * the state vectors (every change up to the marks' state is either in an entry or marked stale).
+ * the state vectors (every change up to the marks' state is either in an entry or marked stale),
+ * unless a mark came from a document that was to rebuild it (then it still must be).
  * Nothing to fold into when there is no projection: marks on their own describe nothing.
  */
 export const withStaleMarks = (status: ProjectionStatus | null, marks: readonly StaleMarks[]): ProjectionStatus | null => {
@@ -44,10 +45,11 @@ export const withStaleMarks = (status: ProjectionStatus | null, marks: readonly 
     for (const id of m.ids) stale.add(id)
     for (const [client, clock] of Y.decodeStateVector(m.stateVector)) if (clock > (clocks.get(client) ?? 0)) clocks.set(client, clock)
   }
-  return { stateVector: Y.encodeStateVector(clocks), stale: [...stale], needsRebuild: status.needsRebuild }
+  return { stateVector: Y.encodeStateVector(clocks), stale: [...stale], needsRebuild: status.needsRebuild || marks.some((m) => m.needsRebuild) }
 }
 
 export const isStaleMarks = (v: unknown): v is StaleMarks => {
   const m = v as Partial<StaleMarks> | null
-  return typeof m === 'object' && m !== null && m.stateVector instanceof Uint8Array && Array.isArray(m.ids) && m.ids.every((id) => typeof id === 'string')
+  return typeof m === 'object' && m !== null && m.stateVector instanceof Uint8Array && typeof m.needsRebuild === 'boolean' &&
+    Array.isArray(m.ids) && m.ids.every((id) => typeof id === 'string')
 }

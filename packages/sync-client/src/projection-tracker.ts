@@ -95,7 +95,8 @@ export class ProjectionTracker {
   staleMarks(also: Iterable<string> = []): StaleMarks {
     const ids = new Set(this.dirty)
     for (const id of also) ids.add(id)
-    return { ids: [...ids], stateVector: Y.encodeStateVector(this.doc) }
+    // Not loaded yet, or to be rebuilt: the stored projection may lack more than these changes.
+    return { ids: [...ids], stateVector: Y.encodeStateVector(this.doc), needsRebuild: !this.ready || this.rebuild }
   }
 
   /** A batch carrying `change` failed: what it wrote must be written again. */
