@@ -72,13 +72,18 @@ export interface BookHandle {
    * (e.g. when the page is hidden and may not come back). Resolves once written. The updates are
    * in an IndexedDB transaction committed before this returns, so calling it from `visibilitychange`
    * or `pagehide` keeps them even if the page is unloaded right after (a reload, a closed tab).
+   * Rejects with SyncClientError 'local-store-failed' when a write failed (it is retried).
    */
   flush(): Promise<void>
   /** Go online (again): also resumes after a stop. */
   connect(): void
   /** Go offline on purpose; local edits go on being stored. */
   disconnect(): void
-  /** Disconnects, writes what is queued, releases everything. Edits made afterwards are not stored. */
+  /**
+   * Disconnects, writes what is queued, releases everything. Edits made afterwards are not stored.
+   * While writes fail it tries three times, a second apart; then it closes all the same and
+   * rejects with SyncClientError 'local-store-failed' (what was not written is lost on this device).
+   */
   close(): Promise<void>
 }
 

@@ -46,6 +46,8 @@ export interface BookPersistenceOptions {
 }
 
 const RETRY_MS = 1000
+/** close() writes what is left at most this many times while writes fail (RETRY_MS apart). */
+const CLOSE_ATTEMPTS = 3
 
 /** A batch whose transaction has not completed yet. */
 interface BatchInFlight {
@@ -85,6 +87,9 @@ export class BookPersistence {
   private snapshotBytes = 0
   private bytesSinceFold = 0
   private savedWaiters: (() => void)[] = []
+  /** Writes that failed so far, and the last one's error (flush tells whether one of its own failed). */
+  private failedWrites = 0
+  private lastFailure: unknown = null
   /** Regular batches being written (their transactions wait for reads of the projection). */
   private readonly inFlight = new Set<BatchInFlight>()
   /** The next batch rewrites the changed customers in the projection. */
@@ -167,21 +172,41 @@ export class BookPersistence {
    * Writes what is queued now, the projection's changes included, and waits for it. The updates
    * are in a transaction committed before this returns (see `saveNow`), so calling it when the
    * page is hidden keeps them even if the page is unloaded next; the projection follows.
+   * Rejects (SyncClientError 'local-store-failed') when one of these writes failed: what it held
+   * is queued again and retried every RETRY_MS.
    */
   async flush(): Promise<void> {
+    const failedBefore = this.failedWrites
     this.clearTimer()
     const saving = this.saveNow()
     this.projectionDue = true
     await Promise.all([saving, this.enqueueWrite()])
+    if (this.failedWrites !== failedBefore) throw toStoreError(this.lastFailure, 'write')
   }
 
+  /**
+   * Flushes, trying again CLOSE_ATTEMPTS times in all while writes fail, then stops. Rejects when
+   * something was still not written: it is lost on this device (the relay may have it).
+   */
   async close(): Promise<void> {
-    await this.flush()
+    let failure: unknown = null
+    for (let attempt = 1; attempt <= CLOSE_ATTEMPTS; attempt++) {
+      try {
+        await this.flush()
+        failure = null
+        break
+      } catch (e) {
+        failure = e
+        if (attempt < CLOSE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
+      }
+    }
+    const lost = this.queue.length
     this.closed = true
     this.clearTimer()
     if (this.projectionTimer) clearTimeout(this.projectionTimer)
     this.projectionTimer = null
     await this.chain
+    if (failure) throw new SyncClientError('local-store-failed', `${lost} updates could not be saved on this device`, { cause: failure })
   }
 
   /**
@@ -208,8 +233,7 @@ export class BookPersistence {
       ({ rows: stored }) => this.saved(updates.length, rows, stored),
       (e: unknown) => {
         this.putBack(updates, queuedPending, [], undefined, null, false)
-        this.o.onError(toStoreError(e, 'write'))
-        if (!this.closed) this.retryLater()
+        this.failed(e)
       },
     )
   }
@@ -263,8 +287,7 @@ export class BookPersistence {
     } catch (e) {
       // Put it back in front and try again later; nothing is reported saved meanwhile.
       this.putBack(updates, pending, acknowledged, lastSyncedAt, projection, full)
-      this.o.onError(toStoreError(e, 'write'))
-      if (!this.closed) this.retryLater()
+      this.failed(e)
       return
     } finally {
       this.inFlight.delete(flight)
@@ -285,6 +308,14 @@ export class BookPersistence {
     if ((stored >= this.o.compactAfterRows && enoughBytes) || stored >= this.o.compactMaxRows) {
       this.chain = this.chain.then(() => this.compact())
     }
+  }
+
+  /** A write failed (what it held is queued again): reported, counted for flush, retried later. */
+  private failed(e: unknown): void {
+    this.failedWrites++
+    this.lastFailure = e
+    this.o.onError(toStoreError(e, 'write'))
+    if (!this.closed) this.retryLater()
   }
 
   private putBack(

@@ -163,12 +163,14 @@ export class Book implements BookHandle {
       this.relay?.close()
       this.crossTab?.close()
       await this.whenLoaded.catch(() => {})
-      await this.persistence.close()
+      // Closed all the same when the last writes failed; the caller hears of it after.
+      const failure = await this.persistence.close().then(() => null, (e: unknown) => e)
       this.projectionTracker?.dispose()
       this.doc.off('update', this.onUpdate)
       this.awareness.destroy()
       for (const w of this.waiters.splice(0)) w.reject(new SyncClientError('closed', 'the book handle was closed'))
       if (this.o.ownsStore) await this.o.store.close()
+      if (failure) throw failure
     })()
     return this.closing
   }

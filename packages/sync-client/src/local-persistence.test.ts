@@ -122,6 +122,50 @@ describe('local persistence', () => {
     await reopened.close()
   })
 
+  it('writes on close what a failed write left, trying again, and flush() says it failed', async () => {
+    const device = makeDevice(null)
+    let failNext = 0
+    // Fails asynchronously, as IndexedDB does (a transaction aborted, a connection closed).
+    const failing: LocalStore = {
+      ...device.store,
+      write: (bookId, batch) =>
+        failNext-- > 0 ? new Promise((_, reject) => setTimeout(() => reject(new Error('AbortError')), 1)) : device.store.write(bookId, batch),
+    }
+    const handle = device.open({ connect: false, store: failing })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Closing Time GmbH' })
+    await handle.whenSaved()
+    handle.customers.set(id, 'email', 'last@closing-time.example')
+    failNext = 1
+    await expect(handle.flush()).rejects.toMatchObject({ code: 'local-store-failed' })
+    handle.customers.set(id, 'phone', '+4930111222')
+    failNext = 1
+    await handle.close() // its first write fails too: written on the next try
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)).toMatchObject({ email: 'last@closing-time.example', phone: '+4930111222' })
+    expect(reopened.status.pendingLocal).toBe(3)
+    await reopened.close()
+  })
+
+  it('closes all the same when writes keep failing, and says what was lost', async () => {
+    const device = makeDevice(null)
+    let broken = false
+    const failing: LocalStore = {
+      ...device.store,
+      write: (bookId, batch) => (broken ? Promise.reject(new Error('QuotaExceededError')) : device.store.write(bookId, batch)),
+    }
+    const handle = device.open({ connect: false, store: failing })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Full Disk SARL' })
+    await handle.whenSaved()
+    broken = true
+    handle.customers.set(id, 'email', 'never@full-disk.example')
+    const closing = handle.close()
+    await expect(closing).rejects.toMatchObject({ code: 'local-store-failed', message: expect.stringMatching(/1 updates could not be saved/) })
+    await expect(handle.whenSynced()).rejects.toMatchObject({ code: 'closed' })
+  })
+
   it('compacts into one snapshot past the threshold, under a Web Lock, keeping state and pending', async () => {
     const requested: string[] = []
     const locks: LockManagerLike = {
