@@ -90,6 +90,19 @@ const served = (room: Room): { m: Record<string, unknown>; frames: number } => {
 
 const counter = async (metric: Metrics['bookWakes']): Promise<number> => (await metric.get()).values[0]?.value ?? 0
 
+/** A big book stored as a snapshot, behind a store that records its whole reads and log reads. */
+const readCountingBook = async (bookId: string) => {
+  const inner = createMemoryDocStore()
+  const original = await storeBigSnapshotBook(inner, bookId)
+  const reads: string[] = []
+  const store: DocStore = {
+    ...inner,
+    load: (id) => (reads.push('load'), inner.load(id)),
+    readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
+  }
+  return { inner, original, store, reads }
+}
+
 describe('a big dormant book', () => {
   it('takes edits without waking: others get them, the store keeps them, a client syncing later gets them', async () => {
     const { store, metrics, room, original, close } = await open('e1')
@@ -143,14 +156,7 @@ describe('a big dormant book', () => {
   })
 
   it('compacts from its encoding and tail, reading nothing from the store, and that is also the fold', async () => {
-    const inner = createMemoryDocStore()
-    const original = await storeBigSnapshotBook(inner, 'e9')
-    const reads: string[] = []
-    const store: DocStore = {
-      ...inner,
-      load: (id) => (reads.push('load'), inner.load(id)),
-      readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
-    }
+    const { inner, original, store, reads } = await readCountingBook('e9')
     const { room, metrics, close } = await open('e9', { store })
     const alice = deviceOf(original)
     for (const [round, key] of ['a', 'b', 'c'].entries()) {
@@ -176,14 +182,7 @@ describe('a big dormant book', () => {
   })
 
   it('compacts from the store when its bytes are not exactly the entries through the newest', async () => {
-    const inner = createMemoryDocStore()
-    const original = await storeBigSnapshotBook(inner, 'e10')
-    const reads: string[] = []
-    const store: DocStore = {
-      ...inner,
-      load: (id) => (reads.push('load'), inner.load(id)),
-      readSince: (id, after, limit) => (reads.push(`since ${after}`), inner.readSince(id, after, limit)),
-    }
+    const { inner, original, store, reads } = await readCountingBook('e10')
     const { room, metrics, close } = await open('e10', { store })
     const alice = deviceOf(original)
     alice.doc.getMap('m').set('a', 1)
