@@ -73,6 +73,17 @@ describe('bridge endpoints', () => {
       // The bridge is still serving.
       expect((await post(JSON.stringify([event({ eventId: 13 })]))).status).toBe(204)
     })
+
+    it('records nothing for a signed delivery it refuses as malformed', async () => {
+      for (const [body, code] of [['{not json', 'invalid-json'], [JSON.stringify([{ eventId: 'x' }]), 'invalid-body']] as const) {
+        const timestamp = Date.now()
+        expect((await post(body, { timestamp })).status).toBe(400)
+        // Sent again, it is refused for what it is, not as a replay: its signature was not kept.
+        const again = await post(body, { timestamp })
+        expect(again.status).toBe(400)
+        expect(await again.json()).toMatchObject({ error: { code } })
+      }
+    })
   })
 
   /** The server answers 413 before reading it all, so this one goes on its own connection. */
@@ -128,6 +139,18 @@ describe('bridge endpoints', () => {
       expect((await get(`/api/books/north-territory/${which}`, await rig.server.token('dave'))).status).toBe(200)
     })
   }
+
+  it('sync status names only the bridged books the caller is a member of', async () => {
+    const status = async (user: string) => {
+      const res = await get('/api/sync/status', await rig.server.token(user))
+      expect(res.status).toBe(200)
+      return (await res.json()) as Record<string, any>
+    }
+    const outsider = await status('mallory') // a member of no book
+    expect(outsider).toMatchObject({ enabled: true, running: true, books: [], lastError: null, consistency: { ratio: expect.any(Number) } })
+    expect((await status('carol')).books).toEqual(['key-accounts'])
+    expect([...(await status('dave')).books].sort()).toEqual(['key-accounts', 'north-territory'])
+  })
 
   it('sync status reports the health figures', async () => {
     await rig.settle()

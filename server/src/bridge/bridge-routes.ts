@@ -1,6 +1,6 @@
 // The bridge's read side of the HTTP API: GET /api/books/:id/conflicts and /attention (members of
-// the book only) and GET /api/sync/status (any signed-in user). Mounted through createApp's
-// extraApiRoutes; errors go through the app's one error handler.
+// the book only) and GET /api/sync/status (any signed-in user, who sees only the books they are a
+// member of). Mounted through createApp's extraApiRoutes; errors go through the app's one error handler.
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { TokenService } from '../auth/token-service'
@@ -10,7 +10,7 @@ import { HttpError } from '../http/http-error'
 import { BOOK_ID_PATTERN } from '../relay/book-id'
 import type { BookDirectory } from '../store/book-directory'
 import type { BridgeStateStore } from './bridge-state-store'
-import type { SyncStatusReport } from './sync-status-report'
+import { reportFor, type SyncStatusReport } from './sync-status-report'
 
 const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -57,11 +57,12 @@ export function bridgeBookRoutes(d: { tokens: TokenService; directory: BookDirec
     })
 }
 
-export function syncStatusRoutes(d: { tokens: TokenService; status: () => Promise<SyncStatusReport> | null }) {
+export function syncStatusRoutes(d: { tokens: TokenService; directory: BookDirectory; status: () => Promise<SyncStatusReport> | null }) {
   return new Hono<AuthEnv>().get('/status', requireIdentity(d.tokens), async (c) => {
     if (Object.keys(c.req.query()).length > 0) throw new HttpError(400, 'invalid-query', 'this endpoint takes no parameters')
     const report = d.status()
     if (!report) return c.json({ enabled: true, running: false }, 503)
-    return c.json({ enabled: true, ...(await report) })
+    const memberOf = new Set((await d.directory.listBooksFor(c.get('identity').userId)).map((b) => b.id))
+    return c.json({ enabled: true, ...reportFor(await report, memberOf) })
   })
 }

@@ -101,7 +101,7 @@ export async function createBridgeRuntime(o: BridgeRuntimeOptions): Promise<Brid
       }),
     },
     { path: '/books', app: bridgeBookRoutes({ tokens: o.tokens, directory: o.directory, state: () => state }) },
-    { path: '/sync', app: syncStatusRoutes({ tokens: o.tokens, status: () => service?.status() ?? null }) },
+    { path: '/sync', app: syncStatusRoutes({ tokens: o.tokens, directory: o.directory, status: () => service?.status() ?? null }) },
   ]
 
   const runtime: BridgeRuntime = {

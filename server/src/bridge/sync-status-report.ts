@@ -33,6 +33,16 @@ export interface SyncStatusReport {
   readonly lastError: string | null
 }
 
+/**
+ * The report as one caller may see it: only the bridged books they are a member of, and the last
+ * round's error only when there is at least one (its message may name any book). The other
+ * figures are bridge-wide totals that name no book.
+ */
+export function reportFor(report: SyncStatusReport, memberOf: ReadonlySet<string>): SyncStatusReport {
+  const books = report.books.filter((b) => memberOf.has(b))
+  return { ...report, books, lastError: books.length > 0 ? report.lastError : null }
+}
+
 export async function measureConsistency(deps: ReconcileDeps, books: readonly string[], crmSeen: ReadonlyMap<string, string | null>): Promise<ConsistencyFigures> {
   const byKind = Object.fromEntries(BRIDGE_KINDS.map((k) => [k, { linked: 0, consistent: 0 }])) as Record<BridgeKind, { linked: number; consistent: number }>
   for (const bookId of books) {

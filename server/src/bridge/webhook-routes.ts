@@ -73,9 +73,6 @@ export function webhookRoutes(o: WebhookRouteOptions): Hono {
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         return refuse('bad-signature', 401, 'bad-signature', 'the webhook signature does not match')
       }
-      if (!(await o.state.rememberDelivery(signature, now(), maxAgeMs * 2))) {
-        return refuse('replay', 409, 'replayed', 'this delivery was already received')
-      }
       let raw: unknown
       try {
         raw = JSON.parse(body)
@@ -84,6 +81,10 @@ export function webhookRoutes(o: WebhookRouteOptions): Hono {
       }
       const parsed = eventsSchema.safeParse(raw)
       if (!parsed.success) return refuse('malformed', 400, 'invalid-body', 'body is not a list of webhook events')
+      // Remembered only once it is known to be a delivery: a refused request writes nothing.
+      if (!(await o.state.rememberDelivery(signature, now(), maxAgeMs * 2))) {
+        return refuse('replay', 409, 'replayed', 'this delivery was already received')
+      }
       o.metrics.webhooks.inc({ outcome: 'accepted' })
       o.onEvents(parsed.data)
       return c.body(null, 204)

@@ -81,6 +81,16 @@ describe('HTTP API', () => {
       expect(await errorCode(res)).toBe(code)
     })
 
+    it.each([
+      ['no token', {}, 'no-token'],
+      ['a bad token', { token: 'abc.def.ghi' }, 'bad-token'],
+      ['a bad token cookie', { headers: { cookie: 'crm_token=abc.def.ghi' } }, 'bad-token'],
+    ])('answers "who am I" with %s as 401', async (_what, auth, code) => {
+      const res = await call('/api/auth/me', auth)
+      expect(res.status).toBe(401)
+      expect(await errorCode(res)).toBe(code)
+    })
+
     it('is off when AUTH_MODE=jwt', async () => {
       const jwt = await startTestServer({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(40) })
       try {
@@ -120,6 +130,68 @@ describe('HTTP API', () => {
       await whenSynced(c)
       expect(c.doc.getMap('book').toJSON()).toMatchObject({ name: 'Bob\'s book', schemaVersion: 1 })
       c.destroy()
+    })
+
+    it('keeps a book\'s last owner: no demoting them, by themselves or after a hand-over', async () => {
+      expect((await call('/api/books', { method: 'POST', token: bob, json: { id: 'owned-book', name: 'Owned' } })).status).toBe(201)
+      const members = async () => ((await (await call('/api/books/owned-book/members', { token: bob })).json()) as { members: unknown[] }).members
+      for (const role of ['editor', 'viewer']) {
+        const res = await call('/api/books/owned-book/members/bob', { method: 'PUT', token: bob, json: { role } })
+        expect(res.status).toBe(409)
+        expect(await errorCode(res)).toBe('last-owner')
+      }
+      expect(await members()).toEqual([{ userId: 'bob', role: 'owner' }])
+      expect((await call('/api/books/owned-book/members/bob', { method: 'PUT', token: bob, json: { role: 'owner' } })).status).toBe(200)
+
+      // Once another owner exists, either may step down, but not both.
+      expect((await call('/api/books/owned-book/members/alice', { method: 'PUT', token: bob, json: { role: 'owner' } })).status).toBe(200)
+      expect((await call('/api/books/owned-book/members/bob', { method: 'PUT', token: alice, json: { role: 'editor' } })).status).toBe(200)
+      const last = await call('/api/books/owned-book/members/alice', { method: 'PUT', token: alice, json: { role: 'viewer' } })
+      expect(last.status).toBe(409)
+      expect(await errorCode(last)).toBe('last-owner')
+      expect(await members()).toEqual([{ userId: 'alice', role: 'owner' }, { userId: 'bob', role: 'editor' }])
+    })
+
+    it('reads a book for its members only', async () => {
+      const read = await call('/api/books/north-territory', { token: dave })
+      expect(read.status).toBe(200)
+      expect(await read.json()).toMatchObject({ id: 'north-territory', role: 'viewer', createdBy: 'alice' })
+      const anonymous = await call('/api/books/north-territory')
+      expect(anonymous.status).toBe(401)
+      expect(await errorCode(anonymous)).toBe('no-token')
+    })
+
+    // Unknown and malformed ids answer as non-membership does, so an answer never tells which books exist.
+    it.each([
+      ['a non-member', 'mallory', 'north-territory'],
+      ['an unknown book', 'alice', 'no-such-book'],
+      ['a path-traversal id', 'alice', '%2e%2e%2fetc'],
+      ['an over-long id', 'alice', 'b'.repeat(300)],
+      ['an id with a space', 'alice', 'north%20territory'],
+    ])('refuses a book read for %s with 403', async (_what, who, bookId) => {
+      const res = await call(`/api/books/${bookId}`, { token: await server.token(who) })
+      expect(res.status).toBe(403)
+      expect(await errorCode(res)).toBe('not-member')
+    })
+
+    it('lists a book\'s members to its members only', async () => {
+      const res = await call('/api/books/north-territory/members', { token: await server.token('mallory') })
+      expect(res.status).toBe(403)
+      expect(await errorCode(res)).toBe('not-member')
+      expect((await call('/api/books/north-territory/members')).status).toBe(401)
+    })
+
+    it('lets only owners remove members, and checks the user id', async () => {
+      const before = await (await call('/api/books/north-territory/members', { token: alice })).json()
+      const byEditor = await call('/api/books/north-territory/members/dave', { method: 'DELETE', token: bob })
+      expect(byEditor.status).toBe(403)
+      expect(await errorCode(byEditor)).toBe('not-owner')
+      const byViewer = await call('/api/books/north-territory/members/bob', { method: 'DELETE', token: dave })
+      expect(byViewer.status).toBe(403)
+      const malformed = await call('/api/books/north-territory/members/bad%20user', { method: 'DELETE', token: alice })
+      expect(malformed.status).toBe(400)
+      expect(await errorCode(malformed)).toBe('invalid-user')
+      expect(await (await call('/api/books/north-territory/members', { token: alice })).json()).toEqual(before)
     })
 
     it.each([
@@ -237,6 +309,33 @@ describe('HTTP API', () => {
       expect(res.status).toBe(status)
       expect(await errorCode(res)).toBe(code)
       expect(await (await call(`/api/books/${BOOK}/customers/${customerId}`, { token: alice })).json()).toEqual(before)
+    })
+
+    it.each([
+      ['no token', null, { json: { name: 'Anonymous Ltd' } }, 401, 'no-token'],
+      ['a viewer', 'dave', { json: { name: 'Viewer Ltd' } }, 403, 'read-only'],
+      ['a non-member', 'mallory', { json: { name: 'Outsider Ltd' } }, 403, 'not-member'],
+      ['broken JSON', 'alice', { body: '{"name":', headers: { 'content-type': 'application/json' } }, 400, 'invalid-json'],
+      ['an oversized body', 'alice', { json: { name: 'Oversized Ltd', notes: 'n'.repeat(10_000) } }, 413, 'body-too-large'],
+    ])('refuses to create a customer with %s and creates nothing', async (_what, who, init, status, code) => {
+      const count = async () => ((await (await call(`/api/books/${BOOK}/customers?includeArchived=1`, { token: alice })).json()) as { customers: unknown[] }).customers.length
+      const before = await count()
+      const res = await call(`/api/books/${BOOK}/customers`, { method: 'POST', ...(who ? { token: await server.token(who) } : {}), ...init })
+      expect(res.status).toBe(status)
+      expect(await errorCode(res)).toBe(code)
+      expect(await count()).toBe(before)
+    })
+
+    // Only the import upload itself (POST /api/books/:id/import) streams past the general limit.
+    it.each([
+      ['PATCH', `/api/books/${BOOK}/customers/import`, { notes: 'n'.repeat(10_000) }],
+      ['PUT', `/api/books/${BOOK}/members/import`, { role: 'viewer', padding: 'p'.repeat(10_000) }],
+    ])('limits the body of a %s to %s like any other', async (method, path, json) => {
+      const res = await call(path, { method, token: alice, json })
+      expect(res.status).toBe(413)
+      expect(await errorCode(res)).toBe('body-too-large')
+      const { members } = (await (await call(`/api/books/${BOOK}/members`, { token: alice })).json()) as { members: Array<{ userId: string }> }
+      expect(members.map((m) => m.userId)).not.toContain('import')
     })
 
     it('refuses writes from viewers and access from non-members', async () => {
