@@ -2,7 +2,7 @@
 // transform does not suit the server's code; fake-indexeddb; the ws class as the WebSocket): on a
 // device with nothing stored the session stays read-only until the document holds the book,
 // rather than switching to the empty document the instant load gives; with something stored it
-// becomes editable once loaded, as before.
+// becomes editable once loaded, as before; and only once the user's role allows it.
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -93,5 +93,21 @@ describe('BookSession', () => {
     await session.close()
     await session.whenDocument
     expect(session.loaded).toBe(false)
+  })
+
+  it('with the role not known yet is read-only, and follows the role when it arrives or changes', async () => {
+    const session = open('north-territory', { role: null })
+    await session.whenDocument
+    expect(session.loaded).toBe(true)
+    expect(session.readOnly).toBe(true)
+    expect(session.editable).toBe(false)
+    const changes: boolean[] = []
+    session.onRoleChange(() => changes.push(session.editable))
+    session.setRole('editor')
+    session.setRole('editor') // the same role again is no change
+    session.setRole('viewer')
+    expect(changes).toEqual([true, false])
+    expect(session.readOnly).toBe(true)
+    await session.close()
   })
 })

@@ -1,5 +1,7 @@
 // One open book as the app uses it: the sync-client handle plus what the screens share while
 // the book is open (the customer list index, presence, the user's role, unsaved drafts).
+// The role may arrive or change while the book is open (the book list answers after it opened):
+// until the list names it the book is read-only, and `onRoleChange` tells the screens.
 // Provided to the element tree through bookSessionContext; closed when another book is opened.
 // While the document loads, the screens show the customers saved on the device (the projection),
 // or on a device with nothing stored the relay's list of them until the first sync, read-only;
@@ -18,7 +20,7 @@ export interface BookSessionOptions {
   readonly bookId: string
   /** From the cached book list; the document's own name wins once it is loaded. */
   readonly bookName: string | null
-  /** null when this device has not learned the role yet (treated as an editor; the relay decides). */
+  /** null when this device has not learned the role yet: read-only until `setRole` says otherwise. */
   readonly role: Role | null
   readonly session: Session
   readonly getToken: () => Promise<string>
@@ -40,7 +42,6 @@ export class BookSession {
   readonly presence: Presence
   readonly userId: string
   readonly userName: string
-  readonly readOnly: boolean
   /**
    * Text typed into a field that did not validate, by `${customerId}/${field}`: kept while the
    * book is open so that leaving the screen does not silently drop what the rep typed.
@@ -56,12 +57,14 @@ export class BookSession {
   readonly whenDocument: Promise<void>
   private readonly fallbackName: string
   private closed = false
+  private currentRole: Role | null
+  private readonly roleListeners = new Set<() => void>()
 
   constructor(o: BookSessionOptions) {
     this.bookId = o.bookId
     this.userId = o.session.userId
     this.userName = o.session.name
-    this.readOnly = o.role === 'viewer'
+    this.currentRole = o.role
     this.fallbackName = o.bookName ?? o.bookId
     this.handle = openBook({
       serverUrl: o.serverUrl,
@@ -88,6 +91,28 @@ export class BookSession {
         this.followDocument() // the local store failed; the relay may still bring the book
       },
     )
+  }
+
+  get role(): Role | null {
+    return this.currentRole
+  }
+
+  /** The user may not write: a viewer, or a role not known yet. */
+  get readOnly(): boolean {
+    return this.currentRole !== 'owner' && this.currentRole !== 'editor'
+  }
+
+  /** The role as the book list now says (it answered, or changed, after the book opened). */
+  setRole(role: Role | null): void {
+    if (role === this.currentRole) return
+    this.currentRole = role
+    for (const listener of this.roleListeners) listener()
+  }
+
+  /** Calls `listener` whenever the role (and so `readOnly` and `editable`) changes; returns the unsubscribe. */
+  onRoleChange(listener: () => void): () => void {
+    this.roleListeners.add(listener)
+    return () => this.roleListeners.delete(listener)
   }
 
   /** Edits are possible: the user may write and the document has loaded. */
@@ -117,6 +142,7 @@ export class BookSession {
 
   async close(): Promise<void> {
     this.closed = true
+    this.roleListeners.clear()
     this.index.dispose()
     this.presence.dispose()
     await this.handle.close()

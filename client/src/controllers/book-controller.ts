@@ -1,5 +1,5 @@
 // The open book for the book screen: its name and the user's rights, re-rendered once the book's
-// document has loaded from the device (`loaded`) and whenever its metadata changes.
+// document has loaded from the device (`loaded`) and whenever its metadata or the user's role changes.
 import { ContextConsumer } from '@lit/context'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { BookSession } from '../book/book-session'
@@ -37,7 +37,11 @@ export class BookController implements ReactiveController {
       const meta = book.handle.doc.getMap('book')
       const onMeta = () => this.host.requestUpdate()
       meta.observe(onMeta)
-      this.detach = () => meta.unobserve(onMeta)
+      const offRole = book.onRoleChange(() => this.host.requestUpdate())
+      this.detach = () => {
+        meta.unobserve(onMeta)
+        offRole()
+      }
       book.handle.whenLoaded.catch((e: unknown) => {
         if (this.book !== book) return
         this.loadError = e instanceof Error ? e.message : String(e)

@@ -1,9 +1,11 @@
-// Opens the book the route names (and closes the one before), and follows the device's network:
-// the browser's offline/online events disconnect and reconnect the relay at once, so the badge
-// says "offline" the moment the phone loses its network instead of after a socket timeout. When
-// the page is hidden (and may be killed without another event: a reload or a closed tab runs no
-// more than that handler and its microtasks) it writes what is queued now, the customer projection
-// included, so the next start shows the list as it was left.
+// Opens the book the route names (and closes the one before), but only once the signed-in user's
+// book list has it: otherwise the book's data on this device would be anyone's who has its URL.
+// The role that list gives is applied to the open book whenever it changes. It follows the
+// device's network: the browser's offline/online events disconnect and reconnect the relay at
+// once, so the badge says "offline" the moment the phone loses its network instead of after a
+// socket timeout. When the page is hidden (and may be killed without another event: a reload or a
+// closed tab runs no more than that handler and its microtasks) it writes what is queued now, the
+// customer projection included, so the next start shows the list as it was left.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { onPageHidden } from '../lib/page-hide'
@@ -11,8 +13,8 @@ import type { BookEntry, Session } from '../lib/session-store'
 
 export interface BookSessionInputs {
   readonly session: Session | null
-  readonly bookId: string | null
-  readonly book: BookEntry | undefined
+  /** The route's book as the user's book list has it; null: no book route, or not (yet) a member. */
+  readonly book: BookEntry | null
   readonly getToken: () => Promise<string>
 }
 
@@ -50,16 +52,19 @@ export class BookSessionController implements ReactiveController {
   }
 
   private sync(): void {
-    const { session, bookId, book, getToken } = this.inputs()
-    const want = session && bookId ? `${session.userId}/${bookId}` : null
+    const { session, book, getToken } = this.inputs()
+    const want = session && book ? `${session.userId}/${book.id}` : null
     const have = this.current ? `${this.current.userId}/${this.current.bookId}` : null
-    if (want === have) return
+    if (want === have) {
+      if (book) this.current?.setRole(book.role)
+      return
+    }
     this.replace(
-      session && bookId
+      session && book
         ? new BookSession({
-            bookId,
-            bookName: book?.name ?? null,
-            role: book?.role ?? null,
+            bookId: book.id,
+            bookName: book.name,
+            role: book.role,
             session,
             getToken,
             serverUrl: relayUrl(),

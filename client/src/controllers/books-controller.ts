@@ -1,24 +1,40 @@
-// The books the user may open: fetched from the API when online, kept on the device for
-// offline starts, so the picker (and the book's role) work with no network.
+// The books the user may open: fetched from the API when online, kept on the device (per user)
+// for offline starts, so the picker, the book's role and whether the user may open a book at all
+// are known with no network.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { listBooks } from '../lib/api'
 import type { BookEntry, Session, SessionStore } from '../lib/session-store'
+import type { TokenSource } from './session-controller'
+
+/**
+ * May the signed-in user open a book? `checking`: not in the kept list and the fetch has not
+ * answered yet; `unknown`: no list at all (nothing kept, the fetch failed).
+ */
+export type BookAccess = 'member' | 'checking' | 'denied' | 'unknown'
 
 export class BooksController implements ReactiveController {
   books: BookEntry[] | null = null
-  loading = false
   error: string | null = null
   private userId: string | null = null
+  /** The fetch in flight, for whom: a newer user's fetch is not held up by the previous one's. */
+  private request: { readonly userId: string } | null = null
+  /** A fetch for the current user has answered (or failed) since they became the current user. */
+  private settled = false
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly store: SessionStore,
     private readonly session: () => Session | null,
+    private readonly tokens: TokenSource,
   ) {
     host.addController(this)
     // The kept list at once, so a book opened from a reload knows the user's role (viewer or not).
     this.userId = session()?.userId ?? null
     this.books = this.userId ? store.loadBooks(this.userId) : null
+  }
+
+  get loading(): boolean {
+    return this.request !== null && this.request.userId === this.userId
   }
 
   hostConnected(): void {
@@ -35,6 +51,8 @@ export class BooksController implements ReactiveController {
     if (userId === this.userId) return
     this.userId = userId
     this.books = userId ? this.store.loadBooks(userId) : null
+    this.error = null
+    this.settled = false
     if (userId) void this.refresh()
   }
 
@@ -42,21 +60,30 @@ export class BooksController implements ReactiveController {
     return this.books?.find((b) => b.id === bookId)
   }
 
+  access(bookId: string): BookAccess {
+    if (this.find(bookId)) return 'member'
+    if (this.loading || !this.settled) return 'checking'
+    return this.books ? 'denied' : 'unknown'
+  }
+
   async refresh(): Promise<void> {
     const session = this.session()
     if (!session || this.loading) return
-    this.loading = true
+    const request = { userId: session.userId }
+    this.request = request
     this.error = null
     this.host.requestUpdate()
+    const current = () => this.session()?.userId === session.userId
     try {
-      const books = await listBooks(session.token)
-      if (this.session()?.userId !== session.userId) return
+      const books = await this.tokens.withToken((token) => listBooks(token))
+      if (!current()) return
       this.books = books
       this.store.saveBooks(session.userId, books)
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e)
+      if (current()) this.error = e instanceof Error ? e.message : String(e)
     } finally {
-      this.loading = false
+      if (this.request === request) this.request = null
+      if (current()) this.settled = true
       this.host.requestUpdate()
     }
   }

@@ -1,6 +1,7 @@
 // Creating a customer from the "new customer" form: validated with the model's validateCustomer
 // (the same gate as the API and the importer), then written into the book on this device, so it
-// works offline and syncs later; only once the book's document has loaded.
+// works offline and syncs later; only once the book's document has loaded, and only by a user
+// whose role allows it (re-rendered when the role changes).
 import { ContextConsumer } from '@lit/context'
 import { validateCustomer, type ValidationIssue } from '@crm-sync/model'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
@@ -11,21 +12,33 @@ export type CreateResult = { ok: true; customerId: string } | { ok: false; issue
 
 export class CreateCustomerController implements ReactiveController {
   book: BookSession | null = null
+  private offRole: (() => void) | null = null
 
-  constructor(host: ReactiveControllerHost & HTMLElement) {
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this)
     new ContextConsumer(host, {
       context: bookSessionContext,
       subscribe: true,
-      callback: (b) => {
-        this.book = b ?? null
-        if (b && !b.loaded) void b.whenDocument.then(() => host.requestUpdate())
-        host.requestUpdate()
-      },
+      callback: (b) => this.attach(b ?? null),
     })
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    if (this.book && !this.offRole) this.attach(this.book)
+  }
+
+  hostDisconnected(): void {
+    this.offRole?.()
+    this.offRole = null
+  }
+
+  private attach(book: BookSession | null): void {
+    this.offRole?.()
+    this.book = book
+    this.offRole = book?.onRoleChange(() => this.host.requestUpdate()) ?? null
+    if (book && !book.loaded) void book.whenDocument.then(() => this.host.requestUpdate())
+    this.host.requestUpdate()
+  }
 
   create(input: Record<string, unknown>): CreateResult {
     const book = this.book

@@ -1,7 +1,8 @@
 // One customer for the detail screen: its plain form, re-read whenever anything in its subtree
 // changes (here or on another device), and the edits the screen can make. Every edit goes
 // through the model helpers bound to the book, so it is stored locally and synced. While the
-// book's document loads, the customer comes from the saved projection and nothing is editable.
+// book's document loads, the customer comes from the saved projection and nothing is editable;
+// nor while the user's role is unknown or viewer (re-rendered when the role changes).
 import { ContextConsumer } from '@lit/context'
 import {
   customersMap,
@@ -21,6 +22,7 @@ export class CustomerController implements ReactiveController {
   private customerId: string | null = null
   private observed: Y.Map<unknown> | null = null
   private customersObserved: Y.Map<Y.Map<unknown>> | null = null
+  private offRole: (() => void) | null = null
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this)
@@ -40,6 +42,8 @@ export class CustomerController implements ReactiveController {
     this.unobserve()
     this.customersObserved?.unobserve(this.onCustomers)
     this.customersObserved = null
+    this.offRole?.()
+    this.offRole = null
   }
 
   /** Nothing can be changed: a viewer, or the book's document is still loading. */
@@ -127,6 +131,10 @@ export class CustomerController implements ReactiveController {
       this.customersObserved?.unobserve(this.onCustomers)
       customers?.observe(this.onCustomers)
       this.customersObserved = customers
+    }
+    if (book !== this.book || !this.offRole) {
+      this.offRole?.()
+      this.offRole = book?.onRoleChange(() => this.host.requestUpdate()) ?? null
     }
     if (book && book !== this.book && !book.loaded) {
       // Shown from the saved projection once it is read, then live once the document is.

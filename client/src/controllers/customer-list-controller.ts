@@ -18,6 +18,7 @@ export class CustomerListController implements ReactiveController {
   /** Where `rows` come from: 'projection' = as saved on this device, while the book loads. */
   source: IndexSource = 'none'
   private markedSource: IndexSource = 'none'
+  /** Stops following the index and the role (the toolbar offers "New" and "Import" to writers only). */
   private unsubscribe: (() => void) | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
 
@@ -50,7 +51,14 @@ export class CustomerListController implements ReactiveController {
     this.unsubscribe = null
     this.book = book
     this.markedSource = 'none'
-    if (book) this.unsubscribe = book.index.subscribe((change) => (change === 'source' ? this.recompute() : this.schedule()))
+    if (book) {
+      const offIndex = book.index.subscribe((change) => (change === 'source' ? this.recompute() : this.schedule()))
+      const offRole = book.onRoleChange(() => this.host.requestUpdate())
+      this.unsubscribe = () => {
+        offIndex()
+        offRole()
+      }
+    }
     this.recompute()
   }
 

@@ -3,9 +3,9 @@
 // imported customers then arrive in the open book through the relay like any other change.
 import { ContextConsumer } from '@lit/context'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { sessionContext } from '../context/session-context'
+import { tokenSourceContext } from '../context/token-source-context'
 import { ApiError, formatOf, importFile, type ImportFormat, type ImportReport } from '../lib/api'
-import type { Session } from '../lib/session-store'
+import type { TokenSource } from './session-controller'
 
 export type ImportStep = 'choose' | 'previewing' | 'preview' | 'importing' | 'done'
 
@@ -18,11 +18,11 @@ export class ImportController implements ReactiveController {
   /** The mapping as JSON: the server's suggestion after a preview, editable before importing. */
   mappingText = ''
   private mappingEdited = false
-  private session: Session | null = null
+  private tokens: TokenSource | null = null
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement, private readonly bookId: () => string) {
     host.addController(this)
-    new ContextConsumer(host, { context: sessionContext, subscribe: true, callback: (s) => (this.session = s ?? null) })
+    new ContextConsumer(host, { context: tokenSourceContext, subscribe: true, callback: (t) => (this.tokens = t ?? null) })
   }
 
   hostConnected(): void {}
@@ -64,13 +64,15 @@ export class ImportController implements ReactiveController {
   }
 
   private async send(dryRun: boolean): Promise<void> {
-    if (!this.file || !this.format || !this.session) return
+    const { file, format, tokens } = this
+    if (!file || !format || !tokens) return
     this.step = dryRun ? 'previewing' : 'importing'
     this.error = null
     this.host.requestUpdate()
     try {
       const mapping = this.mappingEdited ? this.mappingText : undefined
-      this.report = await importFile(this.session.token, this.bookId(), this.format, this.file, dryRun, mapping)
+      const bookId = this.bookId()
+      this.report = await tokens.withToken((token) => importFile(token, bookId, format, file, dryRun, mapping))
       this.step = dryRun ? 'preview' : 'done'
       if (dryRun && !this.mappingEdited && this.report.mapping) this.mappingText = JSON.stringify(this.report.mapping, null, 2)
     } catch (e) {

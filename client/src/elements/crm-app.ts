@@ -1,6 +1,6 @@
-// The app's root: signs in, picks a book, and shows it. It owns the session, the route and the
-// open book, and provides them to the tree (@lit/context); the screens below only render and
-// emit events.
+// The app's root: signs in, picks a book, and shows it (to its members only). It owns the session,
+// the route and the open book, and provides them to the tree (@lit/context); the screens below
+// only render and emit events.
 import { ContextProvider } from '@lit/context'
 import { LitElement, html, css } from 'lit'
 import { customElement } from 'lit/decorators.js'
@@ -10,10 +10,11 @@ import { RouterController } from '../controllers/router-controller'
 import { SessionController } from '../controllers/session-controller'
 import { bookSessionContext } from '../context/book-session-context'
 import { routerContext } from '../context/router-context'
-import { sessionContext } from '../context/session-context'
+import { tokenSourceContext } from '../context/token-source-context'
 import { SessionStore } from '../lib/session-store'
 import { sharedStyles } from '../styles/shared-styles'
 import type { SignInDetail } from './crm-sign-in'
+import './crm-book-access'
 import './crm-book-picker'
 import './crm-book-view'
 import './crm-sign-in'
@@ -25,17 +26,19 @@ export class CrmApp extends LitElement {
   `]
 
   private readonly store = new SessionStore(localStorage)
-  private readonly auth = new SessionController(this, this.store)
-  private readonly books = new BooksController(this, this.store, () => this.auth.session)
+  private readonly auth = new SessionController(this, this.store, {
+    // Signed out, or in as someone else, in another tab: leave the book as a sign-out here does.
+    changedElsewhere: () => this.router.navigate({ view: 'home' }, { replace: true }),
+  })
+  private readonly books = new BooksController(this, this.store, () => this.auth.session, this.auth)
   private readonly router = new RouterController(this, () => {})
-  private readonly sessionProvider = new ContextProvider(this, { context: sessionContext, initialValue: this.auth.session })
   private readonly bookProvider = new ContextProvider(this, { context: bookSessionContext, initialValue: null })
   private readonly bookSession = new BookSessionController(
     this,
     () => {
       const route = this.router.route
-      const bookId = route.view === 'home' ? null : route.bookId
-      return { session: this.auth.session, bookId, book: bookId ? this.books.find(bookId) : undefined, getToken: this.auth.getToken }
+      const book = route.view === 'home' ? undefined : this.books.find(route.bookId)
+      return { session: this.auth.session, book: book ?? null, getToken: this.auth.getToken }
     },
     (book) => this.bookProvider.setValue(book),
   )
@@ -43,10 +46,7 @@ export class CrmApp extends LitElement {
   constructor() {
     super()
     new ContextProvider(this, { context: routerContext, initialValue: this.router })
-  }
-
-  override willUpdate(): void {
-    this.sessionProvider.setValue(this.auth.session)
+    new ContextProvider(this, { context: tokenSourceContext, initialValue: this.auth })
   }
 
   override render() {
@@ -56,11 +56,18 @@ export class CrmApp extends LitElement {
         @sign-in=${(e: CustomEvent<SignInDetail>) => void this.auth.signIn(e.detail.userId, e.detail.name)}></crm-sign-in>`
     }
     const route = this.router.route
-    if (route.view === 'home' || !this.bookSession.current) {
+    if (route.view === 'home') {
       return html`<crm-book-picker .books=${this.books.books} ?loading=${this.books.loading} .error=${this.books.error}
         .userName=${session.name}
         @refresh-books=${() => void this.books.refresh()}
         @sign-out=${this.signOut}></crm-book-picker>`
+    }
+    const access = this.books.access(route.bookId)
+    if (access !== 'member' || !this.bookSession.current) {
+      return html`<crm-book-access .access=${access === 'member' ? 'checking' : access} .bookId=${route.bookId}
+        .userName=${session.name} .error=${this.books.error}
+        @refresh-books=${() => void this.books.refresh()}
+        @sign-out=${this.signOut}></crm-book-access>`
     }
     return html`<crm-book-view .route=${route}></crm-book-view>`
   }

@@ -57,6 +57,11 @@ export class SessionStore {
   saveBooks(userId: string, books: readonly BookEntry[]): void {
     this.storage.setItem(booksKey(userId), JSON.stringify(books))
   }
+
+  /** A `storage` event's key (null: the storage was cleared) concerns the session. */
+  static isSessionKey(key: string | null): boolean {
+    return key === null || key === SESSION_KEY
+  }
 }
 
 /** Seconds since the epoch when the JWT expires, or null when it cannot be read. */

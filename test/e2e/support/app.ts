@@ -38,9 +38,21 @@ export async function signedIn(app: App, userId: string, viewport: { width: numb
   const page = await context.newPage()
   page.on('pageerror', (e) => console.error(`[${userId} page error]`, e))
   await page.goto('/')
+  await signIn(page, userId)
+  return { context, page }
+}
+
+/** Signs in as `userId` on a page showing the sign-in screen, and waits for the user's books. */
+export async function signIn(page: Page, userId: string): Promise<void> {
   await page.locator(`crm-sign-in button[data-user="${userId}"]`).click()
   await page.locator('crm-book-picker a.book').first().waitFor()
-  return { context, page }
+}
+
+/** Signs out from the book picker (the app goes there first). */
+export async function signOut(page: Page): Promise<void> {
+  await goTo(page, '/')
+  await page.locator('crm-book-picker button', { hasText: 'Sign out' }).click()
+  await page.locator('crm-sign-in').waitFor()
 }
 
 /** Waits until the service worker controls the page (the app shell is then precached). */

@@ -1,0 +1,87 @@
+// Whether the signed-in user may open a book, from their own book list (fetched, or kept on this
+// device for them), never another user's.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { SessionStore } from '../lib/session-store'
+import { fakeApi, fakeHost, memoryStorage, type FakeApi } from '../testing/fake-api'
+import { BooksController } from './books-controller'
+import { SessionController } from './session-controller'
+
+const NORTH = { id: 'north-territory', name: 'North territory', role: 'owner' } as const
+const KEY = { id: 'key-accounts', name: 'Key accounts', role: 'editor' } as const
+
+describe('BooksController', () => {
+  let api: FakeApi
+  let store: SessionStore
+  beforeEach(() => {
+    api = fakeApi({ alice: [NORTH, KEY], carol: [KEY] })
+    vi.stubGlobal('fetch', api.fetch)
+    vi.stubGlobal('navigator', { onLine: true })
+    vi.stubGlobal('window', new EventTarget())
+    store = new SessionStore(memoryStorage())
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  const start = () => {
+    const host = fakeHost()
+    const auth = new SessionController(host, store)
+    const books = new BooksController(host, store, () => auth.session, auth)
+    const update = () => books.hostUpdate()
+    return { auth, books, update }
+  }
+
+  const signIn = (auth: SessionController, userId: string) => auth.signIn(userId)
+
+  it('says "checking" until the user\'s list answers, then member or denied', async () => {
+    const { auth, books, update } = start()
+    await signIn(auth, 'carol')
+    update()
+    expect(books.access('north-territory')).toBe('checking')
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    expect(books.access('key-accounts')).toBe('member')
+    expect(books.access('north-territory')).toBe('denied')
+  })
+
+  it('keeps each user\'s list apart: alice\'s kept list does not let carol in', async () => {
+    const { auth, books, update } = start()
+    await signIn(auth, 'alice')
+    update()
+    await vi.waitFor(() => expect(books.access('north-territory')).toBe('member'))
+
+    auth.signOut()
+    update()
+    await signIn(auth, 'carol')
+    update()
+    expect(books.access('north-territory')).toBe('checking')
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    expect(books.access('north-territory')).toBe('denied')
+  })
+
+  it('fetches the new user\'s list when the user changes while the previous list is loading', async () => {
+    const { auth, books, update } = start()
+    await signIn(auth, 'alice')
+    const release = api.hold('/api/books')
+    update() // alice's list is loading, and stays so
+    expect(books.loading).toBe(true)
+    auth.signOut()
+    update()
+    await signIn(auth, 'carol')
+    update()
+    expect(books.access('north-territory')).toBe('checking')
+    release()
+    await vi.waitFor(() => expect(books.books).toEqual([KEY]))
+    expect(books.access('north-territory')).toBe('denied')
+    expect(store.loadBooks('carol')).toEqual([KEY])
+  })
+
+  it('with nothing kept and no network, the access is unknown rather than denied', async () => {
+    const { auth, books, update } = start()
+    await signIn(auth, 'carol')
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')))
+    update()
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    expect(books.access('key-accounts')).toBe('unknown')
+    expect(books.error).toMatch(/no connection/)
+  })
+})
