@@ -52,6 +52,8 @@ export class Book implements BookHandle {
   private readonly crossTab: CrossTabChannel | null
   private wantOnline: boolean
   private loaded = false
+  /** The stored state could not be read: the status keeps saying so until the book is opened again. */
+  private loadFailed = false
   private closing: Promise<void> | null = null
   private closeCalled = false
 
@@ -84,7 +86,9 @@ export class Book implements BookHandle {
       onSaved: (savedLocally) => this.dispatch({ type: 'save-state', savedLocally }),
       onError: (error) => {
         if (error) this.dispatch({ type: 'error', error: { code: 'local-store-failed', message: error.message } })
-        else if (this.current.error?.code === 'local-store-failed') this.dispatch({ type: 'error', error: null })
+        // A write that works does not cure a failed load: what was stored before is still not in the
+        // document (nor its pending edits counted or sent) until the book is opened again.
+        else if (this.current.error?.code === 'local-store-failed' && !this.loadFailed) this.dispatch({ type: 'error', error: null })
       },
     })
     this.relay = o.WebSocket
@@ -194,7 +198,9 @@ export class Book implements BookHandle {
       this.dispatch({ type: 'loaded', pendingLocal: this.pending.size, lastSyncedAt: state.lastSyncedAt })
     } catch (e) {
       failure = e
-      this.dispatch({ type: 'error', error: { code: 'local-store-failed', message: e instanceof Error ? e.message : String(e) } })
+      this.loadFailed = true
+      const reason = e instanceof Error ? e.message : String(e)
+      this.dispatch({ type: 'error', error: { code: 'local-store-failed', message: `the book stored on this device could not be read (${reason}); open it again to retry` } })
     }
     this.projected = null
     this.loaded = true

@@ -148,6 +148,27 @@ describe('local persistence', () => {
     await reopened.close()
   })
 
+  it('keeps reporting a failed load after later writes work: what was stored is not in the document', async () => {
+    const device = makeDevice(null)
+    const first = device.open({ connect: false })
+    await first.whenLoaded
+    first.customers.create({ name: 'Stored Offline KG' })
+    await first.close()
+    let loads = 0
+    const flaky: LocalStore = { ...device.store, load: (b) => (loads++ === 0 ? Promise.reject(new Error('UnknownError')) : device.store.load(b)) }
+    const handle = device.open({ connect: false, store: flaky })
+    await expect(handle.whenLoaded).rejects.toMatchObject({ code: 'local-store-failed' })
+    handle.customers.create({ name: 'Typed After The Failure' })
+    await handle.whenSaved()
+    expect(handle.status.error).toMatchObject({ code: 'local-store-failed', message: expect.stringMatching(/could not be read/) })
+    await handle.close()
+    const reopened = device.open({ connect: false, store: flaky })
+    await reopened.whenLoaded
+    expect(reopened.customers.list().map((c) => c.name).sort()).toEqual(['Stored Offline KG', 'Typed After The Failure'])
+    expect(reopened.status).toMatchObject({ error: null, pendingLocal: 2 })
+    await reopened.close()
+  })
+
   it('closes all the same when writes keep failing, and says what was lost', async () => {
     const device = makeDevice(null)
     let broken = false
