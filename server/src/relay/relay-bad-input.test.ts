@@ -2,6 +2,7 @@
 // nothing malformed is stored, and other clients keep syncing.
 import { once } from 'node:events'
 import net from 'node:net'
+import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_CODE, encodeUpdate } from '@crm-sync/protocol'
@@ -12,6 +13,19 @@ import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
 
 const BOOK = 'key-accounts'
+
+/** An awareness frame of one entry whose state is `json` as given (y-protocols' layout). */
+const awarenessFrame = (clientId: number, clock: number, json: string): Uint8Array => {
+  const entry = encoding.createEncoder()
+  encoding.writeVarUint(entry, 1)
+  encoding.writeVarUint(entry, clientId)
+  encoding.writeVarUint(entry, clock)
+  encoding.writeVarString(entry, json)
+  const frame = encoding.createEncoder()
+  encoding.writeVarUint(frame, 1)
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(entry))
+  return encoding.toUint8Array(frame)
+}
 
 describe('relay bad input', () => {
   let server: TestServer
@@ -52,6 +66,13 @@ describe('relay bad input', () => {
     ['an undecodable Yjs update', encodeUpdate(new Uint8Array([1, 200, 200, 200, 1, 4])), CLOSE_CODE.malformed],
     ['a truncated Yjs update', encodeUpdate(validUpdate.slice(0, validUpdate.length - 4)), CLOSE_CODE.malformed],
     ['an ack sent by a client', new Uint8Array([100, 1, 1]), CLOSE_CODE.malformed],
+    ['an auth message sent by a client', new Uint8Array([2, 0, 0]), CLOSE_CODE.malformed],
+    ['an error message sent by a client', new Uint8Array([101, 2, 123, 125]), CLOSE_CODE.malformed],
+    ['an undecodable state vector in sync step 1', new Uint8Array([0, 0, 2, 5, 1]), CLOSE_CODE.malformed],
+    ['sync step 1 with bytes after the message', new Uint8Array([0, 0, 1, 0, 7]), CLOSE_CODE.malformed],
+    ['an undecodable awareness update', new Uint8Array([1, 3, 1, 200, 200]), CLOSE_CODE.malformed],
+    ['an awareness state that is not an object', awarenessFrame(7, 1, '[1,2]'), CLOSE_CODE.malformed],
+    ['a query-awareness with bytes after it', new Uint8Array([3, 9]), CLOSE_CODE.malformed],
     ['a frame over MAX_FRAME_BYTES', new Uint8Array(10_000).fill(1), CLOSE_CODE.tooBig],
   ])('closes the sender of %s and keeps the others syncing', async (_what, frame, code) => {
     await hurtsOnlyItsSender(async () => {
