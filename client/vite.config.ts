@@ -1,6 +1,7 @@
 // Build and dev server of the web app. The dev server proxies the API and the relay to a server
 // started with `npm run dev` (port 8787); the build adds a service worker that precaches the app
-// shell, so after one visit the app loads and works with no network.
+// shell, so after one visit the app loads and works with no network; a new version is offered,
+// never forced (registerType 'prompt').
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
@@ -28,7 +29,9 @@ export default defineConfig({
   },
   plugins: [
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits until the user presses Reload (crm-update-banner): 'autoUpdate' with
+      // skipWaiting reloaded every open tab in the middle of a form or an import preview.
+      registerType: 'prompt',
       injectRegister: false, // src/main.ts registers it (virtual:pwa-register)
       includeAssets: ['icons/icon.svg', 'icons/apple-touch-icon.png'],
       manifest: {
@@ -54,8 +57,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         // The API, the relay and the ops endpoints are never answered by the app shell.
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/health/, /^\/metrics/],
+        // The first version controls the page that installed it (offline at once); later ones
+        // wait (no skipWaiting) until the app sends SKIP_WAITING on the user's Reload.
         clientsClaim: true,
-        skipWaiting: true,
         cleanupOutdatedCaches: true,
       },
     }),

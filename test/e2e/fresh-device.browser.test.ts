@@ -1,9 +1,11 @@
 // A device that has never opened the book: the app asks the relay for the book's customer list
 // before it starts the WebSocket sync, shows those rows read-only ("opening…", as on the server),
-// and switches to the live, editable document once the first sync has brought the book.
+// and switches to the live, editable document once the first sync has brought the book. The sync
+// badge says "Connecting…" meanwhile, never "Offline": the device is online.
 import { readCustomers } from '@crm-sync/model'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DESKTOP, openBook, signedIn, startApp, waitForBadge, type App } from './support/app'
+import { badgeLog, badgeLogOf } from './support/badge-log'
 import { describeBrowser } from './support/browser'
 import { expectProjectionThenDocument, probe, projectionPhase } from './support/projection'
 
@@ -23,6 +25,7 @@ describeBrowser('web app: a fresh device lists the relay\'s customers before its
     const listed = await app.server.books.read(BOOK, (doc) => readCustomers(doc).length)
     const a = await signedIn(app, 'alice', DESKTOP) // a new browser context: nothing stored
     await a.page.addInitScript(probe)
+    await a.page.addInitScript(badgeLog)
     await a.page.reload() // the probe runs from the next page load on
     await a.page.locator('crm-book-picker a.book').first().waitFor()
     const seen: Array<{ what: 'list' | 'sync'; at: number }> = []
@@ -40,6 +43,10 @@ describeBrowser('web app: a fresh device lists the relay\'s customers before its
 
     // The list request went out before the book's WebSocket was opened.
     expect(seen.map((s) => s.what).slice(0, 2)).toEqual(['list', 'sync'])
+    // Online all along: connecting while the list loads, then syncing; never "offline".
+    const badgeStates = await badgeLogOf(a.page)
+    expect(badgeStates[0]).toBe('connecting')
+    expect(badgeStates).not.toContain('offline')
 
     const loadedAt = await expectProjectionThenDocument(a.page, listed)
 

@@ -1,6 +1,7 @@
 // Offline first, end to end: a rep loses the network, edits three customers and creates one,
 // reloads the page with no network (the service worker serves the app, IndexedDB the book),
-// then comes back online; the badge goes offline -> syncing -> synced and a colleague sees it all.
+// then comes back online; the badge goes offline -> connecting -> syncing -> synced and a colleague
+// sees it all.
 import { readCustomer } from '@crm-sync/model'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
@@ -83,7 +84,7 @@ describeBrowser('web app: offline edits, reload from the service worker, sync on
     await recordBadgeStates(a.page)
     await a.context.setOffline(false)
     await waitForBadge(a.page, 'synced', 15_000)
-    expect(await badgeStates(a.page)).toEqual(['offline', 'syncing', 'synced'])
+    expect(await badgeStates(a.page)).toEqual(['offline', 'connecting', 'syncing', 'synced'])
     await expect(a.page.locator('crm-sync-badge .pending').count()).resolves.toBe(0)
 
     // The colleague sees all of it.

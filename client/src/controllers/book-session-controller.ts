@@ -5,7 +5,8 @@
 // once, so the badge says "offline" the moment the phone loses its network instead of after a
 // socket timeout. When the page is hidden (and may be killed without another event: a reload or a
 // closed tab runs no more than that handler and its microtasks) it writes what is queued now, the
-// customer projection included, so the next start shows the list as it was left.
+// customer projection included, so the next start shows the list as it was left; a reload into a
+// new app version goes through the same save first (saveBeforeReload).
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { onPageHidden } from '../lib/page-hide'
@@ -94,6 +95,22 @@ export class BookSessionController implements ReactiveController {
 
   /** Typed text first; flush() commits the queued updates before it returns: the page may be unloaded next. */
   private saveNow(): void {
-    onPageHidden(() => this.current?.handle.flush().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e)))
+    this.flushOpenBook().catch((e: unknown) => console.error('saving the book before the page was hidden failed', e))
+  }
+
+  /**
+   * Before the app reloads itself (a new version the user asked for): the same save as when the
+   * page is hidden, and resolves once the book is written (rejects when a write failed).
+   */
+  saveBeforeReload(): Promise<void> {
+    return this.flushOpenBook()
+  }
+
+  private flushOpenBook(): Promise<void> {
+    let saved: Promise<void> = Promise.resolve()
+    onPageHidden(() => {
+      if (this.current) saved = this.current.handle.flush()
+    })
+    return saved
   }
 }

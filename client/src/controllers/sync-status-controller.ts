@@ -1,5 +1,6 @@
-// The open book's sync status for an element, plus a clock tick so "last synced 2 min ago"
-// stays true while nothing else changes.
+// The open book's sync status for an element, whether the browser has a network (the app connects
+// the book whenever it has: a book not connected yet is then connecting, not offline), and a clock
+// tick so "last synced 2 min ago" stays true while nothing else changes.
 import { ContextConsumer } from '@lit/context'
 import type { SyncStatus } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
@@ -10,6 +11,8 @@ const TICK_MS = 20_000
 
 export class SyncStatusController implements ReactiveController {
   status: SyncStatus | null = null
+  /** navigator.onLine, kept current by the online/offline events. */
+  online = navigator.onLine
   now = Date.now()
   private unsubscribe: (() => void) | null = null
   private timer: ReturnType<typeof setInterval> | null = null
@@ -20,6 +23,9 @@ export class SyncStatusController implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.online = navigator.onLine
+    window.addEventListener('online', this.onNetwork)
+    window.addEventListener('offline', this.onNetwork)
     this.timer = setInterval(() => {
       this.now = Date.now()
       this.host.requestUpdate()
@@ -27,9 +33,16 @@ export class SyncStatusController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('online', this.onNetwork)
+    window.removeEventListener('offline', this.onNetwork)
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.attach(null)
+  }
+
+  private readonly onNetwork = () => {
+    this.online = navigator.onLine
+    this.host.requestUpdate()
   }
 
   private attach(book: BookSession | null): void {

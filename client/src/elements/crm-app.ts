@@ -1,9 +1,11 @@
 // The app's root: signs in, picks a book, and shows it (to its members only). It owns the session,
 // the route and the open book, and provides them to the tree (@lit/context); the screens below
-// only render and emit events.
+// only render and emit events. It also offers a new app version (a banner), reloading only when
+// the user asks, after the open book is saved.
 import { ContextProvider } from '@lit/context'
-import { LitElement, html, css } from 'lit'
+import { LitElement, html, css, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
+import { AppUpdateController, type RegisterSW } from '../controllers/app-update-controller'
 import { BookSessionController } from '../controllers/book-session-controller'
 import { BooksController } from '../controllers/books-controller'
 import { RouterController } from '../controllers/router-controller'
@@ -18,6 +20,7 @@ import './crm-book-access'
 import './crm-book-picker'
 import './crm-book-view'
 import './crm-sign-in'
+import './crm-update-banner'
 
 @customElement('crm-app')
 export class CrmApp extends LitElement {
@@ -42,6 +45,7 @@ export class CrmApp extends LitElement {
     },
     (book) => this.bookProvider.setValue(book),
   )
+  private readonly appUpdate = new AppUpdateController(this, { save: () => this.bookSession.saveBeforeReload() })
 
   constructor() {
     super()
@@ -49,7 +53,19 @@ export class CrmApp extends LitElement {
     new ContextProvider(this, { context: tokenSourceContext, initialValue: this.auth })
   }
 
+  /** Called once by main.ts: registers the service worker, whose new versions wait for the user. */
+  registerServiceWorker(registerSW: RegisterSW): void {
+    this.appUpdate.register(registerSW)
+  }
+
   override render() {
+    return html`${this.renderScreen()}${this.appUpdate.visible
+      ? html`<crm-update-banner ?reloading=${this.appUpdate.state === 'reloading'} .error=${this.appUpdate.error}
+          @reload-app=${() => void this.appUpdate.reloadNow()} @dismiss-update=${() => this.appUpdate.dismiss()}></crm-update-banner>`
+      : nothing}`
+  }
+
+  private renderScreen() {
     const session = this.auth.session
     if (!session) {
       return html`<crm-sign-in ?busy=${this.auth.signingIn} .error=${this.auth.error}

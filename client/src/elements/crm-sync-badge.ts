@@ -1,22 +1,12 @@
-// The sync badge: offline / syncing / synced at a glance, "N changes waiting" while local edits
-// are not yet acknowledged by the relay, and when this device last synced. Its `state`
-// attribute mirrors what it shows, for styling and for tests.
-import type { SyncStatus } from '@crm-sync/sync-client'
+// The sync badge: offline / connecting / syncing / synced at a glance (lib/badge-state.ts), "N
+// changes waiting" while local edits are not yet acknowledged by the relay, and when this device
+// last synced. Its `state` attribute mirrors what it shows, for styling and for tests.
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { SyncStatusController } from '../controllers/sync-status-controller'
+import { BADGE_LABELS, badgeState, type BadgeState } from '../lib/badge-state'
 import { plural, relativeTime } from '../lib/format'
 import { sharedStyles } from '../styles/shared-styles'
-
-export type BadgeState = 'offline' | 'syncing' | 'synced'
-
-export function badgeState(s: SyncStatus): BadgeState {
-  if (s.state === 'offline') return 'offline'
-  if (s.state === 'synced' && s.pendingLocal === 0) return 'synced'
-  return 'syncing'
-}
-
-const LABEL: Record<BadgeState, string> = { offline: 'Offline', syncing: 'Syncing…', synced: 'Synced' }
 
 @customElement('crm-sync-badge')
 export class CrmSyncBadge extends LitElement {
@@ -28,7 +18,8 @@ export class CrmSyncBadge extends LitElement {
     }
     .dot { flex: none; width: 10px; height: 10px; border-radius: 50%; background: var(--muted); }
     :host([state='synced']) .dot { background: #16a34a; }
-    :host([state='syncing']) .dot { background: #d97706; animation: pulse 1s ease-in-out infinite alternate; }
+    :host([state='syncing']) .dot, :host([state='connecting']) .dot { background: #d97706; animation: pulse 1s ease-in-out infinite alternate; }
+    :host([state='connecting']) .dot { background: #9ca3af; }
     :host([state='offline']) .dot { background: #6b7280; }
     @keyframes pulse { to { opacity: 0.35; } }
     .text { display: flex; flex-direction: column; line-height: 1.15; min-width: 0; }
@@ -44,7 +35,7 @@ export class CrmSyncBadge extends LitElement {
   private readonly sync = new SyncStatusController(this)
 
   override willUpdate(): void {
-    this.state = this.sync.status ? badgeState(this.sync.status) : 'offline'
+    this.state = badgeState(this.sync.status, this.sync.online)
   }
 
   override render() {
@@ -59,7 +50,7 @@ export class CrmSyncBadge extends LitElement {
       <div class="badge" role="status" aria-live="polite" title=${s.error?.message ?? last}>
         <span class="dot" aria-hidden="true"></span>
         <span class="text">
-          <span class="state">${LABEL[this.state]}</span>
+          <span class="state">${BADGE_LABELS[this.state]}</span>
           ${s.error && s.error.code !== 'read-only'
             ? html`<span class="detail error">${s.error.message}</span>`
             : pending

@@ -1,0 +1,113 @@
+// A new app version waits for the user: nothing reloads until Reload is pressed, the open book is
+// saved before the new version is let in, and another tab's Reload does not reload this one.
+import { describe, expect, it, vi } from 'vitest'
+import type { RegisterSWOptions } from 'vite-plugin-pwa/types'
+import { fakeHost } from '../testing/fake-api'
+import { AppUpdateController } from './app-update-controller'
+
+const start = (save: () => Promise<void> = () => Promise.resolve()) => {
+  const order: string[] = []
+  let sw: RegisterSWOptions = {}
+  const updateSW = vi.fn(async (_reloadPage?: boolean) => void order.push('updateSW'))
+  const reload = vi.fn(() => void order.push('reload'))
+  const host = fakeHost()
+  const container = Object.assign(new EventTarget(), { controller: {} as unknown })
+  const update = new AppUpdateController(host, {
+    serviceWorker: container,
+    save: async () => {
+      await save()
+      order.push('saved')
+    },
+    reload,
+  })
+  update.register((options) => {
+    sw = options
+    return updateSW
+  })
+  /** The new version's service worker took control of the page. */
+  const controllerChanged = () => container.dispatchEvent(new Event('controllerchange'))
+  return { update, host, order, updateSW, reload, sw: () => sw, controllerChanged }
+}
+
+describe('AppUpdateController', () => {
+  it('registers with the prompt callbacks, at once, and shows nothing until a version waits', () => {
+    const { update, sw } = start()
+    // onNeedReload given: else vite-plugin-pwa reloads by itself when the new version takes control.
+    expect(sw()).toMatchObject({ immediate: true, onNeedRefresh: expect.any(Function), onNeedReload: expect.any(Function) })
+    expect(update.visible).toBe(false)
+  })
+
+  it('shows the banner for a waiting version and reloads nothing by itself', () => {
+    const { update, host, sw, updateSW, reload } = start()
+    sw().onNeedRefresh!()
+    expect(update.state).toBe('ready')
+    expect(update.visible).toBe(true)
+    expect(host.updates).toBeGreaterThan(0)
+    expect(updateSW).not.toHaveBeenCalled()
+    expect(reload).not.toHaveBeenCalled()
+  })
+
+  it('on Reload saves the book first, then lets the new version in, then reloads once it controls the page', async () => {
+    let finishSave = () => {}
+    const { update, sw, order, updateSW, controllerChanged } = start(() => new Promise<void>((resolve) => (finishSave = resolve)))
+    sw().onNeedRefresh!()
+    const reloading = update.reloadNow()
+    expect(update.state).toBe('reloading')
+    await Promise.resolve()
+    expect(updateSW).not.toHaveBeenCalled() // still saving
+    finishSave()
+    await reloading
+    expect(updateSW).toHaveBeenCalledWith(true)
+    sw().onNeedReload!() // vite-plugin-pwa's signal (not in every tab): left to the listener
+    expect(order).toEqual(['saved', 'updateSW'])
+    controllerChanged()
+    expect(order).toEqual(['saved', 'updateSW', 'reload'])
+  })
+
+  it('does not reload when saving failed, and says so', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { update, sw, updateSW, reload } = start(() => Promise.reject(new Error('disk full')))
+    sw().onNeedRefresh!()
+    await update.reloadNow()
+    expect(updateSW).not.toHaveBeenCalled()
+    expect(reload).not.toHaveBeenCalled()
+    expect(update.state).toBe('ready')
+    expect(update.error).toMatch(/could not be saved/)
+    error.mockRestore()
+  })
+
+  it('when another tab let the new version in, offers it here instead of reloading', async () => {
+    const { update, sw, order, updateSW, controllerChanged } = start()
+    sw().onNeedRefresh!()
+    update.dismiss()
+    sw().onNeedReload!()
+    controllerChanged() // another tab pressed Reload: this page is controlled by the new version now
+    expect(order).toEqual([])
+    expect(update.visible).toBe(true)
+    await update.reloadNow()
+    expect(order).toEqual(['saved', 'reload'])
+    expect(updateSW).not.toHaveBeenCalled()
+  })
+
+  it('takes the first version claiming the page for no update', () => {
+    const host = fakeHost()
+    const container = Object.assign(new EventTarget(), { controller: null as unknown })
+    const reload = vi.fn()
+    const update = new AppUpdateController(host, { save: () => Promise.resolve(), reload, serviceWorker: container })
+    update.register(() => async () => {})
+    container.dispatchEvent(new Event('controllerchange')) // clientsClaim on the first visit
+    expect(update.visible).toBe(false)
+    container.dispatchEvent(new Event('controllerchange')) // a later version
+    expect(update.visible).toBe(true)
+    expect(reload).not.toHaveBeenCalled()
+  })
+
+  it('dismiss hides the banner until the next version', () => {
+    const { update, sw } = start()
+    sw().onNeedRefresh!()
+    update.dismiss()
+    expect(update.visible).toBe(false)
+    sw().onNeedRefresh!()
+    expect(update.visible).toBe(true)
+  })
+})
