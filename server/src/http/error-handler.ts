@@ -25,6 +25,7 @@ export const createErrorHandler = (log: Logger) => (err: Error, c: Context) => {
   }
   if (isStoreError(err, 'conflict')) return json(409, 'conflict', err.message)
   if (isStoreError(err, 'not-found')) return json(404, 'not-found', err.message)
+  if (isStoreError(err, 'last-owner')) return json(409, 'last-owner', err.message)
   if (isModelError(err)) return json(err.code === 'customer-not-found' ? 404 : 400, err.code, err.message)
   log.error({ err, path: c.req.path }, 'unhandled error in HTTP handler')
   return json(500, 'internal', 'internal server error')

@@ -117,6 +117,40 @@ export function runBookDirectoryContract(name: string, harness: BookDirectoryHar
       expect(await dir.listMembers(book('missing'))).toEqual([])
     })
 
+    it("keeps a book's last owner: demoting or removing them is refused with 'last-owner' and changes nothing", async () => {
+      const dir = await open()
+      const { book, user } = ids()
+      await dir.createBook({ id: book('a'), name: 'north', createdBy: user('alice') })
+      await dir.setMember(book('a'), user('bob'), 'editor')
+      await expect(dir.setMember(book('a'), user('alice'), 'editor')).rejects.toMatchObject({ name: 'StoreError', code: 'last-owner' })
+      await expect(dir.removeMember(book('a'), user('alice'))).rejects.toMatchObject({ name: 'StoreError', code: 'last-owner' })
+      expect(await dir.roleOf(book('a'), user('alice'))).toBe('owner')
+      // With a second owner, either may go.
+      await dir.setMember(book('a'), user('bob'), 'owner')
+      await dir.setMember(book('a'), user('alice'), 'viewer')
+      await expect(dir.removeMember(book('a'), user('bob'))).rejects.toMatchObject({ code: 'last-owner' })
+      await dir.setMember(book('a'), user('bob'), 'owner') // the last owner keeping the role is fine
+      expect(await dir.listMembers(book('a'))).toEqual([{ userId: user('alice'), role: 'viewer' }, { userId: user('bob'), role: 'owner' }])
+    })
+
+    it('leaves one owner when two owners demote or remove each other at once', async () => {
+      const dir = await open()
+      const { book, user } = ids()
+      // Several books at once, so that with a pool of connections the two changes of a book overlap.
+      const names = Array.from({ length: 12 }, (_, i) => book(`race${i}`))
+      for (const id of names) {
+        await dir.createBook({ id, name: id, createdBy: user('alice') })
+        await dir.setMember(id, user('bob'), 'owner')
+      }
+      const results = await Promise.all(
+        names.map((id) => Promise.allSettled([dir.setMember(id, user('alice'), 'editor'), dir.removeMember(id, user('bob'))])),
+      )
+      for (const [i, id] of names.entries()) {
+        expect(results[i]!.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['last-owner'])
+        expect((await dir.listMembers(id)).filter((m) => m.role === 'owner')).toHaveLength(1)
+      }
+    })
+
     it.skipIf(!harness.reopen)('keeps books and members across a reopen', async () => {
       const dir = await open()
       const { book, user } = ids()

@@ -1,8 +1,10 @@
 // BookDirectory kept in process memory: for tests and throwaway dev instances.
-import type { BookDirectory, BookInfo, BookMembership, Member, Role } from './book-directory'
+import { lastOwnerError, leavesNoOwner, type BookDirectory, type BookInfo, type BookMembership, type Member, type Role } from './book-directory'
 import { checkId, checkName, checkRole } from './book-directory-input'
 import { StoreError } from './store-error'
 import { createStoreGate } from './store-gate'
+
+const ownersOf = (members: ReadonlyMap<string, Role>): string[] => [...members].filter(([, role]) => role === 'owner').map(([userId]) => userId)
 
 export interface MemoryBookDirectoryOptions {
   /** Clock for `createdAt` (ms since the epoch); Date.now by default. */
@@ -66,6 +68,7 @@ export function createMemoryBookDirectory(opts: MemoryBookDirectoryOptions = {})
         checkRole(role)
         const book = books.get(bookId)
         if (!book) throw new StoreError('not-found', `book ${bookId} does not exist`)
+        if (leavesNoOwner(ownersOf(book.members), userId, role)) throw lastOwnerError(bookId)
         book.members.set(userId, role)
       }),
 
@@ -73,7 +76,10 @@ export function createMemoryBookDirectory(opts: MemoryBookDirectoryOptions = {})
       gate.run('removeMember', () => {
         checkId('bookId', bookId)
         checkId('userId', userId)
-        books.get(bookId)?.members.delete(userId)
+        const members = books.get(bookId)?.members
+        if (!members) return
+        if (leavesNoOwner(ownersOf(members), userId, null)) throw lastOwnerError(bookId)
+        members.delete(userId)
       }),
 
     listMembers: (bookId) =>

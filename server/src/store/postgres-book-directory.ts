@@ -1,8 +1,8 @@
 // BookDirectory on PostgreSQL: books and their members in the same database as the update log,
 // so every relay instance of a scaled-out deployment sees the same access-control list.
 import pg from 'pg'
-import type { Pool } from 'pg'
-import type { BookDirectory, BookInfo, BookMembership, Member, Role } from './book-directory'
+import type { Pool, PoolClient } from 'pg'
+import { lastOwnerError, leavesNoOwner, type BookDirectory, type BookInfo, type BookMembership, type Member, type Role } from './book-directory'
 import { checkId, checkName, checkRole } from './book-directory-input'
 import { inTransaction } from './postgres-transaction'
 import { StoreError } from './store-error'
@@ -50,7 +50,16 @@ const SQL = {
     ON CONFLICT (book_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
   removeMember: 'DELETE FROM members WHERE book_id = $1 AND user_id = $2',
   members: 'SELECT user_id, role FROM members WHERE book_id = $1 ORDER BY user_id',
+  // Locks the owners' rows until the transaction ends: a concurrent change of an owner waits, then
+  // sees who is still an owner (READ COMMITTED re-checks the condition on the rows it waited for).
+  ownersForUpdate: "SELECT user_id FROM members WHERE book_id = $1 AND role = 'owner' FOR UPDATE",
 } as const
+
+/** Inside the change's transaction, with the owners' rows locked (see ownersForUpdate). */
+const refuseLastOwner = async (client: PoolClient, bookId: string, userId: string, next: Role | null): Promise<void> => {
+  const owners = await client.query<{ user_id: string }>(SQL.ownersForUpdate, [bookId])
+  if (leavesNoOwner(owners.rows.map((r) => r.user_id), userId, next)) throw lastOwnerError(bookId)
+}
 
 export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirectoryOptions = {}): BookDirectory {
   const o = { ...DEFAULTS, ...opts } satisfies PostgresBookDirectoryOptions
@@ -106,7 +115,12 @@ export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirect
         checkId('userId', userId)
         checkRole(role)
         try {
-          await pool.query(SQL.upsertMember, [bookId, userId, role])
+          // Giving the owner role can leave nobody without one: no transaction needed.
+          if (role === 'owner') await pool.query(SQL.upsertMember, [bookId, userId, role])
+          else await inTransaction(pool, async (client) => {
+            await refuseLastOwner(client, bookId, userId, role)
+            await client.query(SQL.upsertMember, [bookId, userId, role])
+          })
         } catch (cause) {
           // The members → books foreign key is the existence check, atomic with the write.
           if (violated(cause, SQLSTATE.foreignKeyViolation)) {
@@ -120,7 +134,10 @@ export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirect
       gate.run('removeMember', async () => {
         checkId('bookId', bookId)
         checkId('userId', userId)
-        await pool.query(SQL.removeMember, [bookId, userId])
+        await inTransaction(pool, async (client) => {
+          await refuseLastOwner(client, bookId, userId, null)
+          await client.query(SQL.removeMember, [bookId, userId])
+        })
       }),
 
     listMembers: (bookId) =>

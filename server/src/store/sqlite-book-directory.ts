@@ -1,5 +1,5 @@
 // BookDirectory on SQLite: books and their members in the same file as the DocStore's log.
-import type { BookDirectory, BookInfo, BookMembership, Member, Role } from './book-directory'
+import { lastOwnerError, leavesNoOwner, type BookDirectory, type BookInfo, type BookMembership, type Member, type Role } from './book-directory'
 import { checkId, checkName, checkRole } from './book-directory-input'
 import type { SqliteDatabase } from './sqlite-database'
 import { migrateSqlite } from './sqlite-migrations'
@@ -61,6 +61,7 @@ export function createSqliteBookDirectory(
     members: db.prepare<[string], { user_id: string; role: Role }>(
       'SELECT user_id, role FROM members WHERE book_id = ? ORDER BY user_id',
     ),
+    owners: db.prepare<[string], string>("SELECT user_id FROM members WHERE book_id = ? AND role = 'owner'").pluck(),
   }
 
   const createBook = db.transaction((book: BookInfo) => {
@@ -75,9 +76,16 @@ export function createSqliteBookDirectory(
     sql.upsertMember.run(book.id, book.createdBy, 'owner')
   })
 
+  // In one (immediate) transaction with the write: the owner check holds against other connections.
   const setMember = db.transaction((bookId: string, userId: string, role: Role) => {
     if (!sql.getBook.get(bookId)) throw new StoreError('not-found', `book ${bookId} does not exist`)
+    if (leavesNoOwner(sql.owners.all(bookId), userId, role)) throw lastOwnerError(bookId)
     sql.upsertMember.run(bookId, userId, role)
+  })
+
+  const removeMember = db.transaction((bookId: string, userId: string) => {
+    if (leavesNoOwner(sql.owners.all(bookId), userId, null)) throw lastOwnerError(bookId)
+    sql.removeMember.run(bookId, userId)
   })
 
   return {
@@ -123,7 +131,7 @@ export function createSqliteBookDirectory(
       gate.run('removeMember', () => {
         checkId('bookId', bookId)
         checkId('userId', userId)
-        sql.removeMember.run(bookId, userId)
+        removeMember.immediate(bookId, userId)
       }),
 
     listMembers: (bookId) =>

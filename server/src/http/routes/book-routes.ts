@@ -22,16 +22,6 @@ const userParam = (raw: string): string => {
   return raw
 }
 
-/**
- * A book keeps at least one owner: its only owner may be neither removed nor demoted. A check,
- * then the write: BookDirectory has no conditional write, so two owners demoting each other at
- * the same moment can still both pass.
- */
-const refuseLastOwner = async (directory: BookDirectory, bookId: string, user: string): Promise<void> => {
-  const owners = (await directory.listMembers(bookId)).filter((m) => m.role === 'owner')
-  if (owners.length === 1 && owners[0]?.userId === user) throw new HttpError(409, 'last-owner', 'a book keeps at least one owner')
-}
-
 export const bookRoutes = ({ tokens, directory, books }: { tokens: TokenService; directory: BookDirectory; books: BookService }) =>
   new Hono<AuthEnv>()
     .use(requireIdentity(tokens))
@@ -57,7 +47,7 @@ export const bookRoutes = ({ tokens, directory, books }: { tokens: TokenService;
       const user = userParam(c.req.param('user'))
       await requireRole(directory, bookId, c.get('identity').userId, 'owner')
       const { role } = await readJson(c, memberSchema)
-      if (role !== 'owner') await refuseLastOwner(directory, bookId, user)
+      // The directory keeps a book's last owner (409 last-owner), atomically with the change.
       await directory.setMember(bookId, user, role)
       return c.json({ userId: user, role })
     })
@@ -65,7 +55,6 @@ export const bookRoutes = ({ tokens, directory, books }: { tokens: TokenService;
       const bookId = c.req.param('bookId')
       const user = userParam(c.req.param('user'))
       await requireRole(directory, bookId, c.get('identity').userId, 'owner')
-      await refuseLastOwner(directory, bookId, user)
       await directory.removeMember(bookId, user)
       return c.body(null, 204)
     })
