@@ -87,8 +87,7 @@ export class BookPersistence {
   private snapshotBytes = 0
   private bytesSinceFold = 0
   private savedWaiters: (() => void)[] = []
-  /** Writes that failed so far, and the last one's error (flush tells whether one of its own failed). */
-  private failedWrites = 0
+  /** The last failed write's error (what flush rejects with when one of its own writes failed). */
   private lastFailure: unknown = null
   /** Regular batches being written (their transactions wait for reads of the projection). */
   private readonly inFlight = new Set<BatchInFlight>()
@@ -176,12 +175,12 @@ export class BookPersistence {
    * is queued again and retried every RETRY_MS.
    */
   async flush(): Promise<void> {
-    const failedBefore = this.failedWrites
     this.clearTimer()
     const saving = this.saveNow()
     this.projectionDue = true
-    await Promise.all([saving, this.enqueueWrite()])
-    if (this.failedWrites !== failedBefore) throw toStoreError(this.lastFailure, 'write')
+    // Its own two writes only: a batch that was in flight and failed meanwhile is in saveNow's.
+    const written = await Promise.all([saving, this.enqueueWrite()])
+    if (written.includes(false)) throw toStoreError(this.lastFailure, 'write')
   }
 
   /**
@@ -216,10 +215,10 @@ export class BookPersistence {
    * for no other write and no read: the changed customers are marked stale in the projection
    * without reading it (LocalBatch.staleMarks), and the store commits it at once.
    */
-  private saveNow(): Promise<void> {
+  private saveNow(): Promise<boolean> {
     // A batch of projection changes alone loses nothing: the updates it follows marked them stale.
     const again = [...this.inFlight].filter((b) => b.rows.length > 0 || b.pending.length > 0)
-    if (this.closed || (this.queue.length === 0 && again.length === 0)) return Promise.resolve()
+    if (this.closed || (this.queue.length === 0 && again.length === 0)) return Promise.resolve(true)
     const updates = this.queue
     const queuedPending = this.queuedPending.filter((id) => this.o.isPending(id))
     this.queue = []
@@ -230,10 +229,14 @@ export class BookPersistence {
     const staleMarks = this.o.projection?.staleMarks(again.flatMap((b) => changedIds(b.projection)))
     const written = this.o.store.write(this.o.bookId, { updates: rows, pending, acknowledged: [], ...(staleMarks ? { staleMarks } : {}) })
     return written.then(
-      ({ rows: stored }) => this.saved(updates.length, rows, stored),
+      ({ rows: stored }) => {
+        this.saved(updates.length, rows, stored)
+        return true
+      },
       (e: unknown) => {
         this.putBack(updates, queuedPending, [], undefined, null, false)
         this.failed(e)
+        return false
       },
     )
   }
@@ -251,17 +254,19 @@ export class BookPersistence {
     this.timer = null
   }
 
-  private enqueueWrite(): Promise<void> {
+  /** Resolves whether the batch was written (or there was nothing to write). */
+  private enqueueWrite(): Promise<boolean> {
     // The batch is taken when its turn comes, so a slow disk means bigger batches, not more of them.
-    this.chain = this.chain.then(() => this.writeBatch())
-    return this.chain
+    const written = this.chain.then(() => this.writeBatch())
+    this.chain = written.then(() => undefined)
+    return written
   }
 
-  private async writeBatch(): Promise<void> {
+  private async writeBatch(): Promise<boolean> {
     const full = this.projectionDue
     this.projectionDue = false
     const projectionChanged = full && this.o.projection?.hasChanges === true
-    if (this.queue.length === 0 && this.acked.length === 0 && this.lastSyncedAt === undefined && !projectionChanged) return
+    if (this.queue.length === 0 && this.acked.length === 0 && this.lastSyncedAt === undefined && !projectionChanged) return true
     const updates = this.queue
     const pending = this.queuedPending.filter((id) => this.o.isPending(id))
     const acknowledged = this.acked
@@ -288,11 +293,12 @@ export class BookPersistence {
       // Put it back in front and try again later; nothing is reported saved meanwhile.
       this.putBack(updates, pending, acknowledged, lastSyncedAt, projection, full)
       this.failed(e)
-      return
+      return false
     } finally {
       this.inFlight.delete(flight)
     }
     this.saved(updates.length, rows, stored)
+    return true
   }
 
   /** A write of `count` queued updates as `rows` completed; the book holds `stored` rows now. */
@@ -310,9 +316,8 @@ export class BookPersistence {
     }
   }
 
-  /** A write failed (what it held is queued again): reported, counted for flush, retried later. */
+  /** A write failed (what it held is queued again): reported, kept for flush, retried later. */
   private failed(e: unknown): void {
-    this.failedWrites++
     this.lastFailure = e
     this.o.onError(toStoreError(e, 'write'))
     if (!this.closed) this.retryLater()

@@ -169,6 +169,36 @@ describe('local persistence', () => {
     await reopened.close()
   })
 
+  it('resolves flush() when only a batch already in flight failed: flush wrote its updates again', async () => {
+    const device = makeDevice(null)
+    let failInFlight: ((e: Error) => void) | null = null
+    const store: LocalStore = {
+      ...device.store,
+      // The first regular batch (it carries a projection change) hangs until failed by hand.
+      write: (bookId, batch) =>
+        batch.projection && !failInFlight && batch.updates.length > 0
+          ? new Promise((_, reject) => (failInFlight = reject))
+          : device.store.write(bookId, batch),
+    }
+    const first = device.open({ connect: false })
+    await first.whenLoaded
+    const id = first.customers.create({ name: 'Before AG' })
+    await first.close() // the projection is written: later batches mark customers stale in it
+    const handle = device.open({ connect: false, store })
+    await handle.whenLoaded
+    handle.customers.set(id, 'name', 'In Flight AG')
+    await waitFor(() => failInFlight !== null, 2000, 'the batch in flight')
+    const flushed = handle.flush()
+    await sleep(20)
+    failInFlight!(new Error('AbortError'))
+    await expect(flushed).resolves.toBeUndefined()
+    await handle.close()
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)?.name).toBe('In Flight AG')
+    await reopened.close()
+  })
+
   it('closes all the same when writes keep failing, and says what was lost', async () => {
     const device = makeDevice(null)
     let broken = false
