@@ -102,6 +102,21 @@ describe('AppUpdateController', () => {
     expect(reload).not.toHaveBeenCalled()
   })
 
+  it('reloads a page no version controlled when it loaded once the one it asked for takes it (a hard reload)', async () => {
+    const host = fakeHost()
+    const container = Object.assign(new EventTarget(), { controller: null as unknown })
+    const reload = vi.fn()
+    let sw: RegisterSWOptions = {}
+    const update = new AppUpdateController(host, { save: () => Promise.resolve(), reload, serviceWorker: container })
+    update.register((options) => {
+      sw = options
+      return async () => void container.dispatchEvent(new Event('controllerchange')) // skip waiting, claimed
+    })
+    sw.onNeedRefresh!() // a version was waiting already
+    await update.reloadNow()
+    expect(reload).toHaveBeenCalledTimes(1)
+  })
+
   it('dismiss hides the banner until the next version', () => {
     const { update, sw } = start()
     sw().onNeedRefresh!()

@@ -68,8 +68,9 @@ export class AppUpdateController implements ReactiveController {
     const container = this.o.serviceWorker !== undefined ? this.o.serviceWorker : 'serviceWorker' in navigator ? navigator.serviceWorker : null
     let hadController = container?.controller != null
     container?.addEventListener('controllerchange', () => {
-      // The first version claiming the page that installed it is no update.
-      if (hadController) this.newVersionControls()
+      // The first version claiming the page that installed it is no update, unless the user asked
+      // for it here (a page no service worker controlled, e.g. after a hard reload, and one waiting).
+      if (hadController || this.requested) this.newVersionControls()
       hadController = true
     })
     this.updateSW = registerSW({

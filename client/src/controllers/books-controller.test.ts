@@ -75,6 +75,18 @@ describe('BooksController', () => {
     expect(store.loadBooks('carol')).toEqual([KEY])
   })
 
+  it('with a kept list lacking the book and no network, the access is unknown rather than denied', async () => {
+    // A rep offline for days whose kept list is older than a membership (a book opened by its link).
+    store.saveBooks('alice', [NORTH])
+    const { auth, books, update } = start()
+    await signIn(auth, 'alice')
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')))
+    update()
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    expect(books.access('north-territory')).toBe('member')
+    expect(books.access('key-accounts')).toBe('unknown')
+  })
+
   it('with nothing kept and no network, the access is unknown rather than denied', async () => {
     const { auth, books, update } = start()
     await signIn(auth, 'carol')

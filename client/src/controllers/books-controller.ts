@@ -8,7 +8,8 @@ import type { TokenSource } from './session-controller'
 
 /**
  * May the signed-in user open a book? `checking`: not in the kept list and the fetch has not
- * answered yet; `unknown`: no list at all (nothing kept, the fetch failed).
+ * answered yet; `denied`: not in the list the server just gave; `unknown`: the fetch failed and
+ * the kept list (if any) lacks it, which may only mean it is older than the membership.
  */
 export type BookAccess = 'member' | 'checking' | 'denied' | 'unknown'
 
@@ -20,6 +21,8 @@ export class BooksController implements ReactiveController {
   private request: { readonly userId: string } | null = null
   /** A fetch for the current user has answered (or failed) since they became the current user. */
   private settled = false
+  /** ...and one of them answered: only the server's own list says a user is not a member. */
+  private confirmed = false
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -53,6 +56,7 @@ export class BooksController implements ReactiveController {
     this.books = userId ? this.store.loadBooks(userId) : null
     this.error = null
     this.settled = false
+    this.confirmed = false
     if (userId) void this.refresh()
   }
 
@@ -63,7 +67,8 @@ export class BooksController implements ReactiveController {
   access(bookId: string): BookAccess {
     if (this.find(bookId)) return 'member'
     if (this.loading || !this.settled) return 'checking'
-    return this.books ? 'denied' : 'unknown'
+    // The kept list may be older than a membership (a rep offline for days): not known, not denied.
+    return this.confirmed ? 'denied' : 'unknown'
   }
 
   async refresh(): Promise<void> {
@@ -78,6 +83,7 @@ export class BooksController implements ReactiveController {
       const books = await this.tokens.withToken((token) => listBooks(token))
       if (!current()) return
       this.books = books
+      this.confirmed = true
       this.store.saveBooks(session.userId, books)
     } catch (e) {
       if (current()) this.error = e instanceof Error ? e.message : String(e)
