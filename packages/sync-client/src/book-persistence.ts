@@ -89,6 +89,8 @@ export class BookPersistence {
   private savedWaiters: (() => void)[] = []
   /** The last failed write's error (what flush rejects with when one of its own writes failed). */
   private lastFailure: unknown = null
+  /** saveNow's writes not finished yet: a later flush (or close) waits for them too. */
+  private readonly savesInFlight = new Set<Promise<boolean>>()
   /** Regular batches being written (their transactions wait for reads of the projection). */
   private readonly inFlight = new Set<BatchInFlight>()
   /** The next batch rewrites the changed customers in the projection. */
@@ -176,10 +178,13 @@ export class BookPersistence {
    */
   async flush(): Promise<void> {
     this.clearTimer()
+    // An earlier flush's write still running is part of "what is queued now": if it fails, its
+    // updates are queued again and this flush says so (close then writes them on its next try).
+    const earlier = [...this.savesInFlight]
     const saving = this.saveNow()
     this.projectionDue = true
-    // Its own two writes only: a batch that was in flight and failed meanwhile is in saveNow's.
-    const written = await Promise.all([saving, this.enqueueWrite()])
+    // Its own writes only: a regular batch that was in flight and failed meanwhile is in saveNow's.
+    const written = await Promise.all([saving, this.enqueueWrite(), ...earlier])
     if (written.includes(false)) throw toStoreError(this.lastFailure, 'write')
   }
 
@@ -228,7 +233,7 @@ export class BookPersistence {
     const pending = [...again.flatMap((b) => b.pending).filter((id) => this.o.isPending(id)), ...queuedPending]
     const staleMarks = this.o.projection?.staleMarks(again.flatMap((b) => changedIds(b.projection)))
     const written = this.o.store.write(this.o.bookId, { updates: rows, pending, acknowledged: [], ...(staleMarks ? { staleMarks } : {}) })
-    return written.then(
+    const done = written.then(
       ({ rows: stored }) => {
         this.saved(updates.length, rows, stored)
         return true
@@ -239,6 +244,9 @@ export class BookPersistence {
         return false
       },
     )
+    this.savesInFlight.add(done)
+    void done.then(() => this.savesInFlight.delete(done))
+    return done
   }
 
   private schedule(): void {

@@ -199,6 +199,36 @@ describe('local persistence', () => {
     await reopened.close()
   })
 
+  it('makes close() wait for an earlier flush still writing, and write again what that failed to', async () => {
+    const device = makeDevice(null)
+    let failHeld: ((e: Error) => void) | null = null
+    const store: LocalStore = {
+      ...device.store,
+      // The first write of updates without a projection change (flush's own) hangs until failed by hand.
+      write: (bookId, batch) =>
+        !batch.projection && batch.updates.length > 0 && !failHeld
+          ? new Promise((_, reject) => (failHeld = reject))
+          : device.store.write(bookId, batch),
+    }
+    const handle = device.open({ connect: false, store })
+    await handle.whenLoaded
+    const id = handle.customers.create({ name: 'Hidden Then Closed GmbH' })
+    const hidden = handle.flush() // the page was hidden...
+    await waitFor(() => failHeld !== null, 2000, 'the flush writing')
+    let closed = false
+    const closing = handle.close().then(() => (closed = true)) // ...then the book was switched
+    await sleep(20)
+    expect(closed).toBe(false)
+    failHeld!(new Error('AbortError'))
+    await expect(hidden).rejects.toMatchObject({ code: 'local-store-failed' })
+    await closing
+    const reopened = device.open({ connect: false })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)?.name).toBe('Hidden Then Closed GmbH')
+    expect(reopened.status.pendingLocal).toBe(1)
+    await reopened.close()
+  })
+
   it('closes all the same when writes keep failing, and says what was lost', async () => {
     const device = makeDevice(null)
     let broken = false
