@@ -80,10 +80,15 @@ export const openApiDocument = {
     '/api/books/{bookId}/members/{user}': {
       put: {
         parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Add a member or change a role (owners only)',
+        description: 'A book keeps at least one owner: demoting its only owner is refused with 409 last-owner.',
         requestBody: json({ type: 'object', required: ['role'], properties: { role: { enum: ['owner', 'editor', 'viewer'] } } }),
-        responses: { '200': json({ type: 'object' }), ...errorResponses },
+        responses: { '200': json({ type: 'object' }), '409': json(error), ...errorResponses },
       },
-      delete: { parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Remove a member (owners only)', responses: { '204': { description: 'removed' }, ...errorResponses } },
+      delete: {
+        parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Remove a member (owners only)',
+        description: 'A book keeps at least one owner: removing its only owner is refused with 409 last-owner.',
+        responses: { '204': { description: 'removed' }, '409': json(error), ...errorResponses },
+      },
     },
     '/api/books/{bookId}/customers': {
       get: {
