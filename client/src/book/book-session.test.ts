@@ -50,6 +50,7 @@ describe('BookSession', () => {
       httpUrl: url,
       online: true,
       storage: null,
+      draftStorage: null,
       ...extra,
     })
 

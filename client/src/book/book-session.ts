@@ -8,6 +8,7 @@
 // edits wait for the document to hold the book, so none can be made against a half-loaded one.
 import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
 import { isSyncClientError, openBook, type BookHandle, type ProjectionSource } from '@crm-sync/sync-client'
+import { DraftStore, PersistedTexts, type DraftStorage } from '../lib/draft-store'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
@@ -33,6 +34,8 @@ export interface BookSessionOptions {
   readonly httpUrl: string | null
   readonly online: boolean
   readonly storage: KeyValueStorage | null
+  /** Where unsaved form text survives a reload (the tab's sessionStorage); null: memory only. */
+  readonly draftStorage: DraftStorage | null
 }
 
 export class BookSession {
@@ -43,10 +46,12 @@ export class BookSession {
   readonly userId: string
   readonly userName: string
   /**
-   * Text typed into a field that did not validate, by `${customerId}/${field}`: kept while the
-   * book is open so that leaving the screen does not silently drop what the rep typed.
+   * Text typed into a field that did not validate, by `${customerId}/${field}`: kept so that
+   * leaving the screen, or reloading the page, does not silently drop what the rep typed.
    */
-  readonly drafts = new Map<string, string>()
+  readonly drafts: PersistedTexts
+  /** The half-filled forms of this book (new customer, add a contact or deal), by form name. */
+  readonly forms: DraftStore
   /**
    * The document holds the book (or could not be read, or will get nothing more): what the screens
    * show is live and editable. On a fresh device that is after the first sync, not the instant
@@ -66,6 +71,8 @@ export class BookSession {
     this.userName = o.session.name
     this.currentRole = o.role
     this.fallbackName = o.bookName ?? o.bookId
+    this.forms = new DraftStore(o.draftStorage, o.session.userId, o.bookId)
+    this.drafts = new PersistedTexts(this.forms, 'fields')
     this.handle = openBook({
       serverUrl: o.serverUrl,
       bookId: o.bookId,

@@ -9,6 +9,7 @@
 // new app version goes through the same save first (saveBeforeReload).
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
+import { sessionDraftStorage } from '../lib/draft-store'
 import { onPageHidden } from '../lib/page-hide'
 import type { BookEntry, Session } from '../lib/session-store'
 
@@ -72,6 +73,7 @@ export class BookSessionController implements ReactiveController {
             httpUrl: location.origin,
             online: navigator.onLine,
             storage: localStorage,
+            draftStorage: sessionDraftStorage(),
           })
         : null,
     )

@@ -13,6 +13,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import * as Y from 'yjs'
 import type { BookSession } from '../book/book-session'
 import { bookSessionContext } from '../context/book-session-context'
+import type { FormPlace } from './record-draft-controller'
 
 export class CustomerController implements ReactiveController {
   customer: Customer | null = null
@@ -66,6 +67,11 @@ export class CustomerController implements ReactiveController {
     const key = `${this.customerId}/${field}`
     if (text === null) this.book.drafts.delete(key)
     else this.book.drafts.set(key, text)
+  }
+
+  /** Where this customer's "add a contact" or "add a deal" form keeps what was typed into it. */
+  formPlace(form: 'new-contact' | 'new-deal'): FormPlace | null {
+    return this.book && this.customerId ? { store: this.book.forms, name: `${form}/${this.customerId}` } : null
   }
 
   setField<F extends CustomerScalarField>(field: F, value: CustomerScalarValue<F> | null): void {

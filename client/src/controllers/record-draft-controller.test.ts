@@ -2,6 +2,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { describe, expect, it } from 'vitest'
 import type { FieldCommitDetail, FieldDraftDetail } from '../elements/crm-field'
+import { DraftStore } from '../lib/draft-store'
 import { RecordDraftController } from './record-draft-controller'
 
 type F = 'name' | 'amount'
@@ -54,5 +55,66 @@ describe('RecordDraftController', () => {
     d.reset()
     expect(d.formKey).toBe(key + 1)
     expect(d.take(() => null)).toEqual({})
+  })
+})
+
+describe('RecordDraftController kept in the book\'s drafts', () => {
+  const storage = () => {
+    const items = new Map<string, string>()
+    return {
+      get length() {
+        return items.size
+      },
+      key: (i: number) => [...items.keys()][i] ?? null,
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    }
+  }
+
+  it('gives values and invalid texts back to the next form for the same record, not another', () => {
+    const store = new DraftStore(storage(), 'alice', 'north')
+    const first = new RecordDraftController<F>(host().api, { name: 'Deal name', amount: 'Amount' })
+    first.keepIn({ store, name: 'new-deal/c1' })
+    first.onCommit(commit('new-deal.name', 'Fleet renewal'))
+    first.onDraft(draft('new-deal.amount', '12x'))
+
+    const { h, api } = host()
+    const again = new RecordDraftController<F>(api, { name: 'Deal name', amount: 'Amount' })
+    const key = again.formKey
+    again.keepIn({ store, name: 'new-deal/c1' })
+    expect(again.formKey).not.toBe(key)
+    expect(h.updates).toBeGreaterThan(0)
+    expect(again.valueOf('name')).toBe('Fleet renewal')
+    expect(again.draftOf('amount')).toBe('12x')
+    expect(again.take(needsName)).toBeNull()
+    expect(again.error).toBe('Fix amount first.')
+
+    again.keepIn({ store, name: 'new-deal/c2' })
+    expect(again.valueOf('name')).toBe('')
+    expect(again.draftOf('amount')).toBeNull()
+    again.keepIn({ store, name: 'new-deal/c1' })
+    expect(again.valueOf('name')).toBe('Fleet renewal')
+  })
+
+  it('forgets the kept form once the record was added', () => {
+    const store = new DraftStore(storage(), 'alice', 'north')
+    const d = new RecordDraftController<F>(host().api, { name: 'Deal name', amount: 'Amount' })
+    d.keepIn({ store, name: 'new-deal/c1' })
+    d.onCommit(commit('new-deal.name', 'Fleet renewal'))
+    expect(d.take(needsName)).toEqual({ name: 'Fleet renewal' })
+    d.reset()
+    expect(store.readForm('new-deal/c1')).toEqual({ values: {}, drafts: {} })
+  })
+
+  it('does not start over when given the same place again (every render)', () => {
+    const store = new DraftStore(storage(), 'alice', 'north')
+    const d = new RecordDraftController<F>(host().api, { name: 'Deal name', amount: 'Amount' })
+    d.keepIn({ store, name: 'new-deal/c1' })
+    const key = d.formKey
+    d.onDraft(draft('new-deal.amount', '12x'))
+    d.keepIn({ store, name: 'new-deal/c1' })
+    expect(d.formKey).toBe(key)
+    expect(d.draftOf('amount')).toBe('12x')
   })
 })

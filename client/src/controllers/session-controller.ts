@@ -5,6 +5,7 @@
 // such a change is dropped rather than writing the old user back.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { ApiError, devLogin } from '../lib/api'
+import { forgetAllDrafts, sessionDraftStorage } from '../lib/draft-store'
 import { SessionError } from '../lib/session-error'
 import { SessionStore, tokenExpiry, type Session } from '../lib/session-store'
 
@@ -68,6 +69,7 @@ export class SessionController implements ReactiveController, TokenSource {
 
   signOut(): void {
     this.session = null
+    forgetAllDrafts(sessionDraftStorage())
     this.store.saveSession(null)
     this.host.requestUpdate()
   }
@@ -126,7 +128,10 @@ export class SessionController implements ReactiveController, TokenSource {
     const before = this.session
     if (stored?.userId === before?.userId && stored?.token === before?.token) return
     this.session = stored
-    if (stored?.userId !== before?.userId) this.options.changedElsewhere?.()
+    if (stored?.userId !== before?.userId) {
+      forgetAllDrafts(sessionDraftStorage())
+      this.options.changedElsewhere?.()
+    }
     this.host.requestUpdate()
   }
 }

@@ -8,7 +8,7 @@ import type { Peer } from '../book/presence'
 import * as rules from '../lib/field-rules'
 import { recordListStyles } from '../styles/record-list-styles'
 import { sharedStyles } from '../styles/shared-styles'
-import { RecordDraftController } from '../controllers/record-draft-controller'
+import { RecordDraftController, type FormPlace } from '../controllers/record-draft-controller'
 import type { FieldCommitDetail } from './crm-field'
 import { emit, type ContactAddDetail, type ContactRemoveDetail, type ContactUpdateDetail } from './detail-events'
 import './crm-field'
@@ -31,8 +31,14 @@ export class CrmContactList extends LitElement {
   @property({ type: Boolean }) readonly = false
   @property({ attribute: false }) peers: Peer[] = []
   @property({ attribute: false }) draftOf: (field: string) => string | null = () => null
+  /** Where the add form's unsaved state is kept (survives a reload); null: memory only. */
+  @property({ attribute: false }) formPlace: FormPlace | null = null
 
   private readonly draft = new RecordDraftController<ContactField>(this, LABELS)
+
+  override willUpdate(): void {
+    this.draft.keepIn(this.formPlace)
+  }
 
   override render() {
     return html`<section class="card" aria-labelledby="contacts-h">
@@ -44,22 +50,22 @@ export class CrmContactList extends LitElement {
             ${this.readonly ? nothing : html`<button type="button" class="ghost danger" aria-label="Remove contact"
               @click=${() => emit<ContactRemoveDetail>(this, 'contact-remove', { contactId: c.id })}>Remove</button>`}
           </div>
-          <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`contacts.${c.id}.${f}`, f, c[f]))}</div>
+          <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`contacts.${c.id}.${f}`, f, c[f], this.draftOf(`contacts.${c.id}.${f}`)))}</div>
         </li>`)}
       </ul>
       ${this.readonly ? nothing : keyed(this.draft.formKey, html`<div class="add" @field-commit=${this.draft.onCommit} @field-draft=${this.draft.onDraft}>
         <h3>Add a contact</h3>
-        <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`new-contact.${f}`, f, undefined))}</div>
+        <div class="grid">${CONTACT_FIELDS.map((f) => this.renderField(`new-contact.${f}`, f, this.draft.valueOf(f), this.draft.draftOf(f)))}</div>
         ${this.draft.error ? html`<p class="error" role="alert">${this.draft.error}</p>` : nothing}
         <p><button type="button" class="primary" @click=${this.onAdd}>Add contact</button></p>
       </div>`)}
     </section>`
   }
 
-  private renderField(name: string, f: ContactField, value: string | undefined) {
+  private renderField(name: string, f: ContactField, value: string | undefined, draft: string | null) {
     const rule = f === 'email' ? rules.email : f === 'phone' ? rules.phone(this.region) : rules.freeText
     return html`<crm-field .field=${name} .label=${LABELS[f]} .value=${value ?? ''} .rule=${rule} ?readonly=${this.readonly}
-      .draft=${this.draftOf(name)} .editors=${this.peers.filter((p) => p.field === name)}
+      .draft=${draft} .editors=${this.peers.filter((p) => p.field === name)}
       .type=${f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text'} .inputmode=${f === 'email' ? 'email' : f === 'phone' ? 'tel' : ''}></crm-field>`
   }
 

@@ -118,10 +118,12 @@ export class CrmCustomerDetail extends LitElement {
             .savedText=${this.c.waiting ? customer.notes : null}></crm-notes-editor>
         </section>
         <crm-contact-list .contacts=${customer.contacts} .region=${a.country} ?readonly=${ro} .peers=${here} .draftOf=${this.draftOf}
+          .formPlace=${this.c.formPlace('new-contact')}
           @contact-add=${(e: CustomEvent<ContactAddDetail>) => this.c.addContact(e.detail.contact)}
           @contact-update=${(e: CustomEvent<ContactUpdateDetail>) => this.c.updateContact(e.detail.contactId, e.detail.update)}
           @contact-remove=${(e: CustomEvent<ContactRemoveDetail>) => this.c.removeContact(e.detail.contactId)}></crm-contact-list>
         <crm-deal-list .deals=${customer.deals} ?readonly=${ro} .peers=${here} .draftOf=${this.draftOf}
+          .formPlace=${this.c.formPlace('new-deal')}
           @deal-add=${(e: CustomEvent<DealAddDetail>) => this.c.addDeal(e.detail.deal)}
           @deal-update=${(e: CustomEvent<DealUpdateDetail>) => this.c.updateDeal(e.detail.dealId, e.detail.update)}
           @deal-remove=${(e: CustomEvent<DealRemoveDetail>) => this.c.removeDeal(e.detail.dealId)}></crm-deal-list>

@@ -8,7 +8,7 @@ import type { Peer } from '../book/presence'
 import * as rules from '../lib/field-rules'
 import { recordListStyles } from '../styles/record-list-styles'
 import { sharedStyles } from '../styles/shared-styles'
-import { RecordDraftController } from '../controllers/record-draft-controller'
+import { RecordDraftController, type FormPlace } from '../controllers/record-draft-controller'
 import type { FieldCommitDetail } from './crm-field'
 import { emit, type DealAddDetail, type DealRemoveDetail, type DealUpdateDetail } from './detail-events'
 import './crm-field'
@@ -37,8 +37,14 @@ export class CrmDealList extends LitElement {
   @property({ type: Boolean }) readonly = false
   @property({ attribute: false }) peers: Peer[] = []
   @property({ attribute: false }) draftOf: (field: string) => string | null = () => null
+  /** Where the add form's unsaved state is kept (survives a reload); null: memory only. */
+  @property({ attribute: false }) formPlace: FormPlace | null = null
 
   private readonly draft = new RecordDraftController<DealField>(this, LABELS)
+
+  override willUpdate(): void {
+    this.draft.keepIn(this.formPlace)
+  }
 
   override render() {
     return html`<section class="card" aria-labelledby="deals-h">
@@ -50,21 +56,21 @@ export class CrmDealList extends LitElement {
             ${this.readonly ? nothing : html`<button type="button" class="ghost danger" aria-label="Remove deal"
               @click=${() => emit<DealRemoveDetail>(this, 'deal-remove', { dealId: d.id })}>Remove</button>`}
           </div>
-          <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`deals.${d.id}.${f}`, f, d[f]))}</div>
+          <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`deals.${d.id}.${f}`, f, d[f], this.draftOf(`deals.${d.id}.${f}`)))}</div>
         </li>`)}
       </ul>
       ${this.readonly ? nothing : keyed(this.draft.formKey, html`<div class="add" @field-commit=${this.draft.onCommit} @field-draft=${this.draft.onDraft}>
         <h3>Add a deal</h3>
-        <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`new-deal.${f}`, f, undefined))}</div>
+        <div class="grid">${DEAL_FIELDS.map((f) => this.renderField(`new-deal.${f}`, f, this.draft.valueOf(f), this.draft.draftOf(f)))}</div>
         ${this.draft.error ? html`<p class="error" role="alert">${this.draft.error}</p>` : nothing}
         <p><button type="button" class="primary" @click=${this.onAdd}>Add deal</button></p>
       </div>`)}
     </section>`
   }
 
-  private renderField(name: string, f: DealField, value: string | number | undefined) {
+  private renderField(name: string, f: DealField, value: string | number | undefined, draft: string | null) {
     return html`<crm-field .field=${name} .label=${LABELS[f]} .value=${value === undefined ? '' : String(value)} .rule=${RULES[f]}
-      ?readonly=${this.readonly} .draft=${this.draftOf(name)} .editors=${this.peers.filter((p) => p.field === name)}
+      ?readonly=${this.readonly} .draft=${draft} .editors=${this.peers.filter((p) => p.field === name)}
       .type=${f === 'closeDate' ? 'date' : 'text'} .inputmode=${f === 'amount' ? 'decimal' : ''} ?required=${f === 'name'}></crm-field>`
   }
 

@@ -1,11 +1,14 @@
 // The "new customer" form: the fields a rep knows on the spot, validated as they type. The
-// customer is created on the device (also offline) and opened for everything else.
+// customer is created on the device (also offline) and opened for everything else. What was typed
+// is kept with the book's drafts until the customer is created or the form cancelled, so a reload
+// (or leaving the screen) does not lose a half-filled form.
 import { CUSTOMER_STATUSES } from '@crm-sync/model'
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { CreateCustomerController } from '../controllers/create-customer-controller'
 import { routerContext, type Navigator } from '../context/router-context'
+import { withoutKey, type DraftStore, type DraftTexts } from '../lib/draft-store'
 import * as rules from '../lib/field-rules'
 import { routePath } from '../lib/routes'
 import { sharedStyles } from '../styles/shared-styles'
@@ -34,11 +37,25 @@ export class CrmNewCustomer extends LitElement {
   `]
 
   @consume({ context: routerContext }) private router!: Navigator
-  @state() private values: Record<string, string | null> = {}
-  @state() private invalid = new Set<string>()
+  @state() private values: DraftTexts = {}
+  /** Text of the fields that does not pass their rule yet. */
+  @state() private drafts: DraftTexts = {}
   @state() private errors: string[] = []
   @state() private status = 'lead'
   private readonly creator = new CreateCustomerController(this)
+  /** The book's drafts the form was read from and is kept in. */
+  private keptIn: DraftStore | null = null
+
+  override willUpdate(): void {
+    const store = this.creator.book?.forms ?? null
+    if (store === this.keptIn) return
+    this.keptIn = store
+    const kept = store?.readForm(FORM)
+    this.values = kept?.values ?? {}
+    this.drafts = kept?.drafts ?? {}
+    this.status = kept?.extra?.['status'] ?? 'lead'
+    this.errors = []
+  }
 
   override render() {
     const book = this.creator.book
@@ -53,39 +70,57 @@ export class CrmNewCustomer extends LitElement {
       ${!book.readOnly && !book.loaded ? html`<p class="muted" role="status">Opening the book on this device: you can create the customer in a moment.</p>` : nothing}
       <form @submit=${this.onSubmit} @field-commit=${this.onCommit} @field-draft=${this.onDraft} novalidate>
         ${FIELDS.map((f) => html`<crm-field .field=${f.name} .label=${f.label} .rule=${ruleFor(f.name)}
-          .value=${this.values[f.name] ?? ''} ?required=${'required' in f}
+          .value=${this.values[f.name] ?? ''} .draft=${this.drafts[f.name] ?? null} ?required=${'required' in f}
           .type=${'type' in f ? f.type : 'text'} .inputmode=${'inputmode' in f ? f.inputmode : ''}></crm-field>`)}
         <div>
           <label for="status">Status</label>
-          <select id="status" .value=${this.status} @change=${(e: Event) => (this.status = (e.target as HTMLSelectElement).value)}>
+          <select id="status" .value=${this.status} @change=${this.onStatus}>
             ${CUSTOMER_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${s}</option>`)}
           </select>
         </div>
         ${this.errors.length > 0 ? html`<div class="error" role="alert">${this.errors.map((e) => html`<p>${e}</p>`)}</div>` : nothing}
         <div class="actions">
           <button type="submit" class="primary" ?disabled=${!book.editable}>Create customer</button>
-          <a class="button" href=${routePath({ view: 'book', bookId: book.bookId })}>Cancel</a>
+          <a class="button" href=${routePath({ view: 'book', bookId: book.bookId })} @click=${this.forget}>Cancel</a>
         </div>
       </form>
     `
   }
 
   private onCommit(e: CustomEvent<FieldCommitDetail>): void {
-    this.values = { ...this.values, [e.detail.field]: e.detail.value }
-    this.invalid.delete(e.detail.field)
-    this.requestUpdate()
+    const { field, value } = e.detail
+    this.values = value === null ? withoutKey(this.values, field) : { ...this.values, [field]: value }
+    this.drafts = withoutKey(this.drafts, field)
+    this.keep()
   }
 
   private onDraft(e: CustomEvent<FieldDraftDetail>): void {
-    if (e.detail.text === null) this.invalid.delete(e.detail.field)
-    else this.invalid.add(e.detail.field)
-    this.requestUpdate()
+    const { field, text } = e.detail
+    this.drafts = text === null ? withoutKey(this.drafts, field) : { ...this.drafts, [field]: text }
+    this.keep()
+  }
+
+  private onStatus(e: Event): void {
+    this.status = (e.target as HTMLSelectElement).value
+    this.keep()
+  }
+
+  private keep(): void {
+    this.keptIn?.writeForm(FORM, { values: this.values, drafts: this.drafts, extra: this.status === 'lead' ? {} : { status: this.status } })
+  }
+
+  private readonly forget = (): void => {
+    this.keptIn?.clear(FORM)
+    this.values = {}
+    this.drafts = {}
+    this.status = 'lead'
   }
 
   private onSubmit(e: Event): void {
     e.preventDefault()
-    if (this.invalid.size > 0) {
-      this.errors = [`Fix the flagged fields first: ${[...this.invalid].map((f) => FIELDS.find((x) => x.name === f)?.label ?? f).join(', ')}.`]
+    const invalid = Object.keys(this.drafts)
+    if (invalid.length > 0) {
+      this.errors = [`Fix the flagged fields first: ${invalid.map((f) => FIELDS.find((x) => x.name === f)?.label ?? f).join(', ')}.`]
       return
     }
     const v = this.values
@@ -98,9 +133,12 @@ export class CrmNewCustomer extends LitElement {
       this.errors = result.issues.map((i) => (i.field ? `${i.field}: ${i.reason}` : i.reason))
       return
     }
+    this.forget()
     this.router.navigate({ view: 'customer', bookId: this.creator.book!.bookId, customerId: result.customerId })
   }
 }
+
+const FORM = 'new-customer'
 
 declare global {
   interface HTMLElementTagNameMap {
