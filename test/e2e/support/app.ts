@@ -76,9 +76,9 @@ export async function openBook(page: Page, bookId: string): Promise<void> {
 }
 
 /**
- * Client-side navigation (as a tapped link does). Not page.goto: the server's SPA fallback
- * (server/src/http/static-app.ts) answers deep paths with a broken 404 until it is fixed, and
- * before the service worker controls the page the server is who answers.
+ * Client-side navigation (as a tapped link does): the open book and its document stay, where a
+ * page.goto would load the app afresh (the server and the service worker both answer deep paths
+ * with the app shell: server/src/http/static-app.ts).
  */
 export async function goTo(page: Page, path: string): Promise<void> {
   await page.evaluate((p) => {
