@@ -126,3 +126,55 @@ describe('AppUpdateController', () => {
     expect(update.visible).toBe(true)
   })
 })
+
+describe('AppUpdateController when the new version does not take over', () => {
+  it('offers Reload again, saying so, once it has not controlled the page in time', async () => {
+    vi.useFakeTimers()
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const host = fakeHost()
+      const container = Object.assign(new EventTarget(), { controller: {} as unknown })
+      const reload = vi.fn()
+      const updateSW = vi.fn(async () => {})
+      let sw: RegisterSWOptions = {}
+      const update = new AppUpdateController(host, { save: () => Promise.resolve(), reload, serviceWorker: container, takeOverMs: 1000 })
+      update.register((options) => {
+        sw = options
+        return updateSW
+      })
+      sw.onNeedRefresh!()
+      await update.reloadNow()
+      expect(update.state).toBe('reloading')
+      await vi.advanceTimersByTimeAsync(999)
+      expect(update.state).toBe('reloading')
+      await vi.advanceTimersByTimeAsync(1)
+      expect(update.state).toBe('ready')
+      expect(update.error).toMatch(/could not be started/)
+      container.dispatchEvent(new Event('controllerchange')) // late: offered, not forced
+      expect(reload).not.toHaveBeenCalled()
+      await update.reloadNow() // now it controls the page: a plain reload loads it
+      expect(reload).toHaveBeenCalledTimes(1)
+      expect(updateSW).toHaveBeenCalledTimes(1)
+    } finally {
+      error.mockRestore()
+      vi.useRealTimers()
+    }
+  })
+
+  it('does not give up on a version that took over in time', async () => {
+    vi.useFakeTimers()
+    try {
+      const { update, sw, reload, controllerChanged } = start()
+      sw().onNeedRefresh!()
+      await update.reloadNow()
+      await vi.advanceTimersByTimeAsync(5000)
+      controllerChanged()
+      expect(reload).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(update.state).toBe('reloading')
+      expect(update.error).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

@@ -3,7 +3,8 @@
 // what they did is saved, so an update never takes a half-filled form or a preview away.
 //
 //   none ── onNeedRefresh ──► ready ── reloadNow() ──► reloading ── save, updateSW ──► new SW controls ─► reload
-//             (a new SW is waiting)   ▲                    │ save failed
+//             (a new SW is waiting)   ▲                    │ save failed, updateSW failed, or the
+//                                     │                    │ new SW not in control `takeOverMs` later
 //                                     └────────────────────┘
 //   none ── new SW controls (another tab's Reload let it in) ──► ready (reloadNow: save, reload)
 //
@@ -33,7 +34,14 @@ export interface AppUpdateOptions {
   readonly reload?: () => void
   /** `navigator.serviceWorker` unless a test says otherwise; null where there is none. */
   readonly serviceWorker?: ServiceWorkerContainerLike | null
+  /**
+   * How long the new version may take to control the page after Reload before the banner offers
+   * Reload again (a worker that never activates would leave "Reloading…" forever). 15 s.
+   */
+  readonly takeOverMs?: number
 }
+
+const TAKE_OVER_MS = 15_000
 
 export class AppUpdateController implements ReactiveController {
   state: AppUpdateState = 'none'
@@ -46,6 +54,7 @@ export class AppUpdateController implements ReactiveController {
   /** The new version controls this page already (another tab activated it): a plain reload loads it. */
   private controlled = false
   private readonly reload: () => void
+  private takeOverTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -56,6 +65,10 @@ export class AppUpdateController implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.stopWaiting()
+  }
 
   /** The banner is shown. */
   get visible(): boolean {
@@ -101,9 +114,26 @@ export class AppUpdateController implements ReactiveController {
       await this.updateSW?.(true)
     } catch (e) {
       console.error('activating the new version failed', e)
-      this.requested = false
-      this.set('ready', 'The new version could not be started. Try again in a moment.')
+      this.notStarted()
+      return
     }
+    if (!this.controlled) {
+      this.takeOverTimer = setTimeout(() => {
+        console.error('the new version did not take control of the page')
+        this.notStarted()
+      }, this.o.takeOverMs ?? TAKE_OVER_MS)
+    }
+  }
+
+  private notStarted(): void {
+    this.stopWaiting()
+    this.requested = false
+    this.set('ready', 'The new version could not be started. Try again in a moment.')
+  }
+
+  private stopWaiting(): void {
+    if (this.takeOverTimer !== null) clearTimeout(this.takeOverTimer)
+    this.takeOverTimer = null
   }
 
   dismiss(): void {
@@ -114,6 +144,7 @@ export class AppUpdateController implements ReactiveController {
   /** Ours if the user pressed Reload here; else another tab's Reload: offer it here too. */
   private newVersionControls(): void {
     this.controlled = true
+    this.stopWaiting()
     if (this.requested) this.reload()
     else this.show()
   }
