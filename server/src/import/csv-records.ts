@@ -21,7 +21,9 @@ export function csvRecords(text: AsyncIterable<string>, opts: CsvOptions = {}): 
     async *[Symbol.asyncIterator](): AsyncGenerator<SourceRecord> {
       const { head, rest } = await peekText(text, SNIFF_CHARS)
       const parser: Parser = parse({
-        delimiter: opts.delimiter ?? detectDelimiter(head),
+        // Exactly the first SNIFF_CHARS: how much peekText got depends on the chunks, and the
+        // check pass and the import must detect the same delimiter.
+        delimiter: opts.delimiter ?? detectDelimiter(head.slice(0, SNIFF_CHARS)),
         relax_quotes: true,
         relax_column_count: true,
         skip_empty_lines: true,

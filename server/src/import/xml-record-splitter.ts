@@ -27,6 +27,9 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
 
   const line = () => 1 + droppedLines + countLines(buf, pos)
   const malformed = (message: string) => new ImportError('parse-error', `XML is malformed near line ${line()}: ${message}`, { line: line() })
+  // Checked on each record and each tag, comment or CDATA section as a whole, not only on what
+  // a chunk left over, so the outcome never depends on how the upload was cut into chunks.
+  const tooLarge = () => new ImportError('record-too-large', `an XML record near line ${line()} is longer than ${MAX_RECORD_CHARS} characters`)
   const isRecord = (name: string, depth: number): boolean => {
     const local = localName(name)
     if (recordName !== undefined) return local === recordName
@@ -53,6 +56,7 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
         break
       }
       if (end === 'dtd') throw malformed('DTDs (<!DOCTYPE ... [ ]>) are not supported')
+      if (end - lt > MAX_RECORD_CHARS) throw tooLarge()
       const tag = buf.slice(lt, end)
       pos = end
       if (!/^<[^!?]/.test(tag)) continue // comment, CDATA, processing instruction, declaration
@@ -62,6 +66,7 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
         const open = stack.pop()
         if (open !== name) throw malformed(open ? `</${name}> closes <${open}>` : `</${name}> closes nothing`)
         if (recordStart >= 0 && stack.length === recordDepth) {
+          if (end - recordStart > MAX_RECORD_CHARS) throw tooLarge()
           yield { name: localName(name!), text: buf.slice(recordStart, end) }
           recordStart = -1
         }
@@ -88,9 +93,7 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
     buf = buf.slice(keepFrom)
     pos -= keepFrom
     if (recordStart >= 0) recordStart = 0
-    if (buf.length > MAX_RECORD_CHARS) {
-      throw new ImportError('record-too-large', `an XML record near line ${line()} is longer than ${MAX_RECORD_CHARS} characters`)
-    }
+    if (buf.length > MAX_RECORD_CHARS) throw tooLarge()
   }
   if (stack.length > 0) throw malformed(`the file ends inside <${stack[stack.length - 1]}>`)
   if (!rootSeen) throw malformed('no XML element found')
