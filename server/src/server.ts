@@ -17,6 +17,7 @@ import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
 import type { BridgeRuntime } from './bridge/bridge-runtime'
+import type { SpoolOptions } from './import/body-spool'
 import { importRoutes } from './import/import-routes'
 import { createLocalFanOut, type FanOut } from './fanout/fan-out'
 import { createMetrics, type Metrics } from './metrics'
@@ -26,6 +27,7 @@ import { snapshotEncoderFor } from './relay/snapshot-encoder'
 import { Relay } from './relay/relay'
 import { RoomRegistry } from './relay/room-registry'
 import { seedDemo } from './seed/demo-seed'
+import { notifyMemberChanges } from './store/notify-member-changes'
 
 export interface RunningServer {
   readonly port: number
@@ -52,6 +54,8 @@ export interface StartOptions {
   readonly log?: Logger
   readonly defaultRegion?: CountryCode
   readonly serveClient?: boolean
+  /** Where large import uploads are spooled between the check and the import (tests). */
+  readonly importSpool?: SpoolOptions
 }
 
 export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
@@ -92,22 +96,27 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const bookQueries = bookQueryRunnerFor()
   const dormantReads = bookQueries ? new DormantBookReads({ runner: bookQueries, metrics, log }) : null
   const dormantWrites = bookQueries ? new DormantBookWrites({ runner: bookQueries, metrics, log }) : null
-  const books = createBookService({ registry, directory: persistence.directory, dormantReads, dormantWrites })
-  relay = new Relay({ registry, directory: persistence.directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
+  // Membership changes reach open connections at once, here and (through the fan-out) elsewhere.
+  const directory = notifyMemberChanges(persistence.directory, async (bookId, userId) => {
+    fanOut.publishMemberChange(bookId, userId)
+  })
+  fanOut.followMemberChanges((bookId, userId) => void relay?.memberChanged(bookId, userId))
+  const books = createBookService({ registry, directory, dormantReads, dormantWrites })
+  relay = new Relay({ registry, directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
 
   if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {
-    const seeded = await seedDemo({ directory: persistence.directory, books })
+    const seeded = await seedDemo({ directory, books })
     if (seeded.length > 0) log.info({ books: seeded }, 'seeded demo books')
   }
 
   // CRM bridge: built before the app for its routes, started once the relay listens.
   const bridge = config.BRIDGE_ENABLED
-    ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory: persistence.directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
+    ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
     : null
 
   const app = createApp({
     tokens,
-    directory: persistence.directory,
+    directory,
     books,
     metrics,
     log,
@@ -119,7 +128,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     // Import and export: own routes and body limit, see server/src/import/README.md.
     extraApiRoutes: [{
       path: '/books',
-      app: importRoutes({ tokens, directory: persistence.directory, books, pins: registry, maxImportBytes: config.MAX_IMPORT_BYTES, defaultRegion: opts.defaultRegion ?? 'US', log }),
+      app: importRoutes({ tokens, directory, books, pins: registry, maxImportBytes: config.MAX_IMPORT_BYTES, defaultRegion: opts.defaultRegion ?? 'US', log, ...(opts.importSpool ? { spool: opts.importSpool } : {}) }),
     }, ...(bridge?.routes ?? [])],
   })
 

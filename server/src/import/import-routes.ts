@@ -4,8 +4,10 @@
 //        report with `Accept: text/csv`, or progress lines then the report with
 //        `Accept: application/x-ndjson`.
 //   GET  /api/books/:id/export?format=csv|json|xml   streamed file.
-// Errors found before the first batch is written (auth, format, mapping, binary or
-// oversized files) are plain HTTP errors in every mode.
+// The whole file is read and checked before the first write (see run-import.ts), so a refused
+// import writes nothing. Refusals found before the first batch of records has been read (auth,
+// format, mapping, binary or announced oversized files) are plain HTTP errors in every mode;
+// with NDJSON, later ones arrive as an error line after the check pass's progress lines.
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Logger } from 'pino'
@@ -16,6 +18,7 @@ import { requireIdentity, type AuthEnv } from '../http/auth-middleware'
 import { HttpError, isHttpError } from '../http/http-error'
 import type { BookDirectory } from '../store/book-directory'
 import type { BookPins } from './book-pins'
+import type { SpoolOptions } from './body-spool'
 import { exportBookStream } from './export-stream'
 import { ImportError, isImportError } from './import-error'
 import { CONTENT_TYPES, resolveFormat } from './import-format'
@@ -33,12 +36,21 @@ export interface ImportRoutesDeps {
   readonly maxImportBytes: number
   readonly defaultRegion: string
   readonly log?: Logger
+  /** Where a large upload's copy waits between the check pass and the import (default: os.tmpdir()). */
+  readonly spool?: SpoolOptions
 }
 
 const NDJSON = 'application/x-ndjson'
 
 export const importRoutes = (d: ImportRoutesDeps) =>
   new Hono<AuthEnv>()
+    // An import may be answered before its upload has been read to the end (a refusal, or
+    // progress lines while it streams), and the server drops the rest of the upload: tell
+    // the client not to send its next request on this connection.
+    .use('/:bookId/import', async (c, next) => {
+      await next()
+      c.res.headers.set('connection', 'close')
+    })
     .post('/:bookId/import', requireIdentity(d.tokens), async (c) => {
       const bookId = c.req.param('bookId')
       const { userId } = c.get('identity')
@@ -102,6 +114,7 @@ function readOptions(c: Context, d: ImportRoutesDeps, bookId: string, userId: st
       encoding: q('encoding'),
       threshold,
       ...(d.log ? { log: d.log } : {}),
+      ...(d.spool ? { spool: d.spool } : {}),
     }
   } catch (e) {
     throw asHttp(e)
@@ -116,8 +129,10 @@ function numberOption(raw: string | undefined, name: string, min: number, max: n
 }
 
 /**
- * Progress lines, then the report line. The response starts only once the first batch is
- * through, so refusals before any write still get their HTTP status.
+ * Progress lines (phase 'checking', then 'importing'), then the report line. The response
+ * starts once the first batch of records has been read and the mapping checked, so early
+ * refusals keep their HTTP status; a refusal later in the check pass is an error line, and
+ * nothing has been written.
  */
 async function streamImport(
   c: Context,
@@ -130,7 +145,8 @@ async function streamImport(
   let controller!: ReadableStreamDefaultController<Uint8Array>
   let gone = false
   const out = new ReadableStream<Uint8Array>({ start: (ctl) => void (controller = ctl), cancel: () => void (gone = true) })
-  // The client may hang up at any time; the import then ends on its own when the upload breaks.
+  // The client may hang up at any time: during the check pass the import ends when the upload
+  // breaks (nothing written); once the file is checked, it runs to the end without a listener.
   const send = (event: object) => {
     if (gone) return
     try {

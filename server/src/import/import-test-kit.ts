@@ -17,6 +17,7 @@ export interface ImportCall {
   readonly query?: Record<string, string>
   readonly accept?: string
   readonly headers?: Record<string, string>
+  readonly signal?: AbortSignal
 }
 
 export const postImport = (server: TestServer, bookId: string, body: BodyInit, call: ImportCall = {}): Promise<Response> => {
@@ -24,7 +25,7 @@ export const postImport = (server: TestServer, bookId: string, body: BodyInit, c
   const headers = new Headers(call.headers)
   if (call.token) headers.set('authorization', `Bearer ${call.token}`)
   if (call.accept) headers.set('accept', call.accept)
-  return fetch(`${server.url}/api/books/${bookId}/import?${params}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
+  return fetch(`${server.url}/api/books/${bookId}/import?${params}`, { method: 'POST', body, headers, duplex: 'half', ...(call.signal ? { signal: call.signal } : {}) } as RequestInit)
 }
 
 export const importOk = async (server: TestServer, bookId: string, body: BodyInit, call: ImportCall = {}): Promise<ImportReport> => {

@@ -1,8 +1,10 @@
-// One entry point from decoded text to records, whatever the format.
+// One entry point from the file's bytes (or decoded text) to records, whatever the format.
 import { csvRecords } from './csv-records'
 import type { ImportFormat } from './import-format'
 import { jsonRecords } from './json-records'
+import type { Mapping } from './mapping'
 import type { RecordSource } from './source-record'
+import { decodeText } from './text-decoding'
 import { xmlRecords } from './xml-records'
 
 export interface ParseOptions {
@@ -21,4 +23,16 @@ export function parseRecords(format: ImportFormat, text: AsyncIterable<string>, 
     case 'xml':
       return xmlRecords(text, opts.record === undefined ? {} : { record: opts.record })
   }
+}
+
+/** The records of a file's bytes: decoded (BOM, `encoding`), then parsed as the mapping says. */
+export function parseFile(
+  format: ImportFormat,
+  bytes: AsyncIterable<Uint8Array>,
+  opts: { readonly encoding?: string | undefined; readonly mapping?: Mapping | undefined },
+): RecordSource {
+  return parseRecords(format, decodeText(bytes, opts.encoding), {
+    ...(opts.mapping?.delimiter ? { delimiter: opts.mapping.delimiter } : {}),
+    ...(opts.mapping?.record ? { record: opts.mapping.record } : {}),
+  })
 }

@@ -1,30 +1,28 @@
-// One import from bytes to report: decode → parse records → (first batch: choose and check
-// the mapping) → map, clean, validate each row → apply in batches → report. Streams: memory
-// holds one batch of rows and the dedupe index, never the file.
-//
-// Nothing is written until the first batch has been read and the mapping checked against it,
-// so binary files, unknown encodings, bad mappings and files that break within their first
-// batch are refused with nothing written. A parse error further in stops the import; the
-// batches before it stay (the error carries their counts), and importing the fixed file
-// again is safe because imports are idempotent.
+// One import from bytes to report, in two passes over the file:
+//   1. check (check-import.ts): read the whole upload once, within MAX_IMPORT_BYTES, keeping a
+//      copy in a BodySpool; decode and parse every record; choose and check the mapping.
+//   2. apply: read the copy again → map, clean, validate each row → apply in batches → report.
+// Every error of the import as a whole is found in the first pass, so a refused import writes
+// nothing; devices still watch a good import arrive batch by batch in the second. Memory holds
+// one batch of rows and the dedupe index, never the file (a big copy lives in a temp file).
 import { setImmediate as nextTick } from 'node:timers/promises'
 import * as Y from 'yjs'
 import { customersMap } from '@crm-sync/model'
 import type { Logger } from 'pino'
 import { applyBatch, type ApplyContext } from './apply-batch'
 import { applyMapping } from './apply-mapping'
+import { BodySpool, type SpoolOptions } from './body-spool'
 import { limitBytes } from './byte-limit'
+import { checkImport, type ImportPlan } from './check-import'
 import { DedupeIndex, type DedupeCandidate } from './dedupe-index'
 import { ImportError, isImportError } from './import-error'
 import type { ImportFormat } from './import-format'
 import { ReportBuilder, type ImportCounts, type ImportReport } from './import-report'
 import type { ImportTarget } from './import-target'
-import { keyColumns, sourceColumns, type Mapping } from './mapping'
-import { parseRecords } from './record-parser'
-import { pathsOf } from './source-path'
+import type { Mapping } from './mapping'
+import { parseFile } from './record-parser'
 import type { SourceRecord } from './source-record'
-import { checkColumns, columnOf, suggestMapping } from './suggest-mapping'
-import { decodeText } from './text-decoding'
+import { columnOf } from './suggest-mapping'
 import { checkRow, type ValidRow } from './validate-row'
 
 export const DEFAULT_BATCH_SIZE = 500
@@ -46,41 +44,57 @@ export interface ImportOptions {
   readonly threshold?: number | undefined
   readonly onProgress?: ((progress: ImportProgress) => void) | undefined
   readonly log?: Logger | undefined
+  /** Where and from what size the upload's copy goes to a temporary file. */
+  readonly spool?: SpoolOptions | undefined
 }
+
+export const IMPORT_PHASES = ['checking', 'importing'] as const
+export type ImportPhase = (typeof IMPORT_PHASES)[number]
 
 export interface ImportProgress extends ImportCounts {
-  /** Bytes of the file read so far. */
+  /** Bytes of the file read so far, in this phase (each phase reads the file once). */
   readonly bytes: number
+  /** 'checking': reading the whole file before any write (counts stay 0); 'importing': writing. */
+  readonly phase: ImportPhase
+  /** Records the check pass has read (all of them once it is done). */
+  readonly checked: number
 }
-
-/** Paths that are values as a whole (lists), not objects to look into, when listing JSON/XML columns. */
-const LEAF_PATHS = new Set(['tags', 'contacts', 'deals', 'activities'])
 
 export async function runImport(body: AsyncIterable<Uint8Array>, target: ImportTarget, o: ImportOptions): Promise<ImportReport> {
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
-  const counted = limitBytes(body, o.maxBytes)
-  const text = decodeText(counted.chunks, o.encoding)
-  const source = parseRecords(o.format, text, {
-    ...(o.mapping?.delimiter ? { delimiter: o.mapping.delimiter } : {}),
-    ...(o.mapping?.record ? { record: o.mapping.record } : {}),
-  })
-  const records = source[Symbol.asyncIterator]()
+  const spool = new BodySpool(o.spool)
   const report = new ReportBuilder()
   try {
-    const first: SourceRecord[] = []
-    while (first.length < batchSize) {
-      const next = await records.next()
-      if (next.done) break
-      first.push(next.value)
+    const upload = limitBytes(body, o.maxBytes)
+    const plan = await checkImport(spool.record(upload.chunks), {
+      format: o.format, mapping: o.mapping, encoding: o.encoding, threshold: o.threshold, batchSize,
+      onChecked: (checked) => o.onProgress?.({ ...report.snapshot(), bytes: upload.bytesRead(), phase: 'checking', checked }),
+    })
+    return await applyFile(spool.replay(), plan, target, report, { ...o, batchSize })
+  } catch (e) {
+    if (isImportError(e)) {
+      const applied = report.snapshot()
+      throw new ImportError(e.code, e.message, { ...(e.details as object | undefined), applied, dryRun: o.dryRun }, { cause: e.cause })
     }
-    const samples = first.flatMap((r) => (r.fields ? [r.fields] : []))
-    if (first.length > 0 && samples.length === 0) {
-      throw new ImportError('parse-error', `none of the first ${first.length} records could be read; is the format right? The first: ${first[0]?.error}`)
-    }
-    const columns = source.columns() ?? pathsOf(samples, LEAF_PATHS)
-    const chosen = chooseMapping(o, columns, samples)
-    const mapping: Mapping = o.threshold === undefined ? chosen.mapping : { ...chosen.mapping, dedupe: { ...chosen.mapping.dedupe, threshold: o.threshold } }
+    throw e
+  } finally {
+    await spool.dispose()
+  }
+}
 
+/** The second pass: the checked file again, row by row into the target, a batch per change. */
+async function applyFile(
+  bytes: AsyncIterable<Uint8Array>,
+  plan: ImportPlan,
+  target: ImportTarget,
+  report: ReportBuilder,
+  o: ImportOptions & { readonly batchSize: number },
+): Promise<ImportReport> {
+  const { mapping } = plan
+  const counted = limitBytes(bytes, Number.POSITIVE_INFINITY)
+  // Parsed exactly as the check pass parsed it: same encoding, same delimiter and record element.
+  const records = parseFile(o.format, counted.chunks, { encoding: o.encoding, mapping: o.mapping })[Symbol.asyncIterator]()
+  try {
     const index = new DedupeIndex(mapping.dedupe.threshold)
     await target.read((doc) => {
       for (const [id, customer] of customersMap(doc).entries()) if (customer instanceof Y.Map) index.add(id, dedupeFields(customer))
@@ -115,49 +129,27 @@ export async function runImport(body: AsyncIterable<Uint8Array>, target: ImportT
         const outcomes = await target.change((doc, origin) => applyBatch(doc, origin, rows, ctx))
         for (const outcome of outcomes) report.add(outcome)
       }
-      o.onProgress?.({ ...report.snapshot(), bytes: counted.bytesRead() })
+      o.onProgress?.({ ...report.snapshot(), bytes: counted.bytesRead(), phase: 'importing', checked: plan.records })
       await nextTick() // a dry run never waits for the store: let other requests in between batches
     }
 
-    for (const record of first) take(record)
-    await flush()
+    let flushed = false
     for (;;) {
       const next = await records.next()
       if (next.done) break
       take(next.value)
-      if (read >= batchSize) await flush()
+      if (read >= o.batchSize) {
+        await flush()
+        flushed = true
+      }
     }
-    if (read > 0 || batch.length > 0) await flush()
+    if (read > 0 || batch.length > 0 || !flushed) await flush()
     return report.finish({
-      bookId: o.bookId, format: o.format, dryRun: o.dryRun, mapping, mappingSuggested: chosen.suggested, unmappedColumns: chosen.unmapped,
+      bookId: o.bookId, format: o.format, dryRun: o.dryRun, mapping, mappingSuggested: plan.suggested, unmappedColumns: plan.unmapped,
     })
-  } catch (e) {
-    if (isImportError(e)) {
-      const applied = report.snapshot()
-      throw new ImportError(e.code, e.message, { ...(e.details as object | undefined), applied, dryRun: o.dryRun }, { cause: e.cause })
-    }
-    throw e
   } finally {
     await records.return?.()
   }
-}
-
-function chooseMapping(
-  o: ImportOptions,
-  columns: readonly string[],
-  samples: Parameters<typeof suggestMapping>[1],
-): { mapping: Mapping; suggested: boolean; unmapped: string[] } {
-  if (o.mapping) {
-    checkColumns(o.mapping, columns, o.format === 'csv')
-    const used = new Set([...Object.values(o.mapping.fields).flatMap((s) => (s ? sourceColumns(s) : [])), ...keyColumns(o.mapping)])
-    return { mapping: o.mapping, suggested: false, unmapped: columns.filter((c) => !used.has(c)) }
-  }
-  if (columns.length === 0 && samples.length === 0) {
-    // An empty file: nothing to map, nothing to import.
-    return { mapping: suggestMapping(['name'], []).mapping, suggested: true, unmapped: [] }
-  }
-  const suggested = suggestMapping(columns, samples)
-  return { mapping: suggested.mapping, suggested: true, unmapped: suggested.unmapped }
 }
 
 /** The fields dedupe looks at, read straight from the book (cheaper than readCustomer for big books). */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { loadConfig, type Config } from '../config'
+import type { SpoolOptions } from '../import/body-spool'
 import { startServer, type RunningServer } from '../server'
 
 export interface TestServer extends RunningServer {
@@ -22,12 +23,13 @@ export const makeTestConfig = (dataDir: string, env: Record<string, string> = {}
 /** `serveClient` serves client/dist at / as `npm start` does (web app tests). */
 export interface TestServerOptions {
   readonly serveClient?: boolean
+  readonly importSpool?: SpoolOptions
 }
 
 export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string, opts: TestServerOptions = {}): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crm-sync-test-')))
   const config = makeTestConfig(dir, env)
-  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false })
+  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false, ...(opts.importSpool ? { importSpool: opts.importSpool } : {}) })
   return {
     ...server,
     dataDir: dir,
