@@ -99,6 +99,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   // Membership changes reach open connections at once, here and (through the fan-out) elsewhere.
   const directory = notifyMemberChanges(persistence.directory, async (bookId, userId) => {
     fanOut.publishMemberChange(bookId, userId)
+    await relay?.memberChanged(bookId, userId)
   })
   fanOut.followMemberChanges((bookId, userId) => void relay?.memberChanged(bookId, userId))
   const books = createBookService({ registry, directory, dormantReads, dormantWrites })

@@ -1,10 +1,11 @@
 // What relay instances publish to each other on a book's channel:
 // [varUint kind][varString instance][varUint seq][varUint8Array payload]
-// kind 0 = a durable update with its log seq; kind 1 = an awareness update (seq 0).
+// kind 0 = a durable update with its log seq; kind 1 = an awareness update (seq 0);
+// kind 2 = a membership of the book changed, payload = the user id in UTF-8 (seq 0).
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 
-export const FAN_OUT_KIND = { update: 0, awareness: 1 } as const
+export const FAN_OUT_KIND = { update: 0, awareness: 1, member: 2 } as const
 export type FanOutKind = (typeof FAN_OUT_KIND)[keyof typeof FAN_OUT_KIND]
 
 export interface FanOutMessage {
@@ -27,7 +28,7 @@ export const encodeFanOutMessage = (m: FanOutMessage): Uint8Array => {
 export const decodeFanOutMessage = (bytes: Uint8Array): FanOutMessage => {
   const d = decoding.createDecoder(bytes)
   const kind = decoding.readVarUint(d)
-  if (kind !== FAN_OUT_KIND.update && kind !== FAN_OUT_KIND.awareness) throw new Error(`unknown fan-out kind ${kind}`)
+  if (kind !== FAN_OUT_KIND.update && kind !== FAN_OUT_KIND.awareness && kind !== FAN_OUT_KIND.member) throw new Error(`unknown fan-out kind ${kind}`)
   const m = { kind, instance: decoding.readVarString(d), seq: decoding.readVarUint(d), payload: decoding.readVarUint8Array(d) }
   if (d.pos !== bytes.length) throw new Error('trailing bytes in fan-out message')
   return m

@@ -14,6 +14,10 @@ export interface FanOut {
   publishUpdate(room: Room, stored: StoredUpdate): void
   /** Presence changed through one of this instance's clients: tell the others. */
   publishAwareness(room: Room, awarenessUpdate: Uint8Array): void
+  /** A membership of the book changed here (a role set, a member removed): tell the others. */
+  publishMemberChange(bookId: string, userId: string): void
+  /** Where membership changes published by other instances go (the relay's connections follow them). */
+  followMemberChanges(listener: (bookId: string, userId: string) => void): void
   /** Transaction origin of changes that came from other instances (they are not published again). */
   readonly origin: object
   readonly health?: HealthCheck
@@ -26,5 +30,7 @@ export const createLocalFanOut = (): FanOut => ({
   detach: () => {},
   publishUpdate: () => {},
   publishAwareness: () => {},
+  publishMemberChange: () => {},
+  followMemberChanges: () => {},
   origin: { fanOut: 'local' },
 })

@@ -42,6 +42,7 @@ export class RedisFanOut implements FanOut {
   private readonly gapTimers = new Map<string, NodeJS.Timeout>()
   private sweepTimer: NodeJS.Timeout | null = null
   private wasDisconnected = false
+  private memberListener: ((bookId: string, userId: string) => void) | null = null
 
   constructor(opts: RedisFanOutOptions) {
     this.o = { ...DEFAULTS, ...opts }
@@ -109,6 +110,14 @@ export class RedisFanOut implements FanOut {
     this.publish(room.bookId, { kind: FAN_OUT_KIND.awareness, instance: this.instanceId, seq: 0, payload: awarenessUpdate })
   }
 
+  publishMemberChange(bookId: string, userId: string): void {
+    this.publish(bookId, { kind: FAN_OUT_KIND.member, instance: this.instanceId, seq: 0, payload: new TextEncoder().encode(userId) })
+  }
+
+  followMemberChanges(listener: (bookId: string, userId: string) => void): void {
+    this.memberListener = listener
+  }
+
   private channel(bookId: string): string {
     return `${this.o.prefix}book:${bookId}`
   }
@@ -135,6 +144,10 @@ export class RedisFanOut implements FanOut {
     try {
       if (m.kind === FAN_OUT_KIND.awareness) {
         awarenessProtocol.applyAwarenessUpdate(room.awareness, m.payload, this.origin)
+        return
+      }
+      if (m.kind === FAN_OUT_KIND.member) {
+        this.memberListener?.(bookId, new TextDecoder('utf-8', { fatal: true }).decode(m.payload))
         return
       }
       room.applyStored([{ bookId, seq: m.seq, update: m.payload, userId: '', at: 0 }])

@@ -135,6 +135,23 @@ describe('relay scale-out on PostgreSQL and Redis', () => {
     await waitFor(() => ackedKeys.every((k) => watcher.doc.getMap('kill').has(k)), 10_000, 'acknowledged updates on the surviving instance')
   })
 
+  it("closes a removed member's connections on every instance, not only the one that removed them", async () => {
+    const [a, b] = await startInstances(2, TEST_REDIS_URL, uniquePrefix())
+    await client(a!) // the book is loaded on both
+    const bobOnB = await connectRaw(`${wsUrl(b!)}/${BOOK}?token=${await token('bob')}`)
+    await waitFor(() => bobOnB.frames.length > 0, 10_000, 'bob greeted on b')
+    const members = (method: string, body?: object) =>
+      token('alice').then((t) => fetch(`http://127.0.0.1:${a!.port}/api/books/${BOOK}/members/bob`, {
+        method, headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+      }))
+    try {
+      expect((await members('DELETE')).status).toBe(204)
+      expect((await bobOnB.closed).code).toBe(4403)
+    } finally {
+      expect((await members('PUT', { role: 'editor' })).status).toBe(200)
+    }
+  })
+
   it('reports Redis in /health and counts cross-instance traffic in /metrics', async () => {
     const [a, b] = await startInstances(2, TEST_REDIS_URL, uniquePrefix())
     const ca = await client(a!)

@@ -91,6 +91,16 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     for (const frame of queued) if (!this.closed) this.handle(frame)
   }
 
+  /**
+   * The user's membership of the book changed while connected: a new role applies from the next
+   * frame (a viewer's updates are refused); null (removed) closes the connection with 4403.
+   */
+  applyRole(role: Role | null): void {
+    if (this.closed || this.identity === null) return
+    if (role === null) return this.close(CLOSE_CODE.notMember, 'no longer a member of this book')
+    this.role = role
+  }
+
   send(frame: Uint8Array): void {
     if (!this.writable()) return
     this.o.metrics.bytesOut.inc(frame.length)

@@ -14,6 +14,7 @@ import type { BookDirectory } from '../store/book-directory'
 import { acceptUpgrade } from '../websocket/accept-upgrade'
 import type { ServerWebSocket, WebSocketHandlers, WebSocketSettings } from '../websocket/server-websocket'
 import { isValidBookId } from './book-id'
+import { MembershipFollower } from './membership-follower'
 import { Connection, type ConnectionSettings } from './connection'
 import { EarlyFrameBudget } from './early-frame-budget'
 import type { RoomRegistry } from './room-registry'
@@ -31,9 +32,11 @@ export interface RelayOptions {
   readonly pingIntervalMs?: number
   /** stop(): how long clients may take to answer the close before their sockets are cut. */
   readonly closeGraceMs?: number
+  /** How often every connection's role is read again (the backstop of `memberChanged`). */
+  readonly membershipRecheckMs?: number
 }
 
-const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000, closeGraceMs: 5_000 }
+const DEFAULTS = { maxQueuedFrames: 256, maxBufferedBytes: 32 * 1024 * 1024, pingIntervalMs: 30_000, closeGraceMs: 5_000, membershipRecheckMs: 60_000 }
 /**
  * Bytes a connection may send before its book has loaded, in frames of up to `maxFrameBytes`:
  * room for the largest frame besides a client's greeting (sync step 1 and its presence). All
@@ -53,6 +56,8 @@ export class Relay {
   private readonly connectionSettings: ConnectionSettings
   private readonly alive = new WeakSet<ServerWebSocket>()
   private pingTimer: NodeJS.Timeout | null = null
+  private recheckTimer: NodeJS.Timeout | null = null
+  private readonly membership: MembershipFollower
   private server: Server | null = null
   private stopping = false
   /** Resolves `stop()`'s wait once the last connection has closed. */
@@ -60,6 +65,7 @@ export class Relay {
 
   constructor(opts: RelayOptions) {
     this.o = { ...DEFAULTS, ...opts }
+    this.membership = new MembershipFollower({ directory: this.o.directory, log: this.o.log, connections: () => this.connections.values() })
     this.connectionSettings = {
       metrics: this.o.metrics,
       log: this.o.log,
@@ -115,6 +121,21 @@ export class Relay {
     server.on('upgrade', this.onUpgrade)
     this.pingTimer = setInterval(() => this.ping(), this.o.pingIntervalMs)
     this.pingTimer.unref()
+    this.recheckTimer = setInterval(() => void this.recheckMembers(), this.o.membershipRecheckMs)
+    this.recheckTimer.unref()
+  }
+
+  /**
+   * `userId`'s membership of `bookId` changed (on this instance or another): their open
+   * connections to it take the stored role now, and close with 4403 if they were removed.
+   */
+  memberChanged(bookId: string, userId: string): Promise<void> {
+    return this.membership.changed(bookId, userId)
+  }
+
+  /** Reads every connection's role again (every `membershipRecheckMs`): changes made behind the API. */
+  recheckMembers(): Promise<void> {
+    return this.membership.recheckAll()
   }
 
   /**
@@ -125,6 +146,7 @@ export class Relay {
     this.stopping = true
     this.server?.off('upgrade', this.onUpgrade)
     if (this.pingTimer) clearInterval(this.pingTimer)
+    if (this.recheckTimer) clearInterval(this.recheckTimer)
     for (const conn of this.connections.values()) conn.pause()
     await this.o.registry.flushAll()
     await new Promise((resolve) => setImmediate(resolve))
@@ -188,6 +210,7 @@ export class Relay {
     ws.holdReading()
     try {
       const identity = await this.o.tokens.verify(token)
+      const epoch = this.membership.epoch
       const role = await this.o.directory.roleOf(bookId, identity.userId)
       ws.resumeReading()
       if (!role) return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
@@ -195,6 +218,8 @@ export class Relay {
       const acquired = await this.o.registry.acquire(bookId)
       if (conn.isClosed) return acquired.release()
       conn.attach(acquired, identity, role)
+      // A membership changed while the role was read or the book loaded: it may have been this one.
+      if (this.membership.epoch !== epoch) await this.membership.recheck(conn)
     } catch (e) {
       ws.resumeReading() // the client's answer to the close is read
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
