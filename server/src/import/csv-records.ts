@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import { parse, type Parser } from 'csv-parse'
 import { detectDelimiter } from './delimiter-detection'
 import { ImportError } from './import-error'
-import { MAX_RECORD_CHARS, type RecordSource, type SourceRecord } from './source-record'
+import { MAX_RECORD_CHARS, setField, type RecordSource, type SourceRecord } from './source-record'
 
 const SNIFF_CHARS = 64 * 1024
 
@@ -61,19 +61,25 @@ function toRecord(row: number, header: readonly string[], cells: readonly string
   const fields: Record<string, string> = {}
   header.forEach((name, i) => {
     const cell = cells[i]
-    if (cell !== undefined) fields[name] = cell
+    if (cell !== undefined) setField(fields, name, cell)
   })
   return { row, fields }
 }
 
-/** Trimmed, unique, never empty: "Email", "Email" becomes "Email", "Email (2)". */
+/**
+ * Trimmed, unique, never empty: "Email", "Email" becomes "Email", "Email (2)". A made-up name
+ * never takes one the file uses itself ("Email", "Email", "Email (2)" → … "Email (3)", "Email (2)"),
+ * else two columns would share a name and one's cells would be lost.
+ */
 function headerNames(cells: readonly string[]): string[] {
-  const seen = new Map<string, number>()
-  return cells.map((raw, i) => {
-    const base = raw.trim() || `column ${i + 1}`
-    const n = (seen.get(base) ?? 0) + 1
-    seen.set(base, n)
-    return n === 1 ? base : `${base} (${n})`
+  const bases = cells.map((raw, i) => raw.trim() || `column ${i + 1}`)
+  const taken = new Set<string>()
+  const given = new Set(bases)
+  return bases.map((base) => {
+    let name = base
+    for (let n = 2; taken.has(name) || (name !== base && given.has(name)); n++) name = `${base} (${n})`
+    taken.add(name)
+    return name
   })
 }
 

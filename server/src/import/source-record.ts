@@ -13,5 +13,15 @@ export interface RecordSource extends AsyncIterable<SourceRecord> {
   columns(): readonly string[] | undefined
 }
 
+/**
+ * Sets a field of a record. A column may be called "__proto__", which plain assignment would
+ * make the object's prototype instead: the column's value would be lost and, from JSON, the
+ * object's fields would show through as the record's own.
+ */
+export function setField(fields: Record<string, SourceValue>, name: string, value: SourceValue): void {
+  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true })
+  else fields[name] = value
+}
+
 /** Records bigger than this stop the import: a runaway quote or bracket, not a customer. */
 export const MAX_RECORD_CHARS = 1_000_000

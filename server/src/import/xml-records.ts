@@ -39,7 +39,15 @@ export function xmlRecords(text: AsyncIterable<string>, opts: XmlOptions = {}): 
           yield { row, error: `not valid XML: ${valid.err.msg}` }
           continue
         }
-        const parsed = (parser.parse(record.text) as Record<string, unknown>)[record.name]
+        let parsed: unknown
+        try {
+          parsed = (parser.parse(record.text) as Record<string, unknown>)[record.name]
+        } catch (e) {
+          // fast-xml-parser refuses some records the validator lets through (an element named
+          // "__proto__", say): that is this row's problem, not the file's.
+          yield { row, error: `not readable XML: ${(e as Error).message}` }
+          continue
+        }
         const value = tidy(parsed)
         if (typeof value !== 'object' || Array.isArray(value)) {
           yield { row, error: `<${record.name}> has no fields (no child elements or attributes)` }

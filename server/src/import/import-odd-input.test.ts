@@ -1,0 +1,64 @@
+// Odd but legal input, through the real server: it must import what it can, reject only the
+// rows it cannot read (never fail the whole import with an internal error), and lose no cell.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from '../testing/test-server'
+import { byName, createBook, customersOf, importOk } from './import-test-kit'
+
+describe('import of odd input', () => {
+  let server: TestServer
+  let alice = ''
+  let book = 0
+  const freshBook = async () => {
+    const id = `odd-${++book}`
+    await createBook(server, alice, id)
+    return id
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    alice = await server.token('alice')
+  })
+  afterAll(async () => {
+    await server.dispose()
+  })
+
+  it('keeps every cell of repeated CSV headers, even when the file already uses a made-up name', async () => {
+    const id = await freshBook()
+    const mapping = JSON.stringify({ fields: { name: 'Company', notes: { from: ['Note', 'Note (2)', 'Note (3)'], join: ' | ' } } })
+    const report = await importOk(server, id, 'Company,Note,Note,Note (2)\nRepeat Co,first,second,third\n', { token: alice, format: 'csv', query: { mapping } })
+    expect(report).toMatchObject({ imported: 1, rejectedRows: 0 })
+    expect(byName(await customersOf(server, id), 'Repeat Co').notes).toBe('first | third | second')
+  })
+
+  it('reads a CSV column named __proto__ like any other', async () => {
+    const id = await freshBook()
+    const mapping = JSON.stringify({ fields: { name: 'Company', industry: '__proto__' } })
+    await importOk(server, id, 'Company,__proto__\nProto Co,Retail\n', { token: alice, format: 'csv', query: { mapping } })
+    expect(byName(await customersOf(server, id), 'Proto Co').industry).toBe('Retail')
+  })
+
+  it('keeps a JSON object under "__proto__" as a nested object of the record, addressed by its path', async () => {
+    const id = await freshBook()
+    const file = `${JSON.stringify({ name: 'Shadow Co' }).slice(0, -1)},"__proto__":{"email":"hidden@example.com"}}\n`
+    const mapping = JSON.stringify({ fields: { name: 'name', notes: '__proto__.email' } })
+    const report = await importOk(server, id, file, { token: alice, format: 'json', query: { mapping } })
+    expect(report).toMatchObject({ imported: 1, rejectedRows: 0 })
+    expect(byName(await customersOf(server, id), 'Shadow Co')).toMatchObject({ notes: 'hidden@example.com' })
+  })
+
+  it('rejects only the JSON record nested too deep for the stack', async () => {
+    const id = await freshBook()
+    const deep = `{"name":"Deep Co","extra":${'['.repeat(200_000)}${']'.repeat(200_000)}}`
+    const file = [JSON.stringify({ name: 'Before Co' }), deep, JSON.stringify({ name: 'After Co' })].join('\n')
+    const report = await importOk(server, id, file, { token: alice, format: 'json' })
+    expect(report).toMatchObject({ rows: 3, imported: 2, rejectedRows: 1, rejected: [{ row: 2, reason: 'the record is nested more than 64 levels deep' }] })
+    expect((await customersOf(server, id)).map((c) => c.name).sort()).toEqual(['After Co', 'Before Co'])
+  })
+
+  it('rejects only the XML record the parser refuses (an element named __proto__)', async () => {
+    const id = await freshBook()
+    const file = '<customers><customer><name>Fine Co</name></customer><customer><name>Odd Co</name><__proto__><email>x@example.com</email></__proto__></customer><customer><name>Also Fine</name></customer></customers>'
+    const report = await importOk(server, id, file, { token: alice, format: 'xml' })
+    expect(report).toMatchObject({ rows: 3, imported: 2, rejectedRows: 1, rejected: [{ row: 2, reason: expect.stringContaining('__proto__') }] })
+  })
+})
