@@ -102,4 +102,36 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
     expect(await page.locator('crm-list-toolbar a', { hasText: 'New' }).count()).toBe(0)
     await context.close()
   })
+
+  it('a rep removed from the book while it is open loses it at once; made a viewer, the next edit turns it read-only', async () => {
+    const members = async (user: string, method: 'PUT' | 'DELETE', role?: string) => {
+      const res = await fetch(`${app.server.url}/api/books/${BOOK}/members/${user}`, {
+        method,
+        headers: { authorization: `Bearer ${await app.server.token('alice')}`, 'content-type': 'application/json' },
+        ...(role ? { body: JSON.stringify({ role }) } : {}),
+      })
+      expect(res.ok).toBe(true)
+    }
+    const { context, page } = await signedIn(app, 'bob')
+    try {
+      await openBook(page, BOOK)
+      await waitForBadge(page, 'synced')
+      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
+      await field(page, 'name').waitFor()
+      await expect.poll(() => field(page, 'name').isEditable()).toBe(true)
+
+      await members('bob', 'PUT', 'viewer')
+      await field(page, 'industry').fill('Written after the demotion')
+      await field(page, 'industry').press('Tab')
+      await expect.poll(() => field(page, 'name').isEditable(), { timeout: 5000 }).toBe(false)
+      expect(await app.server.books.read(BOOK, (d) => JSON.stringify(d.toJSON()).includes('Written after the demotion'))).toBe(false)
+
+      await members('bob', 'DELETE')
+      await page.locator('crm-book-access[access="denied"]').waitFor({ timeout: 5000 })
+      expect(await page.locator('crm-customer-detail').count()).toBe(0)
+    } finally {
+      await members('bob', 'PUT', 'editor')
+      await context.close()
+    }
+  })
 })

@@ -6,7 +6,11 @@
 // socket timeout. When the page is hidden (and may be killed without another event: a reload or a
 // closed tab runs no more than that handler and its microtasks) it writes what is queued now, the
 // customer projection included, so the next start shows the list as it was left; a reload into a
-// new app version goes through the same save first (saveBeforeReload).
+// new app version goes through the same save first (saveBeforeReload). When the relay says the
+// user is no longer a member, or no longer may write (a membership changed while the book was
+// open), `accessRefused` asks for the book list again, which then closes the book or makes it
+// read-only.
+import type { SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { sessionDraftStorage } from '../lib/draft-store'
@@ -22,13 +26,19 @@ export interface BookSessionInputs {
 
 export const relayUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`
 
+/** The relay's refusals that mean the user's membership changed: the book list is out of date. */
+const ACCESS_ERRORS: ReadonlySet<SyncErrorCode> = new Set(['not-member', 'read-only'])
+
 export class BookSessionController implements ReactiveController {
   current: BookSession | null = null
+  private stopWatching: (() => void) | null = null
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly inputs: () => BookSessionInputs,
     private readonly changed: (session: BookSession | null) => void,
+    /** The relay refused the user (removed from the book, or no longer allowed to write). */
+    private readonly accessRefused: () => void = () => {},
   ) {
     host.addController(this)
   }
@@ -82,9 +92,23 @@ export class BookSessionController implements ReactiveController {
   private replace(next: BookSession | null): void {
     const previous = this.current
     this.current = next
+    this.watchAccess(next)
     if (previous) previous.close().catch((e: unknown) => console.error('closing the book failed', e))
     this.changed(next)
     this.host.requestUpdate()
+  }
+
+  /** Once per refusal (not on every status while it lasts). */
+  private watchAccess(book: BookSession | null): void {
+    this.stopWatching?.()
+    this.stopWatching = null
+    if (!book) return
+    let last: SyncErrorCode | undefined
+    this.stopWatching = book.handle.on('status', (s) => {
+      const code = s.error?.code
+      if (code !== undefined && code !== last && ACCESS_ERRORS.has(code)) this.accessRefused()
+      last = code
+    })
   }
 
   private readonly onOnline = () => this.current?.handle.connect()

@@ -44,6 +44,8 @@ export class CrmApp extends LitElement {
       return { session: this.auth.session, book: book ?? null, getToken: this.auth.getToken }
     },
     (book) => this.bookProvider.setValue(book),
+    // Removed from the book, or made a viewer, while it was open: the list says what is left.
+    () => void this.books.refresh(),
   )
   private readonly appUpdate = new AppUpdateController(this, { save: () => this.bookSession.saveBeforeReload() })
 
