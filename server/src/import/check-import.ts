@@ -11,6 +11,7 @@ import type { Mapping } from './mapping'
 import { parseFile } from './record-parser'
 import { pathsOf } from './source-path'
 import type { RecordSource, SourceRecord } from './source-record'
+import { checkNameNotInList, explainWrapped } from './wrapped-records'
 
 /** Paths that are values as a whole (lists), not objects to look into, when listing JSON/XML columns. */
 const LEAF_PATHS = new Set(['tags', 'contacts', 'deals', 'activities'])
@@ -64,5 +65,12 @@ async function checkFirstBatch(source: RecordSource, records: AsyncIterator<Sour
   if (first.length > 0 && samples.length === 0) {
     throw new ImportError('parse-error', `none of the first ${first.length} records could be read; is the format right? The first: ${first[0]?.error}`)
   }
-  return { chosen: chooseMapping(o.mapping, o.format, source.columns() ?? pathsOf(samples, LEAF_PATHS), samples), read: first.length }
+  let chosen: ChosenMapping
+  try {
+    chosen = chooseMapping(o.mapping, o.format, source.columns() ?? pathsOf(samples, LEAF_PATHS), samples)
+  } catch (e) {
+    throw explainWrapped(e, o.format, samples)
+  }
+  if (chosen.suggested) checkNameNotInList(chosen.mapping, o.format, samples)
+  return { chosen, read: first.length }
 }

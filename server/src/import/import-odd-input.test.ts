@@ -2,7 +2,7 @@
 // rows it cannot read (never fail the whole import with an internal error), and lose no cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/test-server'
-import { byName, createBook, customersOf, importOk } from './import-test-kit'
+import { byName, createBook, customersOf, errorOf, importOk, postImport } from './import-test-kit'
 
 describe('import of odd input', () => {
   let server: TestServer
@@ -60,5 +60,25 @@ describe('import of odd input', () => {
     const file = '<customers><customer><name>Fine Co</name></customer><customer><name>Odd Co</name><__proto__><email>x@example.com</email></__proto__></customer><customer><name>Also Fine</name></customer></customers>'
     const report = await importOk(server, id, file, { token: alice, format: 'xml' })
     expect(report).toMatchObject({ rows: 3, imported: 2, rejectedRows: 1, rejected: [{ row: 2, reason: expect.stringContaining('__proto__') }] })
+  })
+
+  it('says why a JSON file wrapped in an object is refused, small or too large for one record', async () => {
+    const id = await freshBook()
+    const records = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `Wrapped ${i}`, notes: 'x'.repeat(100) }))
+    const small = await postImport(server, id, JSON.stringify({ customers: records(3) }), { token: alice, format: 'json' })
+    expect(small.status).toBe(422)
+    expect((await errorOf(small)).message).toContain('the file is one record whose "customers" holds a list of 3 records; the records must be the elements of a top-level array')
+    const large = await postImport(server, id, JSON.stringify({ customers: records(10_000) }), { token: alice, format: 'json' })
+    expect(large.status).toBe(413)
+    expect((await errorOf(large)).message).toContain('the records must be the elements of a top-level array')
+    expect(await customersOf(server, id)).toEqual([])
+  })
+
+  it('says to name the record element when an XML file nests its records one level deeper', async () => {
+    const id = await freshBook()
+    const file = '<export><customers><customer><name>A</name></customer><customer><name>B</name></customer></customers></export>'
+    const res = await postImport(server, id, file, { token: alice, format: 'xml' })
+    expect(res.status).toBe(422)
+    expect((await errorOf(res)).message).toContain('name the record element in the mapping ("record": "customer")')
   })
 })

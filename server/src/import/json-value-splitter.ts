@@ -22,9 +22,12 @@ export async function* splitJsonValues(text: AsyncIterable<string>): AsyncGenera
   const malformed = (message: string) => new ImportError('parse-error', `JSON is malformed near line ${line}: ${message}`, { line })
   // Checked on the record as a whole, not only per chunk, so the outcome never depends on how
   // the upload was cut into chunks (the check pass and the import must agree).
+  let records = 0
   const sized = (text: string) => {
-    if (text.length > MAX_RECORD_CHARS) throw new ImportError('record-too-large', `a JSON record near line ${line} is longer than ${MAX_RECORD_CHARS} characters`)
-    return text
+    if (text.length <= MAX_RECORD_CHARS) return text
+    // A file that is one big object ({"customers": [...]}) is one record, not a list of them.
+    const hint = mode === 'sequence' && records === 0 ? '; the records must be the elements of a top-level array, or one object per line (NDJSON), not wrapped in an object' : ''
+    throw new ImportError('record-too-large', `a JSON record near line ${line} is longer than ${MAX_RECORD_CHARS} characters${hint}`)
   }
 
   for await (const chunk of text) {
@@ -58,6 +61,7 @@ export async function* splitJsonValues(text: AsyncIterable<string>): AsyncGenera
           record = ''
           inRecord = false
           expectComma = mode === 'array'
+          records++
           yield out
         }
         continue

@@ -1,0 +1,41 @@
+// Files whose records sit one level deeper than the importer looks: `{"customers": [{…}, {…}]}`
+// in JSON, `<export><customers><customer>…` in XML. Read as they are, they are one record
+// holding a list, and a suggested mapping would take the first customer's name and silently
+// drop the others. Refused instead, saying how to send the file.
+import { ImportError, isImportError } from './import-error'
+import type { ImportFormat } from './import-format'
+import { sourceColumns, type Mapping } from './mapping'
+import type { SourceValue } from './source-record'
+
+type Sample = Readonly<Record<string, SourceValue>>
+
+/** A refusal of the mapping, explained when the only record is a wrapper around a list. */
+export function explainWrapped(e: unknown, format: ImportFormat, samples: readonly Sample[]): unknown {
+  if (!isImportError(e, 'no-name-column') && !isImportError(e, 'missing-columns')) return e
+  if (samples.length !== 1) return e
+  const list = Object.entries(samples[0]!).find(([, v]) => isRecordList(v))
+  return list ? new ImportError(e.code, wrappedMessage(format, list[0], (list[1] as unknown[]).length), e.details, { cause: e }) : e
+}
+
+/** A suggested name column that is, or reaches into, a list of several records: the records are wrapped. */
+export function checkNameNotInList(mapping: Mapping, format: ImportFormat, samples: readonly Sample[]): void {
+  const name = mapping.fields.name
+  if (!name || format === 'csv') return
+  for (const column of sourceColumns(name)) {
+    const head = column.split('.')[0]!
+    const wrapped = samples.find((s) => isRecordList(s[head]) && (s[head] as unknown[]).length > 1)
+    if (wrapped) {
+      throw new ImportError('no-name-column', wrappedMessage(format, head, (wrapped[head] as unknown[]).length), { column })
+    }
+  }
+}
+
+const isRecordList = (v: SourceValue | undefined): boolean =>
+  Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+
+function wrappedMessage(format: ImportFormat, field: string, items: number): string {
+  const fix = format === 'xml'
+    ? `name the record element in the mapping ("record": "${field.replace(/^@/, '')}")`
+    : 'the records must be the elements of a top-level array, or one object per line (NDJSON), not wrapped in an object'
+  return `the file is one record whose "${field}" holds a list of ${items} records; ${fix}`
+}
