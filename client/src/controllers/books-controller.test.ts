@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SessionStore } from '../lib/session-store'
 import { fakeApi, fakeHost, memoryStorage, type FakeApi } from '../testing/fake-api'
-import { BooksController } from './books-controller'
+import { BooksController, REFRESH_EVERY_MS, REFRESH_ON_RETURN_MS } from './books-controller'
 import { SessionController } from './session-controller'
 
 const NORTH = { id: 'north-territory', name: 'North territory', role: 'owner' } as const
@@ -95,5 +95,50 @@ describe('BooksController', () => {
     await vi.waitFor(() => expect(books.loading).toBe(false))
     expect(books.access('key-accounts')).toBe('unknown')
     expect(books.error).toMatch(/no connection/)
+  })
+
+  it('fetches the list again when the app comes back to the front a while later, and every few minutes in front', async () => {
+    const page = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
+    vi.stubGlobal('document', page)
+    const { auth, books, update } = start()
+    await signIn(auth, 'carol')
+    update()
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    const fetched = () => api.calls['/api/books'] ?? 0
+    expect(fetched()).toBe(1)
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    try {
+      books.hostConnected() // fetches once more, as on start
+      await vi.waitFor(() => expect(books.loading).toBe(false))
+      expect(fetched()).toBe(2)
+      const back = () => {
+        page.visibilityState = 'visible'
+        page.dispatchEvent(new Event('visibilitychange'))
+      }
+      page.visibilityState = 'hidden'
+      page.dispatchEvent(new Event('visibilitychange'))
+      back() // at once: the list is fresh
+      expect(fetched()).toBe(2)
+
+      api.books['carol'] = [NORTH, KEY] // made a member elsewhere
+      vi.advanceTimersByTime(REFRESH_ON_RETURN_MS)
+      back()
+      await vi.waitFor(() => expect(books.loading).toBe(false))
+      expect(fetched()).toBe(3)
+      expect(books.access('north-territory')).toBe('member')
+
+      page.visibilityState = 'hidden'
+      vi.advanceTimersByTime(REFRESH_EVERY_MS) // not while in the background
+      expect(fetched()).toBe(3)
+      page.visibilityState = 'visible'
+      vi.advanceTimersByTime(REFRESH_EVERY_MS)
+      await vi.waitFor(() => expect(books.loading).toBe(false))
+      expect(fetched()).toBe(4)
+      books.hostDisconnected()
+      vi.advanceTimersByTime(REFRESH_EVERY_MS)
+      expect(fetched()).toBe(4)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

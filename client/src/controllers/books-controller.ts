@@ -1,6 +1,8 @@
 // The books the user may open: fetched from the API when online, kept on the device (per user)
 // for offline starts, so the picker, the book's role and whether the user may open a book at all
-// are known with no network.
+// are known with no network. Fetched again when the app comes back to the front (a minute or more
+// after the last answer) and every few minutes while it is in front: books and roles change on
+// other devices.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { listBooks } from '../lib/api'
 import type { BookEntry, Session, SessionStore } from '../lib/session-store'
@@ -13,6 +15,11 @@ import type { TokenSource } from './session-controller'
  */
 export type BookAccess = 'member' | 'checking' | 'denied' | 'unknown'
 
+/** Back in front after this long since the last answer: fetch again. */
+export const REFRESH_ON_RETURN_MS = 60_000
+/** While in front and online: fetch again this often. */
+export const REFRESH_EVERY_MS = 5 * 60_000
+
 export class BooksController implements ReactiveController {
   books: BookEntry[] | null = null
   error: string | null = null
@@ -23,6 +30,9 @@ export class BooksController implements ReactiveController {
   private settled = false
   /** ...and one of them answered: only the server's own list says a user is not a member. */
   private confirmed = false
+  /** When a fetch last settled (answered or failed), ms since the epoch. */
+  private settledAt = 0
+  private timer: ReturnType<typeof setInterval> | null = null
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -43,10 +53,15 @@ export class BooksController implements ReactiveController {
   hostConnected(): void {
     if (this.userId) void this.refresh()
     window.addEventListener('online', this.onOnline)
+    document.addEventListener('visibilitychange', this.onVisibility)
+    this.timer = setInterval(this.onTick, REFRESH_EVERY_MS)
   }
 
   hostDisconnected(): void {
     window.removeEventListener('online', this.onOnline)
+    document.removeEventListener('visibilitychange', this.onVisibility)
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
   }
 
   hostUpdate(): void {
@@ -89,10 +104,21 @@ export class BooksController implements ReactiveController {
       if (current()) this.error = e instanceof Error ? e.message : String(e)
     } finally {
       if (this.request === request) this.request = null
-      if (current()) this.settled = true
+      if (current()) {
+        this.settled = true
+        this.settledAt = Date.now()
+      }
       this.host.requestUpdate()
     }
   }
 
   private readonly onOnline = () => void this.refresh()
+
+  private readonly onVisibility = () => {
+    if (document.visibilityState === 'visible' && Date.now() - this.settledAt >= REFRESH_ON_RETURN_MS) void this.refresh()
+  }
+
+  private readonly onTick = () => {
+    if (document.visibilityState === 'visible' && navigator.onLine) void this.refresh()
+  }
 }
