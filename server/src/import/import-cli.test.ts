@@ -41,6 +41,8 @@ describe('import and export CLIs', () => {
     const first = await run('import-cli.ts', args)
     expect(first.code).toBe(0)
     expect(first.stderr).toMatch(/\[#+\] 100%\s+12 rows\s+6 new/)
+    // The check pass reads the whole file before anything is written: its own bar first.
+    expect(first.stderr).toMatch(/100%\s+checking\s+12 rows read, nothing written yet\n(.|\n)*100%\s+12 rows\s+6 new/)
     expect(first.stdout).toContain('Imported into book "cli-book"')
     expect(first.stdout).toMatch(/imported\s+6\n\s+updated\s+1\n\s+unchanged\s+1\n\s+rejected\s+4 rows/)
     expect(first.stdout).toContain('row 7  phone [Phone]  "12345"  not a valid number in DE')
@@ -77,6 +79,12 @@ describe('import and export CLIs', () => {
     const bad = await run('import-cli.ts', ['--book', 'cli-book', '--file', here('fixtures/messy.csv'), '--mapping', invalid, '--server', server.url, '--user', 'alice'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('the mapping is not valid')
+
+    const huge = join(dir, 'huge.json')
+    await writeFile(huge, JSON.stringify({ fields: { name: 'Company' }, nullValues: Array.from({ length: 1500 }, (_, i) => `null-value-${i}`) }))
+    const tooLong = await run('import-cli.ts', ['--book', 'cli-book', '--file', here('fixtures/messy.csv'), '--mapping', huge, '--server', server.url, '--user', 'alice'])
+    expect(tooLong.code).toBe(1)
+    expect(tooLong.stderr).toMatch(/431 the request is too large .* the mapping travels in the URL, [\d.]+ KB once encoded/)
 
     const viewer = await run('import-cli.ts', ['--book', 'north-territory', '--file', here('fixtures/messy.csv'), '--server', server.url, '--user', 'dave'])
     expect(viewer.stderr).toContain('403 read-only')

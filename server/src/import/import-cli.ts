@@ -64,6 +64,11 @@ async function main(): Promise<void> {
     headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson', 'content-type': 'application/octet-stream', 'content-length': size },
     body: createReadStream(args.file),
   })
+  if (res.statusCode === 431) {
+    // Node answers an oversized request line with a bare status; say what made it too large.
+    const kb = (query.toString().length / 1024).toFixed(1)
+    throw new CliError(`import refused: 431 the request is too large for the server's header limit (about 16 KB): the mapping travels in the URL, ${kb} KB once encoded. Shorten the mapping file (fewer nullValues or value maps).`)
+  }
   if (res.statusCode !== 200) throw new CliError(`import refused: ${describeError(res.statusCode, await readText(res))}`)
 
   const bar = progressBar(size)
