@@ -124,6 +124,7 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
       await field(page, 'industry').fill('Written after the demotion')
       await field(page, 'industry').press('Tab')
       await expect.poll(() => field(page, 'name').isEditable(), { timeout: 5000 }).toBe(false)
+      await expect.poll(() => page.locator('crm-sync-badge .detail').innerText()).toBe('1 change not saved: view only')
       expect(await app.server.books.read(BOOK, (d) => JSON.stringify(d.toJSON()).includes('Written after the demotion'))).toBe(false)
 
       await members('bob', 'DELETE')

@@ -53,7 +53,10 @@ export class CrmSyncBadge extends LitElement {
           <span class="state">${BADGE_LABELS[this.state]}</span>
           ${s.error && s.error.code !== 'read-only'
             ? html`<span class="detail error">${s.error.message}</span>`
-            : pending
+            : s.error && pending
+              // Refused as a viewer (made one while offline, or the role changed): waiting will not help.
+              ? html`<span class="detail error" data-pending=${s.pendingLocal}>${plural(s.pendingLocal, 'change')} not saved: view only</span>`
+              : pending
               ? html`<span class="detail pending" data-pending=${s.pendingLocal}>${pending}</span>`
               : html`<span class="detail" aria-label=${last}>${short}</span>`}
         </span>
