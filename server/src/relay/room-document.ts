@@ -26,6 +26,8 @@ export class RoomDocument {
   private awakeHolds = 0
   /** Made on the first wake: a book that stays dormant never needs it (idle memory per book). */
   private afterTransaction: (() => void) | null = null
+  /** Told of every document decoded by a wake (a room's watchers), before anything is applied to it. */
+  onWake: ((doc: Y.Doc) => void) | null = null
   /** Transactions on the live document so far (see adoptWholeState). */
   private transactions = 0
   /** Updates taken while dormant, not in `encoded` yet (made on the first). */
@@ -69,6 +71,11 @@ export class RoomDocument {
 
   get isDormant(): boolean {
     return this.live === null
+  }
+
+  /** The decoded document if the book is awake, without counting as a use (null while dormant). */
+  get liveDoc(): Y.Doc | null {
+    return this.live
   }
 
   /** Sync step 1 (the book's state vector), without waking it. */
@@ -256,6 +263,7 @@ export class RoomDocument {
       }),
     )
     this.live = doc
+    this.onWake?.(doc)
     return doc
   }
 }

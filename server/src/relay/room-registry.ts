@@ -9,6 +9,7 @@ import type { DocStore } from '../store/doc-store'
 import type { CompactionPolicy } from './compaction-policy'
 import { Room, type RoomOptions } from './room'
 import { OFFLOAD_ENCODE_FROM_BYTES, type SnapshotEncoder } from './snapshot-encoder'
+import { RoomWatchers, type RoomWatcher } from './room-watchers'
 
 export interface RoomLease {
   readonly room: Room
@@ -55,12 +56,14 @@ export class RoomRegistry {
   private closed = false
   private readonly fanOut: FanOut
   private readonly hibernation: NodeJS.Timeout | null = null
+  private readonly watchers: RoomWatchers
 
   /** One object for every room (not a copy per book: idle memory per book). */
   private readonly roomOptions: RoomOptions
 
   constructor(private readonly o: RoomRegistryOptions) {
     this.fanOut = o.fanOut ?? createLocalFanOut()
+    this.watchers = new RoomWatchers(o.log)
     this.roomOptions = {
       store: o.store,
       metrics: o.metrics,
@@ -72,6 +75,7 @@ export class RoomRegistry {
       offloadEncodeFromBytes: o.offloadEncodeFromBytes ?? OFFLOAD_ENCODE_FROM_BYTES,
       fanOut: this.fanOut,
       onFailure: this.onRoomFailure,
+      watchers: this.watchers,
     }
     if (o.hibernateAfterMs) {
       this.hibernation = setInterval(() => this.hibernateIdle(), o.hibernateAfterMs)
@@ -84,6 +88,14 @@ export class RoomRegistry {
     let dormant = 0
     for (const room of this.loadedRooms()) if (room.hibernate()) dormant++
     this.o.metrics.dormantBooks.set(dormant)
+  }
+
+  /**
+   * Tells `watcher` of rooms loading, waking and taking updates while dormant, until the returned
+   * function is called: for a server-side user that follows books it does not hold awake.
+   */
+  watch(watcher: RoomWatcher): () => void {
+    return this.watchers.add(watcher)
   }
 
   /** Every loaded room (for the fan-out's catch-up sweeps). */
@@ -168,6 +180,7 @@ export class RoomRegistry {
         this.o.metrics.loadedBooks.set(this.entries.size)
         this.fanOut.attach(room)
         this.o.onRoomLoaded?.(room)
+        this.watchers.loaded(room)
         return room
       },
       (error: unknown) => {

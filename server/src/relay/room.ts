@@ -27,6 +27,7 @@ import { RoomAppends, type DurableWatcher } from './room-appends'
 import { RoomDocument, type DormantBytes, type TailFold } from './room-document'
 import type { StateExtras } from './encoded-state'
 import { RoomPresence, type PresenceListener } from './room-presence'
+import type { RoomWatchers } from './room-watchers'
 import { SeqTracker } from './seq-tracker'
 import type { SnapshotEncoder, SnapshotSource } from './snapshot-encoder'
 
@@ -75,6 +76,8 @@ export interface RoomOptions {
    * threw part-way): it must be dropped so that clients resend on reconnect.
    */
   readonly onFailure: (room: Room, error: unknown) => void
+  /** Told when a room wakes or takes an update while dormant (room-watchers.ts). */
+  readonly watchers?: RoomWatchers
 }
 
 export class Room implements PresenceListener {
@@ -123,6 +126,8 @@ export class Room implements PresenceListener {
     private readonly book: RoomDocument,
   ) {
     this.bookId = bookId
+    const watchers = o.watchers
+    if (watchers) book.onWake = (doc) => watchers.woke(this, doc)
   }
 
   /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
@@ -190,6 +195,14 @@ export class Room implements PresenceListener {
   /** The book's document, decoded on first use if the room is dormant. */
   get doc(): Y.Doc {
     return this.book.doc
+  }
+
+  /**
+   * The decoded document if the room is awake, without counting as a use (a sleeping room stays
+   * asleep, an awake one may still go dormant at the next sweeps); null while dormant.
+   */
+  get liveDoc(): Y.Doc | null {
+    return this.book.liveDoc
   }
 
   /** True while the room holds its book only encoded (no Y.Doc in memory). */
@@ -278,6 +291,7 @@ export class Room implements PresenceListener {
     this.book.takeDormant(update)
     this.takenDormant++
     this.o.metrics.dormantUpdates.inc()
+    this.o.watchers?.tookDormant(this)
   }
 
   /** Folds the tail now if it is long (FOLD_TAIL_FROM), and no fold failed since it was half as long. */
