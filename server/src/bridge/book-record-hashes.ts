@@ -32,14 +32,29 @@ function hashCustomer(map: FieldMap, doc: Y.Doc, id: string): HashedBookRecord[]
   return out
 }
 
+/** Set once the document a list of hashes was made from changes; holds no document itself. */
+export interface ChangeToken {
+  readonly changed: boolean
+}
+
+/** Every record's hash of a book as listed, and whether its document has changed since. */
+export interface ListedHashes {
+  readonly records: readonly HashedBookRecord[]
+  readonly since: ChangeToken
+}
+
 export class BookRecordHashes {
   private readonly byCustomer = new Map<string, HashedBookRecord[]>()
+  /** Handed out with each list; marked changed (and replaced) by the next change to the document. */
+  private token = { changed: false }
 
   constructor(private readonly doc: Y.Doc, private readonly map: FieldMap) {
     // Every change below `customers` comes through here, whoever made it: a change at the top
     // level names the customers it added, replaced or removed; any deeper one has the customer
     // id first in its path.
     customersMap(doc).observeDeep((events) => {
+      this.token.changed = true
+      this.token = { changed: false }
       for (const event of events) {
         const top = event.path[0]
         if (top !== undefined) this.byCustomer.delete(String(top))
@@ -70,6 +85,12 @@ export class BookRecordHashes {
       for (const r of records) out.push(r)
     }
     return out
+  }
+
+  /** `list`, with the token that says when the document has changed since (see KeptBookHashes). */
+  listed(fresh = false): ListedHashes {
+    const since = this.token
+    return { records: this.list(fresh), since }
   }
 }
 

@@ -29,6 +29,10 @@ export class BookRegistry implements BridgeBooks {
     return (await this.handle(bookId)).doc
   }
 
+  peek(bookId: string): Y.Doc | null {
+    return this.handles.get(bookId)?.doc ?? null
+  }
+
   async write(bookId: string, change: (doc: Y.Doc) => void): Promise<void> {
     const doc = await this.doc(bookId)
     doc.transact(() => change(doc), BRIDGE_ORIGIN)

@@ -25,8 +25,13 @@ export interface ChangedRecord {
 export interface BridgeBooks {
   /** Opens the book (once) and resolves when it holds the relay's state. */
   open(bookId: string): Promise<void>
-  /** The book's document, opened if need be. Read it; change it only through `write`. */
+  /**
+   * The book's document, opened (and woken) if need be, and held awake a while for the bridge's
+   * use. Read it; change it only through `write`.
+   */
   doc(bookId: string): Promise<Y.Doc>
+  /** The book's document if it is awake now, without using it (a sleeping book stays asleep); else null. */
+  peek(bookId: string): Y.Doc | null
   /** Changes the book in one transaction, as the bridge (never reported back through onChange). */
   write(bookId: string, change: (doc: Y.Doc) => void): Promise<void>
   /** Whether every bridge write to the book so far is durable on the relay, waiting up to `timeoutMs`. */
@@ -38,6 +43,12 @@ export interface BridgeBooksOptions {
   readonly log: Logger
   /** Records someone other than the bridge changed (in the book's own words: events of its document). */
   readonly onChange: (changes: ChangedRecord[]) => void
+  /**
+   * The book took changes that no document event showed (a dormant book's tail, a book loaded
+   * again after its room was dropped): which records they touched is unknown, so compare the whole
+   * book. Only books the relay lets sleep (RelayBooks) have such changes.
+   */
+  readonly onUnseen: (bookId: string) => void
 }
 
 /** Makes the BridgeBooks of a bridge; the service passes its change handler. */
@@ -48,7 +59,7 @@ export type BridgeBooksFactory = (o: BridgeBooksOptions) => BridgeBooks
  * Never throws into Yjs: an observer that throws makes the `Y.applyUpdate` that set it off throw,
  * and in the relay's process that closes the sender of a good update and reloads the book.
  */
-export function observeOthers(bookId: string, doc: Y.Doc, o: BridgeBooksOptions): () => void {
+export function observeOthers(bookId: string, doc: Y.Doc, o: Pick<BridgeBooksOptions, 'log' | 'onChange'>): () => void {
   const customers = doc.getMap('customers')
   const observer = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, tx: Y.Transaction) => {
     if (tx.origin === BRIDGE_ORIGIN) return

@@ -130,7 +130,7 @@ export async function createBridgeRuntime(o: BridgeRuntimeOptions): Promise<Brid
       const webhookUrl = c.BRIDGE_WEBHOOK_URL ?? s.webhookUrl
       const next = new BridgeService({
         crm, state,
-        books: (b) => (s.rooms ? new RelayBooks({ ...b, rooms: s.rooms }) : new BookRegistry({ ...b, serverUrl: s.relayUrl, getToken })),
+        books: (b) => (s.rooms ? new RelayBooks({ ...b, rooms: s.rooms, keepAwakeMs: c.BRIDGE_PUSH_MAX_WAIT_MS }) : new BookRegistry({ ...b, serverUrl: s.relayUrl, getToken })),
         listBooks: async () => (await o.directory.listBooksFor(BRIDGE_USER.userId)).filter((b) => b.role !== 'viewer').map((b) => b.id),
         clock: o.docStore ? createLogFieldClock(o.docStore) : NO_FIELD_CLOCK,
         metrics: o.metrics, log: o.log, map,

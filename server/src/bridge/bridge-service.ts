@@ -14,12 +14,14 @@ import type { CrdtFieldClock } from './crdt-field-clock'
 import type { CrmAdapter } from './crm-adapter'
 import { BRIDGE_KINDS, BRIDGE_PROPERTIES, CRM_TYPE, type BridgeKind, type FieldMap } from './field-map'
 import { scanBooks } from './full-reconcile'
+import { KeptBookHashes } from './kept-book-hashes'
 import { fullReconcilePass, pullPass, verifyDue } from './sync-passes'
 import { LagTracker } from './lag-tracker'
 import type { ReconcileDeps, ReconcileItem } from './reconcile-deps'
 import { reconcile } from './reconciler'
 import { settleOutbox } from './outbox-bookkeeping'
 import { buildStatus, type SyncStatusReport } from './sync-status-report'
+import { UnseenBooks } from './unseen-books'
 import type { CrmWebhookEvent } from './webhook-routes'
 
 export interface BridgeTimings {
@@ -61,6 +63,8 @@ const KIND_OF: Record<string, BridgeKind> = { company: 'company', contact: 'cont
 export class BridgeService {
   private readonly registry: BridgeBooks
   private readonly queue: ChangeQueue
+  private readonly unseen: UnseenBooks
+  private readonly hashes: KeptBookHashes
   private readonly deps: ReconcileDeps
   private readonly now: () => number
   private readonly lag = { toCrm: new LagTracker(), fromCrm: new LagTracker() }
@@ -86,8 +90,11 @@ export class BridgeService {
 
   constructor(private readonly o: BridgeServiceOptions) {
     this.now = o.now ?? Date.now
-    this.queue = new ChangeQueue({ debounceMs: o.timings.debounceMs, maxWaitMs: o.timings.maxWaitMs })
-    this.registry = o.books({ log: o.log, onChange: (c) => this.onBookChange(c) })
+    const debounce = { debounceMs: o.timings.debounceMs, maxWaitMs: o.timings.maxWaitMs }
+    this.queue = new ChangeQueue(debounce)
+    this.unseen = new UnseenBooks(debounce)
+    this.registry = o.books({ log: o.log, onChange: (c) => this.onBookChange(c), onUnseen: (b) => this.onUnseen(b) })
+    this.hashes = new KeptBookHashes({ map: o.map, peek: (b) => this.registry.peek(b), doc: (b) => this.registry.doc(b) })
     const m = o.metrics
     this.deps = {
       crm: o.crm, state: o.state, clock: o.clock, map: o.map, rules: o.rules, portal: o.portal, log: o.log, now: this.now,
@@ -96,6 +103,7 @@ export class BridgeService {
         reachable: (b) => this.books.has(b),
         reachableBooks: () => [...this.books],
         doc: (b): Promise<Y.Doc> => this.registry.doc(b),
+        recordHashes: (b, fresh) => this.hashes.list(b, fresh),
         write: (b, change) => this.registry.write(b, change),
         flushed: (b, ms) => this.registry.flushed(b, ms),
       },
@@ -164,7 +172,7 @@ export class BridgeService {
 
   /** True when nothing is queued and the last loop round found nothing to do (tests wait for it). */
   get isIdle(): boolean {
-    return this.idle && this.queue.size === 0 && !this.pullRequested && !this.fullRequested
+    return this.idle && this.queue.size === 0 && this.unseen.size === 0 && !this.pullRequested && !this.fullRequested
   }
 
   async status(): Promise<SyncStatusReport> {
@@ -179,8 +187,21 @@ export class BridgeService {
     this.queue.mark(changes, this.now())
     this.idle = false
     this.o.metrics.queueDepth.set({ queue: 'changes' }, this.queue.size)
-    // One wake-up timer, at the earliest debounce deadline.
-    const dueAt = this.queue.nextDueAt()
+    this.wakeWhenDue()
+  }
+
+  /** A book changed where no document event showed it: compared whole once its changes pause (scanUnseen). */
+  private onUnseen(bookId: string): void {
+    this.hashes.forget(bookId)
+    this.unseen.mark(bookId, this.now())
+    this.idle = false
+    this.wakeWhenDue()
+  }
+
+  /** One wake-up timer, at the earliest debounce deadline of a record or a book. */
+  private wakeWhenDue(): void {
+    const [records, books] = [this.queue.nextDueAt(), this.unseen.nextDueAt()]
+    const dueAt = records === null ? books : books === null ? records : Math.min(records, books)
     if (dueAt === null || (this.wakeAt !== null && this.wakeAt <= dueAt)) return
     clearTimeout(this.wakeTimer)
     this.wakeAt = dueAt
@@ -236,6 +257,7 @@ export class BridgeService {
       for (const part of chunk([...ids], 100)) await this.process(kind, part.map((crmId) => ({ kind, crmId })))
       busy = true
     }
+    busy = (await this.scanUnseen()) || busy
     busy = (await this.push()) || busy
     await this.updateGauges(busy)
     return busy
@@ -273,6 +295,25 @@ export class BridgeService {
     this.nextFullAt = this.lastFullAt + this.o.timings.reconcileIntervalMs
     this.o.metrics.lastFullReconcile.set(this.lastFullAt / 1000)
     this.o.metrics.lastFullReconcileDuration.set((this.lastFullAt - started) / 1000)
+  }
+
+  /**
+   * Compares each due book that changed unseen with the bridge's state (waking it if it sleeps),
+   * and owes the CRM whatever differs, as the start-up scan does; the push below sends it.
+   */
+  private async scanUnseen(): Promise<boolean> {
+    const due = this.unseen.takeDue(this.now())
+    for (const book of due) {
+      if (!this.books.has(book.bookId)) continue
+      try {
+        await this.enqueue((await scanBooks(this.deps, { books: [book.bookId] })).map((i) => ({ ...i, since: book.first })))
+      } catch (error) {
+        // Compared again next round (the round's error is reported by the loop).
+        this.unseen.mark(book.bookId, book.first)
+        throw error
+      }
+    }
+    return due.length > 0
   }
 
   /** Moves due book changes into the outbox, then works the outbox off (companies first). */

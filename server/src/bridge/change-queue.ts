@@ -4,6 +4,7 @@
 import type { ChangedRecord } from './bridge-books'
 import { recordKey } from './bridge-state-store'
 import type { BridgeKind } from './field-map'
+import { dueAt, nextDueAt, type PushDebounce } from './push-debounce'
 
 export interface QueuedChange extends ChangedRecord {
   readonly first: number
@@ -13,7 +14,7 @@ export interface QueuedChange extends ChangedRecord {
 export class ChangeQueue {
   private readonly pending = new Map<string, QueuedChange>()
 
-  constructor(private readonly o: { debounceMs: number; maxWaitMs: number }) {}
+  constructor(private readonly o: PushDebounce) {}
 
   get size(): number {
     return this.pending.size
@@ -32,7 +33,7 @@ export class ChangeQueue {
     const due: QueuedChange[] = []
     for (const [key, c] of this.pending) {
       if (due.length >= limit) break
-      if (now - c.last >= this.o.debounceMs || now - c.first >= this.o.maxWaitMs) {
+      if (now >= dueAt(c, this.o)) {
         due.push(c)
         this.pending.delete(key)
       }
@@ -42,12 +43,7 @@ export class ChangeQueue {
 
   /** When the next record falls due, or null when nothing waits. */
   nextDueAt(): number | null {
-    let at: number | null = null
-    for (const c of this.pending.values()) {
-      const due = Math.min(c.last + this.o.debounceMs, c.first + this.o.maxWaitMs)
-      at = at === null ? due : Math.min(at, due)
-    }
-    return at
+    return nextDueAt(this.pending.values(), this.o)
   }
 
   has(kind: BridgeKind, crdtId: string): boolean {

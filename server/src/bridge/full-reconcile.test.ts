@@ -39,6 +39,7 @@ function rig(records: CrmObject[]) {
     log: pino({ level: 'silent' }), now: () => now, ackTimeoutMs: 1_000,
     books: {
       reachable: (b) => b === BOOK, reachableBooks: () => [BOOK], doc: async () => doc, flushed: async () => true,
+      recordHashes: async (_b, fresh) => bookRecordHashes(doc, DEFAULT_FIELD_MAP).list(fresh),
       write: async (_b, change) => doc.transact(() => change(doc), BRIDGE_ORIGIN),
     },
     events: { lag: () => {}, conflict: () => {}, echo: () => {}, error: () => {}, crmSeen: (k, id, h) => seen.set(`${k}:${id}`, h) },

@@ -9,10 +9,10 @@
 //   import, with a new hs_lastmodifieddate), so it is skipped without hashing. A record whose time
 //   differs is hashed and compared as before.
 // - Book side: content hashes are cached per customer and dropped by the document's own observer on
-//   any change (book-record-hashes.ts), so only customers changed since the last pass are re-read.
+//   any change (book-record-hashes.ts), so only customers changed since the last pass are re-read;
+//   a book asleep since its last listing is not woken (kept-book-hashes.ts).
 // A verifying pass hashes everything on both sides: the first pass, the first after the field map
 // changed, and at least once every VERIFY_EVERY_MS (sync-passes.ts).
-import { bookRecordHashes } from './book-record-hashes'
 import type { RecordSummary } from './bridge-state-store'
 import type { CrmAdapter, CrmObject } from './crm-adapter'
 import { BRIDGE_KINDS, CRM_TYPE, RECORD_ID_PROPERTY, propertiesToRead, type BridgeKind } from './field-map'
@@ -41,16 +41,14 @@ export function byKindAndId(summaries: readonly RecordSummary[]): Record<BridgeK
 }
 
 /** Book records that differ from their agreed state, are not linked yet, or disappeared. */
-export async function scanBooks(deps: ReconcileDeps, o: ScanOptions = {}): Promise<BookSideItem[]> {
+export async function scanBooks(deps: ReconcileDeps, o: ScanOptions & { books?: readonly string[] } = {}): Promise<BookSideItem[]> {
   const out: BookSideItem[] = []
-  for (const bookId of deps.books.reachableBooks()) {
-    const doc = await deps.books.doc(bookId)
+  for (const bookId of o.books ?? deps.books.reachableBooks()) {
     const summaries = o.states ? o.states.filter((s) => s.bookId === bookId) : await deps.state.listSummaries({ bookId })
     // Looked up by kind, then id: no key strings to build and hash for every record of every pass.
     const states = byKindAndId(summaries)
     const matched = new Set<RecordSummary>()
-    // Synchronous from here to the end of the book: no transaction can come in between.
-    for (const rec of bookRecordHashes(doc, deps.map).list(o.verify === true)) {
+    for (const rec of await deps.books.recordHashes(bookId, o.verify === true)) {
       const st = states[rec.kind].get(rec.crdtId)
       if (!st) {
         if (!rec.archived) out.push({ kind: rec.kind, crdtId: rec.crdtId, bookId, parentId: rec.parentId })

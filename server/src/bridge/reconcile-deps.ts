@@ -3,6 +3,7 @@
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import type { BookRules } from './book-assignment'
+import type { HashedBookRecord } from './book-record-hashes'
 import type { BridgeStateStore } from './bridge-state-store'
 import type { CrdtFieldClock } from './crdt-field-clock'
 import type { CrmAdapter, CrmObject } from './crm-adapter'
@@ -14,6 +15,11 @@ export interface BookAccess {
   reachable(bookId: string): boolean
   reachableBooks(): string[]
   doc(bookId: string): Promise<Y.Doc>
+  /**
+   * Every record of the book with its content hash (book-record-hashes.ts), without waking a
+   * sleeping book that has not changed since it was last listed; `fresh` re-hashes all of them.
+   */
+  recordHashes(bookId: string, fresh?: boolean): Promise<readonly HashedBookRecord[]>
   /** Changes the book in one transaction as the bridge. */
   write(bookId: string, change: (doc: Y.Doc) => void): Promise<void>
   /** True once every bridge write to the book so far is acknowledged by the relay. */

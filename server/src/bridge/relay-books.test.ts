@@ -1,66 +1,111 @@
 // The bridge on the relay's own rooms (npm start) against the BridgeBooks contract, and what only
-// an in-process bridge has to mind: the room must stay decoded while the bridge holds it, and a
-// room dropped after a store failure is taken again.
+// an in-process bridge has to mind: the room stays decoded while the bridge uses it and sleeps
+// after, and a room dropped after a store failure is taken again without a lost write counted as
+// flushed.
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { readCustomer } from '@crm-sync/model'
 import { startTestServer, type TestServer } from '../testing/test-server'
+import { waitFor } from '../testing/ws-clients'
 import { runBridgeBooksContract } from './bridge-books.contract'
 import { RelayBooks } from './relay-books'
 
-runBridgeBooksContract('RelayBooks (the relay rooms, in process)', (server, o) => new RelayBooks({ ...o, rooms: server.rooms }))
+runBridgeBooksContract(
+  'RelayBooks (the relay rooms, in process)',
+  (server, o) => new RelayBooks({ ...o, rooms: server.rooms, keepAwakeMs: 0 }),
+  (books) => (books as RelayBooks).letGoIdle(),
+)
 
 describe('RelayBooks', () => {
+  const BOOK = 'north-territory'
   let server: TestServer
   let books: RelayBooks
+  let unseen: string[]
+  let now = 0
   afterEach(async () => {
     await books.close()
     await server.dispose()
   })
-  const start = async () => {
+  const start = async (keepAwakeMs = 60_000) => {
     server = await startTestServer({ BOOK_HIBERNATE_MS: '0' })
-    books = new RelayBooks({ rooms: server.rooms, log: pino({ level: 'silent' }), onChange: () => {} })
+    unseen = []
+    now = Date.now()
+    books = new RelayBooks({ rooms: server.rooms, log: pino({ level: 'silent' }), onChange: () => {}, onUnseen: (b) => unseen.push(b), keepAwakeMs, now: () => now })
+  }
+  const sweep = () => {
+    server.rooms.hibernateIdle()
+    server.rooms.hibernateIdle()
   }
 
-  it('keeps the room it holds awake: the document it hands out stays the room\'s', async () => {
+  it('holds the room awake while it uses it and keepAwakeMs after, then lets it sleep', async () => {
     await start()
-    const doc = await books.doc('north-territory')
-    server.rooms.hibernateIdle()
-    server.rooms.hibernateIdle()
-    expect(server.rooms.peek('north-territory')?.isDormant).toBe(false)
-    expect(await books.doc('north-territory')).toBe(doc)
+    const doc = await books.doc(BOOK)
+    sweep()
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(false)
+    expect(await books.doc(BOOK)).toBe(doc)
+    now += 59_000
+    books.letGoIdle()
+    sweep()
+    expect(books.holdsAwake(BOOK)).toBe(true)
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(false)
+    now += 1_000
+    books.letGoIdle()
+    expect(books.holdsAwake(BOOK)).toBe(false)
+    sweep()
+    // Asleep, and still loaded: the bridge keeps its lease (the room goes on hearing other instances).
+    expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
+    expect(books.peek(BOOK)).toBeNull()
+    const woken = await books.doc(BOOK)
+    expect(woken).not.toBe(doc)
+    expect(books.holdsAwake(BOOK)).toBe(true)
   })
 
   it('lets the room go dormant again once closed', async () => {
     await start()
-    await books.doc('north-territory')
+    await books.doc(BOOK)
     await books.close()
-    server.rooms.hibernateIdle()
-    server.rooms.hibernateIdle()
-    expect(server.rooms.peek('north-territory')?.isDormant ?? true).toBe(true)
+    sweep()
+    expect(server.rooms.peek(BOOK)?.isDormant ?? true).toBe(true)
   })
 
-  it('takes a book again after its room failed, and never calls a lost write flushed', async () => {
+  it('takes a book again after its room failed, reports it unseen, and never calls a lost write flushed', async () => {
     await start()
-    const first = await books.doc('north-territory')
-    const room = server.rooms.peek('north-territory')!
+    const first = await books.doc(BOOK)
+    const room = server.rooms.peek(BOOK)!
     const id = [...first.getMap('customers').keys()][0]!
     const store = server.persistence.docStore
     const append = store.append.bind(store)
     store.append = async () => {
       throw new Error('disk full')
     }
-    await books.write('north-territory', (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
-    expect(await books.flushed('north-territory', 2_000)).toBe(false)
+    await books.write(BOOK, (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
+    expect(await books.flushed(BOOK, 2_000)).toBe(false)
     store.append = append
-    const again = await books.doc('north-territory')
+    const again = await books.doc(BOOK)
     expect(again).not.toBe(first)
-    expect(server.rooms.peek('north-territory')).not.toBe(room)
+    expect(server.rooms.peek(BOOK)).not.toBe(room)
+    expect(unseen).toEqual([BOOK])
     expect(readCustomer(again, id)?.industry).not.toBe('Lost')
-    await books.write('north-territory', (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Kept'))
-    expect(await books.flushed('north-territory', 5_000)).toBe(true)
-    const log = await store.readSince('north-territory', 0)
+    await books.write(BOOK, (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Kept'))
+    expect(await books.flushed(BOOK, 5_000)).toBe(true)
+    const log = await store.readSince(BOOK, 0)
     expect(log.at(-1)?.userId).toBe('crm-bridge')
+  })
+
+  it('never calls a write flushed that a dropped room lost, even once the book was taken again', async () => {
+    await start()
+    const doc = await books.doc(BOOK)
+    const id = [...doc.getMap('customers').keys()][0]!
+    const store = server.persistence.docStore
+    const append = store.append.bind(store)
+    store.append = async () => {
+      throw new Error('disk full')
+    }
+    await books.write(BOOK, (d) => (d.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
+    await waitFor(() => server.rooms.peek(BOOK) === undefined, 5_000, 'the failed room dropped')
+    store.append = append
+    await books.doc(BOOK)
+    expect(await books.flushed(BOOK, 2_000)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 // The bridge's own health figures, computed on demand for GET /api/sync/status and the
 // consistency gauge: the share of linked records whose book and CRM sides both still hash to
 // their agreed state, sync lag per direction, queue depth, errors.
-import { bookRecordHashes, type HashedBookRecord } from './book-record-hashes'
+import type { HashedBookRecord } from './book-record-hashes'
 import type { BridgeMetrics } from './bridge-metrics'
 import { recordKey } from './bridge-state-store'
 import { BRIDGE_KINDS, type BridgeKind } from './field-map'
@@ -46,9 +46,8 @@ export function reportFor(report: SyncStatusReport, memberOf: ReadonlySet<string
 export async function measureConsistency(deps: ReconcileDeps, books: readonly string[], crmSeen: ReadonlyMap<string, string | null>): Promise<ConsistencyFigures> {
   const byKind = Object.fromEntries(BRIDGE_KINDS.map((k) => [k, { linked: 0, consistent: 0 }])) as Record<BridgeKind, { linked: number; consistent: number }>
   for (const bookId of books) {
-    const doc = await deps.books.doc(bookId)
     const current = { company: new Map(), contact: new Map(), deal: new Map() } as Record<BridgeKind, Map<string, HashedBookRecord>>
-    for (const r of bookRecordHashes(doc, deps.map).list()) current[r.kind].set(r.crdtId, r)
+    for (const r of await deps.books.recordHashes(bookId)) current[r.kind].set(r.crdtId, r)
     for (const st of await deps.state.listSummaries({ bookId })) {
       if (st.archived || !st.crmId || !st.agreed) continue
       const key = recordKey(st.kind, st.crdtId)
