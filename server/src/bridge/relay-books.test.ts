@@ -33,6 +33,17 @@ describe('RelayBooks', () => {
     now = Date.now()
     books = new RelayBooks({ rooms: server.rooms, log: pino({ level: 'silent' }), onChange: () => {}, onUnseen: (b) => unseen.push(b), keepAwakeMs, now: () => now })
   }
+  /** Writes as the bridge while the store fails: the room is dropped, the write lost. */
+  const writeLost = async (id: string) => {
+    const store = server.persistence.docStore
+    const append = store.append.bind(store)
+    store.append = async () => {
+      throw new Error('disk full')
+    }
+    await books.write(BOOK, (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
+    await waitFor(() => server.rooms.peek(BOOK) === undefined, 5_000, 'the failed room dropped')
+    store.append = append
+  }
   const sweep = () => {
     server.rooms.hibernateIdle()
     server.rooms.hibernateIdle()
@@ -75,13 +86,8 @@ describe('RelayBooks', () => {
     const room = server.rooms.peek(BOOK)!
     const id = [...first.getMap('customers').keys()][0]!
     const store = server.persistence.docStore
-    const append = store.append.bind(store)
-    store.append = async () => {
-      throw new Error('disk full')
-    }
-    await books.write(BOOK, (doc) => (doc.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
+    await writeLost(id)
     expect(await books.flushed(BOOK, 2_000)).toBe(false)
-    store.append = append
     const again = await books.doc(BOOK)
     expect(again).not.toBe(first)
     expect(server.rooms.peek(BOOK)).not.toBe(room)
@@ -96,15 +102,7 @@ describe('RelayBooks', () => {
   it('never calls a write flushed that a dropped room lost, even once the book was taken again', async () => {
     await start()
     const doc = await books.doc(BOOK)
-    const id = [...doc.getMap('customers').keys()][0]!
-    const store = server.persistence.docStore
-    const append = store.append.bind(store)
-    store.append = async () => {
-      throw new Error('disk full')
-    }
-    await books.write(BOOK, (d) => (d.getMap('customers').get(id) as Y.Map<unknown>).set('industry', 'Lost'))
-    await waitFor(() => server.rooms.peek(BOOK) === undefined, 5_000, 'the failed room dropped')
-    store.append = append
+    await writeLost([...doc.getMap('customers').keys()][0]!)
     await books.doc(BOOK)
     expect(await books.flushed(BOOK, 2_000)).toBe(false)
   })
