@@ -1,6 +1,7 @@
 // The fault-injection settings, one zod schema shared by the environment, the factory options
 // and POST /__emulator/faults, so every way of setting faults validates the same way.
 import { z } from 'zod'
+import { MAX_SEARCH_LAG_MS } from '../store/record-history'
 
 const rate = z.number().min(0).max(1)
 
@@ -19,6 +20,11 @@ export const faultConfigSchema = z.object({
   webhookDropRate: rate.default(0),
   webhookDuplicateRate: rate.default(0),
   webhookReorder: z.boolean().default(false),
+  /**
+   * Search sees each record as it was this long ago, as HubSpot's search index lags writes
+   * ("a few moments"): new records are missing, changed or archived ones show their old version.
+   */
+  searchLagMs: z.number().int().min(0).max(MAX_SEARCH_LAG_MS).default(0),
   /** Stop injecting after this many faults (then behave); null for no limit. */
   maxFaults: z.number().int().min(0).nullable().default(null),
   /** Seed of the fault dice, for repeatable runs; null uses Math.random. */

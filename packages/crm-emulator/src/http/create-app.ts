@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Hono<EmulatorEnv> {
 
   const traffic = trafficMiddleware(deps.limiter, deps.faults)
   for (const prefix of ['/crm/*', '/webhooks/*']) app.use(prefix, auth, traffic)
-  app.route('/', searchRoutes(deps.store))
+  app.route('/', searchRoutes(deps.store, deps.faults, deps.clock))
   app.route('/', batchRoutes(deps.store, deps.clock))
   app.route('/', objectsRoutes(deps.store))
   app.route('/', associationsRoutes(deps.store, deps.clock))

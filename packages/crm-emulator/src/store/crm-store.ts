@@ -7,6 +7,7 @@ import { OBJECT_TYPES, OBJECT_TYPE_INFO, type ObjectType } from './object-types'
 import type { Persistence } from './persistence'
 import { PropertyRegistry } from './property-registry'
 import { checkPropertyInput, type PropertyInput, type PropertyValues } from './property-values'
+import { RecordHistory } from './record-history'
 import { ValueIndex } from './value-index'
 
 export interface CrmStoreOptions {
@@ -28,6 +29,8 @@ export class CrmStore {
   /** Every id of a type in numeric order (live and archived), rebuilt when unset. */
   private readonly sortedIds = new Map<ObjectType, string[]>()
   private readonly listeners = new Set<ChangeListener>()
+  /** Versions replaced recently, for search's lagging view. */
+  private readonly history = new RecordHistory()
   private nextId: number
   private lastStamp = 0
 
@@ -57,6 +60,7 @@ export class CrmStore {
     for (const map of this.records.values()) map.clear()
     for (const index of this.indexes.values()) index.clear()
     this.sortedIds.clear()
+    this.history.clear()
     this.associations.reset()
     this.properties.reset()
     this.nextId = this.options.firstId ?? 1001
@@ -134,6 +138,22 @@ export class CrmStore {
     return { records: out, more: false }
   }
 
+  /**
+   * Live records of a type in id order as they were at `cutoff` (ms): what a search index that
+   * lags writes holds. Records made since are missing, records changed or archived since show
+   * their earlier version.
+   */
+  listAsOf(type: ObjectType, cutoff: number): CrmRecord[] {
+    this.history.prune(this.options.clock())
+    const records = this.records.get(type) as Map<string, CrmRecord>
+    const out: CrmRecord[] = []
+    for (const id of this.idsInOrder(type)) {
+      const seen = this.history.asOf(`${type}:${id}`, records.get(id) as CrmRecord, cutoff)
+      if (seen && !seen.archived) out.push(seen)
+    }
+    return out
+  }
+
   count(type: ObjectType): number {
     return this.list(type).length
   }
@@ -159,7 +179,7 @@ export class CrmStore {
       updatedAt: iso,
       archived: false,
     }
-    this.save(record)
+    this.save(record, stamp)
     this.emit({ kind: 'creation', objectType: type, objectId: id, changeSource: ctx.source, occurredAt: stamp })
     return record
   }
@@ -180,7 +200,7 @@ export class CrmStore {
       else properties[name] = value
     }
     const record: CrmRecord = { ...current, properties: { ...properties, ...this.systemValues(type, id, current.createdAt, iso) }, updatedAt: iso }
-    this.save(record)
+    this.save(record, stamp)
     for (const [propertyName, propertyValue] of changed) {
       this.emit({ kind: 'propertyChange', objectType: type, objectId: id, propertyName, propertyValue, changeSource: ctx.source, occurredAt: stamp })
     }
@@ -193,7 +213,7 @@ export class CrmStore {
     if (!current) return false
     const stamp = this.stamp()
     const iso = new Date(stamp).toISOString()
-    this.save({ ...current, archived: true, archivedAt: iso, updatedAt: iso })
+    this.save({ ...current, archived: true, archivedAt: iso, updatedAt: iso }, stamp)
     this.emit({ kind: 'deletion', objectType: type, objectId: id, changeSource: ctx.source, occurredAt: stamp })
     return true
   }
@@ -234,9 +254,10 @@ export class CrmStore {
     return ids
   }
 
-  private save(record: CrmRecord): void {
+  private save(record: CrmRecord, at: number): void {
     const records = this.records.get(record.type) as Map<string, CrmRecord>
     const previous = records.get(record.id)
+    this.history.saved(`${record.type}:${record.id}`, previous, at)
     records.set(record.id, record)
     if (!previous) {
       // New ids only grow, so the order usually just extends; otherwise it is rebuilt when next read.
