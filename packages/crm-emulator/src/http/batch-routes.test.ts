@@ -1,5 +1,5 @@
 // Batch endpoints through the official SDK: create, read (with 207 for missing ids), update,
-// upsert by a unique idProperty, archive, and the 100-input limit.
+// upsert by a unique idProperty, archive, the 100-input limit and HubSpot's refusal of duplicate ids.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sdkError, startEmulator, type EmulatorFixture } from '../testing/emulator-fixture'
 
@@ -69,7 +69,22 @@ describe('batch API', () => {
       inputs: [{ id: 'c', idProperty: 'crdt_record_id', properties: {} }, { id: 'c', idProperty: 'crdt_record_id', properties: {} }],
     }))
     expect(dup.code).toBe(400)
+    expect(dup.body).toMatchObject({ category: 'VALIDATION_ERROR', message: 'Duplicate IDs found in batch input: [c]. IDs must be unique', context: { ids: ['c'] } })
     expect(t.emulator.store.count('companies')).toBe(0)
+  })
+
+  it('refuses a whole batch update that names an id twice, as HubSpot does (400, nothing written)', async () => {
+    const created = await t.client.crm.companies.batchApi.create({ inputs: [company('A'), company('B')] })
+    const [a, b] = created.results.map((r) => r.id) as [string, string]
+    const dup = await sdkError(t.client.crm.companies.batchApi.update({
+      inputs: [{ id: b, properties: { city: 'Kept out' } }, { id: a, properties: { city: 'First' } }, { id: a, properties: { city: 'Second' } }],
+    }))
+    expect(dup.code).toBe(400)
+    expect(dup.body).toMatchObject({
+      status: 'error', category: 'VALIDATION_ERROR', message: `Duplicate IDs found in batch input: [${a}]. IDs must be unique`, context: { ids: [a] },
+    })
+    expect(t.emulator.store.get('companies', a)?.properties.city).toBeUndefined()
+    expect(t.emulator.store.get('companies', b)?.properties.city).toBeUndefined()
   })
 
   it('rejects more than 100 inputs with a HubSpot 400 and writes nothing', async () => {

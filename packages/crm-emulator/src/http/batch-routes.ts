@@ -27,6 +27,19 @@ function checkUniqueWithinBatch(store: CrmStore, type: ObjectType, inputs: reado
   }
 }
 
+/**
+ * HubSpot refuses a whole batch that names one id twice: 400 VALIDATION_ERROR
+ * "Duplicate IDs found in batch input: [id]. IDs must be unique" with `context.ids`.
+ */
+function rejectDuplicateIds(ids: readonly string[]): void {
+  const seen = new Set<string>()
+  const duplicates = new Set<string>()
+  for (const id of ids) (seen.has(id) ? duplicates : seen).add(id)
+  if (duplicates.size === 0) return
+  const list = [...duplicates]
+  throw new EmulatorError('validation', `Duplicate IDs found in batch input: [${list.join(', ')}]. IDs must be unique`, { context: { ids: list } })
+}
+
 export function batchRoutes(store: CrmStore, clock: () => number): Hono<EmulatorEnv> {
   const app = new Hono<EmulatorEnv>()
   const iso = (): string => new Date(clock()).toISOString()
@@ -75,6 +88,7 @@ export function batchRoutes(store: CrmStore, clock: () => number): Hono<Emulator
     const startedAt = iso()
     const type = resolveObjectType(c.req.param('objectType'))
     const { inputs } = await readJson(c, batchUpdateInput)
+    rejectDuplicateIds(inputs.map((i) => i.id))
     const notFound: string[] = []
     const targets: Array<{ id: string; properties: PropertyInput }> = []
     for (const input of inputs) {
@@ -93,13 +107,10 @@ export function batchRoutes(store: CrmStore, clock: () => number): Hono<Emulator
     const startedAt = iso()
     const type = resolveObjectType(c.req.param('objectType'))
     const { inputs } = await readJson(c, batchUpsertInput)
-    const seen = new Set<string>()
+    rejectDuplicateIds(inputs.map((i) => i.id))
     const plan = inputs.map((input) => {
       if (input.idProperty === 'hs_object_id') throw new EmulatorError('validation', 'Upsert needs a unique idProperty other than hs_object_id')
       store.requireUniqueProperty(type, input.idProperty)
-      const key = `${input.idProperty}\u0000${input.id}`
-      if (seen.has(key)) throw new EmulatorError('validation', `Duplicate IDs found in batch input: ${input.id}`)
-      seen.add(key)
       const existing = store.findBy(type, input.idProperty, input.id)
       const properties: PropertyInput = { ...input.properties, [input.idProperty]: input.id }
       store.check(type, properties, existing?.id)
