@@ -64,7 +64,8 @@ export const searchInput = z.object({
     .max(5, 'At most 5 filter groups are allowed')
     .refine((groups) => groups.reduce((n, g) => n + g.filters.length, 0) <= 18, 'At most 18 filters are allowed in total')
     .default([]),
-  sorts: z.array(sort).default([]),
+  // HubSpot's search guide: "Only one sorting rule can be applied to any search."
+  sorts: z.array(sort).max(1, 'Only one sorting rule can be applied to a search').default([]),
   query: z.string().max(3000).optional(),
   properties: z.array(z.string()).optional(),
   limit: z.number().int().default(10),

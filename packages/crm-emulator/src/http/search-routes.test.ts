@@ -75,6 +75,13 @@ describe('search', () => {
     expect(names(await search([], { sorts: ['name'] }))).toEqual(['Alpha Foods', 'Beta Logistics', 'Delta Motors', 'Epsilon Labs', 'Gamma Foods'])
   })
 
+  it('refuses more than one sorting rule (HubSpot applies only one)', async () => {
+    const error = await sdkError(search([], { sorts: ['city', '-name'] }))
+    expect(error.code).toBe(400)
+    expect(error.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' })
+    expect(String(error.body.message)).toContain('one sorting rule')
+  })
+
   it('pages with limit and after and reports the total', async () => {
     const first = await search([], { limit: 2 })
     expect(first.total).toBe(5)
