@@ -231,6 +231,18 @@ export class RoomDocument {
     return (this.encoded ??= new EncodedState(Y.encodeStateAsUpdate(this.live!), { stateVector: Y.encodeStateVector(this.live!) }))
   }
 
+  /**
+   * The listener every live document gets, made once. Made here, not in wake(): a closure made
+   * there would share wake()'s scope, which holds the document it decoded (its transaction
+   * callback needs it), and keep that document in memory for as long as the room, asleep or not.
+   */
+  private transactionListener(): () => void {
+    return (this.afterTransaction ??= () => {
+      this.encoded = null
+      this.transactions++
+    })
+  }
+
   /** Decodes the encoded state (none: an empty book) and the tail into the live document. */
   private wake(): Y.Doc {
     const doc = new Y.Doc({ gc: true })
@@ -255,13 +267,7 @@ export class RoomDocument {
       this.metrics.bookWakes.inc()
     }
     // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached whole state.
-    doc.on(
-      'afterTransaction',
-      (this.afterTransaction ??= () => {
-        this.encoded = null
-        this.transactions++
-      }),
-    )
+    doc.on('afterTransaction', this.transactionListener())
     this.live = doc
     this.onWake?.(doc)
     return doc
