@@ -9,7 +9,7 @@ beforeAll(async () => {
   t = await startEmulator()
   const rows: Array<Record<string, string>> = [
     { name: 'Alpha Foods', city: 'Lyon', numberofemployees: '10' },
-    { name: 'Beta Logistics', city: 'Hamburg', numberofemployees: '250' },
+    { name: 'Beta Logistics', city: 'Hamburg', numberofemployees: '250', lifecyclestage: 'customer' },
     { name: 'Gamma Foods', city: 'Lyon', numberofemployees: '40' },
     { name: 'Delta Motors', numberofemployees: '1000' },
     { name: 'Epsilon Labs', city: 'Austin' },
@@ -36,6 +36,15 @@ describe('search', () => {
     expect((await search([{ propertyName: 'city', operator: 'HAS_PROPERTY' }])).total).toBe(4)
     expect(names(await search([{ propertyName: 'city', operator: 'NOT_HAS_PROPERTY' }]))).toEqual(['Delta Motors'])
     expect(names(await search([{ propertyName: 'name', operator: 'CONTAINS_TOKEN', value: 'foods' }]))).toEqual(['Alpha Foods', 'Gamma Foods'])
+  })
+
+  it('wants IN and NOT_IN values on strings in lower case, and matches enumerations case-sensitively', async () => {
+    expect(names(await search([{ propertyName: 'city', operator: 'EQ', value: 'HAMBURG' }]))).toEqual(['Beta Logistics'])
+    expect(names(await search([{ propertyName: 'city', operator: 'IN', values: ['Hamburg'] }]))).toEqual([])
+    expect(names(await search([{ propertyName: 'city', operator: 'IN', values: ['hamburg'] }]))).toEqual(['Beta Logistics'])
+    const enumSearch = (value: string) => search([{ propertyName: 'lifecyclestage', operator: 'EQ', value }])
+    expect(names(await enumSearch('customer'))).toEqual(['Beta Logistics'])
+    expect(names(await enumSearch('Customer'))).toEqual([])
   })
 
   it('compares numbers numerically with GT, GTE, LT, LTE and BETWEEN', async () => {

@@ -1,5 +1,6 @@
 // CRM search as HubSpot evaluates it: filter groups ORed, filters ANDed, typed comparisons
-// (numbers, dates as epoch ms or ISO), one or more sorts, offset paging capped at 10,000 results.
+// (numbers, dates as epoch ms or ISO, strings case-insensitive except IN/NOT_IN values and
+// enumerations), sorts, offset paging capped at 10,000 results.
 import { EmulatorError } from '../errors'
 import type { CrmRecord } from './crm-record'
 import type { PropertyDefinition } from './property-definitions'
@@ -35,17 +36,20 @@ export interface SearchQuery {
 export const SEARCH_MAX_LIMIT = 200
 export const SEARCH_RESULT_CAP = 10_000
 
-type Kind = 'number' | 'date' | 'text'
+/** `text` compares case-insensitively, `enum` (enumeration options) case-sensitively, as HubSpot does. */
+type Kind = 'number' | 'date' | 'text' | 'enum'
 
 function kindOf(def: PropertyDefinition): Kind {
   if (def.type === 'number') return 'number'
   if (def.type === 'date' || def.type === 'datetime') return 'date'
+  if (def.type === 'enumeration') return 'enum'
   return 'text'
 }
 
 function toComparable(kind: Kind, raw: string): number | string {
   if (kind === 'number') return Number(raw)
   if (kind === 'date') return /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw)
+  if (kind === 'enum') return raw
   return raw.toLowerCase()
 }
 
@@ -76,7 +80,9 @@ function prepare(filter: SearchFilter, def: PropertyDefinition): PreparedFilter 
     kind,
     value: filter.value === undefined ? undefined : toComparable(kind, filter.value),
     high: filter.highValue === undefined ? undefined : toComparable(kind, filter.highValue),
-    values: filter.values?.map((v) => toComparable(kind, v)),
+    // IN and NOT_IN on a string property match lower-case values only: HubSpot's search guide says
+    // the searched values "must be lowercase", so `Lyon` finds nothing (the stored value is compared lower-cased).
+    values: filter.values?.map((v) => (kind === 'text' ? v : toComparable(kind, v))),
   }
 }
 
