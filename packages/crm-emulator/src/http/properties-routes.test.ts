@@ -37,6 +37,15 @@ describe('properties', () => {
     expect((await sdkError(t.client.crm.properties.coreApi.archive('companies', 'name'))).code).toBe(400)
   })
 
+  it('allows at most 10 custom unique properties per object type, as HubSpot does', async () => {
+    for (let i = 0; i < 10; i++) await t.client.crm.properties.coreApi.create('companies', { ...uniqueProperty, name: `unique_${i}` })
+    const eleventh = await sdkError(t.client.crm.properties.coreApi.create('companies', { ...uniqueProperty, name: 'unique_10' }))
+    expect(eleventh.code).toBe(400)
+    expect(eleventh.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' })
+    await t.client.crm.properties.coreApi.create('companies', { ...uniqueProperty, name: 'not_unique', hasUniqueValue: false })
+    await t.client.crm.properties.coreApi.create('deals', { ...uniqueProperty, groupName: 'dealinformation' })
+  })
+
   it('enforces unique values on create, update and upsert', async () => {
     await t.client.crm.properties.coreApi.create('companies', uniqueProperty)
     const first = await t.client.crm.companies.basicApi.create({ properties: { name: 'A', crdt_record_id: 'r1' }, associations: [] })

@@ -20,6 +20,9 @@ export interface PropertyCreateInput {
   externalOptions?: boolean
 }
 
+/** Custom properties with `hasUniqueValue` an object type may have. */
+export const MAX_UNIQUE_PROPERTIES = 10
+
 export type PropertyUpdateInput = Partial<Omit<PropertyCreateInput, 'name' | 'hasUniqueValue'>>
 
 export class PropertyRegistry {
@@ -77,6 +80,12 @@ export class PropertyRegistry {
     }
     if (input.hasUniqueValue && input.type !== 'string' && input.type !== 'number') {
       throw new EmulatorError('validation', 'Only string and number properties can have unique values')
+    }
+    // HubSpot: an object type "can only have a maximum of 10 unique properties" (developer changelog,
+    // unique properties for contacts); built-in ones such as contacts' email are not counted here.
+    const customUnique = this.list(type).filter((p) => p.hasUniqueValue && !p.hubspotDefined).length
+    if (input.hasUniqueValue && customUnique >= MAX_UNIQUE_PROPERTIES) {
+      throw new EmulatorError('validation', `An object type can have at most ${MAX_UNIQUE_PROPERTIES} unique properties; ${OBJECT_TYPE_INFO[type].objectTypeId} has ${customUnique}`)
     }
     const at = this.now()
     const def: PropertyDefinition = {
