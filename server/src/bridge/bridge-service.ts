@@ -1,7 +1,8 @@
 // The bridge as a service with start()/stop(): one worker loop that, in turn, refreshes the set
 // of books, runs the full reconcile when due, pulls the CRM when due (or when a webhook asked),
-// checks deletions, and pushes the book changes whose debounce has run out. One loop, so no two
-// reconciles ever race on the same record.
+// checks deletions, compares the books that changed unseen (a sleeping book's tail), and pushes
+// the book changes whose debounce has run out. One loop, so no two reconciles ever race on the
+// same record.
 import type { Logger } from 'pino'
 import type * as Y from 'yjs'
 import { chunk } from './batch-runner'
@@ -303,13 +304,13 @@ export class BridgeService {
    */
   private async scanUnseen(): Promise<boolean> {
     const due = this.unseen.takeDue(this.now())
-    for (const book of due) {
+    for (const [i, book] of due.entries()) {
       if (!this.books.has(book.bookId)) continue
       try {
-        await this.enqueue((await scanBooks(this.deps, { books: [book.bookId] })).map((i) => ({ ...i, since: book.first })))
+        await this.enqueue((await scanBooks(this.deps, { books: [book.bookId] })).map((r) => ({ ...r, since: book.first })))
       } catch (error) {
-        // Compared again next round (the round's error is reported by the loop).
-        this.unseen.mark(book.bookId, book.first)
+        // This book and those after it are compared again next round (the loop reports the error).
+        for (const rest of due.slice(i)) this.unseen.mark(rest.bookId, rest.first)
         throw error
       }
     }
