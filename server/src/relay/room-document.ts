@@ -26,8 +26,11 @@ export class RoomDocument {
   private awakeHolds = 0
   /** Made on the first wake: a book that stays dormant never needs it (idle memory per book). */
   private afterTransaction: (() => void) | null = null
-  /** Told of every document decoded by a wake (a room's watchers), before anything is applied to it. */
-  onWake: ((doc: Y.Doc) => void) | null = null
+  /**
+   * Told of every document decoded by a wake (a room's watchers), before anything is applied to it.
+   * An object with a method rather than a closure: no function per book (idle memory per book).
+   */
+  wakeListener: { documentWoke(doc: Y.Doc): void } | null = null
   /** Transactions on the live document so far (see adoptWholeState). */
   private transactions = 0
   /** Updates taken while dormant, not in `encoded` yet (made on the first). */
@@ -269,7 +272,7 @@ export class RoomDocument {
     // 'afterTransaction' (unlike 'update') costs Yjs no encoding; it drops the cached whole state.
     doc.on('afterTransaction', this.transactionListener())
     this.live = doc
-    this.onWake?.(doc)
+    this.wakeListener?.documentWoke(doc)
     return doc
   }
 }

@@ -126,8 +126,7 @@ export class Room implements PresenceListener {
     private readonly book: RoomDocument,
   ) {
     this.bookId = bookId
-    const watchers = o.watchers
-    if (watchers) book.onWake = (doc) => watchers.woke(this, doc)
+    if (o.watchers) book.wakeListener = this
   }
 
   /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
@@ -203,6 +202,11 @@ export class Room implements PresenceListener {
    */
   get liveDoc(): Y.Doc | null {
     return this.book.liveDoc
+  }
+
+  /** The book decoded a document (a wake): the watchers hear of it before anything is applied to it. */
+  documentWoke(doc: Y.Doc): void {
+    this.o.watchers?.woke(this, doc)
   }
 
   /** True while the room holds its book only encoded (no Y.Doc in memory). */
