@@ -103,15 +103,7 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
     await context.close()
   })
 
-  it('a rep removed from the book while it is open loses it at once; made a viewer, the next edit turns it read-only', async () => {
-    const members = async (user: string, method: 'PUT' | 'DELETE', role?: string) => {
-      const res = await fetch(`${app.server.url}/api/books/${BOOK}/members/${user}`, {
-        method,
-        headers: { authorization: `Bearer ${await app.server.token('alice')}`, 'content-type': 'application/json' },
-        ...(role ? { body: JSON.stringify({ role }) } : {}),
-      })
-      expect(res.ok).toBe(true)
-    }
+  it('a rep removed from the book while it is open loses it at once; made a viewer, gets read-only screens at once', async () => {
     const { context, page } = await signedIn(app, 'bob')
     try {
       await openBook(page, BOOK)
@@ -120,19 +112,48 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
       await field(page, 'name').waitFor()
       await expect.poll(() => field(page, 'name').isEditable()).toBe(true)
 
-      await members('bob', 'PUT', 'viewer')
-      await field(page, 'industry').fill('Written after the demotion')
-      await field(page, 'industry').press('Tab')
+      await members(BOOK, 'bob', 'PUT', 'viewer') // the relay tells bob's connection at once
       await expect.poll(() => field(page, 'name').isEditable(), { timeout: 5000 }).toBe(false)
-      await expect.poll(() => page.locator('crm-sync-badge .detail').innerText()).toBe('1 change not saved: view only')
-      expect(await app.server.books.read(BOOK, (d) => JSON.stringify(d.toJSON()).includes('Written after the demotion'))).toBe(false)
 
-      await members('bob', 'DELETE')
+      await members(BOOK, 'bob', 'DELETE')
       await page.locator('crm-book-access[access="denied"]').waitFor({ timeout: 5000 })
       expect(await page.locator('crm-customer-detail').count()).toBe(0)
     } finally {
-      await members('bob', 'PUT', 'editor')
+      await members(BOOK, 'bob', 'PUT', 'editor')
       await context.close()
     }
   })
+
+  it('edits made offline by a rep made a viewer meanwhile are refused, shown as not saved, and the screens turn read-only', async () => {
+    const KEY = 'key-accounts' // bob owns it, carol edits it
+    const carolsCustomer = (await customerIds(app, KEY))[0]!
+    const { context, page } = await signedIn(app, 'carol')
+    try {
+      await openBook(page, KEY)
+      await waitForBadge(page, 'synced')
+      await goTo(page, `/books/${KEY}/customers/${carolsCustomer}`)
+      await field(page, 'name').waitFor()
+      await context.setOffline(true)
+      await field(page, 'industry').fill('Written offline before the demotion')
+      await field(page, 'industry').press('Tab')
+      await members(KEY, 'carol', 'PUT', 'viewer', 'bob')
+      await context.setOffline(false)
+      await expect.poll(() => page.locator('crm-sync-badge .detail').innerText(), { timeout: 10_000 }).toBe('1 change not saved: view only')
+      await expect.poll(() => field(page, 'name').isEditable(), { timeout: 5000 }).toBe(false)
+      expect(await app.server.books.read(KEY, (d) => JSON.stringify(d.toJSON()).includes('Written offline before the demotion'))).toBe(false)
+    } finally {
+      await members(KEY, 'carol', 'PUT', 'editor', 'bob')
+      await context.close()
+    }
+  })
+
+  /** An owner (alice of BOOK, bob of key-accounts) changes a membership through the API. */
+  const members = async (bookId: string, user: string, method: 'PUT' | 'DELETE', role?: string, owner = 'alice') => {
+    const res = await fetch(`${app.server.url}/api/books/${bookId}/members/${user}`, {
+      method,
+      headers: { authorization: `Bearer ${await app.server.token(owner)}`, 'content-type': 'application/json' },
+      ...(role ? { body: JSON.stringify({ role }) } : {}),
+    })
+    expect(res.ok).toBe(true)
+  }
 })

@@ -93,12 +93,18 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
 
   /**
    * The user's membership of the book changed while connected: a new role applies from the next
-   * frame (a viewer's updates are refused); null (removed) closes the connection with 4403.
+   * frame (a viewer's updates are refused); null (removed) closes the connection with 4403. Made a
+   * viewer, the client is told at once (a read-only error without a frame, as the refusal of a
+   * write says it), so an app can stop offering edits before the user makes one.
    */
   applyRole(role: Role | null): void {
     if (this.closed || this.identity === null) return
     if (role === null) return this.close(CLOSE_CODE.notMember, 'no longer a member of this book')
+    const demoted = role === 'viewer' && this.role !== 'viewer'
     this.role = role
+    if (!demoted) return
+    this.send(encodePermissionDenied('read-only: you are a viewer of this book now'))
+    if (this.wantsAck) this.send(encodeError({ code: 'read-only', message: 'you are a viewer of this book now' }))
   }
 
   send(frame: Uint8Array): void {

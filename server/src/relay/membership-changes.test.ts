@@ -63,12 +63,14 @@ describe('connections follow membership changes', () => {
     const dave = await connect('dave')
     await members('PUT', 'bob', 'viewer')
     await members('PUT', 'dave', 'editor')
-    // Applied to open connections before the HTTP answer.
+    // Applied to open connections before the HTTP answer; bob is told he may only read now.
+    await waitFor(() => refusals(bob).length === 1, 5000, 'bob told of the demotion')
+    expect(refusals(bob)[0]).toEqual({ type: 'error', code: 'read-only', message: 'you are a viewer of this book now' })
     bob.send(encodeUpdate(updateSetting('from-demoted-bob')))
     dave.send(encodeUpdate(updateSetting('from-promoted-dave')))
     await waitFor(() => alice.doc.getMap('scratch').has('from-promoted-dave'), 5000, "dave's update broadcast")
-    await waitFor(() => refusals(bob).length === 1, 5000, "bob's update refused")
-    expect(refusals(bob)[0]).toMatchObject({ code: 'read-only' })
+    await waitFor(() => refusals(bob).length === 2, 5000, "bob's update refused")
+    expect(refusals(bob)[1]).toMatchObject({ code: 'read-only', frame: 1 })
     expect(alice.doc.getMap('scratch').has('from-demoted-bob')).toBe(false)
     expect(refusals(dave)).toEqual([])
     expect(bob.ws.readyState).toBe(bob.ws.OPEN)
