@@ -10,7 +10,7 @@ import { describeBrowser } from './support/browser'
 import { startVersionProxy, type VersionProxy } from './support/version-proxy'
 
 const BOOK = 'north-territory'
-const banner = (page: Page) => page.locator('crm-update-banner')
+const banner = (page: Page) => page.locator('crm-update-banner[kind="update"]')
 const appVersion = (page: Page) => page.evaluate(() => document.querySelector('meta[name="app-version"]')?.getAttribute('content') ?? '1')
 
 /** Marks the current document: the mark is gone once the page has reloaded. */
@@ -73,13 +73,13 @@ describeBrowser('web app: a new version waits for the user', 120_000, () => {
   })
 
   it('can be dismissed', async () => {
-    await other.locator('crm-update-banner button.dismiss').click()
+    await other.locator('crm-update-banner[kind="update"] button.dismiss').click()
     await expect.poll(() => banner(other).count()).toBe(0)
     expect(await sameDocument(other)).toBe(true)
   })
 
   it('loads the new version on Reload, in that tab only', async () => {
-    await Promise.all([a.page.waitForEvent('load'), a.page.locator('crm-update-banner button.reload').click()])
+    await Promise.all([a.page.waitForEvent('load'), a.page.locator('crm-update-banner[kind="update"] button.reload').click()])
     expect(await appVersion(a.page)).toBe('2')
     expect(await sameDocument(a.page)).toBe(false)
     await a.page.locator('crm-new-customer input[name="name"]').waitFor()
@@ -90,7 +90,7 @@ describeBrowser('web app: a new version waits for the user', 120_000, () => {
     // the new version again (dismissed before), and loads it on its own Reload.
     await banner(other).waitFor()
     expect(await sameDocument(other)).toBe(true)
-    await Promise.all([other.waitForEvent('load'), other.locator('crm-update-banner button.reload').click()])
+    await Promise.all([other.waitForEvent('load'), other.locator('crm-update-banner[kind="update"] button.reload').click()])
     expect(await appVersion(other)).toBe('2')
   })
 })

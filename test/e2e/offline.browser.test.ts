@@ -32,6 +32,24 @@ describeBrowser('web app: offline edits, reload from the service worker, sync on
     await app?.close()
   })
 
+  it('tells a first visit once the app works offline, then gets out of the way by itself', async () => {
+    const context = await app.browser.newContext({ baseURL: app.server.url })
+    try {
+      const page = await context.newPage()
+      await page.goto('/')
+      const notice = page.locator('crm-update-banner[kind="offline-ready"]')
+      await notice.waitFor({ timeout: 15_000 })
+      expect(await notice.locator('.text').innerText()).toContain('Ready to work offline')
+      await notice.waitFor({ state: 'detached', timeout: 15_000 })
+      await page.reload() // cached already: not again
+      await page.locator('crm-sign-in').waitFor()
+      await page.waitForTimeout(1000)
+      expect(await notice.count()).toBe(0)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('is installable: a web manifest with PNG and SVG icons, and a service worker in control', async () => {
     const manifest = await a.page.evaluate(async () => {
       const href = document.querySelector('link[rel="manifest"]')?.getAttribute('href')

@@ -178,3 +178,33 @@ describe('AppUpdateController when the new version does not take over', () => {
     }
   })
 })
+
+describe('AppUpdateController: ready to work offline', () => {
+  it('shows the notice once the app is cached, for a few seconds, or until dismissed', async () => {
+    vi.useFakeTimers()
+    try {
+      const host = fakeHost()
+      let sw: RegisterSWOptions = {}
+      const update = new AppUpdateController(host, { save: () => Promise.resolve(), serviceWorker: null, noticeMs: 1000 })
+      update.register((options) => {
+        sw = options
+        return async () => {}
+      })
+      expect(update.offlineReady).toBe(false)
+      sw.onOfflineReady!()
+      expect(update.offlineReady).toBe(true)
+      expect(update.visible).toBe(false) // not the update banner
+      await vi.advanceTimersByTimeAsync(999)
+      expect(update.offlineReady).toBe(true)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(update.offlineReady).toBe(false)
+      sw.onOfflineReady!()
+      update.dismissOfflineReady()
+      expect(update.offlineReady).toBe(false)
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(update.offlineReady).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

@@ -8,6 +8,9 @@
 //                                     └────────────────────┘
 //   none ── new SW controls (another tab's Reload let it in) ──► ready (reloadNow: save, reload)
 //
+// Separately, the first version's worker having cached the app (onOfflineReady) shows "ready to
+// work offline" for `noticeMs`, once: from then on the app opens with no network.
+//
 // "New SW controls" is our own `controllerchange` listener, not vite-plugin-pwa's onNeedReload:
 // that one fires only in a tab a service worker already controlled when it opened, so a tab
 // opened on the first visit would never reload. `dismiss()` hides the banner until the next
@@ -39,9 +42,12 @@ export interface AppUpdateOptions {
    * Reload again (a worker that never activates would leave "Reloading…" forever). 15 s.
    */
   readonly takeOverMs?: number
+  /** How long the "ready to work offline" notice stays. 6 s. */
+  readonly noticeMs?: number
 }
 
 const TAKE_OVER_MS = 15_000
+const NOTICE_MS = 6_000
 
 export class AppUpdateController implements ReactiveController {
   state: AppUpdateState = 'none'
@@ -55,6 +61,9 @@ export class AppUpdateController implements ReactiveController {
   private controlled = false
   private readonly reload: () => void
   private takeOverTimer: ReturnType<typeof setTimeout> | null = null
+  /** The app is cached for offline use, just now: the notice shows. */
+  offlineReady = false
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -68,6 +77,16 @@ export class AppUpdateController implements ReactiveController {
 
   hostDisconnected(): void {
     this.stopWaiting()
+    this.dismissOfflineReady()
+  }
+
+  /** Hides the "ready to work offline" notice (also by itself after `noticeMs`). */
+  dismissOfflineReady(): void {
+    if (this.noticeTimer !== null) clearTimeout(this.noticeTimer)
+    this.noticeTimer = null
+    if (!this.offlineReady) return
+    this.offlineReady = false
+    this.host.requestUpdate()
   }
 
   /** The banner is shown. */
@@ -93,6 +112,7 @@ export class AppUpdateController implements ReactiveController {
       // Without this callback vite-plugin-pwa reloads the page when the new version takes control,
       // also in every other tab (skipWaiting moves them all over): the listener above decides.
       onNeedReload: () => {},
+      onOfflineReady: () => this.showOfflineReady(),
       onRegisterError: (e: unknown) => console.error('registering the service worker failed', e),
     })
   }
@@ -147,6 +167,13 @@ export class AppUpdateController implements ReactiveController {
     this.stopWaiting()
     if (this.requested) this.reload()
     else this.show()
+  }
+
+  private showOfflineReady(): void {
+    this.offlineReady = true
+    this.host.requestUpdate()
+    if (this.noticeTimer !== null) clearTimeout(this.noticeTimer)
+    this.noticeTimer = setTimeout(() => this.dismissOfflineReady(), this.o.noticeMs ?? NOTICE_MS)
   }
 
   private show(): void {

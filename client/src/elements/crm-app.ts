@@ -64,7 +64,9 @@ export class CrmApp extends LitElement {
     return html`${this.renderScreen()}${this.appUpdate.visible
       ? html`<crm-update-banner ?reloading=${this.appUpdate.state === 'reloading'} .error=${this.appUpdate.error}
           @reload-app=${() => void this.appUpdate.reloadNow()} @dismiss-update=${() => this.appUpdate.dismiss()}></crm-update-banner>`
-      : nothing}`
+      : this.appUpdate.offlineReady
+        ? html`<crm-update-banner kind="offline-ready"></crm-update-banner>`
+        : nothing}`
   }
 
   private renderScreen() {

@@ -1,5 +1,7 @@
 // A small banner at the bottom of the screen when a new version of the app is ready: it reloads
 // only when the user presses Reload (the app saves the open book first), and can be dismissed.
+// `kind="offline-ready"`: the app was just cached for offline use (shown a few seconds, once; it
+// takes no taps, so nothing under it is ever blocked).
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared-styles'
@@ -24,13 +26,23 @@ export class CrmUpdateBanner extends LitElement {
     .text { flex: 1 1 auto; min-width: 0; }
     .error { flex-basis: 100%; order: 3; color: #fecaca; font-size: 0.85rem; padding-bottom: 4px; }
     button.ghost { color: #fff; font-size: 1.2rem; padding: 0 8px; }
+    :host([kind='offline-ready']) { pointer-events: none; }
+    :host([kind='offline-ready']) .banner { padding: 8px 14px; opacity: 0.92; }
   `]
 
+  @property({ reflect: true }) kind: 'update' | 'offline-ready' = 'update'
   /** The reload was asked for: saving, then waiting for the new version to take over. */
   @property({ type: Boolean, reflect: true }) reloading = false
   @property() error: string | null = null
 
   override render() {
+    if (this.kind === 'offline-ready') {
+      return html`
+        <div class="banner" role="status" aria-live="polite">
+          <span class="text">Ready to work offline: the app now opens without a network.</span>
+        </div>
+      `
+    }
     return html`
       <div class="banner" role="status" aria-live="polite">
         <span class="text">A new version is ready.</span>
