@@ -80,13 +80,13 @@ export const openApiDocument = {
     '/api/books/{bookId}/members/{user}': {
       put: {
         parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Add a member or change a role (owners only)',
-        description: 'A book keeps at least one owner: demoting its only owner is refused with 409 last-owner.',
+        description: 'A book keeps at least one owner: demoting its only owner is refused with 409 last-owner. The new role applies to the member\'s open relay connections before the answer (made a viewer: told at once, writes refused).',
         requestBody: json({ type: 'object', required: ['role'], properties: { role: { enum: ['owner', 'editor', 'viewer'] } } }),
         responses: { '200': json({ type: 'object' }), '409': json(error), ...errorResponses },
       },
       delete: {
         parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Remove a member (owners only)',
-        description: 'A book keeps at least one owner: removing its only owner is refused with 409 last-owner.',
+        description: 'A book keeps at least one owner: removing its only owner is refused with 409 last-owner. The member\'s open relay connections to the book are closed with 4403 before the answer.',
         responses: { '204': { description: 'removed' }, '409': json(error), ...errorResponses },
       },
     },
