@@ -141,13 +141,10 @@ export class RedisFanOut implements FanOut {
     }
     if (m.instance === this.instanceId) return
     this.o.metrics.crossInstanceMessages.inc({ direction: 'in' })
+    if (m.kind === FAN_OUT_KIND.member) return this.onMemberMessage(bookId, m.payload)
     try {
       if (m.kind === FAN_OUT_KIND.awareness) {
         awarenessProtocol.applyAwarenessUpdate(room.awareness, m.payload, this.origin)
-        return
-      }
-      if (m.kind === FAN_OUT_KIND.member) {
-        this.memberListener?.(bookId, new TextDecoder('utf-8', { fatal: true }).decode(m.payload))
         return
       }
       room.applyStored([{ bookId, seq: m.seq, update: m.payload, userId: '', at: 0 }])
@@ -157,6 +154,18 @@ export class RedisFanOut implements FanOut {
       return
     }
     if (room.seqs.hasGap) this.scheduleGapCatchUp(room)
+  }
+
+  /** A membership changed on another instance; a payload that is no user id is logged and dropped. */
+  private onMemberMessage(bookId: string, payload: Uint8Array): void {
+    let userId: string
+    try {
+      userId = new TextDecoder('utf-8', { fatal: true }).decode(payload)
+    } catch (err) {
+      this.o.log.warn({ err, bookId }, 'ignoring a membership message whose user id is not UTF-8')
+      return
+    }
+    if (userId !== '') this.memberListener?.(bookId, userId)
   }
 
   private scheduleGapCatchUp(room: Room): void {

@@ -16,6 +16,7 @@ export interface MembershipFollowerOptions {
 
 export class MembershipFollower {
   private changes = 0
+  private sweep: Promise<void> | null = null
 
   constructor(private readonly o: MembershipFollowerOptions) {}
 
@@ -39,7 +40,13 @@ export class MembershipFollower {
   }
 
   /** Every attached connection against the stored roles, one read per book and user. */
-  async recheckAll(): Promise<void> {
+  recheckAll(): Promise<void> {
+    // One sweep at a time: a slow store must not pile sweeps up behind each other.
+    this.sweep ??= this.sweepAll().finally(() => (this.sweep = null))
+    return this.sweep
+  }
+
+  private async sweepAll(): Promise<void> {
     const groups = new Map<string, Connection[]>()
     for (const conn of this.o.connections()) {
       const userId = conn.identity?.userId
