@@ -80,13 +80,13 @@ export const openApiDocument = {
     '/api/books/{bookId}/members/{user}': {
       put: {
         parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Add a member or change a role (owners only)',
-        description: 'A book keeps at least one owner: demoting its only owner is refused with 409 last-owner. The new role applies to the member\'s open relay connections before the answer (made a viewer: told at once, writes refused).',
+        description: 'A book keeps at least one owner: demoting its only owner is refused with 409 last-owner. The new role applies to the member\'s open relay connections: on this instance before the answer, on others moments later through the fan-out (within a minute at the latest). Made a viewer: told at once, writes refused.',
         requestBody: json({ type: 'object', required: ['role'], properties: { role: { enum: ['owner', 'editor', 'viewer'] } } }),
         responses: { '200': json({ type: 'object' }), '409': json(error), ...errorResponses },
       },
       delete: {
         parameters: [bookId, { name: 'user', in: 'path', required: true, schema: str }], summary: 'Remove a member (owners only)',
-        description: 'A book keeps at least one owner: removing its only owner is refused with 409 last-owner. The member\'s open relay connections to the book are closed with 4403 before the answer.',
+        description: 'A book keeps at least one owner: removing its only owner is refused with 409 last-owner. The member\'s open relay connections to the book are closed with 4403: on this instance before the answer, on others moments later through the fan-out (within a minute at the latest).',
         responses: { '204': { description: 'removed' }, '409': json(error), ...errorResponses },
       },
     },

@@ -90,4 +90,23 @@ describe('connections follow membership changes', () => {
     expect((await bob.closed).code).toBe(CLOSE_CODE.notMember)
     await server.persistence.directory.setMember(BOOK, 'bob', 'editor')
   })
+
+  it('reads the role again once the book has loaded: a removal made meanwhile elsewhere refuses the connection, its early frames unapplied', async () => {
+    const rooms = server.rooms
+    const acquire = rooms.acquire.bind(rooms)
+    // Another instance removes bob while this one loads the book (a change this one does not hear).
+    rooms.acquire = async (bookId: string) => {
+      await server.persistence.directory.removeMember(BOOK, 'bob')
+      return acquire(bookId)
+    }
+    try {
+      const bob = await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('bob')}`)
+      bob.send(encodeUpdate(updateSetting('sent-while-loading')))
+      expect((await bob.closed).code).toBe(CLOSE_CODE.notMember)
+      expect(await server.books.read(BOOK, (d) => d.getMap('scratch').has('sent-while-loading'))).toBe(false)
+    } finally {
+      rooms.acquire = acquire
+      await server.persistence.directory.setMember(BOOK, 'bob', 'editor')
+    }
+  })
 })

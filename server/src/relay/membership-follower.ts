@@ -21,22 +21,20 @@ export class MembershipFollower {
   constructor(private readonly o: MembershipFollowerOptions) {}
 
   /**
-   * Counts the changes seen: a connection whose role was read before a change and attached after
-   * it (`epoch` moved meanwhile) is checked again with `recheck`.
+   * Per book and user, the number of the latest change heard of: a role read before a later change
+   * is not applied (reads may answer out of order, e.g. on a pool of store connections).
    */
+  private readonly latest = new Map<string, number>()
+
+  /** Counts the changes seen: a connect reads the role again while this moves (relay.ts). */
   get epoch(): number {
     return this.changes
   }
 
   /** `userId`'s membership of `bookId` changed: their connections to it take the stored role. */
   changed(bookId: string, userId: string): Promise<void> {
-    this.changes++
+    this.latest.set(keyOf(bookId, userId), ++this.changes)
     return this.apply(bookId, userId, this.connectionsOf(bookId, userId))
-  }
-
-  recheck(conn: Connection): Promise<void> {
-    const userId = conn.identity?.userId
-    return userId === undefined ? Promise.resolve() : this.apply(conn.bookId, userId, [conn])
   }
 
   /** Every attached connection against the stored roles, one read per book and user. */
@@ -51,7 +49,7 @@ export class MembershipFollower {
     for (const conn of this.o.connections()) {
       const userId = conn.identity?.userId
       if (userId === undefined || conn.isClosed) continue
-      const key = `${conn.bookId}\u0000${userId}`
+      const key = keyOf(conn.bookId, userId)
       const group = groups.get(key)
       if (group) group.push(conn)
       else groups.set(key, [conn])
@@ -67,6 +65,8 @@ export class MembershipFollower {
 
   private async apply(bookId: string, userId: string, conns: readonly Connection[]): Promise<void> {
     if (conns.length === 0) return
+    const key = keyOf(bookId, userId)
+    const seen = this.latest.get(key)
     let role
     try {
       role = await this.o.directory.roleOf(bookId, userId)
@@ -75,7 +75,10 @@ export class MembershipFollower {
       this.o.log.warn({ err, bookId, userId }, 'could not read a changed membership')
       return
     }
+    if (this.latest.get(key) !== seen) return // a later change's read decides
     for (const conn of conns) conn.applyRole(role)
     if (role === null) this.o.log.info({ bookId, userId, connections: conns.length }, 'closed the connections of a member removed from the book')
   }
 }
+
+const keyOf = (bookId: string, userId: string): string => `${bookId}\u0000${userId}`

@@ -210,16 +210,25 @@ export class Relay {
     ws.holdReading()
     try {
       const identity = await this.o.tokens.verify(token)
-      const epoch = this.membership.epoch
-      const role = await this.o.directory.roleOf(bookId, identity.userId)
+      let role = await this.o.directory.roleOf(bookId, identity.userId)
       ws.resumeReading()
       if (!role) return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
       if (conn.isClosed) return
       const acquired = await this.o.registry.acquire(bookId)
       if (conn.isClosed) return acquired.release()
+      // The role again, now that the book is loaded: a change made meanwhile on another instance is
+      // not heard here before the book's channel is subscribed (at load), and the queued frames
+      // must be handled with the role as it is. Again while changes arrive during the read.
+      for (let epoch = -1; epoch !== this.membership.epoch; ) {
+        epoch = this.membership.epoch
+        role = await this.o.directory.roleOf(bookId, identity.userId)
+        if (conn.isClosed) return acquired.release()
+      }
+      if (!role) {
+        acquired.release()
+        return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
+      }
       conn.attach(acquired, identity, role)
-      // A membership changed while the role was read or the book loaded: it may have been this one.
-      if (this.membership.epoch !== epoch) await this.membership.recheck(conn)
     } catch (e) {
       ws.resumeReading() // the client's answer to the close is read
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
