@@ -11,10 +11,9 @@ import type { Mapping } from './mapping'
 import { parseFile } from './record-parser'
 import { pathsOf } from './source-path'
 import type { RecordSource, SourceRecord } from './source-record'
-import { checkNameNotInList, explainWrapped } from './wrapped-records'
+import { LIST_FIELDS, checkNameNotInList, explainWrapped } from './wrapped-records'
 
 /** Paths that are values as a whole (lists), not objects to look into, when listing JSON/XML columns. */
-const LEAF_PATHS = new Set(['tags', 'contacts', 'deals', 'activities'])
 
 export interface CheckOptions {
   readonly format: ImportFormat
@@ -67,7 +66,7 @@ async function checkFirstBatch(source: RecordSource, records: AsyncIterator<Sour
   }
   let chosen: ChosenMapping
   try {
-    chosen = chooseMapping(o.mapping, o.format, source.columns() ?? pathsOf(samples, LEAF_PATHS), samples)
+    chosen = chooseMapping(o.mapping, o.format, source.columns() ?? pathsOf(samples, LIST_FIELDS), samples)
   } catch (e) {
     throw explainWrapped(e, o.format, samples)
   }

@@ -75,9 +75,14 @@ function headerNames(cells: readonly string[]): string[] {
   const bases = cells.map((raw, i) => raw.trim() || `column ${i + 1}`)
   const taken = new Set<string>()
   const given = new Set(bases)
+  // Where each base's numbering goes on: N repeats of one name cost N steps, not N²/2 (a header
+  // row of 500,000 "a"s fits in one record).
+  const nextNumber = new Map<string, number>()
   return bases.map((base) => {
     let name = base
-    for (let n = 2; taken.has(name) || (name !== base && given.has(name)); n++) name = `${base} (${n})`
+    let n = nextNumber.get(base) ?? 2
+    for (; taken.has(name) || (name !== base && given.has(name)); n++) name = `${base} (${n})`
+    if (name !== base) nextNumber.set(base, n)
     taken.add(name)
     return name
   })

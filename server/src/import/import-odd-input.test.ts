@@ -30,6 +30,26 @@ describe('import of odd input', () => {
     expect(byName(await customersOf(server, id), 'Repeat Co').notes).toBe('first | third | second')
   })
 
+  it('names 100,000 repeats of one CSV header (quadratic naming took minutes for that, and a 1 MB header row hours, with the server stopped)', async () => {
+    const id = await freshBook()
+    const header = ['Company', ...Array.from({ length: 100_000 }, () => 'a')].join(',')
+    const mapping = JSON.stringify({ fields: { name: 'Company', industry: 'a (100000)' } })
+    const report = await importOk(server, id, `${header}\nMany Columns Co${',x'.repeat(99_999)},Last\n`, { token: alice, format: 'csv', query: { mapping } })
+    expect(report).toMatchObject({ imported: 1 })
+    expect(byName(await customersOf(server, id), 'Many Columns Co').industry).toBe('Last')
+  })
+
+  it('a one-record file whose contacts hold a list is not called wrapped: a mapping typo is reported as such', async () => {
+    const id = await freshBook()
+    const file = JSON.stringify([{ company: 'Acme', contacts: [{ firstName: 'A' }, { firstName: 'B' }] }])
+    const res = await postImport(server, id, file, { token: alice, format: 'json', query: { mapping: JSON.stringify({ fields: { name: 'compnay' } }) } })
+    expect(res.status).toBe(422)
+    const error = await errorOf(res)
+    expect(error.code).toBe('missing-columns')
+    expect(error.message).toContain('compnay')
+    expect(error.message).not.toContain('wrapped')
+  })
+
   it('reads a CSV column named __proto__ like any other', async () => {
     const id = await freshBook()
     const mapping = JSON.stringify({ fields: { name: 'Company', industry: '__proto__' } })

@@ -9,12 +9,16 @@ import type { SourceValue } from './source-record'
 
 type Sample = Readonly<Record<string, SourceValue>>
 
+/** A customer's own lists (values as a whole when listing JSON/XML columns): never a wrapper. */
+export const LIST_FIELDS: ReadonlySet<string> = new Set(['tags', 'contacts', 'deals', 'activities'])
+
 /** A refusal of the mapping, explained when the only record is a wrapper around a list. */
 export function explainWrapped(e: unknown, format: ImportFormat, samples: readonly Sample[]): unknown {
   if (!isImportError(e, 'no-name-column') && !isImportError(e, 'missing-columns')) return e
   if (samples.length !== 1) return e
-  const list = Object.entries(samples[0]!).find(([, v]) => isRecordList(v))
-  return list ? new ImportError(e.code, wrappedMessage(format, list[0], (list[1] as unknown[]).length), e.details, { cause: e }) : e
+  const list = Object.entries(samples[0]!).find(([k, v]) => !LIST_FIELDS.has(k) && isRecordList(v))
+  // The refusal's own message first (it may be all there is to it, a typo in the mapping), then why.
+  return list ? new ImportError(e.code, `${e.message}; ${wrappedMessage(format, list[0], (list[1] as unknown[]).length)}`, e.details, { cause: e }) : e
 }
 
 /** A suggested name column that is, or reaches into, a list of several records: the records are wrapped. */
