@@ -49,6 +49,11 @@ export interface BridgeBooksOptions {
    * book. Only books the relay lets sleep (RelayBooks) have such changes.
    */
   readonly onUnseen: (bookId: string) => void
+  /**
+   * The book was decoded into a new document (a sleeping book woke): what was listed from the one
+   * before (KeptBookHashes) no longer holds, since the new one may change before it is listed.
+   */
+  readonly onWoke?: (bookId: string) => void
 }
 
 /** Makes the BridgeBooks of a bridge; the service passes its change handler. */

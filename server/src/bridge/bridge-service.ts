@@ -94,7 +94,7 @@ export class BridgeService {
     const debounce = { debounceMs: o.timings.debounceMs, maxWaitMs: o.timings.maxWaitMs }
     this.queue = new ChangeQueue(debounce)
     this.unseen = new UnseenBooks(debounce)
-    this.registry = o.books({ log: o.log, onChange: (c) => this.onBookChange(c), onUnseen: (b) => this.onUnseen(b) })
+    this.registry = o.books({ log: o.log, onChange: (c) => this.onBookChange(c), onUnseen: (b) => this.onUnseen(b), onWoke: (b) => this.hashes.forget(b) })
     this.hashes = new KeptBookHashes({ map: o.map, peek: (b) => this.registry.peek(b), doc: (b) => this.registry.doc(b) })
     const m = o.metrics
     this.deps = {
@@ -194,9 +194,8 @@ export class BridgeService {
   /** A book changed where no document event showed it: compared whole once its changes pause (scanUnseen). */
   private onUnseen(bookId: string): void {
     this.hashes.forget(bookId)
-    this.unseen.mark(bookId, this.now())
     this.idle = false
-    this.wakeWhenDue()
+    if (this.unseen.mark(bookId, this.now())) this.wakeWhenDue()
   }
 
   /** One wake-up timer, at the earliest debounce deadline of a record or a book. */

@@ -1,9 +1,9 @@
 // The record hashes of each book, kept while the relay lets its document sleep: the consistency
 // figure and the full reconcile's book half read a sleeping book's hashes from here instead of
 // waking it (a decoded 10,000-customer book is ≈300 MB). A list stays good while the document it
-// was made from saw no change after it (a room hashes its whole document when it goes dormant, and
-// decodes exactly that when it wakes) and the book took no change unseen (`forget`: a dormant
-// book's tail, a reload). It holds the hashes only, never the document.
+// was made from saw no change after it and the book neither woke into another document (which may
+// change and sleep again before anything lists it) nor took a change unseen (`forget`: a wake, a
+// dormant book's tail, a reload). It holds the hashes only, never the document.
 import type * as Y from 'yjs'
 import { bookRecordHashes, type HashedBookRecord, type ListedHashes } from './book-record-hashes'
 import type { FieldMap } from './field-map'

@@ -72,8 +72,9 @@ export async function reconcile(deps: ReconcileDeps, kind: BridgeKind, items: re
   /** The CRM side's content hash as read (computed once per record). */
   const pairHash = new Map<Pair, string | null>()
   for (const bookId of new Set(pairs.map((p) => p.bookId))) {
-    const doc = await deps.books.doc(bookId)
+    // The clock first: the document is then used at once, while the bridge still holds it awake.
     await deps.clock.catchUp(bookId)
+    const doc = await deps.books.doc(bookId)
     for (const pair of pairs.filter((p) => p.bookId === bookId)) {
       const hash = crmHashOf(deps, kind, pair.crm)
       pairHash.set(pair, hash)

@@ -22,6 +22,7 @@ describe('RelayBooks', () => {
   let server: TestServer
   let books: RelayBooks
   let unseen: string[]
+  let woke: string[]
   let now = 0
   afterEach(async () => {
     await books.close()
@@ -30,8 +31,11 @@ describe('RelayBooks', () => {
   const start = async (keepAwakeMs = 60_000) => {
     server = await startTestServer({ BOOK_HIBERNATE_MS: '0' })
     unseen = []
+    woke = []
     now = Date.now()
-    books = new RelayBooks({ rooms: server.rooms, log: pino({ level: 'silent' }), onChange: () => {}, onUnseen: (b) => unseen.push(b), keepAwakeMs, now: () => now })
+    books = new RelayBooks({
+      rooms: server.rooms, log: pino({ level: 'silent' }), onChange: () => {}, onUnseen: (b) => unseen.push(b), onWoke: (b) => woke.push(b), keepAwakeMs, now: () => now,
+    })
   }
   /** Writes as the bridge while the store fails: the room is dropped, the write lost. */
   const writeLost = async (id: string) => {
@@ -67,6 +71,10 @@ describe('RelayBooks', () => {
     // Asleep, and still loaded: the bridge keeps its lease (the room goes on hearing other instances).
     expect(server.rooms.peek(BOOK)?.isDormant).toBe(true)
     expect(books.peek(BOOK)).toBeNull()
+    // Woken by someone else (here the API), into a new document: hashes listed before no longer hold.
+    const wakes = woke.length
+    await server.books.read(BOOK, () => null)
+    expect(woke.slice(wakes)).toEqual([BOOK])
     const woken = await books.doc(BOOK)
     expect(woken).not.toBe(doc)
     expect(books.holdsAwake(BOOK)).toBe(true)

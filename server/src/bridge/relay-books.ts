@@ -56,7 +56,9 @@ export class RelayBooks implements BridgeBooks {
     this.unwatch = o.rooms.watch({
       loaded: (room) => this.onLoaded(room),
       woke: (room, doc) => {
-        if (this.followed.has(room.bookId)) this.observe(room.bookId, doc)
+        if (!this.followed.has(room.bookId)) return
+        this.observe(room.bookId, doc)
+        o.onWoke?.(room.bookId)
       },
       tookDormant: (room) => {
         if (this.followed.has(room.bookId) && !this.closed) o.onUnseen(room.bookId)

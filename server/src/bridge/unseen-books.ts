@@ -7,6 +7,7 @@ import { dueAt, nextDueAt, type Changed, type PushDebounce } from './push-deboun
 
 export interface UnseenBook extends Changed {
   readonly bookId: string
+  last: number
 }
 
 export class UnseenBooks {
@@ -18,8 +19,19 @@ export class UnseenBooks {
     return this.pending.size
   }
 
-  mark(bookId: string, now: number): void {
-    this.pending.set(bookId, { bookId, first: this.pending.get(bookId)?.first ?? now, last: now })
+  /**
+   * Returns whether the book was not pending before (only then may the wake-up time move earlier):
+   * this runs for every update a dormant book takes, inside the relay, so a book already pending
+   * costs one map lookup.
+   */
+  mark(bookId: string, now: number): boolean {
+    const pending = this.pending.get(bookId)
+    if (pending) {
+      pending.last = now
+      return false
+    }
+    this.pending.set(bookId, { bookId, first: now, last: now })
+    return true
   }
 
   /** Takes the books that are due. */
