@@ -142,3 +142,30 @@ describe('BooksController', () => {
     }
   })
 })
+
+describe('BooksController asked again while a fetch is in flight', () => {
+  beforeEach(() => {
+    vi.stubGlobal('navigator', { onLine: true })
+    vi.stubGlobal('window', new EventTarget())
+  })
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('fetches once more after it: the answer in flight may be older than what made the app ask', async () => {
+    const api = fakeApi({ carol: [KEY] })
+    vi.stubGlobal('fetch', api.fetch)
+    const store = new SessionStore(memoryStorage())
+    const host = fakeHost()
+    const auth = new SessionController(host, store)
+    const books = new BooksController(host, store, () => auth.session, auth)
+    await auth.signIn('carol')
+    const release = api.hold('/api/books')
+    books.hostUpdate() // the first fetch, held
+    await vi.waitFor(() => expect(api.calls['/api/books']).toBe(1))
+    api.books['carol'] = [KEY, NORTH] // changed after the held answer was made
+    void books.refresh() // e.g. the relay refused the user: asked while loading
+    release()
+    await vi.waitFor(() => expect(api.calls['/api/books']).toBe(2))
+    await vi.waitFor(() => expect(books.loading).toBe(false))
+    expect(books.access('north-territory')).toBe('member')
+  })
+})

@@ -33,6 +33,8 @@ export class BooksController implements ReactiveController {
   /** When a fetch last settled (answered or failed), ms since the epoch. */
   private settledAt = 0
   private timer: ReturnType<typeof setInterval> | null = null
+  /** refresh() was asked for while a fetch was in flight. */
+  private again = false
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -88,7 +90,12 @@ export class BooksController implements ReactiveController {
 
   async refresh(): Promise<void> {
     const session = this.session()
-    if (!session || this.loading) return
+    if (!session) return
+    if (this.loading) {
+      // The answer in flight may be older than what made us ask (a refusal by the relay): ask again after it.
+      this.again = true
+      return
+    }
     const request = { userId: session.userId }
     this.request = request
     this.error = null
@@ -109,6 +116,10 @@ export class BooksController implements ReactiveController {
         this.settledAt = Date.now()
       }
       this.host.requestUpdate()
+      if (this.again) {
+        this.again = false
+        void this.refresh()
+      }
     }
   }
 

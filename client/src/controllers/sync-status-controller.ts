@@ -15,6 +15,7 @@ export class SyncStatusController implements ReactiveController {
   online = navigator.onLine
   now = Date.now()
   private unsubscribe: (() => void) | null = null
+  private book: BookSession | null = null
   private timer: ReturnType<typeof setInterval> | null = null
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
@@ -45,16 +46,27 @@ export class SyncStatusController implements ReactiveController {
     this.host.requestUpdate()
   }
 
+  /** The open book is read-only for this user now (a viewer, or a role not known yet). */
+  get readOnly(): boolean {
+    return this.book?.readOnly ?? false
+  }
+
   private attach(book: BookSession | null): void {
     this.unsubscribe?.()
     this.unsubscribe = null
+    this.book = book
     this.status = book?.handle.status ?? null
     if (book) {
-      this.unsubscribe = book.handle.on('status', (s) => {
+      const offStatus = book.handle.on('status', (s) => {
         this.status = s
         this.now = Date.now()
         this.host.requestUpdate()
       })
+      const offRole = book.onRoleChange(() => this.host.requestUpdate())
+      this.unsubscribe = () => {
+        offStatus()
+        offRole()
+      }
     }
     this.host.requestUpdate()
   }

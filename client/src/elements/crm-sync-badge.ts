@@ -53,8 +53,9 @@ export class CrmSyncBadge extends LitElement {
           <span class="state">${BADGE_LABELS[this.state]}</span>
           ${s.error && s.error.code !== 'read-only'
             ? html`<span class="detail error">${s.error.message}</span>`
-            : s.error && pending
+            : s.error && pending && this.sync.readOnly
               // Refused as a viewer (made one while offline, or the role changed): waiting will not help.
+              // A user who may write again (promoted back) sees them waiting: they are sent again.
               ? html`<span class="detail error" data-pending=${s.pendingLocal}>${plural(s.pendingLocal, 'change')} not saved: view only</span>`
               : pending
               ? html`<span class="detail pending" data-pending=${s.pendingLocal}>${pending}</span>`
