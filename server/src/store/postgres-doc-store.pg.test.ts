@@ -212,9 +212,15 @@ describe('PostgreSQL DocStore', () => {
     // Snapshot n is n bytes of n, 4,000 and more long: 250 and more parts for each load.
     const snapshotOf = (seq: number) => new Uint8Array(4000 + seq * 16).fill(seq)
     await writer.compact(book, snapshotOf(1), 1)
+    let loads = 0
     const compactions = (async () => {
       for (let seq = 2; seq <= rounds; seq++) {
         await writer.compact(book, snapshotOf(seq), seq)
+        // Paced by the reader (a load restarts while versions keep changing under it, and on a slow
+        // host it may never finish between two compactions): a few loads end between rounds, and
+        // the next compaction lands while the next load is reading its parts.
+        const before = loads
+        for (let waited = 0; loads === before && waited < 2_000; waited += 5) await sleep(5)
         await sleep(10)
       }
     })()
@@ -225,6 +231,7 @@ describe('PostgreSQL DocStore', () => {
       const { snapshot, snapshotSeq } = await reader.load(book)
       expect(snapshot).toEqual(snapshotOf(snapshotSeq))
       seen.add(snapshotSeq)
+      loads++
     }
     await compactions
     expect(seen.size).toBeGreaterThan(1)
