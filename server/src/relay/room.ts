@@ -77,7 +77,7 @@ export interface RoomOptions {
    */
   readonly onFailure: (room: Room, error: unknown) => void
   /** Told when a room wakes or takes an update while dormant (room-watchers.ts). */
-  readonly watchers?: RoomWatchers
+  readonly watchers: RoomWatchers
 }
 
 export class Room implements PresenceListener {
@@ -126,7 +126,7 @@ export class Room implements PresenceListener {
     private readonly book: RoomDocument,
   ) {
     this.bookId = bookId
-    if (o.watchers) book.wakeListener = this
+    book.wakeListener = this
   }
 
   /** Who is here, and which connection owns which awareness client id (nobody speaks for someone else). */
@@ -206,7 +206,7 @@ export class Room implements PresenceListener {
 
   /** The book decoded a document (a wake): the watchers hear of it before anything is applied to it. */
   documentWoke(doc: Y.Doc): void {
-    this.o.watchers?.woke(this, doc)
+    this.o.watchers.woke(this, doc)
   }
 
   /** True while the room holds its book only encoded (no Y.Doc in memory). */
@@ -295,7 +295,7 @@ export class Room implements PresenceListener {
     this.book.takeDormant(update)
     this.takenDormant++
     this.o.metrics.dormantUpdates.inc()
-    this.o.watchers?.tookDormant(this)
+    this.o.watchers.tookDormant(this)
   }
 
   /** Folds the tail now if it is long (FOLD_TAIL_FROM), and no fold failed since it was half as long. */
