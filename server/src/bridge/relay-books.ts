@@ -19,13 +19,13 @@ import { BridgeError } from './bridge-error'
 
 export interface RelayBooksOptions extends BridgeBooksOptions {
   readonly rooms: RoomRegistry
-  /** How long a book stays held awake after the bridge last used it (a busy book does not wake and sleep on every push). */
-  readonly keepAwakeMs?: number
+  /**
+   * How long a book stays held awake after the bridge last used it (a busy book does not wake and
+   * sleep on every push): BRIDGE_PUSH_MAX_WAIT_MS, so a book being edited stays awake between pushes.
+   */
+  readonly keepAwakeMs: number
   readonly now?: () => number
 }
-
-/** BRIDGE_PUSH_MAX_WAIT_MS's default: a book being edited stays awake between its pushes. */
-export const KEEP_AWAKE_MS = 5_000
 
 interface Held {
   readonly lease: RoomLease
@@ -46,12 +46,10 @@ export class RelayBooks implements BridgeBooks {
   private readonly unflushed = new Map<string, Set<Room>>()
   private readonly unwatch: () => void
   private readonly sweep: NodeJS.Timeout
-  private readonly keepAwakeMs: number
   private readonly now: () => number
   private closed = false
 
   constructor(private readonly o: RelayBooksOptions) {
-    this.keepAwakeMs = o.keepAwakeMs ?? KEEP_AWAKE_MS
     this.now = o.now ?? Date.now
     this.unwatch = o.rooms.watch({
       loaded: (room) => this.onLoaded(room),
@@ -64,7 +62,7 @@ export class RelayBooks implements BridgeBooks {
         if (this.followed.has(room.bookId) && !this.closed) o.onUnseen(room.bookId)
       },
     })
-    this.sweep = setInterval(() => this.letGoIdle(), Math.max(this.keepAwakeMs, 250))
+    this.sweep = setInterval(() => this.letGoIdle(), Math.max(o.keepAwakeMs, 250))
     this.sweep.unref()
   }
 
@@ -112,7 +110,7 @@ export class RelayBooks implements BridgeBooks {
   letGoIdle(): void {
     const now = this.now()
     for (const h of this.held.values()) {
-      if (h.letGo && now - h.lastUsed >= this.keepAwakeMs) {
+      if (h.letGo && now - h.lastUsed >= this.o.keepAwakeMs) {
         h.letGo()
         h.letGo = null
       }
