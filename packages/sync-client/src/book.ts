@@ -7,6 +7,7 @@
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { bindCustomers, type BookCustomers } from './book-customers'
+import { holdBookLease, type BookLease } from './book-lease'
 import { BookPersistence, LOAD_ORIGIN } from './book-persistence'
 import { CrossTabChannel } from './cross-tab-channel'
 import { deferred, type Deferred } from './deferred'
@@ -50,6 +51,8 @@ export class Book implements BookHandle {
   private readonly persistence: BookPersistence
   private readonly relay: RelayConnection | null
   private readonly crossTab: CrossTabChannel | null
+  /** Held from before the load until closed: removing the book's data waits for it (remove-local-book.ts). */
+  private readonly lease: BookLease
   private wantOnline: boolean
   private loaded = false
   /** The stored state could not be read: the status keeps saying so until the book is opened again. */
@@ -108,7 +111,10 @@ export class Book implements BookHandle {
           stopped: (error) => this.onStopped(error),
         })
       : null
-    this.crossTab = o.crossTabChannel === false ? null : new CrossTabChannel(o.crossTabChannel, this.doc, (origin) => origin === LOAD_ORIGIN)
+    this.lease = holdBookLease(o.locks, o.bookId)
+    this.crossTab = o.crossTabChannel === false
+      ? null
+      : new CrossTabChannel(o.crossTabChannel, this.doc, (origin) => origin === LOAD_ORIGIN, () => this.onRemoved())
     ;[this.whenReadable, this.readable] = deferred<ReadableFrom>()
     ;[this.whenDocument, this.documentReady] = deferred<void>()
     this.whenLoaded = this.load()
@@ -174,14 +180,24 @@ export class Book implements BookHandle {
       this.awareness.destroy()
       for (const w of this.waiters.splice(0)) w.reject(new SyncClientError('closed', 'the book handle was closed'))
       if (this.o.ownsStore) await this.o.store.close()
+      this.lease.release()
       if (failure) throw failure
     })()
     return this.closing
   }
 
+  /** The book's data is being removed from this device: let it go (the removal waits for the lease). */
+  private onRemoved(): void {
+    if (this.closing) return
+    this.dispatch({ type: 'error', error: { code: 'removed', message: "this book's data was removed from this device; open it again to sync it afresh" } })
+    this.close().catch(() => {}) // its writes are removed with the book anyway
+  }
+
   private async load(): Promise<void> {
     let failure: unknown = null
     try {
+      // Not while the book's data is being removed: what is read then would be half gone.
+      await this.lease.ready
       // The projection first: read beside the updates it took twice as long (a 16 MiB row competes).
       // The updates are read while the app renders the projection, and applied after a frame.
       const saved = this.projectionTracker ? await this.persistence.readProjection() : null

@@ -5,6 +5,8 @@
 //
 //   hello { sv }  -> every other tab answers with   update { what sv lacks }
 //   update {..}    is sent for every change this tab did not get from the channel itself
+//   remove         the book's data is being removed from this device (remove-local-book.ts):
+//                  every tab lets its copy go and opens the book again afterwards
 import * as Y from 'yjs'
 import { applyKnownUpdates } from './apply-known-updates'
 
@@ -15,24 +17,46 @@ interface ChannelLike {
   unref?: () => void
 }
 
-type Wire = { kind: 'hello'; from: string; sv: Uint8Array } | { kind: 'update'; from: string; to?: string; update: Uint8Array }
+type Wire =
+  | { kind: 'hello'; from: string; sv: Uint8Array }
+  | { kind: 'update'; from: string; to?: string; update: Uint8Array }
+  | { kind: 'remove'; from: string }
 
 const isWire = (m: unknown): m is Wire => {
   if (typeof m !== 'object' || m === null) return false
   const w = m as Record<string, unknown>
   return typeof w.from === 'string' &&
-    ((w.kind === 'hello' && w.sv instanceof Uint8Array) || (w.kind === 'update' && w.update instanceof Uint8Array))
+    ((w.kind === 'hello' && w.sv instanceof Uint8Array) || (w.kind === 'update' && w.update instanceof Uint8Array) || w.kind === 'remove')
+}
+
+const openChannel = (name: string): ChannelLike | null => {
+  const BC = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel
+  const channel = BC ? new BC(name) : null
+  channel?.unref?.() // Node: an open channel must not keep the process alive
+  return channel
+}
+
+/** Tells every tab that has the book open on `name` that its data is being removed from this device. */
+export const announceRemoval = (name: string): void => {
+  const channel = openChannel(name)
+  if (!channel) return
+  channel.postMessage({ kind: 'remove', from: 'remover' } satisfies Wire)
+  channel.close()
 }
 
 export class CrossTabChannel {
   private readonly channel: ChannelLike | null
   private readonly tab = Math.random().toString(36).slice(2)
 
-  constructor(name: string, private readonly doc: Y.Doc, private readonly skipOrigin: (origin: unknown) => boolean) {
-    const BC = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel
-    this.channel = BC ? new BC(name) : null
+  constructor(
+    name: string,
+    private readonly doc: Y.Doc,
+    private readonly skipOrigin: (origin: unknown) => boolean,
+    /** Another tab is removing the book's data from this device. */
+    private readonly removed: () => void = () => {},
+  ) {
+    this.channel = openChannel(name)
     if (!this.channel) return
-    this.channel.unref?.() // Node: an open channel must not keep the process alive
     this.channel.onmessage = (e) => this.receive(e.data)
     doc.on('update', this.onUpdate)
   }
@@ -54,6 +78,7 @@ export class CrossTabChannel {
 
   private receive(message: unknown): void {
     if (!isWire(message) || message.from === this.tab) return
+    if (message.kind === 'remove') return this.removed()
     try {
       if (message.kind === 'hello') {
         const update = Y.encodeStateAsUpdate(this.doc, message.sv)

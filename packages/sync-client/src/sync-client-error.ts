@@ -18,6 +18,8 @@ export const SYNC_CLIENT_ERROR_CODES = [
    * opens from its document as without it.
    */
   'server-projection-failed',
+  /** removeLocalBook: a tab with the book open did not let it go in time; nothing was removed. */
+  'book-in-use',
 ] as const
 export type SyncClientErrorCode = (typeof SYNC_CLIENT_ERROR_CODES)[number]
 

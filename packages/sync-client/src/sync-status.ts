@@ -25,6 +25,11 @@ export const SYNC_ERROR_CODES = [
   'refused',
   /** IndexedDB (or the given LocalStore) failed to load or write; writes are retried. */
   'local-store-failed',
+  /**
+   * The book's data was removed from this device (removeLocalBook, in this tab or another): the
+   * handle let it go and closed itself. Open the book again to sync it afresh.
+   */
+  'removed',
 ] as const
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
 

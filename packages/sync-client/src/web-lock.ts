@@ -1,9 +1,19 @@
-// Web Locks (`navigator.locks`) where the environment has them, so that two tabs never compact
-// one book at once. Compaction is optional work: when another tab holds the lock we skip it.
+// Web Locks (`navigator.locks`) where the environment has them:
+// - two tabs never compact one book at once (compaction is optional work: when another tab holds
+//   the lock we skip it);
+// - every open book holds its book's lease in shared mode, and removing a book's data from the
+//   device takes it exclusively, so no tab reads or writes the book while its database goes
+//   (book-lease.ts, remove-local-book.ts).
+
+export interface LockOptions {
+  readonly mode?: 'shared' | 'exclusive'
+  readonly ifAvailable?: boolean
+  readonly signal?: AbortSignal
+}
 
 /** The slice of the Web Locks API used here (navigator.locks satisfies it). */
 export interface LockManagerLike {
-  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>
+  request<T>(name: string, options: LockOptions, callback: (lock: unknown) => Promise<T>): Promise<T>
 }
 
 /** navigator.locks, or null where there is none (Node before 22, old browsers). */
@@ -20,3 +30,6 @@ export const runIfLockFree = async <T>(locks: LockManagerLike | null, name: stri
   if (!locks) return fn()
   return locks.request(name, { ifAvailable: true }, async (lock) => (lock === null ? null : fn()))
 }
+
+/** The lock every open handle of a book holds shared, and its removal takes exclusively. */
+export const bookLeaseName = (bookId: string): string => `crm-sync:open:${bookId}`

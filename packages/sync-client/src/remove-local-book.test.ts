@@ -1,0 +1,74 @@
+// Removing a book's data from the device: every open handle (another tab's, over the book's
+// cross-tab channel) lets it go before the database goes, a handle opened meanwhile reads the
+// book as it is after, and a handle that never lets go leaves the data as it was.
+import { describe, expect, it } from 'vitest'
+import { removeLocalBook } from './remove-local-book'
+import { testLockManager } from './test-locks'
+import { BOOK, makeDevice, waitFor } from './test-support'
+import { bookLeaseName } from './web-lock'
+
+const channelName = () => `crm-sync-test:${Math.random().toString(36).slice(2)}`
+
+describe('removeLocalBook', () => {
+  it('closes every open handle first, then removes everything stored; a handle opened meanwhile waits and starts empty', async () => {
+    const device = makeDevice(null)
+    const locks = testLockManager()
+    const crossTabChannel = channelName()
+    const other = device.open({ connect: false, locks, crossTabChannel }) // another tab
+    await other.whenLoaded
+    const id = other.customers.create({ name: 'Refused Edit Co' })
+    await other.whenSaved()
+    expect((await device.store.stats(BOOK)).pending).toBe(1)
+
+    const removing = removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel })
+    const reopened = device.open({ connect: false, locks, crossTabChannel }) // opened while the removal runs
+    await removing
+
+    expect(other.status.error?.code).toBe('removed')
+    await expect(other.whenSynced()).rejects.toMatchObject({ code: 'closed' })
+    await reopened.whenLoaded
+    expect(reopened.customers.read(id)).toBeNull()
+    expect(reopened.status.pendingLocal).toBe(0)
+    expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 })
+    await reopened.close()
+    await waitFor(() => locks.held(bookLeaseName(BOOK)) === 0, 1000, 'the lease let go on close')
+  })
+
+  it('removes nothing when a holder does not let the book go in time, and says so', async () => {
+    const device = makeDevice(null)
+    const locks = testLockManager()
+    const seed = device.open({ connect: false, crossTabChannel: false })
+    await seed.whenLoaded
+    seed.customers.create({ name: 'Still Here' })
+    await seed.close()
+    let letGo!: () => void
+    // A frozen tab: holds the lease and hears nothing.
+    void locks.request(bookLeaseName(BOOK), { mode: 'shared' }, () => new Promise<void>((resolve) => (letGo = resolve)))
+
+    await expect(removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel: channelName(), timeoutMs: 50 }))
+      .rejects.toMatchObject({ code: 'book-in-use', message: expect.stringMatching(/still open.*nothing was removed/) })
+    expect((await device.store.stats(BOOK)).pending).toBe(1)
+    letGo()
+    await waitFor(() => locks.held(bookLeaseName(BOOK)) === 0)
+    // Once it let go, a removal goes through.
+    await removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel: false })
+    expect((await device.store.stats(BOOK)).rows).toBe(0)
+  })
+
+  it('without Web Locks removes at once (one process, its handles closed)', async () => {
+    const device = makeDevice(null)
+    const seed = device.open({ connect: false, locks: null })
+    await seed.whenLoaded
+    seed.customers.create({ name: 'Gone' })
+    await seed.close()
+    await removeLocalBook({ bookId: BOOK, store: device.store, locks: null, crossTabChannel: false })
+    expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 })
+  })
+
+  it('says why when the store cannot delete the book', async () => {
+    const device = makeDevice(null)
+    const store = { ...device.store, deleteBook: () => Promise.reject(new Error('disk on fire')) }
+    await expect(removeLocalBook({ bookId: BOOK, store, locks: testLockManager(), crossTabChannel: false }))
+      .rejects.toMatchObject({ code: 'local-store-failed', cause: expect.objectContaining({ message: 'disk on fire' }) })
+  })
+})
