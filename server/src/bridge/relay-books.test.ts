@@ -2,14 +2,20 @@
 // an in-process bridge has to mind: the room stays decoded while the bridge uses it and sleeps
 // after, and a room dropped after a store failure is taken again without a lost write counted as
 // flushed.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { readCustomer } from '@crm-sync/model'
+import type { Room } from '../relay/room'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { waitFor } from '../testing/ws-clients'
 import { runBridgeBooksContract } from './bridge-books.contract'
 import { RelayBooks } from './relay-books'
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 runBridgeBooksContract(
   'RelayBooks (the relay rooms, in process)',
@@ -105,6 +111,22 @@ describe('RelayBooks', () => {
     expect(await books.flushed(BOOK, 5_000)).toBe(true)
     const log = await store.readSince(BOOK, 0)
     expect(log.at(-1)?.userId).toBe('crm-bridge')
+  })
+
+  it('keeps no dropped room in memory: once evicted, the garbage collector may take it', async () => {
+    await start()
+    const id = [...(await books.doc(BOOK)).getMap('customers').keys()][0]!
+    const dropped = new WeakRef<Room>(server.rooms.peek(BOOK)!)
+    await writeLost(id)
+    let collected = false
+    for (let i = 0; i < 5 && !collected; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      gc()
+      collected = dropped.deref() === undefined
+    }
+    expect(collected).toBe(true)
+    // Its lost write is still never called flushed.
+    expect(await books.flushed(BOOK, 2_000)).toBe(false)
   })
 
   it('never calls a write flushed that a dropped room lost, even once the book was taken again', async () => {

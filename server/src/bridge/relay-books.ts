@@ -9,8 +9,9 @@
 // dormant big book's tail, a book loaded again after a failure) is reported through `onUnseen`.
 //
 // A write goes through the room like any server-side change (broadcast, appended as crm-bridge,
-// durable before `flushed` says so). A room dropped after a store failure is taken again on next
-// use; writes it lost are never flushed, so the bridge retries them.
+// durable before `flushed` says so). A room dropped after a store failure is let go of at once (the
+// bridge keeps no dropped room in memory) and the book taken again on next use; writes it lost are
+// never flushed, so the bridge retries them.
 import type * as Y from 'yjs'
 import type { Room } from '../relay/room'
 import type { RoomLease, RoomRegistry } from '../relay/room-registry'
@@ -38,12 +39,14 @@ interface Held {
 export class RelayBooks implements BridgeBooks {
   private readonly held = new Map<string, Held>()
   private readonly taking = new Map<string, Promise<Held>>()
-  /** Books the bridge follows, with the room it last took for each (null until its first). */
-  private readonly followed = new Map<string, Room | null>()
+  /** Books the bridge follows, and whether it took a room of each yet: a room loading after that one may hold changes it never saw. */
+  private readonly followed = new Map<string, boolean>()
   /** The observer on each document, weakly: a document the room dropped must not stay in memory for it. */
   private readonly observers = new WeakMap<Y.Doc, () => void>()
   /** Rooms the bridge wrote to since the book was last asked whether it is flushed. */
   private readonly unflushed = new Map<string, Set<Room>>()
+  /** Books with such a room dropped meanwhile: what it had not stored is lost, so they are not flushed. */
+  private readonly lostWrites = new Set<string>()
   private readonly unwatch: () => void
   private readonly sweep: NodeJS.Timeout
   private readonly now: () => number
@@ -61,6 +64,7 @@ export class RelayBooks implements BridgeBooks {
       tookDormant: (room) => {
         if (this.followed.has(room.bookId) && !this.closed) o.onUnseen(room.bookId)
       },
+      dropped: (room) => this.onDropped(room),
     })
     this.sweep = setInterval(() => this.letGoIdle(), Math.max(o.keepAwakeMs, 250))
     this.sweep.unref()
@@ -95,6 +99,7 @@ export class RelayBooks implements BridgeBooks {
     const h = this.held.get(bookId)
     const rooms = new Set(this.unflushed.get(bookId))
     this.unflushed.delete(bookId)
+    if (this.lostWrites.delete(bookId)) return false
     if (h) rooms.add(h.room)
     if (rooms.size === 0) return false
     // A room dropped since the write lost what it had not stored: never flushed (the bridge retries).
@@ -147,7 +152,7 @@ export class RelayBooks implements BridgeBooks {
     const h = this.held.get(bookId)
     if (h && !h.room.isFailed && this.o.rooms.peek(bookId) === h.room) return Promise.resolve(h)
     if (h) {
-      this.o.log.warn({ bookId }, 'bridge taking the book again after its room was dropped')
+      this.o.log.warn({ bookId }, 'bridge taking the book again after its room failed')
       this.drop(bookId, h)
     }
     const pending = this.taking.get(bookId)
@@ -160,14 +165,14 @@ export class RelayBooks implements BridgeBooks {
   private async take(bookId: string): Promise<Held> {
     if (this.closed) throw new BridgeError('stopped', 'bridge books closed')
     // Followed before the room loads: the watchers then observe a document it loads awake.
-    if (!this.followed.has(bookId)) this.followed.set(bookId, null)
+    if (!this.followed.has(bookId)) this.followed.set(bookId, false)
     const lease = await this.o.rooms.acquire(bookId)
     if (this.closed) {
       lease.release()
       throw new BridgeError('stopped', 'bridge books closed')
     }
     const room = lease.room
-    this.followed.set(bookId, room)
+    this.followed.set(bookId, true)
     const live = room.liveDoc
     if (live) this.observe(bookId, live)
     const held: Held = { lease, room, letGo: null, lastUsed: this.now() }
@@ -182,8 +187,17 @@ export class RelayBooks implements BridgeBooks {
     if (!this.followed.has(bookId)) return
     const live = room.liveDoc
     if (live) this.observe(bookId, live)
-    const last = this.followed.get(bookId)
-    if (last && last !== room && !this.closed) this.o.onUnseen(bookId)
+    if (this.followed.get(bookId) === true && !this.closed) this.o.onUnseen(bookId)
+  }
+
+  /** A room left memory (evicted after a failure, as the bridge holds a lease): let go of it and of the writes it had not stored. */
+  private onDropped(room: Room): void {
+    const bookId = room.bookId
+    if (this.unflushed.get(bookId)?.delete(room)) this.lostWrites.add(bookId)
+    const h = this.held.get(bookId)
+    if (h?.room !== room) return
+    this.o.log.warn({ bookId }, 'bridge let go of a dropped room; it takes the book again on next use')
+    this.drop(bookId, h)
   }
 
   private observe(bookId: string, doc: Y.Doc): void {

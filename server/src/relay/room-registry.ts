@@ -91,8 +91,9 @@ export class RoomRegistry {
   }
 
   /**
-   * Tells `watcher` of rooms loading, waking and taking updates while dormant, until the returned
-   * function is called: for a server-side user that follows books it does not hold awake.
+   * Tells `watcher` of rooms loading, waking, taking updates while dormant and leaving memory,
+   * until the returned function is called: for a server-side user that follows books it does not
+   * hold awake.
    */
   watch(watcher: RoomWatcher): () => void {
     return this.watchers.add(watcher)
@@ -145,6 +146,7 @@ export class RoomRegistry {
     this.fanOut.detach(room)
     this.o.onRoomUnloaded?.(room)
     room.destroy()
+    this.watchers.dropped(room)
   }
 
   /** Waits until every loaded room's accepted updates are durable. */
@@ -214,8 +216,9 @@ export class RoomRegistry {
     if (entry.unloading) return entry.unloading
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
     entry.unloading = (async () => {
+      let room: Room | null = null
       try {
-        const room = await this.loaded(entry)
+        room = await this.loaded(entry)
         if (room) {
           await room.foldLog().catch((error: unknown) => this.o.log.warn({ err: error, bookId }, 'could not fold the log before unloading'))
           this.fanOut.detach(room)
@@ -226,6 +229,7 @@ export class RoomRegistry {
         if (this.entries.get(bookId) === entry) this.entries.delete(bookId)
         this.o.metrics.loadedBooks.set(this.entries.size)
         this.o.log.debug({ bookId }, 'book unloaded')
+        if (room) this.watchers.dropped(room)
       }
     })()
     return entry.unloading

@@ -1,6 +1,6 @@
 // What a room's watchers are told (room-watchers.ts): a room loading, before anyone gets it; a
 // dormant room decoding its book, before any update is applied to the new document; and a dormant
-// big book taking an update into its tail, which no document event shows.
+// big book taking an update into its tail, which no document event shows; and a room leaving memory.
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -81,5 +81,25 @@ describe('room watchers', () => {
     expect(told).toEqual(['awake'])
     other.release()
     lease.release()
+  })
+
+  it('tells of a room leaving memory, unloaded after its last user or evicted, once the registry no longer serves it', async () => {
+    const store = start()
+    await store.append('small', [{ update: edit('a', '1'), userId: 'alice' }])
+    const dropped: Room[] = []
+    registry.watch({
+      dropped: (room) => {
+        expect(registry.peek(room.bookId)).toBeUndefined()
+        dropped.push(room)
+      },
+    })
+    const first = await registry.acquire('small')
+    first.release()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(dropped).toEqual([first.room])
+    const second = await registry.acquire('small')
+    registry.evict(second.room)
+    expect(dropped).toEqual([first.room, second.room])
+    second.release()
   })
 })
