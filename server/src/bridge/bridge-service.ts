@@ -242,7 +242,9 @@ export class BridgeService {
   private async round(): Promise<boolean> {
     let busy = false
     const now = this.now()
-    if (now >= this.nextBooksAt) await this.refreshBooks()
+    // A book opened after the start-up scan (its first open failed, or the bridge was given it
+    // since) holds changes no observer saw: it is compared whole, as that scan compares every book.
+    if (now >= this.nextBooksAt) for (const bookId of await this.refreshBooks()) this.onUnseen(bookId)
     if (this.fullRequested || now >= this.nextFullAt) {
       this.fullRequested = false
       await this.fullReconcile()
@@ -263,19 +265,22 @@ export class BridgeService {
     return busy
   }
 
-  private async refreshBooks(): Promise<void> {
+  /** Opens the books the bridge may edit that it has not opened yet; returns those it opened. */
+  private async refreshBooks(): Promise<string[]> {
     this.nextBooksAt = this.now() + this.o.timings.bookRefreshMs
-    const books = await this.o.listBooks()
-    for (const bookId of books) {
+    const opened: string[] = []
+    for (const bookId of await this.o.listBooks()) {
       if (this.books.has(bookId)) continue
       try {
         await this.registry.open(bookId)
         this.books.add(bookId)
+        opened.push(bookId)
       } catch (error) {
         this.o.log.warn({ err: error, bookId }, 'bridge could not open book; will retry')
         this.nextBooksAt = this.now() + Math.min(2_000, this.o.timings.bookRefreshMs)
       }
     }
+    return opened
   }
 
   private async pull(): Promise<number> {

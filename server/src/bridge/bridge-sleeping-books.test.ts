@@ -4,11 +4,9 @@
 // waking (the bridge wakes the book once the edits pause, compares it whole, and pushes what
 // differs). Real relay, real SQLite files, the emulator through the official SDK.
 import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
-import { addActivity, setCustomerField } from '@crm-sync/model'
+import { setCustomerField } from '@crm-sync/model'
 import { readMetric } from '../testing/server-metrics'
-import { connectProvider, whenSynced } from '../testing/ws-clients'
-import { eventually, startBridgeRig, type BridgeRig } from './bridge-test-kit'
+import { asleepThroughStatus, eventually, makeBookBig, startBridgeRig, type BridgeRig } from './bridge-test-kit'
 
 const BOOK = 'north-territory'
 // Sweeps every 300 ms; the bridge lets go of a book BRIDGE_PUSH_MAX_WAIT_MS (500 ms here) after its last use.
@@ -20,19 +18,12 @@ describe('bridged books asleep', () => {
     await rig?.dispose()
   })
   const room = () => rig.server.rooms.peek(BOOK)
-  /** Asleep, and staying asleep through the bridge's status (the consistency figure reads every book). */
-  const asleepThroughStatus = () =>
-    eventually(async () => {
-      if (room()?.isDormant !== true) return false
-      await rig.service().status()
-      return room()?.isDormant === true
-    }, 30_000, 'the book asleep through a status')
 
   it('lets a bridged book sleep, and pushes an edit made while it slept', async () => {
     rig = await startBridgeRig({ env: ENV })
     await rig.settle()
     const alice = await rig.client(BOOK, 'alice')
-    await asleepThroughStatus()
+    await asleepThroughStatus(rig, BOOK)
     for (let i = 0; i < 3; i++) {
       const status = await rig.service().status()
       expect(status.consistency.ratio).toBe(1)
@@ -42,27 +33,17 @@ describe('bridged books asleep', () => {
     setCustomerField(alice.doc, id!, 'industry', 'Woke for this')
     await eventually(() => rig.companiesByRecordId().get(id!)?.['industry'] === 'Woke for this', 15_000, 'the edit in the CRM')
     // Done with it again: it goes back to sleep.
-    await asleepThroughStatus()
+    await asleepThroughStatus(rig, BOOK)
   })
 
   it('pushes an edit a dormant big book took into its tail', async () => {
     rig = await startBridgeRig({
       env: ENV,
-      // 1.2 MB of call notes (not bridged) make the book big: asleep, it takes edits into a tail.
-      prepare: async (server) => {
-        const c = connectProvider(server.wsUrl, BOOK, await server.token('alice'))
-        await whenSynced(c)
-        const [first] = [...c.doc.getMap('customers').keys()]
-        for (let i = 0; i < 12; i++) addActivity(c.doc, first!, { kind: 'call', by: 'alice', text: `${i}`.repeat(100_000) })
-        const stored = () => Y.encodeStateAsUpdate(server.rooms.peek(BOOK)!.doc).length > 1_200_000
-        await eventually(stored, 15_000, 'the notes at the relay')
-        await server.rooms.flushAll()
-        c.destroy()
-      },
+      prepare: (server) => makeBookBig(server, BOOK),
     })
     await rig.settle()
     const alice = await rig.client(BOOK, 'alice')
-    await asleepThroughStatus()
+    await asleepThroughStatus(rig, BOOK)
     const taken = await readMetric(rig.server.url, 'crm_relay_dormant_updates_total')
     const [, id] = [...alice.doc.getMap('customers').keys()]
     setCustomerField(alice.doc, id!, 'industry', 'From the tail')
@@ -70,6 +51,6 @@ describe('bridged books asleep', () => {
     await eventually(() => rig.companiesByRecordId().get(id!)?.['industry'] === 'From the tail', 15_000, 'the edit in the CRM')
     await rig.settle()
     expect((await rig.service().status()).consistency.ratio).toBe(1)
-    await asleepThroughStatus()
+    await asleepThroughStatus(rig, BOOK)
   })
 })

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCrmEmulator, type CrmEmulator, type CrmEmulatorOptions } from '@crm-sync/crm-emulator'
-import { readCustomer, type Customer } from '@crm-sync/model'
+import { addActivity, readCustomer, type Customer } from '@crm-sync/model'
 import * as Y from 'yjs'
 import { startTestServer, type TestServer } from '../testing/test-server'
 import { connectProvider, whenSynced, type ProviderClient } from '../testing/ws-clients'
@@ -123,4 +123,29 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/**
+ * Makes a book big (RigOptions.prepare): 1.2 MB of call notes (not bridged) on its first customer,
+ * so that asleep it takes edits into a tail, which no document event shows.
+ */
+export async function makeBookBig(server: TestServer, bookId: string): Promise<void> {
+  const c = connectProvider(server.wsUrl, bookId, await server.token('alice'))
+  await whenSynced(c)
+  const [first] = [...c.doc.getMap('customers').keys()]
+  for (let i = 0; i < 12; i++) addActivity(c.doc, first!, { kind: 'call', by: 'alice', text: `${i}`.repeat(100_000) })
+  const stored = () => Y.encodeStateAsUpdate(server.rooms.peek(bookId)!.doc).length > 1_200_000
+  await eventually(stored, 15_000, 'the notes at the relay')
+  await server.rooms.flushAll()
+  c.destroy()
+}
+
+/** Waits until the book is asleep, and stays asleep through the bridge's status (the consistency figure reads every book). */
+export function asleepThroughStatus(rig: BridgeRig, bookId: string): Promise<void> {
+  const asleep = () => rig.server.rooms.peek(bookId)?.isDormant === true
+  return eventually(async () => {
+    if (!asleep()) return false
+    await rig.service().status()
+    return asleep()
+  }, 30_000, 'the book asleep through a status')
 }
