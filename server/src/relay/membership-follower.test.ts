@@ -1,32 +1,56 @@
 // Reads of a changed role may answer out of order (a pool of store connections): a read begun
-// before a later change must not overwrite what that change's read applies.
+// before a later change must not overwrite what that change's read applies. The periodic sweep
+// reads each book's roles once, and what the follower keeps of past changes stays bounded.
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import type { Role } from '../store/book-directory'
+import type { BookDirectory, Role } from '../store/book-directory'
 import { createMemoryBookDirectory } from '../store/memory-book-directory'
 import type { Connection } from './connection'
 import { MembershipFollower } from './membership-follower'
 
+/** A connection that records the roles applied to it. */
+const connection = (bookId: string, userId: string, applied: Array<Role | null>): Connection =>
+  ({ bookId, identity: { userId }, isClosed: false, applyRole: (r: Role | null) => void applied.push(r) }) as unknown as Connection
+
+/** The directory with its first role or members read held until `release()`, and every read counted. */
+const slowFirstRead = (directory: BookDirectory) => {
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const reads = { roleOf: 0, listMembers: 0 }
+  const answer = async <T>(read: Promise<T>): Promise<T> => {
+    const first = reads.roleOf + reads.listMembers === 1
+    const found = await read
+    if (first) await held
+    return found
+  }
+  const slow: BookDirectory = {
+    ...directory,
+    roleOf: (bookId, userId) => {
+      reads.roleOf++
+      return answer(directory.roleOf(bookId, userId))
+    },
+    listMembers: (bookId) => {
+      reads.listMembers++
+      return answer(directory.listMembers(bookId))
+    },
+  }
+  return { slow, reads, release: () => release() }
+}
+
+const makeBook = async (directory: BookDirectory, bookId: string, members: Record<string, Role>) => {
+  await directory.createBook({ id: bookId, name: bookId, createdBy: 'alice' })
+  for (const [userId, role] of Object.entries(members)) await directory.setMember(bookId, userId, role)
+}
+
+const log = pino({ level: 'silent' })
+
 describe('MembershipFollower', () => {
   it('applies the role of the latest change even when an earlier read answers last', async () => {
     const directory = createMemoryBookDirectory()
-    await directory.createBook({ id: 'b', name: 'B', createdBy: 'alice' })
-    await directory.setMember('b', 'bob', 'editor')
-    // The first read waits until released; later reads answer at once.
-    let release = () => {}
-    const held = new Promise<void>((resolve) => (release = resolve))
-    let reads = 0
-    const slowFirst = {
-      ...directory,
-      roleOf: async (bookId: string, userId: string) => {
-        const role = await directory.roleOf(bookId, userId)
-        if (++reads === 1) await held
-        return role
-      },
-    }
+    await makeBook(directory, 'b', { bob: 'editor' })
+    const { slow, release } = slowFirstRead(directory)
     const applied: Array<Role | null> = []
-    const conn = { bookId: 'b', identity: { userId: 'bob' }, isClosed: false, applyRole: (r: Role | null) => void applied.push(r) } as unknown as Connection
-    const follower = new MembershipFollower({ directory: slowFirst, log: pino({ level: 'silent' }), connections: () => [conn] })
+    const follower = new MembershipFollower({ directory: slow, log, connections: () => [connection('b', 'bob', applied)] })
 
     const sweep = follower.recheckAll() // reads "editor", answers late
     await directory.setMember('b', 'bob', 'viewer')
@@ -34,5 +58,53 @@ describe('MembershipFollower', () => {
     release()
     await sweep
     expect(applied).toEqual(['viewer'])
+  })
+
+  it('sweeps with one read per book, and applies removals and demotions', async () => {
+    const directory = createMemoryBookDirectory()
+    await makeBook(directory, 'b1', { bob: 'editor', carol: 'editor' })
+    await makeBook(directory, 'b2', { dave: 'editor', erin: 'viewer' })
+    await makeBook(directory, 'b3', { frank: 'editor' })
+    const { slow, reads, release } = slowFirstRead(directory)
+    release()
+    const applied: Record<string, Array<Role | null>> = { bob: [], carol: [], dave: [], erin: [], frank: [] }
+    const conns = [
+      connection('b1', 'bob', applied['bob']!), connection('b1', 'bob', applied['bob']!), connection('b1', 'carol', applied['carol']!),
+      connection('b2', 'dave', applied['dave']!), connection('b2', 'erin', applied['erin']!),
+      connection('b3', 'frank', applied['frank']!),
+    ]
+    const follower = new MembershipFollower({ directory: slow, log, connections: () => conns })
+    // Changed behind the API: the sweep is all that hears of it.
+    await directory.removeMember('b1', 'bob')
+    await directory.setMember('b1', 'carol', 'viewer')
+    await directory.setMember('b2', 'dave', 'viewer')
+    await follower.recheckAll()
+    expect(applied).toEqual({ bob: [null, null], carol: ['viewer'], dave: ['viewer'], erin: ['viewer'], frank: ['editor'] })
+    // The two books with several users connected: their members, once each; the lone user's role.
+    expect(reads).toEqual({ listMembers: 2, roleOf: 1 })
+  })
+
+  it('keeps a change only while a read begun before it is in flight, and an older read still cannot restore a role', async () => {
+    const directory = createMemoryBookDirectory()
+    await makeBook(directory, 'b', { bob: 'editor', carol: 'editor' })
+    const { slow, release } = slowFirstRead(directory)
+    const applied: Array<Role | null> = []
+    const conns = [connection('b', 'bob', applied), connection('b', 'carol', [])]
+    const follower = new MembershipFollower({ directory: slow, log, connections: () => conns })
+
+    const sweep = follower.recheckAll() // reads bob an editor, answers late
+    for (let i = 0; i < 1_000; i++) await follower.changed('b', `gone-${i}`) // nobody connected
+    await directory.setMember('b', 'bob', 'viewer')
+    await follower.changed('b', 'bob')
+    expect(applied).toEqual(['viewer'])
+    // The sweep is still in flight: every change since it began may make what it read stale.
+    expect(follower.keptChanges).toBe(1_001)
+    release()
+    await sweep
+    expect(applied).toEqual(['viewer'])
+    expect(follower.keptChanges).toBe(0)
+    // With no read in flight nothing is kept, however many changes come.
+    for (let i = 0; i < 1_000; i++) await follower.changed('b', `later-${i}`)
+    expect(follower.keptChanges).toBe(0)
   })
 })

@@ -4,8 +4,9 @@
 // and, through the fan-out, on the others; `recheckAll` runs every so often as the backstop for a
 // fan-out message that was lost (Redis pub/sub keeps nothing) or a change made behind the API.
 import type { Logger } from 'pino'
-import type { BookDirectory } from '../store/book-directory'
+import type { BookDirectory, Role } from '../store/book-directory'
 import type { Connection } from './connection'
+import { LatestChanges } from './latest-changes'
 
 export interface MembershipFollowerOptions {
   readonly directory: BookDirectory
@@ -15,29 +16,33 @@ export interface MembershipFollowerOptions {
 }
 
 export class MembershipFollower {
-  private changes = 0
+  /**
+   * Per book and user, the latest change heard of: a role read begun before a later change is not
+   * applied (reads may answer out of order, e.g. on a pool of store connections).
+   */
+  private readonly changes = new LatestChanges()
   private sweep: Promise<void> | null = null
 
   constructor(private readonly o: MembershipFollowerOptions) {}
 
-  /**
-   * Per book and user, the number of the latest change heard of: a role read before a later change
-   * is not applied (reads may answer out of order, e.g. on a pool of store connections).
-   */
-  private readonly latest = new Map<string, number>()
-
   /** Counts the changes seen: a connect reads the role again while this moves (relay.ts). */
   get epoch(): number {
-    return this.changes
+    return this.changes.epoch
+  }
+
+  /** Book and user pairs whose latest change is kept (tests: bounded by the reads in flight). */
+  get keptChanges(): number {
+    return this.changes.size
   }
 
   /** `userId`'s membership of `bookId` changed: their connections to it take the stored role. */
   changed(bookId: string, userId: string): Promise<void> {
-    this.latest.set(keyOf(bookId, userId), ++this.changes)
-    return this.apply(bookId, userId, this.connectionsOf(bookId, userId))
+    this.changes.changed(keyOf(bookId, userId))
+    const conns = this.connectionsOf(bookId, userId)
+    return conns.length === 0 ? Promise.resolve() : this.apply(bookId, new Map([[userId, conns]]))
   }
 
-  /** Every attached connection against the stored roles, one read per book and user. */
+  /** Every attached connection against the stored roles, one read per book. */
   recheckAll(): Promise<void> {
     // One sweep at a time: a slow store must not pile sweeps up behind each other.
     this.sweep ??= this.sweepAll().finally(() => (this.sweep = null))
@@ -45,16 +50,17 @@ export class MembershipFollower {
   }
 
   private async sweepAll(): Promise<void> {
-    const groups = new Map<string, Connection[]>()
+    const books = new Map<string, Map<string, Connection[]>>()
     for (const conn of this.o.connections()) {
       const userId = conn.identity?.userId
       if (userId === undefined || conn.isClosed) continue
-      const key = keyOf(conn.bookId, userId)
-      const group = groups.get(key)
+      const users = books.get(conn.bookId) ?? new Map<string, Connection[]>()
+      books.set(conn.bookId, users)
+      const group = users.get(userId)
       if (group) group.push(conn)
-      else groups.set(key, [conn])
+      else users.set(userId, [conn])
     }
-    for (const conns of groups.values()) await this.apply(conns[0]!.bookId, conns[0]!.identity!.userId, conns)
+    for (const [bookId, users] of books) await this.apply(bookId, users)
   }
 
   private connectionsOf(bookId: string, userId: string): Connection[] {
@@ -63,21 +69,37 @@ export class MembershipFollower {
     return out
   }
 
-  private async apply(bookId: string, userId: string, conns: readonly Connection[]): Promise<void> {
-    if (conns.length === 0) return
-    const key = keyOf(bookId, userId)
-    const seen = this.latest.get(key)
-    let role
+  /** Reads the roles of the connected `users` of the book (one read) and applies each one no later change decides. */
+  private async apply(bookId: string, users: ReadonlyMap<string, readonly Connection[]>): Promise<void> {
+    const at = this.changes.begin()
     try {
-      role = await this.o.directory.roleOf(bookId, userId)
-    } catch (err) {
-      // Left as they are; the next change or recheck tries again.
-      this.o.log.warn({ err, bookId, userId }, 'could not read a changed membership')
-      return
+      let roleOf: (userId: string) => Role | null
+      try {
+        roleOf = await this.readRoles(bookId, [...users.keys()])
+      } catch (err) {
+        // Left as they are; the next change or recheck tries again.
+        this.o.log.warn({ err, bookId, users: [...users.keys()] }, 'could not read a changed membership')
+        return
+      }
+      for (const [userId, conns] of users) {
+        if (this.changes.isStale(keyOf(bookId, userId), at)) continue // a later change's read decides
+        const role = roleOf(userId)
+        for (const conn of conns) conn.applyRole(role)
+        if (role === null) this.o.log.info({ bookId, userId, connections: conns.length }, 'closed the connections of a member removed from the book')
+      }
+    } finally {
+      this.changes.end(at)
     }
-    if (this.latest.get(key) !== seen) return // a later change's read decides
-    for (const conn of conns) conn.applyRole(role)
-    if (role === null) this.o.log.info({ bookId, userId, connections: conns.length }, 'closed the connections of a member removed from the book')
+  }
+
+  /** One read: the role of a lone user, else the book's members (one read instead of one per user). */
+  private async readRoles(bookId: string, userIds: readonly string[]): Promise<(userId: string) => Role | null> {
+    if (userIds.length === 1) {
+      const role = await this.o.directory.roleOf(bookId, userIds[0]!)
+      return () => role
+    }
+    const members = new Map((await this.o.directory.listMembers(bookId)).map((m) => [m.userId, m.role]))
+    return (userId) => members.get(userId) ?? null
   }
 }
 
