@@ -3,7 +3,7 @@
 // screen, also while the list is still on its way or when it changes the role after the book opened.
 import type { BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { customerIds, field, goTo, openBook, signIn, signOut, signedIn, startApp, waitForBadge, type App } from './support/app'
+import { customerIds, field, goTo, openBook, setMember, signIn, signOut, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { describeBrowser } from './support/browser'
 
 const BOOK = 'north-territory' // alice owns it, dave views it, carol is no member
@@ -148,12 +148,6 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
   })
 
   /** An owner (alice of BOOK, bob of key-accounts) changes a membership through the API. */
-  const members = async (bookId: string, user: string, method: 'PUT' | 'DELETE', role?: string, owner = 'alice') => {
-    const res = await fetch(`${app.server.url}/api/books/${bookId}/members/${user}`, {
-      method,
-      headers: { authorization: `Bearer ${await app.server.token(owner)}`, 'content-type': 'application/json' },
-      ...(role ? { body: JSON.stringify({ role }) } : {}),
-    })
-    expect(res.ok).toBe(true)
-  }
+  const members = (bookId: string, user: string, method: 'PUT' | 'DELETE', role?: string, owner = 'alice') =>
+    setMember(app, bookId, user, method, role, owner)
 })

@@ -9,11 +9,14 @@
 // new app version goes through the same save first (saveBeforeReload). When the relay says the
 // user is no longer a member, or no longer may write (a membership changed while the book was
 // open), `accessRefused` asks for the book list again, which then closes the book or makes it
-// read-only.
-import type { SyncErrorCode } from '@crm-sync/sync-client'
+// read-only. `removeFromDevice` deletes a book's data here (a viewer's refused edits, or a book
+// the user lost access to); every tab with that book open lets it go and opens it again empty,
+// to sync afresh.
+import { removeLocalBook, type SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { sessionDraftStorage } from '../lib/draft-store'
+import { removalError, type LocalRemoval } from '../lib/local-removal'
 import { onPageHidden } from '../lib/page-hide'
 import type { BookEntry, Session } from '../lib/session-store'
 
@@ -31,6 +34,8 @@ const ACCESS_ERRORS: ReadonlySet<SyncErrorCode> = new Set(['not-member', 'read-o
 
 export class BookSessionController implements ReactiveController {
   current: BookSession | null = null
+  /** The last removal of a book's data asked for in this tab, while its screen may show it. */
+  removal: LocalRemoval | null = null
   private stopWatching: (() => void) | null = null
 
   constructor(
@@ -63,30 +68,56 @@ export class BookSessionController implements ReactiveController {
     this.sync()
   }
 
+  /**
+   * Deletes the book's data from this device (removeLocalBook): the open book, here and in every
+   * other tab, is let go and opened again empty, and syncs afresh. `removal` says how it went.
+   */
+  async removeFromDevice(bookId: string): Promise<void> {
+    if (this.removal?.state === 'removing') return
+    this.removal = { bookId, state: 'removing', error: null }
+    this.host.requestUpdate()
+    try {
+      await removeLocalBook({ bookId })
+      this.removal = { bookId, state: 'done', error: null }
+    } catch (e) {
+      console.error(`removing book ${bookId} from this device failed`, e)
+      this.removal = { bookId, state: 'failed', error: removalError(e) }
+    }
+    this.host.requestUpdate()
+  }
+
   private sync(): void {
-    const { session, book, getToken } = this.inputs()
+    const { session, book } = this.inputs()
     const want = session && book ? `${session.userId}/${book.id}` : null
     const have = this.current ? `${this.current.userId}/${this.current.bookId}` : null
     if (want === have) {
       if (book) this.current?.setRole(book.role)
       return
     }
-    this.replace(
-      session && book
-        ? new BookSession({
-            bookId: book.id,
-            bookName: book.name,
-            role: book.role,
-            session,
-            getToken,
-            serverUrl: relayUrl(),
-            httpUrl: location.origin,
-            online: navigator.onLine,
-            storage: localStorage,
-            draftStorage: sessionDraftStorage(),
-          })
-        : null,
-    )
+    this.replace(this.open())
+  }
+
+  /** The book's data was removed from this device (here or in another tab): open it again, empty. */
+  private reopen(): void {
+    this.replace(this.open())
+  }
+
+  private open(): BookSession | null {
+    const { session, book, getToken } = this.inputs()
+    return session && book
+      ? new BookSession({
+          bookId: book.id,
+          bookName: book.name,
+          role: book.role,
+          session,
+          getToken,
+          serverUrl: relayUrl(),
+          httpUrl: location.origin,
+          online: navigator.onLine,
+          storage: localStorage,
+          draftStorage: sessionDraftStorage(),
+        })
+      : null
   }
 
   private replace(next: BookSession | null): void {
@@ -107,6 +138,8 @@ export class BookSessionController implements ReactiveController {
     this.stopWatching = book.handle.on('status', (s) => {
       const code = s.error?.code
       if (code !== undefined && code !== last && ACCESS_ERRORS.has(code)) this.accessRefused()
+      // After the status listeners ran: the handle is closing itself.
+      if (code === 'removed' && code !== last) queueMicrotask(() => this.current === book && this.reopen())
       last = code
     })
   }

@@ -5,6 +5,7 @@ import { ContextConsumer } from '@lit/context'
 import type { SyncStatus } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { BookSession } from '../book/book-session'
+import type { Role } from '../lib/session-store'
 import { bookSessionContext } from '../context/book-session-context'
 
 const TICK_MS = 20_000
@@ -49,6 +50,15 @@ export class SyncStatusController implements ReactiveController {
   /** The open book is read-only for this user now (a viewer, or a role not known yet). */
   get readOnly(): boolean {
     return this.book?.readOnly ?? false
+  }
+
+  /** The user's role in the open book as the book list says (null: not known yet). */
+  get role(): Role | null {
+    return this.book?.role ?? null
+  }
+
+  get bookId(): string | null {
+    return this.book?.bookId ?? null
   }
 
   private attach(book: BookSession | null): void {

@@ -8,6 +8,7 @@ import { customElement } from 'lit/decorators.js'
 import { AppUpdateController, type RegisterSW } from '../controllers/app-update-controller'
 import { BookSessionController } from '../controllers/book-session-controller'
 import { BooksController } from '../controllers/books-controller'
+import { LocalCopyController } from '../controllers/local-copy-controller'
 import { RouterController } from '../controllers/router-controller'
 import { SessionController } from '../controllers/session-controller'
 import { bookSessionContext } from '../context/book-session-context'
@@ -47,6 +48,12 @@ export class CrmApp extends LitElement {
     // Removed from the book, or made a viewer, while it was open: the list says what is left.
     () => void this.books.refresh(),
   )
+  // A book the user may not open that this device still holds: the access screen offers to remove it.
+  private readonly localCopy = new LocalCopyController(this, () => {
+    const route = this.router.route
+    const denied = this.auth.session && route.view !== 'home' && this.books.access(route.bookId) === 'denied'
+    return { bookId: denied ? route.bookId : null, removal: this.bookSession.removal }
+  })
   private readonly appUpdate = new AppUpdateController(this, { save: () => this.bookSession.saveBeforeReload() })
 
   constructor() {
@@ -84,13 +91,18 @@ export class CrmApp extends LitElement {
     }
     const access = this.books.access(route.bookId)
     if (access !== 'member' || !this.bookSession.current) {
+      const copy = access === 'denied' && this.localCopy.copy?.bookId === route.bookId ? this.localCopy.copy.stats : null
       return html`<crm-book-access .access=${access === 'member' ? 'checking' : access} .bookId=${route.bookId}
-        .userName=${session.name} .error=${this.books.error}
+        .userName=${session.name} .error=${this.books.error} .localCopy=${copy} .removal=${this.bookSession.removal}
         @refresh-books=${() => void this.books.refresh()}
+        @remove-local-book=${this.removeLocalBook}
         @sign-out=${this.signOut}></crm-book-access>`
     }
-    return html`<crm-book-view .route=${route}></crm-book-view>`
+    return html`<crm-book-view .route=${route} .removal=${this.bookSession.removal}
+      @remove-local-book=${this.removeLocalBook}></crm-book-view>`
   }
+
+  private readonly removeLocalBook = (e: CustomEvent<{ bookId: string }>) => void this.bookSession.removeFromDevice(e.detail.bookId)
 
   private readonly signOut = () => {
     this.auth.signOut()

@@ -1,12 +1,18 @@
 // Shown for a book route the signed-in user may not open (yet): while their book list is being
-// checked, when it does not have the book, or when there is no list to check against.
-import { LitElement, html, css } from 'lit'
+// checked, when it does not have the book, or when there is no list to check against. When the
+// server's list says the user is not a member and this device still holds the book (they were
+// removed from it, or it is another user's on a shared device), it offers to remove that copy.
+import type { LocalStoreStats } from '@crm-sync/sync-client'
+import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import type { BookAccess } from '../controllers/books-controller'
+import { plural } from '../lib/format'
+import type { LocalRemoval } from '../lib/local-removal'
 import { sharedStyles } from '../styles/shared-styles'
 
 /**
  * @fires refresh-books - check the book list with the server again
+ * @fires remove-local-book - detail { bookId }: remove this device's copy of the book
  * @fires sign-out - leave this user
  */
 @customElement('crm-book-access')
@@ -16,12 +22,17 @@ export class CrmBookAccess extends LitElement {
     h1 { font-size: 1.4rem; }
     .actions { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 16px; }
     .error { color: var(--danger); }
+    .local-copy { margin-top: 24px; padding: 12px; border: 1px solid var(--border); border-radius: var(--radius); }
   `]
 
   @property({ reflect: true }) access: Exclude<BookAccess, 'member'> = 'checking'
   @property() bookId = ''
   @property() userName = ''
   @property() error: string | null = null
+  /** What this device holds of the book (when access is denied); null: nothing, or not known. */
+  @property({ attribute: false }) localCopy: LocalStoreStats | null = null
+  /** This tab's last removal of a book's data (shown when it is this book's). */
+  @property({ attribute: false }) removal: LocalRemoval | null = null
 
   override render() {
     const home = html`<a class="button primary" href="/">Your books</a>`
@@ -33,7 +44,8 @@ export class CrmBookAccess extends LitElement {
           <h1>You don't have access to this book</h1>
           <p role="alert">${this.userName} is not a member of “${this.bookId}”. Ask its owner to add you.</p>
           <div class="actions">${home}
-            <button type="button" class="ghost" @click=${() => this.emit('sign-out')}>Sign out</button></div>`
+            <button type="button" class="ghost" @click=${() => this.emit('sign-out')}>Sign out</button></div>
+          ${this.renderLocalCopy()}`
       case 'unknown':
         return html`
           <h1>Cannot open this book yet</h1>
@@ -42,6 +54,26 @@ export class CrmBookAccess extends LitElement {
           <div class="actions">${home}
             <button type="button" @click=${() => this.emit('refresh-books')}>Try again</button></div>`
     }
+  }
+
+  private renderLocalCopy() {
+    const removal = this.removal?.bookId === this.bookId ? this.removal : null
+    if (removal?.state === 'done' && !this.localCopy) {
+      return html`<p class="local-copy removed" role="status">The book was removed from this device.</p>`
+    }
+    if (!this.localCopy) return nothing
+    const unsaved = this.localCopy.pending
+    const removing = removal?.state === 'removing'
+    return html`
+      <section class="local-copy" aria-label="On this device">
+        <p>This device still holds a copy of “${this.bookId}”${unsaved > 0
+          ? html`, with ${plural(unsaved, 'change')} that were never saved and cannot be now`
+          : nothing}. Anyone using this device can read it offline.</p>
+        <button type="button" class="danger remove-copy" ?disabled=${removing}
+          @click=${() => this.dispatchEvent(new CustomEvent('remove-local-book', { detail: { bookId: this.bookId }, bubbles: true, composed: true }))}>
+          ${removing ? 'Removing…' : unsaved > 0 ? `Remove it and its ${plural(unsaved, 'unsaved change')}` : 'Remove it from this device'}</button>
+        ${removal?.state === 'failed' ? html`<p class="error" role="alert">${removal.error}</p>` : nothing}
+      </section>`
   }
 
   private emit(type: string): void {

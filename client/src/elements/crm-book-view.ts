@@ -4,6 +4,7 @@
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { BookController } from '../controllers/book-controller'
+import type { LocalRemoval } from '../lib/local-removal'
 import { routePath, type BookRoute } from '../lib/routes'
 import { sharedStyles } from '../styles/shared-styles'
 import './crm-customer-detail'
@@ -11,12 +12,13 @@ import './crm-customer-list'
 import './crm-import-view'
 import './crm-new-customer'
 import './crm-presence-bar'
+import './crm-refused-changes'
 import './crm-sync-badge'
 
 @customElement('crm-book-view')
 export class CrmBookView extends LitElement {
   static override styles = [sharedStyles, css`
-    :host { display: grid; grid-template-rows: auto 1fr; height: 100dvh; overflow: hidden; }
+    :host { display: grid; grid-template-rows: auto auto 1fr; height: 100dvh; overflow: hidden; }
     header {
       display: flex; align-items: center; gap: 8px; padding: 6px 8px; padding-top: max(6px, env(safe-area-inset-top));
       background: var(--surface); border-bottom: 1px solid var(--border); min-width: 0;
@@ -46,6 +48,8 @@ export class CrmBookView extends LitElement {
   `]
 
   @property({ attribute: false }) route!: BookRoute
+  /** The removal of a book's data from this device asked for last (crm-refused-changes shows this book's). */
+  @property({ attribute: false }) removal: LocalRemoval | null = null
 
   private readonly book = new BookController(this)
 
@@ -60,7 +64,10 @@ export class CrmBookView extends LitElement {
         <crm-presence-bar></crm-presence-bar>
         <crm-sync-badge></crm-sync-badge>
       </header>
-      ${this.book.loadError ? html`<p class="error" role="alert">This book could not be read from the device: ${this.book.loadError}</p>` : nothing}
+      <div class="notices">
+        <crm-refused-changes .removal=${this.removal}></crm-refused-changes>
+        ${this.book.loadError ? html`<p class="error" role="alert">This book could not be read from the device: ${this.book.loadError}</p>` : nothing}
+      </div>
       <div class="panes" data-view=${this.route.view}>
         <section class="pane list-pane" aria-label="Customers">
           <crm-customer-list .selectedId=${this.route.view === 'customer' ? this.route.customerId : null}></crm-customer-list>

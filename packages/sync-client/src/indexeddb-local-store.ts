@@ -18,6 +18,8 @@ export interface IndexedDbStoreOptions {
   readonly databasePrefix?: string
 }
 
+export const DEFAULT_DATABASE_PREFIX = 'crm-sync-book:'
+
 interface Factory {
   open(name: string, version: number): IDBOpenDBRequest
   deleteDatabase(name: string): IDBOpenDBRequest
@@ -36,7 +38,7 @@ const compactBytes = (u: Uint8Array): Uint8Array =>
 export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalStore => {
   const factory = opts.indexedDB ?? globalIndexedDb()
   if (!isFactory(factory)) throw new SyncClientError('no-local-store', 'no IndexedDB here: pass `indexedDB` or use createMemoryStore()')
-  const prefix = opts.databasePrefix ?? 'crm-sync-book:'
+  const prefix = opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX
   const open = new Map<string, Promise<IDBPDatabase<BookDb>>>()
 
   // idb's openDB always uses the global factory; this is openDB with an explicit one.

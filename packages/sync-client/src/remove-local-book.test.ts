@@ -2,6 +2,7 @@
 // cross-tab channel) lets it go before the database goes, a handle opened meanwhile reads the
 // book as it is after, and a handle that never lets go leaves the data as it was.
 import { describe, expect, it } from 'vitest'
+import { findLocalBook } from './local-book-copy'
 import { removeLocalBook } from './remove-local-book'
 import { testLockManager } from './test-locks'
 import { BOOK, makeDevice, waitFor } from './test-support'
@@ -70,5 +71,21 @@ describe('removeLocalBook', () => {
     const store = { ...device.store, deleteBook: () => Promise.reject(new Error('disk on fire')) }
     await expect(removeLocalBook({ bookId: BOOK, store, locks: testLockManager(), crossTabChannel: false }))
       .rejects.toMatchObject({ code: 'local-store-failed', cause: expect.objectContaining({ message: 'disk on fire' }) })
+  })
+})
+
+describe('findLocalBook', () => {
+  it('gives the stored book its stats and a book never stored null, creating no database for it', async () => {
+    const device = makeDevice(null)
+    const opts = { indexedDB: device.factory }
+    expect(await findLocalBook(BOOK, opts)).toBeNull()
+    expect((await device.factory.databases()).map((d) => d.name)).toEqual([])
+    const handle = device.open({ connect: false })
+    await handle.whenLoaded
+    handle.customers.create({ name: 'Kept Here' })
+    await handle.close()
+    expect(await findLocalBook(BOOK, opts)).toMatchObject({ rows: 1, pending: 1 })
+    await removeLocalBook({ bookId: BOOK, store: device.store, locks: null, crossTabChannel: false })
+    expect(await findLocalBook(BOOK, opts)).toBeNull()
   })
 })

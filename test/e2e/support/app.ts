@@ -96,6 +96,16 @@ export async function openCustomer(page: Page, bookId: string, customerId: strin
 export const customerIds = (app: App, bookId: string): Promise<string[]> =>
   app.server.books.read(bookId, (doc) => readCustomers(doc).map((c) => c.id))
 
+/** An owner changes a membership through the API, as the owner's own app would (PUT with a role, or DELETE). */
+export async function setMember(app: App, bookId: string, user: string, method: 'PUT' | 'DELETE', role: string | undefined, owner: string): Promise<void> {
+  const res = await fetch(`${app.server.url}/api/books/${bookId}/members/${user}`, {
+    method,
+    headers: { authorization: `Bearer ${await app.server.token(owner)}`, 'content-type': 'application/json' },
+    ...(role ? { body: JSON.stringify({ role }) } : {}),
+  })
+  if (!res.ok) throw new Error(`${method} member ${user} of ${bookId}: ${res.status} ${await res.text()}`)
+}
+
 export const field = (page: Page, name: string) => page.locator(`crm-customer-detail input[name="${name}"]`)
 export const notes = (page: Page) => page.locator('crm-notes-editor textarea')
 

@@ -1,0 +1,107 @@
+// A book's data removed from the device, from the app: a rep made a viewer while their edits
+// waited offline discards them (every tab lets the book go and shows it as the relay has it, and
+// nothing is sent when they may write again), and a rep removed from a book removes the copy the
+// device still holds, from the access screen.
+import { readCustomer } from '@crm-sync/model'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { customerIds, field, goTo, openBook, setField, setMember, signedIn, startApp, waitForBadge, type App } from './support/app'
+import { describeBrowser } from './support/browser'
+
+const KEY = 'key-accounts' // bob owns it, carol edits it
+const BOOK = 'north-territory' // alice owns it, bob edits it
+const detail = (page: Page) => page.locator('crm-sync-badge .detail')
+const databases = (page: Page): Promise<string[]> =>
+  page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))
+
+describeBrowser('web app: removing a book from the device', 120_000, () => {
+  let app: App
+
+  beforeAll(async () => {
+    app = await startApp()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it("a viewer discards the edits the relay refused: every tab shows the book as the relay has it, and they are never sent", async () => {
+    const customerId = (await customerIds(app, KEY))[0]!
+    const onServer = () => app.server.books.read(KEY, (d) => readCustomer(d, customerId)?.industry ?? '')
+    const serverIndustry = await onServer()
+    const { context, page } = await signedIn(app, 'carol')
+    const second = await context.newPage() // another tab with the same book open
+    try {
+      await openBook(page, KEY)
+      await waitForBadge(page, 'synced')
+      await second.goto(`/books/${KEY}/customers/${customerId}`)
+      await field(second, 'industry').waitFor()
+      await goTo(page, `/books/${KEY}/customers/${customerId}`)
+      await field(page, 'industry').waitFor()
+
+      await context.setOffline(true)
+      await setField(page, 'industry', 'Refused offline edit')
+      await expect.poll(() => field(second, 'industry').inputValue()).toBe('Refused offline edit') // over the tabs' channel
+      await setMember(app, KEY, 'carol', 'PUT', 'viewer', 'bob')
+      await context.setOffline(false)
+      await expect.poll(() => detail(page).innerText(), { timeout: 10_000 }).toBe('1 change not saved: view only')
+
+      const notice = page.locator('crm-refused-changes .notice')
+      await expect.poll(() => notice.innerText()).toMatch(/1 change made on this device cannot be saved/)
+      await notice.locator('button.discard').click()
+      await expect.poll(() => notice.innerText()).toMatch(/Discard 1 change made on this device\?/)
+      await notice.locator('button.discard-confirm').click()
+
+      // Both tabs let the book go and open it again from the relay.
+      for (const tab of [page, second]) {
+        await expect.poll(() => field(tab, 'industry').inputValue(), { timeout: 10_000 }).toBe(serverIndustry)
+      }
+      await waitForBadge(page, 'synced')
+      await expect.poll(() => page.locator('crm-refused-changes .notice').count()).toBe(0)
+      expect(await detail(page).innerText()).not.toMatch(/not saved|waiting/)
+
+      // Made an editor again, nothing of the discarded edit reaches the relay from either tab.
+      await setMember(app, KEY, 'carol', 'PUT', 'editor', 'bob')
+      await page.reload()
+      await field(page, 'industry').waitFor()
+      await waitForBadge(page, 'synced')
+      await expect.poll(() => field(page, 'industry').isEditable(), { timeout: 5000 }).toBe(true)
+      await page.waitForTimeout(1000)
+      expect(await onServer()).toBe(serverIndustry)
+      expect(await field(second, 'industry').inputValue()).toBe(serverIndustry)
+    } finally {
+      await setMember(app, KEY, 'carol', 'PUT', 'editor', 'bob')
+      await context.close()
+    }
+  })
+
+  it('a rep removed from a book removes the copy this device still holds from the access screen', async () => {
+    const { context, page } = await signedIn(app, 'bob')
+    try {
+      await openBook(page, BOOK)
+      await waitForBadge(page, 'synced')
+      const customerId = (await customerIds(app, BOOK))[0]!
+      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
+      await field(page, 'industry').waitFor()
+      await context.setOffline(true)
+      await setField(page, 'industry', 'Typed before the removal')
+      await setMember(app, BOOK, 'bob', 'DELETE', undefined, 'alice')
+      await context.setOffline(false)
+
+      const access = page.locator('crm-book-access[access="denied"]')
+      await access.waitFor({ timeout: 10_000 })
+      const copy = access.locator('.local-copy')
+      await expect.poll(() => copy.innerText(), { timeout: 5000 }).toMatch(/still holds a copy of “north-territory”, with 1 change that were never saved/)
+      expect(await databases(page)).toContain(`crm-sync-book:${BOOK}`)
+      await copy.locator('button.remove-copy').click()
+      await expect.poll(() => access.locator('.local-copy.removed').count(), { timeout: 10_000 }).toBe(1)
+      expect(await databases(page)).not.toContain(`crm-sync-book:${BOOK}`)
+      await page.reload()
+      await access.waitFor()
+      await page.waitForTimeout(500)
+      expect(await access.locator('.local-copy').count()).toBe(0) // nothing left to offer
+    } finally {
+      await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
+      await context.close()
+    }
+  })
+})
