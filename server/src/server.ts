@@ -2,6 +2,7 @@
 // (and, where configured, the CRM side). main.ts calls this; so do the tests.
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import type { CrmEmulator } from '@crm-sync/crm-emulator'
@@ -19,6 +20,7 @@ import { createStaticApp } from './http/static-app'
 import type { BridgeRuntime } from './bridge/bridge-runtime'
 import type { SpoolOptions } from './import/body-spool'
 import { importRoutes } from './import/import-routes'
+import { SpoolSweeper } from './import/spool-sweeper'
 import { createLocalFanOut, type FanOut } from './fanout/fan-out'
 import { createMetrics, type Metrics } from './metrics'
 import { openPersistence, type Persistence } from './persistence'
@@ -115,6 +117,10 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
     : null
 
+  // Upload copies a crashed server left behind; swept before this one takes imports.
+  const spoolSweeper = new SpoolSweeper({ dir: opts.importSpool?.dir ?? tmpdir(), log })
+  await spoolSweeper.start()
+
   const app = createApp({
     tokens,
     directory,
@@ -188,6 +194,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
         await fanOut.stop()
         await crmEmulator?.stop()
         await persistence.close()
+        await spoolSweeper.stop()
       })()),
   }
 }

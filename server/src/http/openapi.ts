@@ -125,6 +125,7 @@ export const openApiDocument = {
             },
           }),
           ...errorResponses,
+          '507': { description: 'insufficient-storage: no room on the server for the upload\'s temporary copy; nothing written', ...json(error) },
         },
       },
     },

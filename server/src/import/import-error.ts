@@ -13,10 +13,13 @@ export const IMPORT_ERROR_CODES = [
   'no-name-column',
   'body-too-large',
   'invalid-option',
+  'insufficient-storage',
 ] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
-const STATUS: Record<ImportErrorCode, 400 | 413 | 415 | 422> = {
+type ImportErrorStatus = 400 | 413 | 415 | 422 | 507
+
+const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'unknown-format': 400,
   'unsupported-encoding': 415,
   'invalid-encoding': 422,
@@ -28,6 +31,8 @@ const STATUS: Record<ImportErrorCode, 400 | 413 | 415 | 422> = {
   'no-name-column': 422,
   'body-too-large': 413,
   'invalid-option': 400,
+  // The server's disk for temporary files is full: not the file's fault, and not a crash.
+  'insufficient-storage': 507,
 }
 
 export class ImportError extends Error {
@@ -41,7 +46,7 @@ export class ImportError extends Error {
     super(message, options)
   }
 
-  get status(): 400 | 413 | 415 | 422 {
+  get status(): ImportErrorStatus {
     return STATUS[this.code]
   }
 }

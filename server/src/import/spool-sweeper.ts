@@ -1,0 +1,98 @@
+// Removes the spool directories (spool-dir.ts) that a crashed or killed server left behind:
+// an import removes its own copy however it ends, but not when its process dies mid-import.
+// Runs at start-up, before the server takes imports, then every hour. /tmp may be shared with
+// other live servers, so a directory is only removed when nothing can still be using it:
+//   its owner is this process                          → kept (an import running now)
+//   untouched (dir and file mtimes) for < minAgeMs     → kept (maybe a live import elsewhere,
+//                                                        perhaps in a pid namespace we cannot see)
+//   owner pid is alive, and not an earlier self        → kept, up to maxAgeMs (a pid may be reused)
+//   owner pid gone, earlier self, or unnamed (older)   → removed
+import { lstat, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import { spoolDirOwner } from './spool-dir'
+
+export interface SpoolSweepOptions {
+  /** The directory the spool directories are made in (os.tmpdir(), or the spool's `dir`). */
+  readonly dir: string
+  /** Younger than this, a directory may belong to an import running in another process. */
+  readonly minAgeMs?: number
+  /** Older than this, a directory is removed whoever has its owner's pid now. */
+  readonly maxAgeMs?: number
+  /** Time between sweeps after the first. */
+  readonly intervalMs?: number
+  readonly log?: Logger | undefined
+  /** Seams for tests. */
+  readonly now?: () => number
+  readonly isAlive?: (pid: number) => boolean
+}
+
+const HOUR = 3_600_000
+const DEFAULTS = { minAgeMs: HOUR, maxAgeMs: 24 * HOUR, intervalMs: HOUR, now: Date.now, isAlive: processIsAlive } as const
+
+/** One sweep: the paths it removed. Never throws: a directory it cannot read or remove is logged and left. */
+export async function sweepStaleSpools(opts: SpoolSweepOptions): Promise<string[]> {
+  const o = { ...DEFAULTS, ...opts } satisfies SpoolSweepOptions
+  const names = await readdir(o.dir).catch((err: unknown) => {
+    o.log?.warn({ err, dir: o.dir }, 'cannot list the import spool directory')
+    return []
+  })
+  const removed: string[] = []
+  for (const name of names) {
+    const owner = spoolDirOwner(name)
+    if (!owner || owner.kind === 'self') continue
+    const path = join(o.dir, name)
+    try {
+      const age = o.now() - (await lastTouched(path))
+      if (Number.isNaN(age) || age < o.minAgeMs) continue
+      const ownerLives = owner.kind === 'process' && !owner.earlierSelf && o.isAlive(owner.pid)
+      if (ownerLives && age < o.maxAgeMs) continue
+      await rm(path, { recursive: true, force: true })
+      removed.push(path)
+    } catch (err) {
+      o.log?.warn({ err, path }, 'cannot remove a stale import spool directory')
+    }
+  }
+  if (removed.length > 0) o.log?.info({ removed }, 'removed the temporary copies of imports that a stopped server left behind')
+  return removed
+}
+
+/** Sweeps at start() and then every `intervalMs` until stop(). */
+export class SpoolSweeper {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly opts: SpoolSweepOptions) {}
+
+  async start(): Promise<void> {
+    await (this.running = sweepStaleSpools(this.opts))
+    this.timer = setInterval(() => {
+      this.running = sweepStaleSpools(this.opts)
+    }, this.opts.intervalMs ?? DEFAULTS.intervalMs)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.running
+  }
+}
+
+/** The newest mtime of a spool directory and its files; NaN when it is not a directory of this user. */
+async function lastTouched(path: string): Promise<number> {
+  const dir = await lstat(path)
+  if (!dir.isDirectory() || (process.getuid && dir.uid !== process.getuid())) return Number.NaN
+  let newest = dir.mtimeMs
+  for (const entry of await readdir(path)) newest = Math.max(newest, (await lstat(join(path, entry))).mtimeMs)
+  return newest
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    // EPERM: it exists, under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
