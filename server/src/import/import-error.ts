@@ -14,6 +14,7 @@ export const IMPORT_ERROR_CODES = [
   'body-too-large',
   'invalid-option',
   'insufficient-storage',
+  'upload-aborted',
 ] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
@@ -33,6 +34,8 @@ const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'invalid-option': 400,
   // The server's disk for temporary files is full: not the file's fault, and not a crash.
   'insufficient-storage': 507,
+  // Only the client that hung up could read it; typed so it is logged as the event it is.
+  'upload-aborted': 400,
 }
 
 export class ImportError extends Error {

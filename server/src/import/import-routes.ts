@@ -66,6 +66,7 @@ export const importRoutes = (d: ImportRoutesDeps) =>
       try {
         report = await runImport(chunksOf(body), target, options)
       } catch (e) {
+        logHangUp(e, options)
         throw asHttp(e)
       } finally {
         target.close()
@@ -182,6 +183,7 @@ async function streamImport(
     },
     (e: unknown) => {
       if (!started) return refuse(e)
+      if (logHangUp(e, options)) return close()
       const http = asHttp(e)
       if (!isHttpError(http)) options.log?.error({ err: e }, 'import failed while streaming')
       send({ type: 'error', error: isHttpError(http) ? { code: http.code, message: http.message, details: http.details } : { code: 'internal', message: 'internal server error' } })
@@ -203,14 +205,27 @@ function asHttp(e: unknown): unknown {
   return isImportError(e) ? new HttpError(e.status, e.code, e.message, e.details, { cause: e }) : e
 }
 
+/** A client hanging up mid-upload is an everyday event, not a server fault: logged as such. */
+function logHangUp(e: unknown, options: ImportOptions): boolean {
+  if (!isImportError(e, 'upload-aborted')) return false
+  options.log?.info({ bookId: options.bookId, userId: options.userId, reason: (e.cause as Error | undefined)?.message }, 'import stopped: the client hung up during the upload; nothing written')
+  return true
+}
+
+/** The request body; a read that fails means the upload broke off (the client hung up). */
 async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
   if (!body) return
   const reader = body.getReader()
   try {
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      yield value
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await reader.read()
+      } catch (e) {
+        throw new ImportError('upload-aborted', 'the upload broke off before its end', undefined, { cause: e })
+      }
+      if (next.done) return
+      yield next.value
     }
   } finally {
     reader.releaseLock()

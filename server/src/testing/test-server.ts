@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pino from 'pino'
+import pino, { type Logger } from 'pino'
 import { loadConfig, type Config } from '../config'
 import type { SpoolOptions } from '../import/body-spool'
 import { startServer, type RunningServer } from '../server'
@@ -24,12 +24,14 @@ export const makeTestConfig = (dataDir: string, env: Record<string, string> = {}
 export interface TestServerOptions {
   readonly serveClient?: boolean
   readonly importSpool?: SpoolOptions
+  /** Instead of a logger at the LOG_LEVEL of `env` (tests that check what is logged). */
+  readonly log?: Logger
 }
 
 export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string, opts: TestServerOptions = {}): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crm-sync-test-')))
   const config = makeTestConfig(dir, env)
-  const server = await startServer(config, { log: pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false, ...(opts.importSpool ? { importSpool: opts.importSpool } : {}) })
+  const server = await startServer(config, { log: opts.log ?? pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false, ...(opts.importSpool ? { importSpool: opts.importSpool } : {}) })
   return {
     ...server,
     dataDir: dir,
