@@ -1,6 +1,8 @@
 // The import and export CLIs as people run them (tsx, separate processes) against a real
 // server: progress on stderr, summary on stdout, report files, exit codes, clear refusals.
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -84,7 +86,7 @@ describe('import and export CLIs', () => {
     await writeFile(huge, JSON.stringify({ fields: { name: 'Company' }, nullValues: Array.from({ length: 1500 }, (_, i) => `null-value-${i}`) }))
     const tooLong = await run('import-cli.ts', ['--book', 'cli-book', '--file', here('fixtures/messy.csv'), '--mapping', huge, '--server', server.url, '--user', 'alice'])
     expect(tooLong.code).toBe(1)
-    expect(tooLong.stderr).toMatch(/431 the request is too large .* the mapping travels in the URL, [\d.]+ KB once encoded/)
+    expect(tooLong.stderr).toMatch(/431 .* [\d.]+ KB of it the mapping once encoded; .* The mapping travels in the URL: shorten the mapping file/)
 
     const viewer = await run('import-cli.ts', ['--book', 'north-territory', '--file', here('fixtures/messy.csv'), '--server', server.url, '--user', 'dave'])
     expect(viewer.stderr).toContain('403 read-only')
@@ -92,6 +94,33 @@ describe('import and export CLIs', () => {
     const usage = await run('import-cli.ts', ['--file', 'x.csv'])
     expect(usage.code).toBe(2)
     expect(usage.stderr).toContain('usage: npm run import')
+  })
+
+  it('blames a 431 on what caused it: an oversized token is not the mapping, and a server that says why is quoted', async () => {
+    const file = here('fixtures/messy.csv')
+    const bigToken = await run('import-cli.ts', ['--book', 'cli-book', '--file', file, '--server', server.url, '--token', 'x'.repeat(20_000)])
+    expect(bigToken.code).toBe(1)
+    expect(bigToken.stderr).toMatch(/431 .* the token is 19\.5 KB\. The token travels in the Authorization header/)
+    expect(bigToken.stderr).not.toContain('shorten the mapping')
+
+    // A server (or proxy) that answers 431 with an error body of its own.
+    const explaining = createServer((req, res) => {
+      req.resume()
+      res.writeHead(431, { 'content-type': 'application/json', connection: 'close' })
+      res.end(JSON.stringify({ error: { code: 'cookie-too-large', message: 'the Cookie header is over 8 KB' } }))
+    })
+    await new Promise<void>((resolve) => explaining.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = explaining.address() as AddressInfo
+      const mapping = join(dir, 'small-mapping.json')
+      await writeFile(mapping, JSON.stringify({ fields: { name: 'Company' } }))
+      const quoted = await run('import-cli.ts', ['--book', 'cli-book', '--file', file, '--mapping', mapping, '--server', `http://127.0.0.1:${port}`, '--token', 't'])
+      expect(quoted.code).toBe(1)
+      expect(quoted.stderr).toContain('import refused: 431 cookie-too-large: the Cookie header is over 8 KB')
+      expect(quoted.stderr).not.toContain('mapping')
+    } finally {
+      explaining.close()
+    }
   })
 
   it('exports a book to a file in each format', async () => {

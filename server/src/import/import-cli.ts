@@ -10,6 +10,7 @@ import { formatFromFileName, isImportFormat } from './import-format'
 import { reportToCsv, type ImportReport } from './import-report'
 import { parseMappingJson } from './mapping'
 import { progressBar } from './progress-bar'
+import { explainRequestTooLarge } from './request-too-large'
 import type { ImportProgress } from './run-import'
 
 const USAGE = `usage: npm run import -- --book <id> --file <path> [options]
@@ -59,15 +60,15 @@ async function main(): Promise<void> {
   if (args.threshold) query.set('threshold', args.threshold)
   if (mapping) query.set('mapping', mapping)
 
-  const res = await send(`${server}/api/books/${encodeURIComponent(args.book)}/import?${query}`, {
+  const url = `${server}/api/books/${encodeURIComponent(args.book)}/import?${query}`
+  const res = await send(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, accept: 'application/x-ndjson', 'content-type': 'application/octet-stream', 'content-length': size },
     body: createReadStream(args.file),
   })
   if (res.statusCode === 431) {
-    // Node answers an oversized request line with a bare status; say what made it too large.
-    const kb = (query.toString().length / 1024).toFixed(1)
-    throw new CliError(`import refused: 431 the request is too large for the server's header limit (about 16 KB): the mapping travels in the URL, ${kb} KB once encoded. Shorten the mapping file (fewer nullValues or value maps).`)
+    const mappingBytes = mapping ? new URLSearchParams({ mapping }).toString().length : 0
+    throw new CliError(`import refused: ${explainRequestTooLarge(await readText(res), { url: url.length, mapping: mappingBytes, token: Buffer.byteLength(token) })}`)
   }
   if (res.statusCode !== 200) throw new CliError(`import refused: ${describeError(res.statusCode, await readText(res))}`)
 
