@@ -94,11 +94,27 @@ describe('import of odd input', () => {
     expect(await customersOf(server, id)).toEqual([])
   })
 
-  it('says to name the record element when an XML file nests its records one level deeper', async () => {
+  it('says to name the record element when an XML file nests its records one level deeper, small or too large for one record', async () => {
     const id = await freshBook()
     const file = '<export><customers><customer><name>A</name></customer><customer><name>B</name></customer></customers></export>'
     const res = await postImport(server, id, file, { token: alice, format: 'xml' })
     expect(res.status).toBe(422)
     expect((await errorOf(res)).message).toContain('name the record element in the mapping ("record": "customer")')
+    const records = Array.from({ length: 5000 }, (_, i) => `<customer><name>Deep ${i}</name><notes>${'x'.repeat(200)}</notes></customer>`)
+    const large = await postImport(server, id, `<export><customers>${records.join('\n')}</customers></export>`, { token: alice, format: 'xml' })
+    expect(large.status).toBe(413)
+    expect((await errorOf(large)).message).toContain('name the record element in the mapping ("record": "customer")')
+    expect(await customersOf(server, id)).toEqual([])
+  })
+
+  it('calls an NDJSON line too large for one record that, not a wrapped file', async () => {
+    const id = await freshBook()
+    const file = `${JSON.stringify({ name: 'Huge', notes: 'x'.repeat(1_000_001) })}\n${JSON.stringify({ name: 'Small' })}\n`
+    const res = await postImport(server, id, file, { token: alice, format: 'json' })
+    expect(res.status).toBe(413)
+    const message = (await errorOf(res)).message
+    expect(message).toContain('line 1 is one JSON record longer than 1000000 characters')
+    expect(message).not.toContain('wrapped')
+    expect(await customersOf(server, id)).toEqual([])
   })
 })

@@ -5,6 +5,7 @@
 // tracks strings and nesting, so memory is one record (capped) however large the file is.
 import { ImportError } from './import-error'
 import { MAX_RECORD_CHARS } from './source-record'
+import { wrappedJsonList, wrappedMessage } from './wrapped-records'
 
 const isSpace = (ch: string) => ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t'
 
@@ -18,6 +19,7 @@ export async function* splitJsonValues(text: AsyncIterable<string>): AsyncGenera
   let expectComma = false
   let record = ''
   let line = 1
+  let recordLine = 1
 
   const malformed = (message: string) => new ImportError('parse-error', `JSON is malformed near line ${line}: ${message}`, { line })
   // Checked on the record as a whole, not only per chunk, so the outcome never depends on how
@@ -25,9 +27,18 @@ export async function* splitJsonValues(text: AsyncIterable<string>): AsyncGenera
   let records = 0
   const sized = (text: string) => {
     if (text.length <= MAX_RECORD_CHARS) return text
+    throw tooLarge(text.slice(0, MAX_RECORD_CHARS + 1))
+  }
+  /** Says why, from the same first characters of the record however the upload was cut. */
+  const tooLarge = (head: string) => {
+    const limit = `longer than ${MAX_RECORD_CHARS} characters, the most one record may take`
+    const at = { line: recordLine }
     // A file that is one big object ({"customers": [...]}) is one record, not a list of them.
-    const hint = mode === 'sequence' && records === 0 ? '; the records must be the elements of a top-level array, or one object per line (NDJSON), not wrapped in an object' : ''
-    throw new ImportError('record-too-large', `a JSON record near line ${line} is longer than ${MAX_RECORD_CHARS} characters${hint}`)
+    const wrapper = mode === 'sequence' && records === 0 ? wrappedJsonList(head) : undefined
+    if (wrapper !== undefined) return new ImportError('record-too-large', `the JSON record starting on line ${recordLine} is ${limit}; ${wrappedMessage('json', wrapper)}`, at)
+    // JSON text holds no raw line break inside a string: a record without one is one NDJSON line.
+    if (mode === 'sequence' && !head.includes('\n')) return new ImportError('record-too-large', `line ${recordLine} is one JSON record ${limit} (in NDJSON, each line is one record)`, at)
+    return new ImportError('record-too-large', `the JSON record starting on line ${recordLine} is ${limit}`, at)
   }
 
   for await (const chunk of text) {
@@ -88,6 +99,7 @@ export async function* splitJsonValues(text: AsyncIterable<string>): AsyncGenera
       // NDJSON holds objects; bare text at the top level means this is not JSON at all.
       if (mode === 'sequence' && ch !== '{' && ch !== '[') throw malformed(`expected "{" or "[", found "${ch}"`)
       inRecord = true
+      recordLine = line
       start = i
       kind = ch === '{' || ch === '[' ? 'nested' : ch === '"' ? 'string' : 'scalar'
       depth = kind === 'nested' ? 1 : 0

@@ -1,7 +1,8 @@
 // Files whose records sit one level deeper than the importer looks: `{"customers": [{…}, {…}]}`
 // in JSON, `<export><customers><customer>…` in XML. Read as they are, they are one record
 // holding a list, and a suggested mapping would take the first customer's name and silently
-// drop the others. Refused instead, saying how to send the file.
+// drop the others. Refused instead, saying how to send the file. A file too big for one record
+// is recognised from its first MAX_RECORD_CHARS (the splitters call in here), never read whole.
 import { ImportError, isImportError } from './import-error'
 import type { ImportFormat } from './import-format'
 import { sourceColumns, type Mapping } from './mapping'
@@ -37,9 +38,52 @@ export function checkNameNotInList(mapping: Mapping, format: ImportFormat, sampl
 const isRecordList = (v: SourceValue | undefined): boolean =>
   Array.isArray(v) && v.some((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
 
-function wrappedMessage(format: ImportFormat, field: string, items: number): string {
+/** Why the file is one record holding the others, and how to send it; `items` when known. */
+export function wrappedMessage(format: ImportFormat, field: string, items?: number): string {
   const fix = format === 'xml'
     ? `name the record element in the mapping ("record": "${field.replace(/^@/, '')}")`
     : 'the records must be the elements of a top-level array, or one object per line (NDJSON), not wrapped in an object'
-  return `the file is one record whose "${field}" holds a list of ${items} records; ${fix}`
+  return `the file is one record whose "${field}" holds a list of ${items === undefined ? 'many' : items} records; ${fix}`
+}
+
+/** The elements of XML lists named after a customer's own lists (`<contact>` in `<contacts>`): never a wrapper. */
+export const LIST_ITEMS: ReadonlySet<string> = new Set(['tag', 'contact', 'deal', 'activity'])
+
+/**
+ * The key of a top-level list of at least two objects in the start of a JSON object too large
+ * to parse (`{"customers": [{…}, {…}, …`), if it has one that is not a customer's own list.
+ * Tracks only strings and nesting, like the splitter that found the record too large.
+ */
+export function wrappedJsonList(text: string): string | undefined {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let token = ''
+  let key = ''
+  let list: { key: string; items: number } | undefined
+  for (const ch of text) {
+    if (inString) {
+      if (escaped) escaped = false
+      else if (ch === '\\') escaped = true
+      else if (ch === '"') inString = false
+      else if (depth === 1 && token.length < 200) token += ch
+      continue
+    }
+    if (ch === '"') {
+      inString = true
+      token = ''
+    } else if (ch === ':' && depth === 1) key = token
+    else if (ch === '{' || ch === '[') {
+      depth++
+      if (ch === '[' && depth === 2) list = { key, items: 0 }
+    } else if (ch === '}' || ch === ']') {
+      if (ch === '}' && depth === 3 && list) list.items++
+      depth--
+      if (depth === 1 && list) {
+        if (list.items >= 2 && !LIST_FIELDS.has(list.key)) return list.key
+        list = undefined
+      }
+    }
+  }
+  return list && list.items >= 2 && !LIST_FIELDS.has(list.key) ? list.key : undefined
 }

@@ -5,6 +5,8 @@
 // DTDs are refused: they are not needed for data files and are the door to entity attacks.
 import { ImportError } from './import-error'
 import { MAX_RECORD_CHARS } from './source-record'
+import { wrappedMessage } from './wrapped-records'
+import { XmlChildTally } from './xml-child-tally'
 
 export interface XmlRecordText {
   /** Local name (namespace prefix removed) of the record element. */
@@ -29,7 +31,16 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
   const malformed = (message: string) => new ImportError('parse-error', `XML is malformed near line ${line()}: ${message}`, { line: line() })
   // Checked on each record and each tag, comment or CDATA section as a whole, not only on what
   // a chunk left over, so the outcome never depends on how the upload was cut into chunks.
-  const tooLarge = () => new ImportError('record-too-large', `an XML record near line ${line()} is longer than ${MAX_RECORD_CHARS} characters`)
+  const tooLarge = () => {
+    const wrapped = recordName === undefined && recordStart >= 0 ? children.repeated() : undefined
+    const hint = wrapped === undefined ? '' : `; ${wrappedMessage('xml', wrapped)}`
+    // Where the record starts, not where the reading stopped: that depends on the chunks.
+    const at = recordStart >= 0 ? 1 + droppedLines + countLines(buf, recordStart) : line()
+    return new ImportError('record-too-large', `the XML record starting on line ${at} is longer than ${MAX_RECORD_CHARS} characters${hint}`, { line: at })
+  }
+  // The direct children of the open record: a record too large that is a list of records
+  // (`<customers>` under the root instead of `<customer>`) gets a hint to name the element.
+  const children = new XmlChildTally()
   const isRecord = (name: string, depth: number): boolean => {
     const local = localName(name)
     if (recordName !== undefined) return local === recordName
@@ -65,6 +76,7 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
       if (tag.startsWith('</')) {
         const open = stack.pop()
         if (open !== name) throw malformed(open ? `</${name}> closes <${open}>` : `</${name}> closes nothing`)
+        if (recordStart >= 0 && stack.length === recordDepth + 1) children.close()
         if (recordStart >= 0 && stack.length === recordDepth) {
           if (end - recordStart > MAX_RECORD_CHARS) throw tooLarge()
           yield { name: localName(name!), text: buf.slice(recordStart, end) }
@@ -83,6 +95,9 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
         }
         recordStart = lt
         recordDepth = stack.length
+        children.reset()
+      } else if (recordStart >= 0) {
+        children.open(localName(name!), stack.length - recordDepth, /\s[^\s=/>]+\s*=/.test(tag), selfClosing)
       }
       if (!selfClosing) stack.push(name!)
       if (stack.length > 64) throw malformed('elements are nested more than 64 deep')
