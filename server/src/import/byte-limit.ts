@@ -8,16 +8,22 @@ export interface CountedBytes {
   readonly bytesRead: () => number
 }
 
-export const limitBytes = (source: AsyncIterable<Uint8Array>, maxBytes: number): CountedBytes => {
+/** The chunks, counted; `check` sees the running total after each chunk and may throw. */
+export const countBytes = (source: AsyncIterable<Uint8Array>, check?: (read: number) => void): CountedBytes => {
   let read = 0
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {
       read += chunk.byteLength
-      if (read > maxBytes) {
-        throw new ImportError('body-too-large', `the file is larger than the import limit of ${maxBytes} bytes`, { maxBytes })
-      }
+      check?.(read)
       yield chunk
     }
   }
   return { chunks: chunks(), bytesRead: () => read }
 }
+
+export const limitBytes = (source: AsyncIterable<Uint8Array>, maxBytes: number): CountedBytes =>
+  countBytes(source, (read) => {
+    if (read > maxBytes) {
+      throw new ImportError('body-too-large', `the file is larger than the import limit of ${maxBytes} bytes`, { maxBytes })
+    }
+  })

@@ -13,8 +13,6 @@ import { pathsOf } from './source-path'
 import type { RecordSource, SourceRecord } from './source-record'
 import { LIST_FIELDS, checkNameNotInList, explainWrapped } from './wrapped-records'
 
-/** Paths that are values as a whole (lists), not objects to look into, when listing JSON/XML columns. */
-
 export interface CheckOptions {
   readonly format: ImportFormat
   readonly mapping?: Mapping | undefined

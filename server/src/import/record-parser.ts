@@ -7,14 +7,14 @@ import type { RecordSource } from './source-record'
 import { decodeText } from './text-decoding'
 import { xmlRecords } from './xml-records'
 
-export interface ParseOptions {
+interface ParseOptions {
   /** CSV: the delimiter, instead of detecting it. */
   readonly delimiter?: string
   /** XML: the record element's name, instead of the root's first child. */
   readonly record?: string
 }
 
-export function parseRecords(format: ImportFormat, text: AsyncIterable<string>, opts: ParseOptions = {}): RecordSource {
+function parseRecords(format: ImportFormat, text: AsyncIterable<string>, opts: ParseOptions = {}): RecordSource {
   switch (format) {
     case 'csv':
       return csvRecords(text, opts.delimiter === undefined ? {} : { delimiter: opts.delimiter })

@@ -12,7 +12,7 @@ import type { Logger } from 'pino'
 import { applyBatch, type ApplyContext } from './apply-batch'
 import { applyMapping } from './apply-mapping'
 import { BodySpool, type SpoolOptions } from './body-spool'
-import { limitBytes } from './byte-limit'
+import { countBytes, limitBytes } from './byte-limit'
 import { checkImport, type ImportPlan } from './check-import'
 import { DedupeIndex, type DedupeCandidate } from './dedupe-index'
 import { ImportError, isImportError } from './import-error'
@@ -48,8 +48,7 @@ export interface ImportOptions {
   readonly spool?: SpoolOptions | undefined
 }
 
-export const IMPORT_PHASES = ['checking', 'importing'] as const
-export type ImportPhase = (typeof IMPORT_PHASES)[number]
+export type ImportPhase = 'checking' | 'importing'
 
 export interface ImportProgress extends ImportCounts {
   /** Bytes of the file read so far, in this phase (each phase reads the file once). */
@@ -91,7 +90,8 @@ async function applyFile(
   o: ImportOptions & { readonly batchSize: number },
 ): Promise<ImportReport> {
   const { mapping } = plan
-  const counted = limitBytes(bytes, Number.POSITIVE_INFINITY)
+  // Only counted for progress: the copy was held to the limit when it was taken.
+  const counted = countBytes(bytes)
   // Parsed exactly as the check pass parsed it: same encoding, same delimiter and record element.
   const records = parseFile(o.format, counted.chunks, { encoding: o.encoding, mapping: o.mapping })[Symbol.asyncIterator]()
   try {
