@@ -124,6 +124,23 @@ describeBrowser('web app: who may open a book, and how', 120_000, () => {
     }
   })
 
+  it('a viewer made an editor while the book is open can edit at once, without a reload', async () => {
+    const { context, page } = await signedIn(app, 'dave')
+    try {
+      await openBook(page, BOOK)
+      await waitForBadge(page, 'synced')
+      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
+      await field(page, 'name').waitFor()
+      expect(await field(page, 'name').isEditable()).toBe(false)
+      await members(BOOK, 'dave', 'PUT', 'editor') // the relay tells dave's connection at once
+      await expect.poll(() => field(page, 'name').isEditable(), { timeout: 5000 }).toBe(true)
+      expect(await page.locator('crm-book-view .role').count()).toBe(0)
+    } finally {
+      await members(BOOK, 'dave', 'PUT', 'viewer')
+      await context.close()
+    }
+  })
+
   it('edits made offline by a rep made a viewer meanwhile are refused, shown as not saved, and the screens turn read-only', async () => {
     const KEY = 'key-accounts' // bob owns it, carol edits it
     const carolsCustomer = (await customerIds(app, KEY))[0]!

@@ -8,8 +8,8 @@
 // customer projection included, so the next start shows the list as it was left; a reload into a
 // new app version goes through the same save first (saveBeforeReload). When the relay says the
 // user is no longer a member, or no longer may write (a membership changed while the book was
-// open), `accessRefused` asks for the book list again, which then closes the book or makes it
-// read-only. `removeFromDevice` deletes a book's data here (a viewer's refused edits, or a book
+// open), or tells a role the book list does not give (a viewer made editor), `membershipChanged`
+// asks for the book list again, which then closes the book or applies the new role. `removeFromDevice` deletes a book's data here (a viewer's refused edits, or a book
 // the user lost access to); every tab with that book open lets it go and opens it again empty,
 // to sync afresh.
 import { removeLocalBook, type SyncErrorCode } from '@crm-sync/sync-client'
@@ -42,8 +42,11 @@ export class BookSessionController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly inputs: () => BookSessionInputs,
     private readonly changed: (session: BookSession | null) => void,
-    /** The relay refused the user (removed from the book, or no longer allowed to write). */
-    private readonly accessRefused: () => void = () => {},
+    /**
+     * The relay says the user's membership is not what the book list says: refused (removed from
+     * the book, or no longer allowed to write), or told another role (promoted, say).
+     */
+    private readonly membershipChanged: () => void = () => {},
   ) {
     host.addController(this)
   }
@@ -129,15 +132,18 @@ export class BookSessionController implements ReactiveController {
     this.host.requestUpdate()
   }
 
-  /** Once per refusal (not on every status while it lasts). */
+  /** Once per refusal or role told (not on every status while it lasts). */
   private watchAccess(book: BookSession | null): void {
     this.stopWatching?.()
     this.stopWatching = null
     if (!book) return
     let last: SyncErrorCode | undefined
+    let lastRole = book.handle.status.role
     this.stopWatching = book.handle.on('status', (s) => {
       const code = s.error?.code
-      if (code !== undefined && code !== last && ACCESS_ERRORS.has(code)) this.accessRefused()
+      if (code !== undefined && code !== last && ACCESS_ERRORS.has(code)) this.membershipChanged()
+      else if (s.role !== lastRole && s.role !== null && s.role !== book.role) this.membershipChanged()
+      lastRole = s.role
       // After the status listeners ran: the handle is closing itself.
       if (code === 'removed' && code !== last) queueMicrotask(() => this.current === book && this.reopen())
       last = code

@@ -45,7 +45,7 @@ export class CrmApp extends LitElement {
       return { session: this.auth.session, book: book ?? null, getToken: this.auth.getToken }
     },
     (book) => this.bookProvider.setValue(book),
-    // Removed from the book, or made a viewer, while it was open: the list says what is left.
+    // Removed from the book, or its role changed, while it was open: the list says what is left.
     () => void this.books.refresh(),
   )
   // A book the user may not open that this device still holds: the access screen offers to remove it.

@@ -9,9 +9,10 @@ import { checkUpdateV1 } from './check-update'
 import type { ErrorMessage, WireError } from './error-message'
 import { MESSAGE_TYPE, SYNC_STEP, type SyncStep } from './message-type'
 import { ProtocolError } from './protocol-error'
+import { isBookRole, type RoleMessage } from './role-message'
 import type { SyncMessage } from './sync-message'
 
-export type Message = SyncMessage | AwarenessMessage | QueryAwarenessMessage | AuthMessage | AckMessage | ErrorMessage
+export type Message = SyncMessage | AwarenessMessage | QueryAwarenessMessage | AuthMessage | AckMessage | ErrorMessage | RoleMessage
 
 const SYNC_STEPS = new Set<number>(Object.values(SYNC_STEP))
 
@@ -36,6 +37,11 @@ const readBody = (decoder: decoding.Decoder, type: number): Message => {
         throw new ProtocolError('malformed', 'error message without code and message')
       }
       return { type: 'error', ...body }
+    }
+    case MESSAGE_TYPE.role: {
+      const role = decoding.readVarString(decoder)
+      if (!isBookRole(role)) throw new ProtocolError('malformed', `unknown role ${JSON.stringify(role.slice(0, 40))}`)
+      return { type: 'role', role }
     }
     default:
       throw new ProtocolError('unknown-type', `unknown message type ${type}`)

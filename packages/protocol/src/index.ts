@@ -7,6 +7,7 @@ export { encodeAwareness, encodeQueryAwareness, type AwarenessMessage, type Quer
 export { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from './awareness-entries'
 export { encodePermissionDenied, AUTH_KIND, type AuthMessage } from './auth-message'
 export { encodeAck, type AckMessage } from './ack-message'
+export { encodeRole, isBookRole, BOOK_ROLES, type BookRole, type RoleMessage } from './role-message'
 export { encodeError, WIRE_ERROR_CODES, type WireError, type WireErrorCode, type ErrorMessage } from './error-message'
 export { decodeMessage, validateSyncPayload, isEmptyUpdate, type Message } from './decode-message'
 export { checkUpdateV1, UpdateFormatError } from './check-update'

@@ -10,6 +10,8 @@ export const MESSAGE_TYPE = {
   ack: 100,
   /** Extension: a typed error about one of your frames, as JSON `{ code, message, frame? }`. */
   error: 101,
+  /** Extension: your role in this book, at connect and whenever it changes (asked for with `role=1`). */
+  role: 102,
 } as const
 
 export type MessageType = (typeof MESSAGE_TYPE)[keyof typeof MESSAGE_TYPE]

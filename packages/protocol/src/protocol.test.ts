@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   SYNC_STEP, decodeAwarenessEntries, decodeMessage, encodeAck, encodeAwarenessEntries, encodeError,
-  encodePermissionDenied, encodeSyncStep1, encodeUpdate, isEmptyUpdate, isProtocolError, validateSyncPayload,
+  encodePermissionDenied, encodeRole, encodeSyncStep1, encodeUpdate, isEmptyUpdate, isProtocolError, validateSyncPayload,
 } from './index'
 
 const docWithText = (text: string) => {
@@ -35,6 +35,7 @@ describe('decodeMessage', () => {
       type: 'error', code: 'read-only', message: 'viewer', frame: 3,
     })
     expect(decodeMessage(encodePermissionDenied('no'))).toEqual({ type: 'auth', kind: 0, reason: 'no' })
+    for (const role of ['owner', 'editor', 'viewer'] as const) expect(decodeMessage(encodeRole(role))).toEqual({ type: 'role', role })
   })
 
   it.each([
@@ -43,6 +44,8 @@ describe('decodeMessage', () => {
     ['unknown sync step', new Uint8Array([0, 9, 0]), 'unknown-type'],
     ['truncated payload', new Uint8Array([0, 2, 10, 1, 2]), 'malformed'],
     ['trailing bytes', new Uint8Array([3, 3]), 'trailing-bytes'],
+    ['unknown role', new Uint8Array([102, 5, ...new TextEncoder().encode('admin')]), 'malformed'],
+    ['role cut short', new Uint8Array([102, 6, 118, 105]), 'malformed'],
   ])('rejects %s', (_name, frame, code) => {
     try {
       decodeMessage(frame)

@@ -123,4 +123,30 @@ describe('connection states against the real relay', () => {
     await handle.close()
     expect(isSyncClientError(await waiting, 'closed')).toBe(true)
   })
+
+  it("status.role follows what the relay says: at connect, and at once when the user's membership changes", async () => {
+    const setRole = async (role: string) => {
+      const res = await fetch(`${server.url}/api/books/north-territory/members/bob`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await server.token('alice')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role }),
+      })
+      expect(res.ok).toBe(true)
+    }
+    const handle = makeDevice(server, 'bob').open()
+    expect(handle.status.role).toBeNull()
+    try {
+      await handle.whenSynced()
+      expect(handle.status.role).toBe('editor')
+      await setRole('viewer')
+      await waitFor(() => handle.status.role === 'viewer', 5000, 'the demotion')
+      await setRole('editor')
+      await waitFor(() => handle.status.role === 'editor', 5000, 'the promotion')
+      handle.disconnect()
+      expect(handle.status).toMatchObject({ state: 'offline', role: 'editor' }) // the last word heard
+    } finally {
+      await setRole('editor')
+      await handle.close()
+    }
+  })
 })

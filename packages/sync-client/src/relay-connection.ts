@@ -1,5 +1,6 @@
 // The book's link to the relay: y-websocket's unmodified WebsocketProvider, opted in to the
-// acknowledgement extension (`ack=1`), with the reconnect policy taken out of its hands:
+// acknowledgement extension (`ack=1`) and to being told the user's role (`role=1`, frame 102: at
+// connect and whenever it changes), with the reconnect policy taken out of its hands:
 //   - a fresh token from getToken() before every connect (the provider only re-reads `params`),
 //   - reconnects with exponential backoff and jitter (y-websocket's backoff has none),
 //   - 4401 -> fetch a new token and retry; 4403 / 4400 / 1009 -> stop and report (close-policy.ts).
@@ -9,7 +10,7 @@ import * as decoding from 'lib0/decoding'
 import type { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
-import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, type Message, type WireError } from '@crm-sync/protocol'
+import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, isBookRole, type Message, type WireError } from '@crm-sync/protocol'
 import { backoffDelay, type BackoffOptions } from './backoff'
 import { decideOnClose } from './close-policy'
 import { FrameLedger } from './frame-ledger'
@@ -117,7 +118,7 @@ export class RelayConnection {
     const provider = new WebsocketProvider(this.o.serverUrl, this.o.bookId, this.o.doc, {
       connect: false,
       awareness: this.o.awareness,
-      params: { ack: '1' },
+      params: { ack: '1', role: '1' },
       WebSocketPolyfill: WS as unknown as typeof WebSocket,
       disableBc: true, // cross-tab sync is ours (cross-tab-channel.ts): it also works offline
       shouldReconnect: () => false,
@@ -131,6 +132,10 @@ export class RelayConnection {
     }
     provider.messageHandlers[MESSAGE_TYPE.error] = (_encoder, decoder, p) => {
       this.onWireError(p.ws, JSON.parse(decoding.readVarString(decoder)) as WireError)
+    }
+    provider.messageHandlers[MESSAGE_TYPE.role] = (_encoder, decoder) => {
+      const role = decoding.readVarString(decoder)
+      if (isBookRole(role)) this.o.dispatch({ type: 'role', role }) // checked strictly before (observed-socket.ts)
     }
     // y-websocket only console.warns a permission-denied frame; the error frame (101) that comes
     // with it for opted-in clients is what we report, so this one is read and dropped.

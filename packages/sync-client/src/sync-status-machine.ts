@@ -7,7 +7,8 @@
 //      └───────────────────┴── socket-closed / disconnect ───────────────────┘
 //
 //   socket-closed carries the retry time (null = stopped) and the error; a scheduled retry
-//   fires `connect` again. pending-changed, acked, save-state and error never move `state`.
+//   fires `connect` again. pending-changed, acked, save-state, error and role never move `state`.
+import type { BookRole } from '@crm-sync/protocol'
 import type { SyncError, SyncErrorCode, SyncState, SyncStatus } from './sync-status'
 
 export type SyncEvent =
@@ -21,6 +22,7 @@ export type SyncEvent =
   | { readonly type: 'acked'; readonly at: number }
   | { readonly type: 'save-state'; readonly savedLocally: boolean }
   | { readonly type: 'error'; readonly error: SyncError | null }
+  | { readonly type: 'role'; readonly role: BookRole }
 
 export type SyncEventType = SyncEvent['type']
 
@@ -67,11 +69,13 @@ export const nextStatus = (s: SyncStatus, e: SyncEvent): SyncStatus => {
       return { ...s, savedLocally: e.savedLocally }
     case 'error':
       return { ...s, error: e.error }
+    case 'role':
+      return { ...s, role: e.role }
   }
 }
 
 /** Shallow equality, so listeners hear only real changes. */
 export const sameStatus = (a: SyncStatus, b: SyncStatus): boolean =>
   a.state === b.state && a.pendingLocal === b.pendingLocal && a.lastSyncedAt === b.lastSyncedAt &&
-  a.savedLocally === b.savedLocally && a.nextRetryAt === b.nextRetryAt &&
+  a.savedLocally === b.savedLocally && a.nextRetryAt === b.nextRetryAt && a.role === b.role &&
   (a.error === b.error || (a.error?.code === b.error?.code && a.error?.message === b.error?.message))

@@ -1,3 +1,5 @@
+import type { BookRole } from '@crm-sync/protocol'
+
 // What a book handle tells the app about its sync: one plain object, replaced (never mutated) on
 // every change, so a UI can compare it by reference. The transitions live in sync-status-machine.ts.
 
@@ -49,6 +51,11 @@ export interface SyncStatus {
   readonly error: SyncError | null
   /** When the next reconnect attempt is due (ms since the epoch); null when none is scheduled. */
   readonly nextRetryAt: number | null
+  /**
+   * The user's role in the book as the relay last said (at connect, and at once when a membership
+   * changes while connected); null until it said. Kept while offline: the last word heard.
+   */
+  readonly role: BookRole | null
 }
 
 export const INITIAL_STATUS: SyncStatus = {
@@ -58,4 +65,5 @@ export const INITIAL_STATUS: SyncStatus = {
   savedLocally: true,
   error: null,
   nextRetryAt: null,
+  role: null,
 }

@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import {
   CLOSE_CODE, SYNC_STEP, decodeAwarenessEntries, decodeMessage, encodeAck, encodeAwareness, encodeAwarenessEntries,
-  encodeError, encodePermissionDenied, isEmptyUpdate, isProtocolError,
+  encodeError, encodePermissionDenied, encodeRole, isEmptyUpdate, isProtocolError,
   validateSyncPayload, type Message,
 } from '@crm-sync/protocol'
 import type { Identity } from '../auth/identity'
@@ -26,6 +26,18 @@ import type { DurableWatcher } from './room-appends'
 import type { EarlyFrameBudget } from './early-frame-budget'
 import type { RoomLease } from './room-registry'
 import { READY_STATE, type ServerWebSocket } from '../websocket/server-websocket'
+
+/** Protocol extensions a client asked for in its URL, as bit flags (one number per connection). */
+export const EXTENSION = {
+  /** `ack=1`: acknowledgements (100) and typed errors (101). */
+  ack: 1,
+  /** `role=1`: the user's role in the book (102), at connect and whenever it changes. */
+  role: 2,
+} as const
+
+/** The extension flags a sync URL asks for. */
+export const extensionsOf = (params: URLSearchParams): number =>
+  (params.get('ack') === '1' ? EXTENSION.ack : 0) | (params.get('role') === '1' ? EXTENSION.role : 0)
 
 /** What every connection of a relay shares: one object, not a copy per connection. */
 export interface ConnectionSettings {
@@ -60,15 +72,23 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
   private lease: RoomLease | null = null
 
   /**
-   * @param wantsAck opted in to the acknowledgement/error extension (URL parameter `ack=1`)
+   * @param extensions the protocol extensions the client opted in to (EXTENSION flags)
    */
   constructor(
     private readonly ws: ServerWebSocket,
     readonly bookId: string,
-    private readonly wantsAck: boolean,
+    private readonly extensions: number,
     private readonly o: ConnectionSettings,
   ) {
     // The relay passes this socket's messages to `receive` (one set of handlers for all sockets).
+  }
+
+  private get wantsAck(): boolean {
+    return (this.extensions & EXTENSION.ack) !== 0
+  }
+
+  private get wantsRole(): boolean {
+    return (this.extensions & EXTENSION.role) !== 0
   }
 
   get isClosed(): boolean {
@@ -85,6 +105,7 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
     this.role = role
     room.peers.add(this)
     this.send(room.syncStep1())
+    if (this.wantsRole) this.send(encodeRole(role))
     const states = room.presentClientIds()
     if (states.length > 0) this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)))
     const queued = this.dropQueue()
@@ -95,12 +116,14 @@ export class Connection implements RoomPeer, DurableWatcher, AckTarget {
    * The user's membership of the book changed while connected: a new role applies from the next
    * frame (a viewer's updates are refused); null (removed) closes the connection with 4403. Made a
    * viewer, the client is told at once (a read-only error without a frame, as the refusal of a
-   * write says it), so an app can stop offering edits before the user makes one.
+   * write says it), so an app can stop offering edits before the user makes one. A client that
+   * asked for roles (`role=1`) is told every new role, a promotion too.
    */
   applyRole(role: Role | null): void {
     if (this.closed || this.identity === null) return
     if (role === null) return this.close(CLOSE_CODE.notMember, 'no longer a member of this book')
     const demoted = role === 'viewer' && this.role !== 'viewer'
+    if (role !== this.role && this.wantsRole) this.send(encodeRole(role))
     this.role = role
     if (!demoted) return
     this.send(encodePermissionDenied('read-only: you are a viewer of this book now'))

@@ -15,7 +15,7 @@ import { acceptUpgrade } from '../websocket/accept-upgrade'
 import type { ServerWebSocket, WebSocketHandlers, WebSocketSettings } from '../websocket/server-websocket'
 import { isValidBookId } from './book-id'
 import { MembershipFollower } from './membership-follower'
-import { Connection, type ConnectionSettings } from './connection'
+import { Connection, extensionsOf, type ConnectionSettings } from './connection'
 import { EarlyFrameBudget } from './early-frame-budget'
 import type { RoomRegistry } from './room-registry'
 import { SocketCorks } from './socket-corks'
@@ -187,17 +187,17 @@ export class Relay {
     // headers and the token-bearing URL alive for the whole life of the connection.
     const bookId = decodeURIComponentSafe(match[1] ?? '')
     const token = extractToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, url })
-    const wantsAck = url.searchParams.get('ack') === '1'
+    const extensions = extensionsOf(url.searchParams)
     const ws = acceptUpgrade(req, socket, head, this.websocketSettings)
     if (!ws) return
     socket.off('error', this.onUpgradeSocketError)
-    void this.accept(ws, bookId, token, wantsAck)
+    void this.accept(ws, bookId, token, extensions)
   }
 
   private readonly onUpgradeSocketError = (err: Error): void => this.o.log.debug({ err }, 'socket error during upgrade')
 
-  private async accept(ws: ServerWebSocket, bookId: string | null, token: string | null | undefined, wantsAck: boolean): Promise<void> {
-    const conn = new Connection(ws, bookId ?? '', wantsAck, this.connectionSettings)
+  private async accept(ws: ServerWebSocket, bookId: string | null, token: string | null | undefined, extensions: number): Promise<void> {
+    const conn = new Connection(ws, bookId ?? '', extensions, this.connectionSettings)
     this.connections.set(ws, conn)
     this.alive.add(ws)
     this.o.metrics.connections.set(this.connections.size)
