@@ -4,7 +4,7 @@
 // badge says "Connecting…" meanwhile, never "Offline": the device is online.
 import { readCustomers } from '@crm-sync/model'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DESKTOP, openBook, signedIn, startApp, waitForBadge, type App } from './support/app'
+import { bookDatabase, DESKTOP, openBook, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { badgeLog, badgeLogOf } from './support/badge-log'
 import { describeBrowser } from './support/browser'
 import { expectProjectionThenDocument, probe, projectionPhase } from './support/projection'
@@ -36,7 +36,7 @@ describeBrowser('web app: a fresh device lists the relay\'s customers before its
       if (new URL(ws.url()).pathname.startsWith('/sync')) seen.push({ what: 'sync', at: Date.now() })
     })
     const stored = await a.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))
-    expect(stored).not.toContain(`crm-sync-book:${BOOK}`)
+    expect(stored).not.toContain(bookDatabase('alice', BOOK))
 
     await openBook(a.page, BOOK)
     await waitForBadge(a.page, 'synced')

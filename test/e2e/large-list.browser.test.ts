@@ -107,7 +107,7 @@ describeBrowser('web app: 10,000 customers', 180_000, () => {
 
   it('lists the 10,000 customers from the device after a reload, before the book has loaded', async () => {
     await a.page.locator('crm-list-toolbar input[type="search"]').fill('')
-    await expect.poll(() => savedProjectionSize(a.page, BOOK), { timeout: 20_000 }).toBe(COUNT)
+    await expect.poll(() => savedProjectionSize(a.page, 'alice', BOOK), { timeout: 20_000 }).toBe(COUNT)
     await a.page.addInitScript(probe)
     await a.page.reload()
     await expect.poll(() => a.page.locator('crm-customer-list .count [data-count]').getAttribute('data-source'), { timeout: 30_000 })

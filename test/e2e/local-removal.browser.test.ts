@@ -5,7 +5,7 @@
 import { readCustomer } from '@crm-sync/model'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { customerIds, field, goTo, openBook, setField, setMember, signedIn, startApp, waitForBadge, type App } from './support/app'
+import { bookDatabase, customerIds, field, goTo, openBook, setField, setMember, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { describeBrowser } from './support/browser'
 
 const KEY = 'key-accounts' // bob owns it, carol edits it
@@ -91,10 +91,10 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await access.waitFor({ timeout: 10_000 })
       const copy = access.locator('.local-copy')
       await expect.poll(() => copy.innerText(), { timeout: 5000 }).toMatch(/still holds a copy of “north-territory”, with 1 change that were never saved/)
-      expect(await databases(page)).toContain(`crm-sync-book:${BOOK}`)
+      expect(await databases(page)).toContain(bookDatabase('bob', BOOK))
       await copy.locator('button.remove-copy').click()
       await expect.poll(() => access.locator('.local-copy.removed').count(), { timeout: 10_000 }).toBe(1)
-      expect(await databases(page)).not.toContain(`crm-sync-book:${BOOK}`)
+      expect(await databases(page)).not.toContain(bookDatabase('bob', BOOK))
       await page.reload()
       await access.waitFor()
       await page.waitForTimeout(500)

@@ -37,7 +37,7 @@ describeBrowser('web app: the customer list from the device before the book has 
     }))
     await openCustomer(a.page, BOOK, id)
     // The app writes the projection about a second after the book synced (or when the page is hidden).
-    await expect.poll(() => savedProjectionSize(a.page, BOOK), { timeout: 10_000 }).toBe(all)
+    await expect.poll(() => savedProjectionSize(a.page, 'alice', BOOK), { timeout: 10_000 }).toBe(all)
 
     await a.context.setOffline(true)
     const response = await a.page.reload()

@@ -7,9 +7,10 @@
 // or on a device with nothing stored the relay's list of them until the first sync, read-only;
 // edits wait for the document to hold the book, so none can be made against a half-loaded one.
 import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
-import { isSyncClientError, openBook, type BookHandle, type ProjectionSource } from '@crm-sync/sync-client'
+import { isSyncClientError, openBook, type BookHandle, type LocalStore, type ProjectionSource } from '@crm-sync/sync-client'
 import { DraftStore, PersistedTexts, type DraftStorage } from '../lib/draft-store'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
+import { userStore } from '../lib/local-books'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
 import { Presence } from './presence'
@@ -61,6 +62,8 @@ export class BookSession {
   /** Resolves once `loaded` is true and the list follows the document. Never rejects. */
   readonly whenDocument: Promise<void>
   private readonly fallbackName: string
+  /** This user's books on the device (local-books.ts). */
+  private readonly store: LocalStore
   private closed = false
   private currentRole: Role | null
   private readonly roleListeners = new Set<() => void>()
@@ -73,7 +76,9 @@ export class BookSession {
     this.fallbackName = o.bookName ?? o.bookId
     this.forms = new DraftStore(o.draftStorage, o.session.userId, o.bookId)
     this.drafts = new PersistedTexts(this.forms, 'fields')
+    this.store = userStore(o.session.userId)
     this.handle = openBook({
+      store: this.store,
       serverUrl: o.serverUrl,
       bookId: o.bookId,
       getToken: o.getToken,
@@ -152,6 +157,10 @@ export class BookSession {
     this.roleListeners.clear()
     this.index.dispose()
     this.presence.dispose()
-    await this.handle.close()
+    try {
+      await this.handle.close()
+    } finally {
+      await this.store.close()
+    }
   }
 }

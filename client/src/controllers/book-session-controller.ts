@@ -16,6 +16,7 @@ import { removeLocalBook, type SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { sessionDraftStorage } from '../lib/draft-store'
+import { userStore } from '../lib/local-books'
 import { removalError, type LocalRemoval } from '../lib/local-removal'
 import { onPageHidden } from '../lib/page-hide'
 import type { BookEntry, Session } from '../lib/session-store'
@@ -76,15 +77,19 @@ export class BookSessionController implements ReactiveController {
    * other tab, is let go and opened again empty, and syncs afresh. `removal` says how it went.
    */
   async removeFromDevice(bookId: string): Promise<void> {
-    if (this.removal?.state === 'removing') return
+    const session = this.inputs().session
+    if (this.removal?.state === 'removing' || !session) return
     this.removal = { bookId, state: 'removing', error: null }
     this.host.requestUpdate()
+    const store = userStore(session.userId)
     try {
-      await removeLocalBook({ bookId })
+      await removeLocalBook({ bookId, store })
       this.removal = { bookId, state: 'done', error: null }
     } catch (e) {
       console.error(`removing book ${bookId} from this device failed`, e)
       this.removal = { bookId, state: 'failed', error: removalError(e) }
+    } finally {
+      await store.close()
     }
     this.host.requestUpdate()
   }

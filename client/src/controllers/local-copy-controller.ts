@@ -4,6 +4,7 @@
 // removal of it ended.
 import { findLocalBook, type LocalStoreStats } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { userStoreOptions } from '../lib/local-books'
 import type { LocalRemoval } from '../lib/local-removal'
 
 export interface LocalCopy {
@@ -19,26 +20,27 @@ export class LocalCopyController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    /** The book to check (null: none), and this tab's last removal. */
-    private readonly inputs: () => { readonly bookId: string | null; readonly removal: LocalRemoval | null },
+    /** The book to check for the user (null: none), and this tab's last removal. */
+    private readonly inputs: () => { readonly userId: string | null; readonly bookId: string | null; readonly removal: LocalRemoval | null },
   ) {
     host.addController(this)
   }
 
   hostUpdate(): void {
-    const { bookId, removal } = this.inputs()
+    const { userId, bookId, removal } = this.inputs()
     const removing = removal?.bookId === bookId ? removal.state : 'none'
-    const key = bookId === null ? null : `${bookId}/${removing}`
+    const key = bookId === null || userId === null ? null : `${userId}/${bookId}/${removing}`
     if (key === this.checked) return
     this.checked = key
-    if (bookId === null || removing === 'removing') return
-    void this.lookUp(bookId, key)
+    this.copy = null // another book or user: what was found is not theirs
+    if (key === null || bookId === null || userId === null || removing === 'removing') return
+    void this.lookUp(userId, bookId, key)
   }
 
-  private async lookUp(bookId: string, key: string | null): Promise<void> {
+  private async lookUp(userId: string, bookId: string, key: string): Promise<void> {
     let copy: LocalCopy | null = null
     try {
-      const stats = await findLocalBook(bookId)
+      const stats = await findLocalBook(bookId, userStoreOptions(userId))
       copy = stats ? { bookId, stats } : null
     } catch (e) {
       console.warn(`could not check whether book ${bookId} is stored on this device`, e)

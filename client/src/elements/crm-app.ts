@@ -52,7 +52,7 @@ export class CrmApp extends LitElement {
   private readonly localCopy = new LocalCopyController(this, () => {
     const route = this.router.route
     const denied = this.auth.session && route.view !== 'home' && this.books.access(route.bookId) === 'denied'
-    return { bookId: denied ? route.bookId : null, removal: this.bookSession.removal }
+    return { userId: this.auth.session?.userId ?? null, bookId: denied ? route.bookId : null, removal: this.bookSession.removal }
   })
   private readonly appUpdate = new AppUpdateController(this, { save: () => this.bookSession.saveBeforeReload() })
 

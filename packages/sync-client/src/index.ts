@@ -18,7 +18,7 @@ export {
 export type {
   LocalStore, LocalBatch, LocalBookState, LocalStoreStats, FoldUpdates, ProjectionChange, StoredProjection,
 } from './local-store'
-export { createIndexedDbStore, type IndexedDbStoreOptions } from './indexeddb-local-store'
+export { createIndexedDbStore, DEFAULT_DATABASE_PREFIX, type IndexedDbStoreOptions } from './indexeddb-local-store'
 export { createMemoryStore } from './memory-local-store'
 export { foldUpdates } from './book-persistence'
 export { BACKOFF_DEFAULTS, backoffDelay, type BackoffOptions } from './backoff'

@@ -2,8 +2,9 @@
 // Every write is one readwrite transaction and resolves on its `complete` event, which is what
 // "saved on this device" means (y-indexeddb resolves nothing: its issue #28).
 import { wrap, type IDBPDatabase } from 'idb'
+import { adoptDatabase, openBookDatabase, type Factory } from './indexeddb-adopt'
 import { newStaleMarksKey, readProjectionIn, writeProjectionIn } from './indexeddb-projection'
-import { DB_VERSION, upgradeBookDb, type BookDb } from './indexeddb-schema'
+import type { BookDb } from './indexeddb-schema'
 import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, StoredProjection } from './local-store'
 import { SyncClientError } from './sync-client-error'
 
@@ -16,14 +17,15 @@ export interface IndexedDbStoreOptions {
   readonly indexedDB?: unknown
   /** Database name = prefix + book id. Default 'crm-sync-book:'. */
   readonly databasePrefix?: string
+  /**
+   * An earlier prefix: a book with a database under it and none under `databasePrefix` is moved
+   * here on its first use by this store (indexeddb-adopt.ts), and `deleteBook` deletes it too.
+   * Needs `indexedDB.databases()` (every current browser); without it the old database is left.
+   */
+  readonly adoptFromPrefix?: string
 }
 
 export const DEFAULT_DATABASE_PREFIX = 'crm-sync-book:'
-
-interface Factory {
-  open(name: string, version: number): IDBOpenDBRequest
-  deleteDatabase(name: string): IDBOpenDBRequest
-}
 
 const isFactory = (f: unknown): f is Factory =>
   typeof f === 'object' && f !== null && typeof (f as Factory).open === 'function' && typeof (f as Factory).deleteDatabase === 'function'
@@ -40,14 +42,25 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
   if (!isFactory(factory)) throw new SyncClientError('no-local-store', 'no IndexedDB here: pass `indexedDB` or use createMemoryStore()')
   const prefix = opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX
   const open = new Map<string, Promise<IDBPDatabase<BookDb>>>()
+  const legacy = opts.adoptFromPrefix
+  /** Books whose earlier database this store has looked for (once per book and store). */
+  const adopted = new Map<string, Promise<unknown>>()
+  const adoptOnce = (bookId: string): Promise<unknown> => {
+    if (legacy === undefined) return Promise.resolve()
+    let done = adopted.get(bookId)
+    if (!done) {
+      done = adoptDatabase(factory, legacy + bookId, prefix + bookId)
+      adopted.set(bookId, done)
+      done.catch(() => adopted.delete(bookId)) // looked for again on next use
+    }
+    return done
+  }
 
   // idb's openDB always uses the global factory; this is openDB with an explicit one.
   const openDb = (bookId: string): Promise<IDBPDatabase<BookDb>> => {
     let db = open.get(bookId)
     if (db) return db
-    const request = factory.open(prefix + bookId, DB_VERSION)
-    request.addEventListener('upgradeneeded', () => upgradeBookDb(request.result))
-    db = (wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>).then((d) => {
+    db = adoptOnce(bookId).then(() => openBookDatabase(factory, prefix + bookId)).then((d) => {
       // Another tab deleting or upgrading the database: let it, and reopen on next use.
       d.addEventListener('versionchange', () => {
         d.close()
@@ -160,6 +173,7 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
       open.delete(bookId)
       if (db) (await db.catch(() => null))?.close()
       await (wrap(factory.deleteDatabase(prefix + bookId)) as unknown as Promise<unknown>)
+      if (legacy !== undefined) await (wrap(factory.deleteDatabase(legacy + bookId)) as unknown as Promise<unknown>)
     },
 
     async close() {

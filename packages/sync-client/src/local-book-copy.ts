@@ -9,16 +9,17 @@ interface ListingFactory {
 }
 
 /**
- * The stored book's stats, or null when the device holds nothing of it. Where the browser cannot
+ * The stored book's stats, or null when the device holds nothing of it. A database under the
+ * options' `adoptFromPrefix` counts (looking adopts it, as opening would). Where the browser cannot
  * list its databases (`indexedDB.databases`, missing before Firefox 126) the book's database is
  * opened to look, and an empty one counts as none.
  */
 export async function findLocalBook(bookId: string, opts: IndexedDbStoreOptions = {}): Promise<LocalStoreStats | null> {
   const factory = (opts.indexedDB ?? globalIndexedDb()) as ListingFactory | null
-  const name = (opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX) + bookId
+  const names = [opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX, opts.adoptFromPrefix].flatMap((p) => (p === undefined ? [] : [p + bookId]))
   if (typeof factory?.databases === 'function') {
     const listed = await factory.databases()
-    if (!listed.some((d) => d.name === name)) return null
+    if (!listed.some((d) => d.name !== undefined && names.includes(d.name))) return null
   }
   const store = createIndexedDbStore(opts)
   try {

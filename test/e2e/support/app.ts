@@ -106,6 +106,9 @@ export async function setMember(app: App, bookId: string, user: string, method: 
   if (!res.ok) throw new Error(`${method} member ${user} of ${bookId}: ${res.status} ${await res.text()}`)
 }
 
+/** The IndexedDB database the app keeps a user's book in (client/src/lib/local-books.ts). */
+export const bookDatabase = (userId: string, bookId: string): string => `crm-sync-book:${encodeURIComponent(userId)}:${bookId}`
+
 export const field = (page: Page, name: string) => page.locator(`crm-customer-detail input[name="${name}"]`)
 export const notes = (page: Page) => page.locator('crm-notes-editor textarea')
 

@@ -3,6 +3,7 @@
 // marks, and how many customers the projection saved in IndexedDB holds.
 import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { bookDatabase } from './app'
 
 export interface Mark {
   readonly name: string
@@ -69,8 +70,8 @@ export const probe = (): void => {
   }
 }
 
-/** How many customers the projection saved in this page's IndexedDB holds (0: none yet). */
-export const savedProjectionSize = (page: Page, bookId: string): Promise<number> =>
+/** How many customers the projection the user's app saved in this page's IndexedDB holds (0: none yet). */
+export const savedProjectionSize = (page: Page, userId: string, bookId: string): Promise<number> =>
   page.evaluate(
     (name) =>
       new Promise<number>((resolve, reject) => {
@@ -92,7 +93,7 @@ export const savedProjectionSize = (page: Page, bookId: string): Promise<number>
           }
         }
       }),
-    `crm-sync-book:${bookId}`,
+    bookDatabase(userId, bookId),
   )
 
 /** The app's marks ('crm:…') so far, in order. */

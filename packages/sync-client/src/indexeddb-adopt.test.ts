@@ -1,0 +1,102 @@
+// A book's database under an earlier name (one per book for whoever was signed in) moves into a
+// store with a per-user prefix on the store's first use of the book: everything is carried over
+// (updates, edits the relay never took, lastSyncedAt, the projection), the old database goes only
+// once the copy committed, a second store finds nothing more to adopt, and a user who already has
+// the book keeps their own.
+import 'fake-indexeddb/auto'
+import type { Customer } from '@crm-sync/model'
+import { IDBDatabase, IDBFactory } from 'fake-indexeddb'
+import { describe, expect, it, vi } from 'vitest'
+import { findLocalBook } from './local-book-copy'
+import { createIndexedDbStore } from './indexeddb-local-store'
+import { adoptDatabase, type Factory } from './indexeddb-adopt'
+
+const customer = (id: string): Customer => ({ id, name: id, tags: [], notes: '', contacts: [], deals: [], activities: [], archived: false })
+const OLD = 'crm-sync-book:'
+const ALICE = 'crm-sync-book:alice:'
+const original = IDBDatabase.prototype.transaction
+const names = async (factory: IDBFactory) => (await factory.databases()).map((d) => d.name).sort()
+
+/** A book written the old way: one database per book. */
+const writeOldBook = async (factory: IDBFactory) => {
+  const old = createIndexedDbStore({ indexedDB: factory })
+  const stateVector = new Uint8Array([0])
+  await old.write('book', {
+    updates: [new Uint8Array([0, 0]), new Uint8Array([0, 1])], pending: ['p1'], acknowledged: [], lastSyncedAt: 42,
+    projection: { put: [customer('a')], remove: [], stale: [], replace: true, stateVector },
+  })
+  await old.close()
+}
+
+describe('adopting a database from an earlier prefix', () => {
+  it('moves everything into the new store on first use and deletes the old database after', async () => {
+    const factory = new IDBFactory()
+    await writeOldBook(factory)
+    const store = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD })
+    expect(await store.load('book')).toEqual({ updates: [new Uint8Array([0, 0]), new Uint8Array([0, 1])], pending: ['p1'], lastSyncedAt: 42 })
+    expect((await store.readProjection('book'))?.customers).toEqual([customer('a')])
+    expect(await names(factory)).toEqual(['crm-sync-book:alice:book'])
+    await store.write('book', { updates: [new Uint8Array([0, 2])], pending: [], acknowledged: ['p1'] })
+    await store.close()
+
+    // Another store (a tab opened later) finds the adopted book and nothing more to adopt.
+    const later = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD })
+    expect(await later.stats('book')).toEqual({ rows: 3, bytes: 6, pending: 0 })
+    await later.close()
+  })
+
+  it("leaves a user's own book alone, and the old one to whoever has none", async () => {
+    const factory = new IDBFactory()
+    const alice = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD })
+    await alice.write('book', { updates: [new Uint8Array([0, 0])], pending: [], acknowledged: [] })
+    await writeOldBook(factory)
+    expect(await alice.stats('book')).toMatchObject({ rows: 1, pending: 0 })
+    const bob = createIndexedDbStore({ indexedDB: factory, databasePrefix: 'crm-sync-book:bob:', adoptFromPrefix: OLD })
+    expect(await bob.stats('book')).toMatchObject({ rows: 2, pending: 1 })
+    expect(await names(factory)).toEqual(['crm-sync-book:alice:book', 'crm-sync-book:bob:book'])
+    await Promise.all([alice.close(), bob.close()])
+  })
+
+  it('keeps the old database when the copy fails, and adopts it on the next try', async () => {
+    const factory = new IDBFactory()
+    await writeOldBook(factory)
+    let failOpen = true
+    const failing: Factory = {
+      open: (name, version) => {
+        if (failOpen && name === `${ALICE}book`) throw new Error('quota exceeded')
+        return factory.open(name, version)
+      },
+      deleteDatabase: (name) => factory.deleteDatabase(name),
+      databases: () => factory.databases(),
+    }
+    await expect(adoptDatabase(failing, `${OLD}book`, `${ALICE}book`)).rejects.toThrow('quota exceeded')
+    expect(await names(factory)).toEqual(['crm-sync-book:book'])
+    failOpen = false
+    // The copy's transaction fails once the new database exists: it is removed again, the old kept.
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (this.name === `${ALICE}book` && args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError')
+      return original.apply(this, args)
+    })
+    try {
+      await expect(adoptDatabase(failing, `${OLD}book`, `${ALICE}book`)).rejects.toThrow('disk full')
+    } finally {
+      spy.mockRestore()
+    }
+    expect(await names(factory)).toEqual(['crm-sync-book:book'])
+    expect(await adoptDatabase(failing, `${OLD}book`, `${ALICE}book`)).toBe(true)
+    expect(await names(factory)).toEqual(['crm-sync-book:alice:book'])
+  })
+
+  it('findLocalBook counts a database still under the old name, and deleteBook removes both', async () => {
+    const factory = new IDBFactory()
+    await writeOldBook(factory)
+    const opts = { indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD }
+    expect(await findLocalBook('book', opts)).toMatchObject({ rows: 2, pending: 1 })
+    expect(await findLocalBook('other', opts)).toBeNull()
+    await writeOldBook(factory) // an old tab wrote the old database again after the adoption
+    const store = createIndexedDbStore(opts)
+    await store.deleteBook('book')
+    expect(await names(factory)).toEqual([])
+    await store.close()
+  })
+})

@@ -1,0 +1,69 @@
+// Moving a book's database from an earlier name to this store's (IndexedDB has no rename): the
+// app once kept one database per book for whoever was signed in, and now keeps one per user and
+// book, so one user's unsaved edits are never sent under another's session on a shared device.
+// The first user to open the book after the change adopts the old database, as they would have
+// used it before. Every store is copied in one transaction, committed before the old database
+// is deleted, so a page closed midway loses nothing: the old one is still there and the next open
+// copies again (puts under the same keys: a second copy changes nothing).
+import { wrap, type IDBPDatabase } from 'idb'
+import { DB_VERSION, upgradeBookDb, type BookDb } from './indexeddb-schema'
+
+export interface Factory {
+  open(name: string, version: number): IDBOpenDBRequest
+  deleteDatabase(name: string): IDBOpenDBRequest
+  databases?: () => Promise<readonly { readonly name?: string }[]>
+}
+
+const STORES = ['updates', 'pending', 'meta', 'projection'] as const
+
+/** Opens (creating or upgrading) a book database by name with the given factory. */
+export const openBookDatabase = (factory: Factory, name: string): Promise<IDBPDatabase<BookDb>> => {
+  const request = factory.open(name, DB_VERSION)
+  request.addEventListener('upgradeneeded', () => upgradeBookDb(request.result))
+  return wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>
+}
+
+/** The database names the factory holds, or null where it cannot list them (`databases()` missing). */
+export const databaseNames = async (factory: Factory): Promise<ReadonlySet<string> | null> => {
+  if (typeof factory.databases !== 'function') return null
+  return new Set((await factory.databases()).flatMap((d) => (d.name === undefined ? [] : [d.name])))
+}
+
+/**
+ * Copies the database `from` into `to` when `from` exists and `to` does not, then deletes `from`.
+ * Resolves to whether it adopted. Where databases cannot be listed nothing is adopted.
+ */
+export async function adoptDatabase(factory: Factory, from: string, to: string): Promise<boolean> {
+  const names = await databaseNames(factory)
+  if (!names || !names.has(from) || names.has(to)) return false
+  const source = await openBookDatabase(factory, from)
+  let rows: Array<{ store: (typeof STORES)[number]; keys: IDBValidKey[]; values: unknown[] }>
+  try {
+    const tx = source.transaction(STORES, 'readonly')
+    rows = await Promise.all(STORES.map(async (store) => {
+      const [keys, values] = await Promise.all([tx.objectStore(store).getAllKeys(), tx.objectStore(store).getAll()])
+      return { store, keys: keys as IDBValidKey[], values }
+    }))
+    await tx.done
+  } finally {
+    source.close()
+  }
+  const target = await openBookDatabase(factory, to)
+  try {
+    const tx = target.transaction(STORES, 'readwrite')
+    const puts: Promise<unknown>[] = []
+    for (const { store, keys, values } of rows) {
+      const os = tx.objectStore(store) as unknown as { put(value: unknown, key: IDBValidKey): Promise<unknown> }
+      keys.forEach((key, i) => puts.push(os.put(values[i], key)))
+    }
+    await Promise.all([...puts, tx.done])
+  } catch (e) {
+    // A half-made new database would hide the old one from the next try: remove it, keep the old.
+    target.close()
+    await wrap(factory.deleteDatabase(to)).catch(() => {})
+    throw e
+  }
+  target.close()
+  await wrap(factory.deleteDatabase(from))
+  return true
+}
