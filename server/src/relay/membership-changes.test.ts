@@ -50,18 +50,18 @@ describe('connections follow membership changes', () => {
     const dave = await connect('dave')
     // bob's role is read slowly after the change: an answer that did not wait for it would come first.
     const directory = server.persistence.directory
-    const roleOf = directory.roleOf.bind(directory)
-    directory.roleOf = async (bookId, userId) => {
-      const role = await roleOf(bookId, userId)
-      if (userId === 'bob') await new Promise((r) => setTimeout(r, 300))
-      return role
+    const rolesOf = directory.rolesOf.bind(directory)
+    directory.rolesOf = async (bookId, userIds) => {
+      const roles = await rolesOf(bookId, userIds)
+      if (userIds.includes('bob')) await new Promise((r) => setTimeout(r, 300))
+      return roles
     }
     try {
       await members('DELETE', 'bob')
       // Looked at on the server as the answer arrives: the client sees its two sockets in no set order.
       expect(openConnectionsOf('bob')).toBe(0)
     } finally {
-      directory.roleOf = roleOf
+      directory.rolesOf = rolesOf
     }
     for (const b of bob) expect((await b.closed).code).toBe(CLOSE_CODE.notMember)
     expect((await (await connectRaw(`${server.wsUrl}/${BOOK}?token=${await server.token('bob')}`)).closed).code).toBe(CLOSE_CODE.notMember)

@@ -5,15 +5,24 @@
 // fan-out message that was lost (Redis pub/sub keeps nothing) or a change made behind the API.
 import type { Logger } from 'pino'
 import type { BookDirectory, Role } from '../store/book-directory'
+import { isStoreError } from '../store/store-error'
 import type { Connection } from './connection'
 import { LatestChanges } from './latest-changes'
+import { readWithin } from './read-deadline'
 
 export interface MembershipFollowerOptions {
   readonly directory: BookDirectory
   readonly log: Logger
   /** The relay's open connections, attached or still connecting. */
   readonly connections: () => Iterable<Connection>
+  /**
+   * How long a role read may take (ms) before it is given up: a read that never answers would
+   * keep every change since it began (LatestChanges) and hold up every later sweep.
+   */
+  readonly readTimeoutMs?: number
 }
+
+const DEFAULTS = { readTimeoutMs: 10_000 } satisfies Partial<MembershipFollowerOptions>
 
 export class MembershipFollower {
   /**
@@ -22,8 +31,11 @@ export class MembershipFollower {
    */
   private readonly changes = new LatestChanges()
   private sweep: Promise<void> | null = null
+  private readonly o: MembershipFollowerOptions & Required<Pick<MembershipFollowerOptions, 'readTimeoutMs'>>
 
-  constructor(private readonly o: MembershipFollowerOptions) {}
+  constructor(opts: MembershipFollowerOptions) {
+    this.o = { ...DEFAULTS, ...opts } satisfies MembershipFollowerOptions
+  }
 
   /** Counts the changes seen: a connect reads the role again while this moves (relay.ts). */
   get epoch(): number {
@@ -42,7 +54,7 @@ export class MembershipFollower {
     return conns.length === 0 ? Promise.resolve() : this.apply(bookId, new Map([[userId, conns]]))
   }
 
-  /** Every attached connection against the stored roles, one read per book. */
+  /** Every attached connection against the stored roles, one read per book (of its connected users' rows only). */
   recheckAll(): Promise<void> {
     // One sweep at a time: a slow store must not pile sweeps up behind each other.
     this.sweep ??= this.sweepAll().finally(() => (this.sweep = null))
@@ -69,37 +81,33 @@ export class MembershipFollower {
     return out
   }
 
-  /** Reads the roles of the connected `users` of the book (one read) and applies each one no later change decides. */
+  /**
+   * Reads the roles of the connected `users` of the book (one read, within the deadline) and
+   * applies each one no later change decides.
+   */
   private async apply(bookId: string, users: ReadonlyMap<string, readonly Connection[]>): Promise<void> {
     const at = this.changes.begin()
+    const userIds = [...users.keys()]
     try {
-      let roleOf: (userId: string) => Role | null
+      let roles: Map<string, Role>
       try {
-        roleOf = await this.readRoles(bookId, [...users.keys()])
+        roles = await readWithin(this.o.directory.rolesOf(bookId, userIds), this.o.readTimeoutMs, `roles in book ${bookId}`)
       } catch (err) {
-        // Left as they are; the next change or recheck tries again.
-        this.o.log.warn({ err, bookId, users: [...users.keys()] }, 'could not read a changed membership')
+        // Left as they are; the next change or recheck tries again. A read given up on ends here
+        // (`end` below): what it answers later is dropped, and keeps no change nor sweep waiting.
+        const msg = isStoreError(err, 'timeout') ? 'gave up reading a changed membership (no answer in time)' : 'could not read a changed membership'
+        this.o.log.warn({ err, bookId, users: userIds }, msg)
         return
       }
       for (const [userId, conns] of users) {
         if (this.changes.isStale(keyOf(bookId, userId), at)) continue // a later change's read decides
-        const role = roleOf(userId)
+        const role = roles.get(userId) ?? null
         for (const conn of conns) conn.applyRole(role)
         if (role === null) this.o.log.info({ bookId, userId, connections: conns.length }, 'closed the connections of a member removed from the book')
       }
     } finally {
       this.changes.end(at)
     }
-  }
-
-  /** One read: the role of a lone user, else the book's members (one read instead of one per user). */
-  private async readRoles(bookId: string, userIds: readonly string[]): Promise<(userId: string) => Role | null> {
-    if (userIds.length === 1) {
-      const role = await this.o.directory.roleOf(bookId, userIds[0]!)
-      return () => role
-    }
-    const members = new Map((await this.o.directory.listMembers(bookId)).map((m) => [m.userId, m.role]))
-    return (userId) => members.get(userId) ?? null
   }
 }
 

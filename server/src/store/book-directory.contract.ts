@@ -86,6 +86,26 @@ export function runBookDirectoryContract(name: string, harness: BookDirectoryHar
       expect(await dir.listBooksFor(user('nobody'))).toEqual([])
     })
 
+    it('reads the roles of some users at once: members only, any number of them', async () => {
+      const dir = await open()
+      const { book, user } = ids()
+      await dir.createBook({ id: book('a'), name: 'north', createdBy: user('alice') })
+      await dir.createBook({ id: book('b'), name: 'south', createdBy: user('bob') })
+      await dir.setMember(book('a'), user('bob'), 'viewer')
+      await dir.setMember(book('a'), user('carol'), 'editor')
+      await dir.setMember(book('b'), user('dave'), 'editor')
+      const roles = await dir.rolesOf(book('a'), [user('bob'), user('dave'), user('nobody'), user('alice')])
+      expect(roles).toEqual(new Map([[user('bob'), 'viewer'], [user('alice'), 'owner']]))
+      expect(await dir.rolesOf(book('a'), [])).toEqual(new Map())
+      expect(await dir.rolesOf(book('missing'), [user('alice')])).toEqual(new Map())
+      // More users than SQLite binds parameters to one statement (32,766), the members among them spread out.
+      const many = Array.from({ length: 40_000 }, (_, i) => user(`u${i}`))
+      many[5] = user('carol')
+      many[39_999] = user('bob')
+      expect(await dir.rolesOf(book('a'), many)).toEqual(new Map([[user('carol'), 'editor'], [user('bob'), 'viewer']]))
+      await expectStoreError(dir.rolesOf(book('a'), [user('bob'), '']), 'invalid')
+    })
+
     it("rejects setMember on an unknown book with 'not-found' and an unknown role with 'invalid'", async () => {
       const dir = await open()
       const { book, user } = ids()
@@ -174,6 +194,7 @@ export function runBookDirectoryContract(name: string, harness: BookDirectoryHar
       await expectStoreError(dir.getBook(book('a')), 'closed')
       await expectStoreError(dir.listBooksFor(user('a')), 'closed')
       await expectStoreError(dir.roleOf(book('a'), user('a')), 'closed')
+      await expectStoreError(dir.rolesOf(book('a'), [user('a')]), 'closed')
       await expectStoreError(dir.setMember(book('a'), user('a'), 'owner'), 'closed')
       await expectStoreError(dir.removeMember(book('a'), user('a')), 'closed')
       await expectStoreError(dir.listMembers(book('a')), 'closed')

@@ -37,6 +37,11 @@ export interface BookDirectory {
   /** The user's role in the book, or null when not a member or the book does not exist. */
   roleOf(bookId: string, userId: string): Promise<Role | null>
   /**
+   * The roles of those of `userIds` who are members of the book (the others are absent): one
+   * read of those rows only, however many members the book has (the relay's recheck sweep).
+   */
+  rolesOf(bookId: string, userIds: readonly string[]): Promise<Map<string, Role>>
+  /**
    * Adds the member or changes the role. Rejects with StoreError 'not-found' for an unknown book,
    * and 'last-owner' (changing nothing) when it would leave the book without an owner.
    */

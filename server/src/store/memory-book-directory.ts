@@ -61,6 +61,19 @@ export function createMemoryBookDirectory(opts: MemoryBookDirectoryOptions = {})
         return books.get(bookId)?.members.get(userId) ?? null
       }),
 
+    rolesOf: (bookId, userIds) =>
+      gate.run('rolesOf', () => {
+        checkId('bookId', bookId)
+        for (const userId of userIds) checkId('userId', userId)
+        const members = books.get(bookId)?.members
+        const out = new Map<string, Role>()
+        for (const userId of userIds) {
+          const role = members?.get(userId)
+          if (role) out.set(userId, role)
+        }
+        return out
+      }),
+
     setMember: (bookId, userId, role) =>
       gate.run('setMember', () => {
         checkId('bookId', bookId)

@@ -45,6 +45,8 @@ const SQL = {
       FROM members m JOIN books b ON b.id = m.book_id
      WHERE m.user_id = $1 ORDER BY b.name, b.id`,
   roleOf: 'SELECT role FROM members WHERE book_id = $1 AND user_id = $2',
+  // One array parameter, however many users: served by the (book_id, user_id) primary key.
+  rolesOf: 'SELECT user_id, role FROM members WHERE book_id = $1 AND user_id = ANY($2::text[])',
   upsertMember: `
     INSERT INTO members (book_id, user_id, role) VALUES ($1, $2, $3)
     ON CONFLICT (book_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
@@ -107,6 +109,15 @@ export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirect
         checkId('userId', userId)
         const { rows } = await pool.query<{ role: Role }>(SQL.roleOf, [bookId, userId])
         return rows[0]?.role ?? null
+      }),
+
+    rolesOf: (bookId, userIds) =>
+      gate.run('rolesOf', async () => {
+        checkId('bookId', bookId)
+        for (const userId of userIds) checkId('userId', userId)
+        if (userIds.length === 0) return new Map<string, Role>()
+        const { rows } = await pool.query<{ user_id: string; role: Role }>(SQL.rolesOf, [bookId, userIds])
+        return new Map(rows.map((r) => [r.user_id, r.role]))
       }),
 
     setMember: (bookId, userId, role) =>

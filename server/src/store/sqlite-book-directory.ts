@@ -53,6 +53,11 @@ export function createSqliteBookDirectory(
     roleOf: db
       .prepare<[string, string], Role>('SELECT role FROM members WHERE book_id = ? AND user_id = ?')
       .pluck(),
+    // The users as one JSON array parameter: one statement for any number of them, and none of
+    // SQLite's limit on bound parameters (IN (?, ?, ...) would need chunks); served by the primary key.
+    rolesOf: db.prepare<[string, string], { user_id: string; role: Role }>(
+      'SELECT user_id, role FROM members WHERE book_id = ? AND user_id IN (SELECT value FROM json_each(?))',
+    ),
     upsertMember: db.prepare<[string, string, Role]>(
       `INSERT INTO members (book_id, user_id, role) VALUES (?, ?, ?)
        ON CONFLICT (book_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -117,6 +122,13 @@ export function createSqliteBookDirectory(
         checkId('bookId', bookId)
         checkId('userId', userId)
         return sql.roleOf.get(bookId, userId) ?? null
+      }),
+
+    rolesOf: (bookId, userIds) =>
+      gate.run('rolesOf', () => {
+        checkId('bookId', bookId)
+        for (const userId of userIds) checkId('userId', userId)
+        return new Map(sql.rolesOf.all(bookId, JSON.stringify(userIds)).map((r) => [r.user_id, r.role]))
       }),
 
     setMember: (bookId, userId, role) =>

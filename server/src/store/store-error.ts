@@ -1,6 +1,6 @@
 // Typed errors of the persistence layer.
 
-export const STORE_ERROR_CODES = ['closed', 'conflict', 'not-found', 'invalid', 'io', 'last-owner'] as const
+export const STORE_ERROR_CODES = ['closed', 'conflict', 'not-found', 'invalid', 'io', 'last-owner', 'timeout'] as const
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number]
 
 export class StoreError extends Error {
