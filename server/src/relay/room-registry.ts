@@ -216,20 +216,24 @@ export class RoomRegistry {
     if (entry.unloading) return entry.unloading
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer)
     entry.unloading = (async () => {
-      let room: Room | null = null
+      let dropped: Room | null = null
       try {
-        room = await this.loaded(entry)
+        const room = await this.loaded(entry)
         if (room) {
           await room.foldLog().catch((error: unknown) => this.o.log.warn({ err: error, bookId }, 'could not fold the log before unloading'))
-          this.fanOut.detach(room)
-          this.o.onRoomUnloaded?.(room)
-          room.destroy()
+          // Evicted meanwhile (the final flush failed): evict() tore it down and told the watchers.
+          if (this.entries.get(bookId) === entry) {
+            dropped = room
+            this.fanOut.detach(room)
+            this.o.onRoomUnloaded?.(room)
+            room.destroy()
+          }
         }
       } finally {
         if (this.entries.get(bookId) === entry) this.entries.delete(bookId)
         this.o.metrics.loadedBooks.set(this.entries.size)
         this.o.log.debug({ bookId }, 'book unloaded')
-        if (room) this.watchers.dropped(room)
+        if (dropped) this.watchers.dropped(dropped)
       }
     })()
     return entry.unloading

@@ -1,15 +1,17 @@
 // What a room's watchers are told (room-watchers.ts): a room loading, before anyone gets it; a
 // dormant room decoding its book, before any update is applied to the new document; and a dormant
-// big book taking an update into its tail, which no document event shows; and a room leaving memory.
+// big book taking an update into its tail, which no document event shows; and a room leaving memory,
+// once, even when its final flush fails while it unloads.
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import { storeBigSnapshotBook } from '../testing/snapshot-book'
+import { waitFor } from '../testing/ws-clients'
 import { compactionPolicy } from './compaction-policy'
 import type { Room, RoomPeer } from './room'
-import { RoomRegistry } from './room-registry'
+import { RoomRegistry, type RoomRegistryOptions } from './room-registry'
 import { createWorkerSnapshotEncoder } from './snapshot-encoder'
 
 const peer: RoomPeer = { deliver: () => {} }
@@ -24,12 +26,12 @@ describe('room watchers', () => {
   afterEach(async () => {
     await registry.close()
   })
-  const start = () => {
+  const start = (extra: Partial<RoomRegistryOptions> = {}) => {
     const store = createMemoryDocStore()
     // The ≈20 KB book counts as big: it loads dormant and takes edits into its tail.
     registry = new RoomRegistry({
       store, metrics: createMetrics(), log: pino({ level: 'silent' }), unloadGraceMs: 30, compaction: compactionPolicy(1000),
-      snapshotEncoder: createWorkerSnapshotEncoder(), offloadEncodeFromBytes: 10_000,
+      snapshotEncoder: createWorkerSnapshotEncoder(), offloadEncodeFromBytes: 10_000, ...extra,
     })
     return store
   }
@@ -95,11 +97,34 @@ describe('room watchers', () => {
     })
     const first = await registry.acquire('small')
     first.release()
-    await new Promise((r) => setTimeout(r, 100))
+    // After the grace period and the fold (on the worker): waited for, not a fixed sleep.
+    await waitFor(() => dropped.length > 0, 5_000, 'the room unloaded')
     expect(dropped).toEqual([first.room])
     const second = await registry.acquire('small')
     registry.evict(second.room)
     expect(dropped).toEqual([first.room, second.room])
     second.release()
+  })
+  it('tells once of a room whose final flush fails while it unloads: evicted, not unloaded again', async () => {
+    const unloaded: Room[] = []
+    const store = start({ onRoomUnloaded: (room) => unloaded.push(room) })
+    await store.append('small', [{ update: edit('a', '1'), userId: 'alice' }])
+    const dropped: Room[] = []
+    registry.watch({ dropped: (room) => dropped.push(room) })
+    const lease = await registry.acquire('small')
+    // The store fails the edit's append only once the unload (30 ms after the release) waits for it.
+    store.append = async () => {
+      await new Promise((r) => setTimeout(r, 150))
+      throw new Error('disk full')
+    }
+    lease.room.applyRemote(edit('b', '2'), 'alice', peer)
+    lease.release()
+    await waitFor(() => dropped.length > 0, 5_000, 'the failed room dropped')
+    // The unload goes on after the failed fold, within microtasks: given ample time to tell again.
+    await new Promise((r) => setTimeout(r, 50))
+    expect(lease.room.isFailed).toBe(true)
+    expect(dropped).toEqual([lease.room])
+    expect(unloaded).toEqual([lease.room])
+    expect(registry.peek('small')).toBeUndefined()
   })
 })
