@@ -2,8 +2,6 @@
 // an in-process bridge has to mind: the room stays decoded while the bridge uses it and sleeps
 // after, and a room dropped after a store failure is taken again without a lost write counted as
 // flushed.
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -14,8 +12,8 @@ import { waitFor } from '../testing/ws-clients'
 import { runBridgeBooksContract } from './bridge-books.contract'
 import { RelayBooks } from './relay-books'
 
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+/** The collector, when the process was started with --expose-gc (the server project's execArgv). */
+const gc = (globalThis as { gc?: () => void }).gc
 
 runBridgeBooksContract(
   'RelayBooks (the relay rooms, in process)',
@@ -116,7 +114,7 @@ describe('RelayBooks', () => {
     expect(log.at(-1)?.userId).toBe('crm-bridge')
   })
 
-  it('keeps no dropped room in memory: once evicted, the garbage collector may take it', async () => {
+  it.skipIf(!gc)('keeps no dropped room in memory: once evicted, the garbage collector may take it', async () => {
     await start()
     const id = [...(await books.doc(BOOK)).getMap('customers').keys()][0]!
     const dropped = new WeakRef<Room>(server.rooms.peek(BOOK)!)
@@ -124,7 +122,7 @@ describe('RelayBooks', () => {
     let collected = false
     for (let i = 0; i < 5 && !collected; i++) {
       await new Promise((r) => setTimeout(r, 10))
-      gc()
+      gc!()
       collected = dropped.deref() === undefined
     }
     expect(collected).toBe(true)
