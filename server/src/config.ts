@@ -21,6 +21,8 @@ export const configSchema = z
     MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+    /** A request body (an import upload) that sends nothing for this long is dropped; there is no cap on its total time. */
+    UPLOAD_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
     BOOK_UNLOAD_GRACE_MS: int(0, 3_600_000).default(10_000),
     /** On shutdown, how long a client may take to answer the close before its socket is cut. */
     SHUTDOWN_CLOSE_GRACE_MS: int(0, 60_000).default(5_000),

@@ -17,6 +17,7 @@ import { DormantBookWrites } from './books/dormant-book-writes'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
+import { dropIdleUploads } from './http/upload-idle-timeout'
 import type { BridgeRuntime } from './bridge/bridge-runtime'
 import type { SpoolOptions } from './import/body-spool'
 import { importRoutes } from './import/import-routes'
@@ -152,8 +153,12 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     log.info({ url }, 'embedded CRM emulator listening')
   }
 
+  // No cap on a request's total time (Node's default of 300 s cuts off a 100 MB import slower
+  // than ~2.8 Mbit/s); headers still have 60 s, and a body that goes quiet is dropped.
+  const serverOptions = { requestTimeout: 0, headersTimeout: 60_000 }
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server)) as Server
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => resolve(s as Server)) as Server
+    dropIdleUploads(s, config.UPLOAD_IDLE_TIMEOUT_MS)
   })
   relay.start(server)
   const port = (server.address() as AddressInfo).port

@@ -3,7 +3,7 @@
 export class HttpError extends Error {
   override readonly name = 'HttpError'
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503 | 507,
+    readonly status: 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 500 | 503 | 507,
     readonly code: string,
     message: string,
     readonly details?: unknown,

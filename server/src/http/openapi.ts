@@ -125,6 +125,7 @@ export const openApiDocument = {
             },
           }),
           ...errorResponses,
+          '408': { description: 'upload-timed-out: the upload sent nothing for UPLOAD_IDLE_TIMEOUT_MS and was dropped; nothing written', ...json(error) },
           '507': { description: 'insufficient-storage: no room on the server for the upload\'s temporary copy; nothing written', ...json(error) },
         },
       },

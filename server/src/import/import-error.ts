@@ -15,10 +15,11 @@ export const IMPORT_ERROR_CODES = [
   'invalid-option',
   'insufficient-storage',
   'upload-aborted',
+  'upload-timed-out',
 ] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
-type ImportErrorStatus = 400 | 413 | 415 | 422 | 507
+type ImportErrorStatus = 400 | 408 | 413 | 415 | 422 | 507
 
 const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'unknown-format': 400,
@@ -36,6 +37,8 @@ const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'insufficient-storage': 507,
   // Only the client that hung up could read it; typed so it is logged as the event it is.
   'upload-aborted': 400,
+  // The server stopped waiting for an upload that went quiet (UPLOAD_IDLE_TIMEOUT_MS).
+  'upload-timed-out': 408,
 }
 
 export class ImportError extends Error {

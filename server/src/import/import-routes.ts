@@ -16,6 +16,7 @@ import { requireRole } from '../books/book-access'
 import type { BookService } from '../books/book-service'
 import { requireIdentity, type AuthEnv } from '../http/auth-middleware'
 import { HttpError, isHttpError } from '../http/http-error'
+import { isUploadIdleTimeout, type UploadIdleTimeoutError } from '../http/upload-idle-timeout'
 import type { BookDirectory } from '../store/book-directory'
 import type { BookPins } from './book-pins'
 import type { SpoolOptions } from './body-spool'
@@ -66,7 +67,7 @@ export const importRoutes = (d: ImportRoutesDeps) =>
       try {
         report = await runImport(chunksOf(body), target, options)
       } catch (e) {
-        logHangUp(e, options)
+        logBrokenUpload(e, options)
         throw asHttp(e)
       } finally {
         target.close()
@@ -182,8 +183,10 @@ async function streamImport(
       close()
     },
     (e: unknown) => {
+      // Logged the same way whether the response had started or not.
+      const broken = logBrokenUpload(e, options)
       if (!started) return refuse(e)
-      if (logHangUp(e, options)) return close()
+      if (broken) return close()
       const http = asHttp(e)
       if (!isHttpError(http)) options.log?.error({ err: e }, 'import failed while streaming')
       send({ type: 'error', error: isHttpError(http) ? { code: http.code, message: http.message, details: http.details } : { code: 'internal', message: 'internal server error' } })
@@ -205,14 +208,28 @@ function asHttp(e: unknown): unknown {
   return isImportError(e) ? new HttpError(e.status, e.code, e.message, e.details, { cause: e }) : e
 }
 
-/** A client hanging up mid-upload is an everyday event, not a server fault: logged as such. */
-function logHangUp(e: unknown, options: ImportOptions): boolean {
-  if (!isImportError(e, 'upload-aborted')) return false
-  options.log?.info({ bookId: options.bookId, userId: options.userId, reason: (e.cause as Error | undefined)?.message }, 'import stopped: the client hung up during the upload; nothing written')
-  return true
+/**
+ * An upload that broke off is not a server fault: a client hanging up is an everyday event
+ * (info); the server giving up on an upload that went quiet is worth a look (warn: a timeout
+ * too short for the links the reps use?). True when `e` was one of them, now logged.
+ */
+function logBrokenUpload(e: unknown, options: ImportOptions): boolean {
+  const where = { bookId: options.bookId, userId: options.userId }
+  if (isImportError(e, 'upload-aborted')) {
+    options.log?.info({ ...where, code: e.code, reason: (e.cause as Error | undefined)?.message }, 'import stopped: the client hung up during the upload; nothing written')
+    return true
+  }
+  if (isImportError(e, 'upload-timed-out')) {
+    options.log?.warn({ ...where, code: e.code, idleMs: (e.cause as UploadIdleTimeoutError).idleMs }, 'import stopped: the upload went quiet and the server stopped waiting; nothing written')
+    return true
+  }
+  return false
 }
 
-/** The request body; a read that fails means the upload broke off (the client hung up). */
+/**
+ * The request body. A read that fails means the upload broke off: the server's idle timeout
+ * (upload-idle-timeout.ts) or else the client hanging up.
+ */
 async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
   if (!body) return
   const reader = body.getReader()
@@ -222,6 +239,7 @@ async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerato
       try {
         next = await reader.read()
       } catch (e) {
+        if (isUploadIdleTimeout(e)) throw new ImportError('upload-timed-out', `${e.message}: the server stopped waiting for the upload`, { idleMs: e.idleMs }, { cause: e })
         throw new ImportError('upload-aborted', 'the upload broke off before its end', undefined, { cause: e })
       }
       if (next.done) return

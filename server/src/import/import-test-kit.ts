@@ -1,8 +1,11 @@
 // Shared helpers of the import tests: books made over HTTP, imports and exports against a
 // real test server, and the store's log head to prove that nothing (or something) was written.
 import { readFileSync } from 'node:fs'
+import { request, type IncomingMessage } from 'node:http'
+import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { readBook, type Customer } from '@crm-sync/model'
+import pino, { type Logger } from 'pino'
 import type { TestServer } from '../testing/test-server'
 import type { ImportReport } from './import-report'
 
@@ -57,3 +60,38 @@ export const byName = (customers: readonly Customer[], name: string): Customer =
   if (!c) throw new Error(`no customer named ${name} among ${customers.map((x) => x.name).join(', ')}`)
   return c
 }
+
+export interface LogLine { readonly level: number; readonly msg: string; readonly bookId?: string; readonly code?: string }
+
+/** A debug-level logger whose lines the test reads back (tests of what is logged, and at what level). */
+export function capturingLog(): { readonly log: Logger; readonly lines: LogLine[] } {
+  const lines: LogLine[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as LogLine)
+      done()
+    },
+  })
+  return { log: pino({ level: 'debug' }, sink), lines }
+}
+
+/** An upload the test writes piece by piece (or stops writing); `response` is the server's answer. */
+export function openUpload(server: TestServer, bookId: string, token: string, query: string, accept = 'application/json') {
+  const req = request(`${server.url}/api/books/${bookId}/import?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, accept },
+  })
+  req.on('error', () => {})
+  const response = new Promise<IncomingMessage>((resolve) => req.once('response', resolve))
+  return { req, response }
+}
+
+/** A response's whole body as text ('' when the connection breaks first). */
+export const bodyText = (res: IncomingMessage): Promise<string> =>
+  new Promise((resolve) => {
+    let text = ''
+    res.on('data', (d: Buffer) => (text += d.toString()))
+    res.on('end', () => resolve(text))
+    res.on('error', () => resolve(text))
+    res.on('close', () => resolve(text))
+  })
