@@ -13,11 +13,11 @@ async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Arr
   for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size)
 }
 
-/** The refusal's message, the same at every chunk size. */
-async function refusal(make: (text: AsyncIterable<string>) => RecordSource, text: string): Promise<string> {
+/** The refusal's message, the same at every chunk size (the whole file as one chunk included). */
+async function refusal(make: (text: AsyncIterable<string>) => RecordSource, text: string, sizes = [1024, 64 * 1024]): Promise<string> {
   const bytes = new TextEncoder().encode(text)
   const messages = new Set<string>()
-  for (const size of [1024, 64 * 1024, bytes.length]) {
+  for (const size of [...sizes, bytes.length]) {
     try {
       for await (const _ of make(decodeText(chunks(bytes, size)))) void _
       throw new Error('expected the file to be refused')
@@ -62,6 +62,13 @@ describe('XML', () => {
   it('records one level too deep say to name the record element', async () => {
     const file = `<export><customers>\n${Array.from({ length: 5000 }, (_, i) => record(i)).join('\n')}\n</customers></export>`
     expect(await refusal(xml, file)).toContain('; the file is one record whose "customer" holds a list of many records; name the record element in the mapping ("record": "customer")')
+  })
+
+  it('is judged from the wrapper\'s first 1,000,000 characters, not from what a chunk held past them', async () => {
+    // Customers fill the first 1,000,000 characters; the notes after them would outnumber them.
+    const notes = '<note>n</note>'.repeat(20_000)
+    const file = `<export><customers>\n${Array.from({ length: 4500 }, (_, i) => record(i)).join('\n')}\n${notes}</customers></export>`
+    expect(await refusal(xml, file, [1024, 7_777, 64 * 1024, 1024 * 1024])).toContain('name the record element in the mapping ("record": "customer")')
   })
 
   it('one customer too large, or one with many activities, gets no such hint', async () => {

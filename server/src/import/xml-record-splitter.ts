@@ -68,6 +68,9 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
       }
       if (end === 'dtd') throw malformed('DTDs (<!DOCTYPE ... [ ]>) are not supported')
       if (end - lt > MAX_RECORD_CHARS) throw tooLarge()
+      // A record stops at its first MAX_RECORD_CHARS characters, here as at a chunk's end, so the
+      // tally behind the hint sees the same tags whatever the chunk size.
+      if (recordStart >= 0 && end - recordStart > MAX_RECORD_CHARS) throw tooLarge()
       const tag = buf.slice(lt, end)
       pos = end
       if (!/^<[^!?]/.test(tag)) continue // comment, CDATA, processing instruction, declaration
@@ -78,7 +81,6 @@ export async function* splitXmlRecords(text: AsyncIterable<string>, recordName?:
         if (open !== name) throw malformed(open ? `</${name}> closes <${open}>` : `</${name}> closes nothing`)
         if (recordStart >= 0 && stack.length === recordDepth + 1) children.close()
         if (recordStart >= 0 && stack.length === recordDepth) {
-          if (end - recordStart > MAX_RECORD_CHARS) throw tooLarge()
           yield { name: localName(name!), text: buf.slice(recordStart, end) }
           recordStart = -1
         }
