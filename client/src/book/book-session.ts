@@ -10,7 +10,7 @@ import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
 import { isSyncClientError, openBook, type BookHandle, type LocalStore, type ProjectionSource } from '@crm-sync/sync-client'
 import { DraftStore, PersistedTexts, type DraftStorage } from '../lib/draft-store'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
-import { userStore } from '../lib/local-books'
+import { userChannel, userStore } from '../lib/local-books'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
 import { Presence } from './presence'
@@ -79,6 +79,7 @@ export class BookSession {
     this.store = userStore(o.session.userId)
     this.handle = openBook({
       store: this.store,
+      crossTabChannel: userChannel(o.session.userId, o.bookId),
       serverUrl: o.serverUrl,
       bookId: o.bookId,
       getToken: o.getToken,

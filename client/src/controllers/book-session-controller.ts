@@ -16,7 +16,7 @@ import { removeLocalBook, type SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { sessionDraftStorage } from '../lib/draft-store'
-import { userStore } from '../lib/local-books'
+import { userChannel, userStore } from '../lib/local-books'
 import { removalError, type LocalRemoval } from '../lib/local-removal'
 import { onPageHidden } from '../lib/page-hide'
 import type { BookEntry, Session } from '../lib/session-store'
@@ -83,7 +83,7 @@ export class BookSessionController implements ReactiveController {
     this.host.requestUpdate()
     const store = userStore(session.userId)
     try {
-      await removeLocalBook({ bookId, store })
+      await removeLocalBook({ bookId, store, crossTabChannel: userChannel(session.userId, bookId) })
       this.removal = { bookId, state: 'done', error: null }
     } catch (e) {
       console.error(`removing book ${bookId} from this device failed`, e)

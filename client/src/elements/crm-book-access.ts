@@ -4,7 +4,7 @@
 // removed from it, or it is another user's on a shared device), it offers to remove that copy.
 import type { LocalStoreStats } from '@crm-sync/sync-client'
 import { LitElement, html, css, nothing } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import type { BookAccess } from '../controllers/books-controller'
 import { plural } from '../lib/format'
 import type { LocalRemoval } from '../lib/local-removal'
@@ -33,6 +33,12 @@ export class CrmBookAccess extends LitElement {
   @property({ attribute: false }) localCopy: LocalStoreStats | null = null
   /** This tab's last removal of a book's data (shown when it is this book's). */
   @property({ attribute: false }) removal: LocalRemoval | null = null
+  /** Removing unsaved changes is asked twice: nothing brings them back. */
+  @state() private confirming = false
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('bookId') || !this.localCopy) this.confirming = false
+  }
 
   override render() {
     const home = html`<a class="button primary" href="/">Your books</a>`
@@ -64,14 +70,23 @@ export class CrmBookAccess extends LitElement {
     if (!this.localCopy) return nothing
     const unsaved = this.localCopy.pending
     const removing = removal?.state === 'removing'
+    const changes = plural(unsaved, 'change')
+    const remove = () => this.dispatchEvent(new CustomEvent('remove-local-book', { detail: { bookId: this.bookId }, bubbles: true, composed: true }))
     return html`
       <section class="local-copy" aria-label="On this device">
         <p>This device still holds a copy of “${this.bookId}”${unsaved > 0
-          ? html`, with ${plural(unsaved, 'change')} that were never saved and cannot be now`
+          ? html`, with ${changes} you made that never reached the server and cannot now`
           : nothing}. Anyone using this device can read it offline.</p>
-        <button type="button" class="danger remove-copy" ?disabled=${removing}
-          @click=${() => this.dispatchEvent(new CustomEvent('remove-local-book', { detail: { bookId: this.bookId }, bubbles: true, composed: true }))}>
-          ${removing ? 'Removing…' : unsaved > 0 ? `Remove it and its ${plural(unsaved, 'unsaved change')}` : 'Remove it from this device'}</button>
+        ${this.confirming
+          ? html`<p>Remove it with the ${changes}? Nothing brings them back.</p>
+            <div class="actions">
+              <button type="button" class="danger remove-confirm" ?disabled=${removing} @click=${remove}>
+                ${removing ? 'Removing…' : `Remove it and the ${changes}`}</button>
+              <button type="button" class="keep" ?disabled=${removing} @click=${() => (this.confirming = false)}>Keep it</button>
+            </div>`
+          : html`<button type="button" class="danger remove-copy" ?disabled=${removing}
+              @click=${() => (unsaved > 0 ? (this.confirming = true) : remove())}>
+              ${removing ? 'Removing…' : unsaved > 0 ? 'Remove it from this device…' : 'Remove it from this device'}</button>`}
         ${removal?.state === 'failed' ? html`<p class="error" role="alert">${removal.error}</p>` : nothing}
       </section>`
   }

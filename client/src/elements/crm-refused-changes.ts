@@ -30,13 +30,22 @@ export class CrmRefusedChanges extends LitElement {
 
   private readonly sync = new SyncStatusController(this)
 
-  /** Edits are waiting that the relay will not take from this user. */
+  /** The book the confirmation was asked for (the element outlives a book switch). */
+  private confirmingFor: string | null = null
+
+  /**
+   * Edits are waiting that the relay will not take from this user: a viewer by the book list, and
+   * the relay agrees (it said so, or refused an edit), so a kept list out of date never offers to
+   * discard edits the relay would take.
+   */
   private get refused(): boolean {
-    return (this.sync.status?.pendingLocal ?? 0) > 0 && this.sync.role === 'viewer' && this.sync.bookId !== null
+    const s = this.sync.status
+    if (!s || s.pendingLocal === 0 || this.sync.role !== 'viewer' || this.sync.bookId === null) return false
+    return s.role === 'viewer' || (s.role === null && s.error?.code === 'read-only')
   }
 
   override willUpdate(): void {
-    if (!this.refused) this.confirming = false
+    if (!this.refused || this.confirmingFor !== this.sync.bookId) this.confirming = false
   }
 
   override render() {
@@ -55,10 +64,15 @@ export class CrmRefusedChanges extends LitElement {
           ? html`<button type="button" class="danger discard-confirm" ?disabled=${removing} @click=${() => this.discard(bookId)}>
                 ${removing ? 'Discarding…' : `Discard ${changes}`}</button>
               <button type="button" class="keep" ?disabled=${removing} @click=${() => (this.confirming = false)}>Keep them</button>`
-          : html`<button type="button" class="discard" @click=${() => (this.confirming = true)}>Discard them…</button>`}</span>
+          : html`<button type="button" class="discard" @click=${() => this.confirm(bookId)}>Discard them…</button>`}</span>
         ${removal?.state === 'failed' ? html`<span class="error">${removal.error}</span>` : nothing}
       </div>
     `
+  }
+
+  private confirm(bookId: string): void {
+    this.confirmingFor = bookId
+    this.confirming = true
   }
 
   private discard(bookId: string): void {

@@ -9,5 +9,11 @@ export const userStoreOptions = (userId: string): IndexedDbStoreOptions => ({
   adoptFromPrefix: DEFAULT_DATABASE_PREFIX,
 })
 
+/**
+ * The cross-tab channel of the user's book: the tabs of one user share it, and it names the book's
+ * lease (a removal of bob's copy never waits for, nor closes, alice's handles of the same book).
+ */
+export const userChannel = (userId: string, bookId: string): string => `crm-sync:v2:${encodeURIComponent(userId)}:${bookId}`
+
 /** The user's books on this device; close it when done (it holds database connections). */
 export const userStore = (userId: string): LocalStore => createIndexedDbStore(userStoreOptions(userId))

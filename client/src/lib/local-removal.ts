@@ -13,5 +13,5 @@ export interface LocalRemoval {
 /** The failure as the screen says it. */
 export const removalError = (e: unknown): string =>
   isSyncClientError(e, 'book-in-use')
-    ? 'The book is still open in another tab or window that did not answer. Close it there and try again.'
+    ? 'The book is still open in another tab or window that did not let it go, or still loading here. Close it there, or wait, and try again.'
     : `It could not be removed from this device: ${e instanceof Error ? e.message : String(e)}`

@@ -8,6 +8,7 @@ import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { bindCustomers, type BookCustomers } from './book-customers'
 import { holdBookLease, type BookLease } from './book-lease'
+import { bookLeaseName } from './web-lock'
 import { BookPersistence, LOAD_ORIGIN } from './book-persistence'
 import { CrossTabChannel } from './cross-tab-channel'
 import { deferred, type Deferred } from './deferred'
@@ -111,7 +112,7 @@ export class Book implements BookHandle {
           stopped: (error) => this.onStopped(error),
         })
       : null
-    this.lease = holdBookLease(o.locks, o.bookId)
+    this.lease = holdBookLease(o.locks, bookLeaseName(o.bookId, o.crossTabChannel))
     this.crossTab = o.crossTabChannel === false
       ? null
       : new CrossTabChannel(o.crossTabChannel, this.doc, (origin) => origin === LOAD_ORIGIN, () => this.onRemoved())
@@ -166,22 +167,26 @@ export class Book implements BookHandle {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.closeCalled = true
-      this.serverOffer?.finish()
-      // Network first, so that nothing arrives after the last write; then flush to IndexedDB.
-      this.wantOnline = false
-      this.relay?.close()
-      this.crossTab?.close()
-      await this.whenLoaded.catch(() => {})
-      // Closed all the same when the last writes failed; the caller hears of it after.
-      const failure = await this.persistence.close().then(() => null, (e: unknown) => e)
-      this.projectionTracker?.dispose()
-      this.doc.off('update', this.onUpdate)
-      this.awareness.destroy()
-      for (const w of this.waiters.splice(0)) w.reject(new SyncClientError('closed', 'the book handle was closed'))
-      if (this.o.ownsStore) await this.o.store.close()
-      this.lease.release()
-      if (failure) throw failure
+      try {
+        this.closeCalled = true
+        this.serverOffer?.finish()
+        // Network first, so that nothing arrives after the last write; then flush to IndexedDB.
+        this.wantOnline = false
+        this.relay?.close()
+        this.crossTab?.close()
+        await this.whenLoaded.catch(() => {})
+        // Closed all the same when the last writes failed; the caller hears of it after.
+        const failure = await this.persistence.close().then(() => null, (e: unknown) => e)
+        this.projectionTracker?.dispose()
+        this.doc.off('update', this.onUpdate)
+        this.awareness.destroy()
+        for (const w of this.waiters.splice(0)) w.reject(new SyncClientError('closed', 'the book handle was closed'))
+        if (this.o.ownsStore) await this.o.store.close()
+        if (failure) throw failure
+      } finally {
+        // Last, and whatever failed above: a lease kept would make every removal of the book time out.
+        this.lease.release()
+      }
     })()
     return this.closing
   }

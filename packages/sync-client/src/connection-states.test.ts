@@ -149,4 +149,32 @@ describe('connection states against the real relay', () => {
       await handle.close()
     }
   })
+
+  it("sends the edits the relay refused once the user is made an editor again, without waiting for a reconnect", async () => {
+    const setRole = async (role: string) => {
+      const res = await fetch(`${server.url}/api/books/north-territory/members/bob`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await server.token('alice')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role }),
+      })
+      expect(res.ok).toBe(true)
+    }
+    const handle = makeDevice(server, 'bob').open()
+    try {
+      await handle.whenSynced()
+      await setRole('viewer')
+      await waitFor(() => handle.status.role === 'viewer', 5000, 'the demotion')
+      const id = handle.customers.create({ name: 'Made While A Viewer' })
+      await waitFor(() => handle.status.error?.code === 'read-only', 5000, 'the refusal')
+      expect(handle.status.pendingLocal).toBe(1)
+      await setRole('editor')
+      await handle.whenSynced() // pendingLocal 0: acknowledged
+      expect(handle.status.error).toBeNull()
+      const stored = await server.books.read('north-territory', (d) => d.getMap('customers').has(id))
+      expect(stored).toBe(true)
+    } finally {
+      await setRole('editor')
+      await handle.close()
+    }
+  })
 })

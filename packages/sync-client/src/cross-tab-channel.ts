@@ -36,6 +36,13 @@ const openChannel = (name: string): ChannelLike | null => {
   return channel
 }
 
+/**
+ * A book's channel unless openBook is given another. Versioned: tabs still running a build from
+ * before the `remove` message would neither hear it nor let the book go, and would hand its
+ * discarded edits back to the tabs that reopened it; on another channel they cannot.
+ */
+export const defaultCrossTabChannel = (bookId: string): string => `crm-sync:v2:${bookId}`
+
 /** Tells every tab that has the book open on `name` that its data is being removed from this device. */
 export const announceRemoval = (name: string): void => {
   const channel = openChannel(name)

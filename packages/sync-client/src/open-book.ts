@@ -3,6 +3,7 @@
 import type { BackoffOptions } from './backoff'
 import { Book } from './book'
 import type { BookHandle } from './book-handle'
+import { defaultCrossTabChannel } from './cross-tab-channel'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import type { LocalStore } from './local-store'
 import type { SocketClass } from './observed-socket'
@@ -29,7 +30,12 @@ export interface OpenBookOptions {
   readonly userId?: string
   readonly userName?: string
   readonly backoff?: BackoffOptions
-  /** BroadcastChannel name for cross-tab sync on this device, or false for none. Default 'crm-sync:<bookId>'. */
+  /**
+   * BroadcastChannel name for cross-tab sync on this device, or false for none. Default
+   * 'crm-sync:v2:<bookId>'. It also names the book's lease (web-lock.ts): give every handle of the
+   * same stored book the same name, and removeLocalBook too. A handle without one cannot hear a
+   * removal, which then waits for it to close (or times out).
+   */
   readonly crossTabChannel?: string | false
   /** How long updates are gathered into one IndexedDB transaction (and one row). Default 50 ms. */
   readonly batchMs?: number
@@ -104,7 +110,7 @@ export function openBook(opts: OpenBookOptions): BookHandle {
     userId: opts.userId ?? null,
     userName: opts.userName ?? null,
     backoff: opts.backoff ?? d.backoff,
-    crossTabChannel: opts.crossTabChannel ?? `crm-sync:${opts.bookId}`,
+    crossTabChannel: opts.crossTabChannel ?? defaultCrossTabChannel(opts.bookId),
     batchMs: opts.batchMs ?? d.batchMs,
     keepProjection: opts.keepProjection ?? d.keepProjection,
     projectionMs: opts.projectionMs ?? d.projectionMs,

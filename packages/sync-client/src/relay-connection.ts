@@ -10,7 +10,7 @@ import * as decoding from 'lib0/decoding'
 import type { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
-import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, isBookRole, type Message, type WireError } from '@crm-sync/protocol'
+import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, isBookRole, type BookRole, type Message, type WireError } from '@crm-sync/protocol'
 import { backoffDelay, type BackoffOptions } from './backoff'
 import { decideOnClose } from './close-policy'
 import { FrameLedger } from './frame-ledger'
@@ -52,6 +52,10 @@ export class RelayConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private readonly ledgers = new WeakMap<object, FrameLedger>()
   private readonly malformed = new WeakSet<object>()
+  /** Sockets the relay told the user is a viewer on: refused edits wait for a promotion there. */
+  private readonly toldViewer = new WeakSet<object>()
+  /** The socket closed on purpose to sync again (resync()): reopen at once, no error. */
+  private resyncing: object | null = null
 
   constructor(private readonly o: RelayConnectionOptions) {}
 
@@ -133,9 +137,9 @@ export class RelayConnection {
     provider.messageHandlers[MESSAGE_TYPE.error] = (_encoder, decoder, p) => {
       this.onWireError(p.ws, JSON.parse(decoding.readVarString(decoder)) as WireError)
     }
-    provider.messageHandlers[MESSAGE_TYPE.role] = (_encoder, decoder) => {
+    provider.messageHandlers[MESSAGE_TYPE.role] = (_encoder, decoder, p) => {
       const role = decoding.readVarString(decoder)
-      if (isBookRole(role)) this.o.dispatch({ type: 'role', role }) // checked strictly before (observed-socket.ts)
+      if (isBookRole(role)) this.onRole(p.ws, role) // checked strictly before (observed-socket.ts)
     }
     // y-websocket only console.warns a permission-denied frame; the error frame (101) that comes
     // with it for opted-in clients is what we report, so this one is read and dropped.
@@ -171,6 +175,21 @@ export class RelayConnection {
     this.o.acknowledged(ledger.acknowledge(frames))
   }
 
+  private onRole(socket: WebSocket | null, role: BookRole): void {
+    this.o.dispatch({ type: 'role', role })
+    if (!socket) return
+    if (role === 'viewer') return void this.toldViewer.add(socket)
+    // Promoted on this socket: the edits it refused go out only in a new connection's sync step 2.
+    if (this.toldViewer.has(socket) && this.o.pending.size > 0) this.resync(socket)
+    this.toldViewer.delete(socket)
+  }
+
+  /** Closes the socket to connect again at once: the relay's step 1 and our step 2 carry what it lacks. */
+  private resync(socket: WebSocket): void {
+    this.resyncing = socket
+    socket.close()
+  }
+
   private onWireError(socket: unknown, error: WireError): void {
     if (error.code === 'read-only') {
       const ledger = socket ? this.ledgers.get(socket) : undefined
@@ -187,6 +206,11 @@ export class RelayConnection {
     provider.shouldConnect = false
     const socket = provider.ws
     if (!this.wanted || this.closed) return
+    if (socket && socket === this.resyncing) {
+      this.resyncing = null
+      this.o.dispatch({ type: 'socket-closed', retryAt: Date.now(), error: null })
+      return void this.open()
+    }
     if (socket && this.malformed.has(socket)) {
       return this.retryLater({ code: 'server-malformed', message: 'the relay sent a frame that does not follow the protocol' })
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { findLocalBook } from './local-book-copy'
 import { removeLocalBook } from './remove-local-book'
 import { testLockManager } from './test-locks'
-import { BOOK, makeDevice, waitFor } from './test-support'
+import { BOOK, makeDevice, sleep, waitFor } from './test-support'
 import { bookLeaseName } from './web-lock'
 
 const channelName = () => `crm-sync-test:${Math.random().toString(36).slice(2)}`
@@ -15,11 +15,14 @@ describe('removeLocalBook', () => {
     const device = makeDevice(null)
     const locks = testLockManager()
     const crossTabChannel = channelName()
-    const other = device.open({ connect: false, locks, crossTabChannel }) // another tab
+    // Another tab, whose writes take a while: any of them landing after the delete would bring the book back.
+    const slowStore = { ...device.store, write: async (...args: Parameters<typeof device.store.write>) => (await sleep(30), device.store.write(...args)) }
+    const other = device.open({ connect: false, locks, crossTabChannel, batchMs: 200, store: slowStore })
     await other.whenLoaded
     const id = other.customers.create({ name: 'Refused Edit Co' })
     await other.whenSaved()
     expect((await device.store.stats(BOOK)).pending).toBe(1)
+    other.customers.set(id, 'industry', 'queued, not written yet') // written by its close, before the removal
 
     const removing = removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel })
     const reopened = device.open({ connect: false, locks, crossTabChannel }) // opened while the removal runs
@@ -27,12 +30,13 @@ describe('removeLocalBook', () => {
 
     expect(other.status.error?.code).toBe('removed')
     await expect(other.whenSynced()).rejects.toMatchObject({ code: 'closed' })
+    await other.close()
     await reopened.whenLoaded
     expect(reopened.customers.read(id)).toBeNull()
     expect(reopened.status.pendingLocal).toBe(0)
-    expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 })
     await reopened.close()
-    await waitFor(() => locks.held(bookLeaseName(BOOK)) === 0, 1000, 'the lease let go on close')
+    expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 }) // nothing written after the removal
+    await waitFor(() => locks.held(bookLeaseName(BOOK, crossTabChannel)) === 0, 1000, 'the lease let go on close')
   })
 
   it('removes nothing when a holder does not let the book go in time, and says so', async () => {
@@ -43,14 +47,15 @@ describe('removeLocalBook', () => {
     seed.customers.create({ name: 'Still Here' })
     await seed.close()
     let letGo!: () => void
+    const crossTabChannel = channelName()
     // A frozen tab: holds the lease and hears nothing.
-    void locks.request(bookLeaseName(BOOK), { mode: 'shared' }, () => new Promise<void>((resolve) => (letGo = resolve)))
+    void locks.request(bookLeaseName(BOOK, crossTabChannel), { mode: 'shared' }, () => new Promise<void>((resolve) => (letGo = resolve)))
 
-    await expect(removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel: channelName(), timeoutMs: 50 }))
+    await expect(removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel, timeoutMs: 50 }))
       .rejects.toMatchObject({ code: 'book-in-use', message: expect.stringMatching(/still open.*nothing was removed/) })
     expect((await device.store.stats(BOOK)).pending).toBe(1)
     letGo()
-    await waitFor(() => locks.held(bookLeaseName(BOOK)) === 0)
+    await waitFor(() => locks.held(bookLeaseName(BOOK, crossTabChannel)) === 0)
     // Once it let go, a removal goes through.
     await removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel: false })
     expect((await device.store.stats(BOOK)).rows).toBe(0)
@@ -64,6 +69,18 @@ describe('removeLocalBook', () => {
     await seed.close()
     await removeLocalBook({ bookId: BOOK, store: device.store, locks: null, crossTabChannel: false })
     expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 })
+  })
+
+  it('gives up on a delete that stays blocked, and lets the book be opened again', async () => {
+    const device = makeDevice(null)
+    const locks = testLockManager()
+    const store = { ...device.store, deleteBook: () => new Promise<void>(() => {}) } // a connection that never closes
+    await expect(removeLocalBook({ bookId: BOOK, store, locks, crossTabChannel: false, timeoutMs: 50 }))
+      .rejects.toMatchObject({ code: 'book-in-use', message: expect.stringMatching(/still held open/) })
+    expect(locks.held(bookLeaseName(BOOK, false))).toBe(0)
+    const handle = device.open({ connect: false, locks, crossTabChannel: false })
+    await handle.whenLoaded // not stuck behind the removal
+    await handle.close()
   })
 
   it('says why when the store cannot delete the book', async () => {

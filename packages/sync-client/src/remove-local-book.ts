@@ -9,18 +9,19 @@
 //   2. tell the book's cross-tab channel: every open handle closes and reports the 'removed' error
 //      (the app opens the book again; that waits behind this removal for the lease);
 //   3. once every shared holder has let go, delete the database, holding the lease.
-// Without Web Locks (Node before 22) the handles are told but not waited for: close them first.
-import { announceRemoval } from './cross-tab-channel'
+// Without Web Locks (Node 20) the handles are told but not waited for: close them first.
+import { announceRemoval, defaultCrossTabChannel } from './cross-tab-channel'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import type { LocalStore } from './local-store'
 import { SyncClientError } from './sync-client-error'
+import { unrefTimer } from './unref-timer'
 import { bookLeaseName, defaultLockManager, type LockManagerLike } from './web-lock'
 
 export interface RemoveLocalBookOptions {
   readonly bookId: string
   /** Default: IndexedDB, as openBook's default. */
   readonly store?: LocalStore
-  /** The channel the book's handles were opened with (openBook's `crossTabChannel`); default 'crm-sync:<bookId>'. */
+  /** The channel the book's handles were opened with (openBook's `crossTabChannel`); default 'crm-sync:v2:<bookId>'. */
   readonly crossTabChannel?: string | false
   /** Default: navigator.locks where there is one; null: none. */
   readonly locks?: LockManagerLike | null
@@ -32,20 +33,32 @@ export const REMOVE_LOCAL_BOOK_TIMEOUT_MS = 10_000
 
 /**
  * Resolves once nothing of the book is stored on this device. Rejects with SyncClientError
- * 'book-in-use' when a handle did not let the book go within `timeoutMs` (nothing was removed),
- * and 'local-store-failed' when the store could not delete it.
+ * 'book-in-use' when a handle did not let the book go within `timeoutMs` (nothing was removed), or
+ * a database connection kept the delete blocked until then, and 'local-store-failed' when the
+ * store could not delete it.
  */
 export async function removeLocalBook(opts: RemoveLocalBookOptions): Promise<void> {
   const { bookId } = opts
   const store = opts.store ?? createIndexedDbStore()
   const locks = opts.locks === undefined ? defaultLockManager() : opts.locks
-  const channel = opts.crossTabChannel ?? `crm-sync:${bookId}`
+  const channel = opts.crossTabChannel ?? defaultCrossTabChannel(bookId)
   const timeoutMs = opts.timeoutMs ?? REMOVE_LOCAL_BOOK_TIMEOUT_MS
+  const deadline = Date.now() + timeoutMs
   const remove = async (): Promise<void> => {
+    // A database connection that ignores 'versionchange' blocks the delete: give up at the
+    // deadline, so the lease is not held for good (every open of the book would wait behind it).
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const blocked = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SyncClientError('book-in-use',
+        `book ${bookId}'s database is still held open on this device; it is deleted once that connection closes`)), Math.max(0, deadline - Date.now()))
+    })
+    unrefTimer(timer)
     try {
-      await store.deleteBook(bookId)
+      await Promise.race([store.deleteBook(bookId), blocked])
     } catch (e) {
       throw e instanceof SyncClientError ? e : new SyncClientError('local-store-failed', `could not remove book ${bookId} from this device`, { cause: e })
+    } finally {
+      clearTimeout(timer)
     }
   }
   try {
@@ -54,12 +67,15 @@ export async function removeLocalBook(opts: RemoveLocalBookOptions): Promise<voi
       return await remove()
     }
     const signal = AbortSignal.timeout(timeoutMs)
-    // Asked before the handles are told, so that one reopening right after waits behind it.
-    const removed = locks.request(bookLeaseName(bookId), { mode: 'exclusive', signal }, remove)
+    const removed = locks.request(bookLeaseName(bookId, channel), { mode: 'exclusive', signal }, remove)
+    removed.catch(() => {}) // awaited below
+    // Queued before the handles are told (a query answers after every request made before it),
+    // so that a handle reopening the book at once waits behind the removal.
+    await locks.query?.()
     if (channel !== false) announceRemoval(channel)
     await removed.catch((e: unknown) => {
       if (signal.aborted && !(e instanceof SyncClientError)) {
-        throw new SyncClientError('book-in-use', `book ${bookId} is still open somewhere on this device (another tab did not let it go within ${timeoutMs} ms); nothing was removed`, { cause: e })
+        throw new SyncClientError('book-in-use', `book ${bookId} is still open on this device (a handle, in this tab or another, did not let it go within ${timeoutMs} ms); nothing was removed`, { cause: e })
       }
       throw e
     })

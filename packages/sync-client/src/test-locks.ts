@@ -29,6 +29,7 @@ export const testLockManager = (): LockManagerLike & { held(name: string): numbe
 
   return {
     held: (name) => held.get(name)?.count ?? 0,
+    query: async () => ({ held: [...held.keys()] }),
     async request<T>(name: string, options: LockOptions, callback: (lock: unknown) => Promise<T>): Promise<T> {
       const mode = options.mode ?? 'exclusive'
       const queue = queues.get(name) ?? []

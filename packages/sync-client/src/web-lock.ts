@@ -14,6 +14,8 @@ export interface LockOptions {
 /** The slice of the Web Locks API used here (navigator.locks satisfies it). */
 export interface LockManagerLike {
   request<T>(name: string, options: LockOptions, callback: (lock: unknown) => Promise<T>): Promise<T>
+  /** Answers once every request made before it is known to the manager (Web Locks' `query`). */
+  query?(): Promise<unknown>
 }
 
 /** navigator.locks, or null where there is none (Node before 22, old browsers). */
@@ -31,5 +33,10 @@ export const runIfLockFree = async <T>(locks: LockManagerLike | null, name: stri
   return locks.request(name, { ifAvailable: true }, async (lock) => (lock === null ? null : fn()))
 }
 
-/** The lock every open handle of a book holds shared, and its removal takes exclusively. */
-export const bookLeaseName = (bookId: string): string => `crm-sync:open:${bookId}`
+/**
+ * The lock every open handle of a book holds shared, and its removal takes exclusively: named
+ * after the book's cross-tab channel, which every tab of one user's book shares (and the app
+ * names per user), or after the book id for a handle without one.
+ */
+export const bookLeaseName = (bookId: string, channel: string | false): string =>
+  channel === false ? `crm-sync:open:book:${bookId}` : `crm-sync:open:${channel}`
