@@ -118,10 +118,6 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
     : null
 
-  // Upload copies a crashed server left behind; swept before this one takes imports.
-  const spoolSweeper = new SpoolSweeper({ dir: opts.importSpool?.dir ?? tmpdir(), log })
-  await spoolSweeper.start()
-
   const app = createApp({
     tokens,
     directory,
@@ -173,6 +169,11 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     ...(crmBaseUrl ? { crmBaseUrl } : {}),
   })
 
+  // Upload copies a crashed server left behind. Started last, so a failed start-up leaves no
+  // timer behind; imports taken meanwhile are safe, as a sweep never touches this process's copies.
+  const spoolSweeper = new SpoolSweeper({ dir: opts.importSpool?.dir ?? tmpdir(), log })
+  await spoolSweeper.start()
+
   let stopping: Promise<void> | null = null
   return {
     port,
@@ -190,6 +191,8 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     bridge,
     stop: () =>
       (stopping ??= (async () => {
+        // First: it holds nothing the rest needs, and a failure below must not leave it running.
+        await spoolSweeper.stop()
         await bridge?.stop()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         await relay.stop()
@@ -199,7 +202,6 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
         await fanOut.stop()
         await crmEmulator?.stop()
         await persistence.close()
-        await spoolSweeper.stop()
       })()),
   }
 }

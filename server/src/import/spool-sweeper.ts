@@ -1,6 +1,6 @@
 // Removes the spool directories (spool-dir.ts) that a crashed or killed server left behind:
 // an import removes its own copy however it ends, but not when its process dies mid-import.
-// Runs at start-up, before the server takes imports, then every hour. /tmp may be shared with
+// Runs at start-up, then an hour after each sweep ends. /tmp may be shared with
 // other live servers, so a directory is only removed when nothing can still be using it:
 //   its owner is this process                          → kept (an import running now)
 //   untouched (dir and file mtimes) for < minAgeMs     → kept (maybe a live import elsewhere,
@@ -57,24 +57,40 @@ export async function sweepStaleSpools(opts: SpoolSweepOptions): Promise<string[
   return removed
 }
 
-/** Sweeps at start() and then every `intervalMs` until stop(). */
+/**
+ * Sweeps at start() and then `intervalMs` after each sweep ends (so sweeps never overlap, however
+ * slow the disk), until stop(). `sweep` is the one sweep; a seam for tests.
+ */
 export class SpoolSweeper {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<unknown> = Promise.resolve()
+  private stopped = false
 
-  constructor(private readonly opts: SpoolSweepOptions) {}
+  constructor(
+    private readonly opts: SpoolSweepOptions,
+    private readonly sweep: (opts: SpoolSweepOptions) => Promise<string[]> = sweepStaleSpools,
+  ) {}
 
   async start(): Promise<void> {
-    await (this.running = sweepStaleSpools(this.opts))
-    this.timer = setInterval(() => {
-      this.running = sweepStaleSpools(this.opts)
-    }, this.opts.intervalMs ?? DEFAULTS.intervalMs)
-    this.timer.unref()
+    await (this.running = this.sweep(this.opts))
+    this.schedule()
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer)
+    this.stopped = true
+    clearTimeout(this.timer)
     await this.running
+    this.opts.log?.debug({ dir: this.opts.dir }, 'import spool sweeper stopped')
+  }
+
+  private schedule(): void {
+    if (this.stopped) return
+    this.timer = setTimeout(() => {
+      this.running = this.sweep(this.opts)
+        .catch((err: unknown) => this.opts.log?.warn({ err, dir: this.opts.dir }, 'the import spool sweep failed'))
+        .finally(() => this.schedule())
+    }, this.opts.intervalMs ?? DEFAULTS.intervalMs)
+    this.timer.unref()
   }
 }
 

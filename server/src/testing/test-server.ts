@@ -31,15 +31,23 @@ export interface TestServerOptions {
 export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string, opts: TestServerOptions = {}): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'crm-sync-test-')))
   const config = makeTestConfig(dir, env)
-  const server = await startServer(config, { log: opts.log ?? pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false, ...(opts.importSpool ? { importSpool: opts.importSpool } : {}) })
+  // Uploads are spooled (and the server sweeps) in a directory of this server's own, never the
+  // shared os.tmpdir(): a test server must not remove what other processes left there.
+  const ownSpoolDir = opts.importSpool?.dir === undefined ? await mkdtemp(join(tmpdir(), 'crm-sync-test-spool-')) : undefined
+  const importSpool = { ...opts.importSpool, dir: opts.importSpool?.dir ?? ownSpoolDir }
+  const server = await startServer(config, { log: opts.log ?? pino({ level: env['LOG_LEVEL'] ?? 'silent' }), serveClient: opts.serveClient ?? false, importSpool })
   return {
     ...server,
     dataDir: dir,
     wsUrl: `ws://127.0.0.1:${server.port}/sync`,
     token: (userId, name) => server.tokens.issue({ userId, name: name ?? userId }),
     dispose: async () => {
-      await server.stop()
-      await rm(dir, { recursive: true, force: true })
+      try {
+        await server.stop()
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+        if (ownSpoolDir) await rm(ownSpoolDir, { recursive: true, force: true })
+      }
     },
   }
 }
