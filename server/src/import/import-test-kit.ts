@@ -1,12 +1,15 @@
 // Shared helpers of the import tests: books made over HTTP, imports and exports against a
 // real test server, and the store's log head to prove that nothing (or something) was written.
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { request, type IncomingMessage } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { readBook, type Customer } from '@crm-sync/model'
 import pino, { type Logger } from 'pino'
-import type { TestServer } from '../testing/test-server'
+import { startTestServer, type TestServer } from '../testing/test-server'
 import type { ImportReport } from './import-report'
 
 const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
@@ -95,3 +98,27 @@ export const bodyText = (res: IncomingMessage): Promise<string> =>
     res.on('error', () => resolve(text))
     res.on('close', () => resolve(text))
   })
+
+export interface WatchedServer {
+  readonly server: TestServer
+  /** Where uploads past 4 KB are copied: empty again once an import has cleaned up. */
+  readonly spoolDir: string
+  readonly lines: LogLine[]
+  dispose(): Promise<void>
+}
+
+/** A test server whose log lines and upload copies a test watches (hang-ups, timeouts). */
+export async function startWatchedServer(env: Record<string, string> = {}): Promise<WatchedServer> {
+  const spoolDir = await mkdtemp(join(tmpdir(), 'crm-import-watched-'))
+  const { log, lines } = capturingLog()
+  const server = await startTestServer(env, undefined, { log, importSpool: { memoryBytes: 4096, dir: spoolDir } })
+  return {
+    server,
+    spoolDir,
+    lines,
+    dispose: async () => {
+      await server.dispose()
+      await rm(spoolDir, { recursive: true, force: true })
+    },
+  }
+}
