@@ -105,9 +105,12 @@ export class BookSessionController implements ReactiveController {
     this.replace(this.open())
   }
 
-  /** The book's data was removed from this device (here or in another tab): open it again, empty. */
-  private reopen(): void {
-    this.replace(this.open())
+  /**
+   * Opens the book again: its data was removed from this device (here or in another tab), or its
+   * stored state could not be read (the user asked to try again).
+   */
+  reopen(): void {
+    if (this.current) this.replace(this.open())
   }
 
   private open(): BookSession | null {

@@ -99,7 +99,7 @@ export class CrmApp extends LitElement {
         @sign-out=${this.signOut}></crm-book-access>`
     }
     return html`<crm-book-view .route=${route} .removal=${this.bookSession.removal}
-      @remove-local-book=${this.removeLocalBook}></crm-book-view>`
+      @remove-local-book=${this.removeLocalBook} @reopen-book=${() => this.bookSession.reopen()}></crm-book-view>`
   }
 
   private readonly removeLocalBook = (e: CustomEvent<{ bookId: string }>) => void this.bookSession.removeFromDevice(e.detail.bookId)

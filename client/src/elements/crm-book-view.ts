@@ -15,6 +15,10 @@ import './crm-presence-bar'
 import './crm-refused-changes'
 import './crm-sync-badge'
 
+/**
+ * @fires remove-local-book - (from crm-refused-changes) detail { bookId }
+ * @fires reopen-book - the book could not be read from the device: open it again
+ */
 @customElement('crm-book-view')
 export class CrmBookView extends LitElement {
   static override styles = [sharedStyles, css`
@@ -66,7 +70,10 @@ export class CrmBookView extends LitElement {
       </header>
       <div class="notices">
         <crm-refused-changes .removal=${this.removal}></crm-refused-changes>
-        ${this.book.loadError ? html`<p class="error" role="alert">This book could not be read from the device: ${this.book.loadError}</p>` : nothing}
+        ${this.book.loadError
+          ? html`<p class="error load-error" role="alert">This book could not be read from the device: ${this.book.loadError}
+              <button type="button" class="retry-load" @click=${() => this.dispatchEvent(new CustomEvent('reopen-book', { bubbles: true, composed: true }))}>Try again</button></p>`
+          : nothing}
       </div>
       <div class="panes" data-view=${this.route.view}>
         <section class="pane list-pane" aria-label="Customers">
