@@ -17,7 +17,8 @@ export interface MembershipFollowerOptions {
   readonly connections: () => Iterable<Connection>
   /**
    * How long a role read may take (ms) before it is given up: a read that never answers would
-   * keep every change since it began (LatestChanges) and hold up every later sweep.
+   * keep every change since it began (LatestChanges) and hold up every later sweep. The store is
+   * asked to end the read by then as well (BookDirectory.rolesOf's `timeoutMs`).
    */
   readonly readTimeoutMs?: number
 }
@@ -91,7 +92,11 @@ export class MembershipFollower {
     try {
       let roles: Map<string, Role>
       try {
-        roles = await readWithin(this.o.directory.rolesOf(bookId, userIds), this.o.readTimeoutMs, `roles in book ${bookId}`)
+        // The store is given the same deadline, so the read itself ends too (PostgreSQL cancels it
+        // and frees its connection): given up on here alone, each sweep would leave one more
+        // pooled connection stuck behind a lock. readWithin stays for a read the store cannot end.
+        const timeoutMs = this.o.readTimeoutMs
+        roles = await readWithin(this.o.directory.rolesOf(bookId, userIds, { timeoutMs }), timeoutMs, `roles in book ${bookId}`)
       } catch (err) {
         // Left as they are; the next change or recheck tries again. A read given up on ends here
         // (`end` below): what it answers later is dropped, and keeps no change nor sweep waiting.

@@ -1,6 +1,6 @@
 // A store read given a deadline: one that never answers (PostgreSQL without a statement timeout, a
-// dead connection) must not hold up whoever waits on it. The read itself is not cancelled (the
-// directory has no way to); whatever it answers later is dropped.
+// dead connection) must not hold up whoever waits on it. This does not cancel the read: callers
+// also ask the store to end it (rolesOf's `timeoutMs`); whatever it answers later is dropped.
 import { StoreError } from '../store/store-error'
 
 /** `read`'s answer, or a StoreError 'timeout' once `ms` passed without one. */

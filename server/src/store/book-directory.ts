@@ -28,6 +28,11 @@ export const lastOwnerError = (bookId: string): StoreError => new StoreError('la
 export const leavesNoOwner = (owners: readonly string[], userId: string, next: Role | null): boolean =>
   next !== 'owner' && owners.length === 1 && owners[0] === userId
 
+export interface RolesReadOptions {
+  /** Most time (ms) the read may take, waiting for locks included. */
+  readonly timeoutMs?: number
+}
+
 export interface BookDirectory {
   /** Creates the book with `createdBy` as its owner. Rejects with StoreError 'conflict' if the id exists. */
   createBook(book: { id: string; name: string; createdBy: string }): Promise<BookInfo>
@@ -39,8 +44,11 @@ export interface BookDirectory {
   /**
    * The roles of those of `userIds` who are members of the book (the others are absent): one
    * read of those rows only, however many members the book has (the relay's recheck sweep).
+   * With `timeoutMs`, a read still unanswered by then is ended (rejects with StoreError 'timeout')
+   * and holds nothing of the store's past it: on PostgreSQL the server cancels the statement and
+   * the connection goes back to the pool. The in-process stores answer at once and ignore it.
    */
-  rolesOf(bookId: string, userIds: readonly string[]): Promise<Map<string, Role>>
+  rolesOf(bookId: string, userIds: readonly string[], opts?: RolesReadOptions): Promise<Map<string, Role>>
   /**
    * Adds the member or changes the role. Rejects with StoreError 'not-found' for an unknown book,
    * and 'last-owner' (changing nothing) when it would leave the book without an owner.

@@ -14,7 +14,7 @@ export const notifyMemberChanges = (directory: BookDirectory, listener: MemberCh
   getBook: (bookId) => directory.getBook(bookId),
   listBooksFor: (userId) => directory.listBooksFor(userId),
   roleOf: (bookId, userId) => directory.roleOf(bookId, userId),
-  rolesOf: (bookId, userIds) => directory.rolesOf(bookId, userIds),
+  rolesOf: (bookId, userIds, opts) => directory.rolesOf(bookId, userIds, opts),
   listMembers: (bookId) => directory.listMembers(bookId),
   close: () => directory.close(),
   async setMember(bookId, userId, role) {

@@ -33,7 +33,7 @@ const toInfo = (r: BookRow): BookInfo => ({
 })
 
 /** SQLSTATEs of the constraints this directory relies on (PostgreSQL's error codes appendix). */
-const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503' } as const
+const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503', queryCanceled: '57014' } as const
 const violated = (e: unknown, state: (typeof SQLSTATE)[keyof typeof SQLSTATE]) =>
   e instanceof pg.DatabaseError && e.code === state
 
@@ -55,7 +55,33 @@ const SQL = {
   // Locks the owners' rows until the transaction ends: a concurrent change of an owner waits, then
   // sees who is still an owner (READ COMMITTED re-checks the condition on the rows it waited for).
   ownersForUpdate: "SELECT user_id FROM members WHERE book_id = $1 AND role = 'owner' FOR UPDATE",
+  // SET LOCAL, which takes no parameters: the timeout ends with the transaction, so the pooled
+  // connection goes back with the server's own setting.
+  statementTimeout: "SELECT set_config('statement_timeout', $1, true)",
 } as const
+
+/**
+ * The roles read with a server-side deadline. node-postgres' own `query_timeout` only stops waiting:
+ * the statement keeps running (e.g. waiting for a lock) and keeps its connection busy, so a caller
+ * that gives up on each read, every sweep, would leave one more connection of the pool stuck.
+ * statement_timeout makes PostgreSQL cancel it (lock waits included) and the connection is freed.
+ */
+const rolesWithin = (pool: Pool, bookId: string, userIds: readonly string[], timeoutMs: number) =>
+  inTransaction(
+    pool,
+    async (client) => {
+      await client.query(SQL.statementTimeout, [String(Math.max(1, Math.ceil(timeoutMs)))])
+      try {
+        return (await client.query<{ user_id: string; role: Role }>(SQL.rolesOf, [bookId, userIds])).rows
+      } catch (cause) {
+        if (violated(cause, SQLSTATE.queryCanceled)) {
+          throw new StoreError('timeout', `roles in book ${bookId}: cancelled after ${timeoutMs} ms (statement_timeout)`, { cause })
+        }
+        throw cause
+      }
+    },
+    'BEGIN READ ONLY',
+  )
 
 /** Inside the change's transaction, with the owners' rows locked (see ownersForUpdate). */
 const refuseLastOwner = async (client: PoolClient, bookId: string, userId: string, next: Role | null): Promise<void> => {
@@ -111,12 +137,18 @@ export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirect
         return rows[0]?.role ?? null
       }),
 
-    rolesOf: (bookId, userIds) =>
+    rolesOf: (bookId, userIds, { timeoutMs } = {}) =>
       gate.run('rolesOf', async () => {
         checkId('bookId', bookId)
         for (const userId of userIds) checkId('userId', userId)
+        if (timeoutMs !== undefined && !(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+          throw new StoreError('invalid', 'timeoutMs must be a positive number of ms')
+        }
         if (userIds.length === 0) return new Map<string, Role>()
-        const { rows } = await pool.query<{ user_id: string; role: Role }>(SQL.rolesOf, [bookId, userIds])
+        const rows =
+          timeoutMs === undefined
+            ? (await pool.query<{ user_id: string; role: Role }>(SQL.rolesOf, [bookId, userIds])).rows
+            : await rolesWithin(pool, bookId, userIds, timeoutMs)
         return new Map(rows.map((r) => [r.user_id, r.role]))
       }),
 
