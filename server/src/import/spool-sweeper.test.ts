@@ -140,7 +140,7 @@ describe('a test server', () => {
     await rm(parent, { recursive: true, force: true })
   })
 
-  it('sweeps its spool directory before taking imports', async () => {
+  it('sweeps its spool directory once start-up has it listening, before start-up resolves: a stale copy goes, a fresh one stays', async () => {
     parent = await mkdtemp(join(tmpdir(), 'crm-spool-sweep-start-test-'))
     await spoolDir(parent, `crm-import-${process.pid}.old2-Start1`, 2 * HOUR - (Date.now() - NOW))
     const fresh = await spoolDir(parent, `crm-import-${process.pid}.old2-Start2`, 0)
