@@ -10,7 +10,7 @@ import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
 import { isSyncClientError, openBook, type BookHandle, type LocalStore, type ProjectionSource } from '@crm-sync/sync-client'
 import { DraftStore, PersistedTexts, type DraftStorage } from '../lib/draft-store'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
-import { userChannel, userStore } from '../lib/local-books'
+import { openingStoreOptions, userChannel, userStore } from '../lib/local-books'
 import type { Role, Session } from '../lib/session-store'
 import { CustomerIndex } from './customer-index'
 import { Presence } from './presence'
@@ -76,7 +76,7 @@ export class BookSession {
     this.fallbackName = o.bookName ?? o.bookId
     this.forms = new DraftStore(o.draftStorage, o.session.userId, o.bookId)
     this.drafts = new PersistedTexts(this.forms, 'fields')
-    this.store = userStore(o.session.userId)
+    this.store = userStore(o.session.userId, openingStoreOptions(o.session.userId, o.storage))
     this.handle = openBook({
       store: this.store,
       crossTabChannel: userChannel(o.session.userId, o.bookId),

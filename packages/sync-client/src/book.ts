@@ -112,7 +112,7 @@ export class Book implements BookHandle {
           stopped: (error) => this.onStopped(error),
         })
       : null
-    this.lease = holdBookLease(o.locks, bookLeaseName(o.bookId, o.crossTabChannel))
+    this.lease = holdBookLease(o.locks, bookLeaseName(o.store.locationOf(o.bookId)))
     this.crossTab = o.crossTabChannel === false
       ? null
       : new CrossTabChannel(o.crossTabChannel, this.doc, (origin) => origin === LOAD_ORIGIN, () => this.onRemoved())

@@ -10,6 +10,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { findLocalBook } from './local-book-copy'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import { adoptDatabase, type Factory } from './indexeddb-adopt'
+import { testLockManager } from './test-locks'
 
 const customer = (id: string): Customer => ({ id, name: id, tags: [], notes: '', contacts: [], deals: [], activities: [], archived: false })
 const OLD = 'crm-sync-book:'
@@ -87,16 +88,55 @@ describe('adopting a database from an earlier prefix', () => {
     expect(await names(factory)).toEqual(['crm-sync-book:alice:book'])
   })
 
-  it('findLocalBook counts a database still under the old name, and deleteBook removes both', async () => {
+  it("never deletes a new database it did not make when its copy fails (another tab's, made meanwhile)", async () => {
+    const factory = new IDBFactory()
+    await writeOldBook(factory)
+    const alice = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE })
+    await alice.write('book', { updates: [new Uint8Array([0, 9])], pending: ['mine'], acknowledged: [] })
+    await alice.close()
+    // It listed the databases before the other tab made Alice's: it sees only the old one.
+    const stale: Factory = {
+      open: (name, version) => factory.open(name, version),
+      deleteDatabase: (name) => factory.deleteDatabase(name),
+      databases: async () => [{ name: `${OLD}book` }],
+    }
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (this.name === `${ALICE}book` && args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError')
+      return original.apply(this, args)
+    })
+    try {
+      await expect(adoptDatabase(stale, `${OLD}book`, `${ALICE}book`)).rejects.toThrow('disk full')
+    } finally {
+      spy.mockRestore()
+    }
+    const again = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE })
+    expect(await again.load('book')).toMatchObject({ pending: ['mine'] })
+    await again.close()
+  })
+
+  it('tabs adopting at once take turns under a lock: one copies, the other finds it done', async () => {
+    const factory = new IDBFactory()
+    await writeOldBook(factory)
+    const locks = testLockManager()
+    const stores = [0, 1].map(() => createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD, locks }))
+    const loaded = await Promise.all(stores.map((st) => st.load('book')))
+    for (const state of loaded) expect(state).toMatchObject({ pending: ['p1'], lastSyncedAt: 42 })
+    expect(await names(factory)).toEqual(['crm-sync-book:alice:book'])
+    await Promise.all(stores.map((st) => st.close()))
+  })
+
+  it('findLocalBook never adopts nor counts an old database, and deleteBook leaves it', async () => {
     const factory = new IDBFactory()
     await writeOldBook(factory)
     const opts = { indexedDB: factory, databasePrefix: ALICE, adoptFromPrefix: OLD }
-    expect(await findLocalBook('book', opts)).toMatchObject({ rows: 2, pending: 1 })
-    expect(await findLocalBook('other', opts)).toBeNull()
-    await writeOldBook(factory) // an old tab wrote the old database again after the adoption
+    expect(await findLocalBook('book', opts)).toBeNull() // it may be another user's
+    expect(await names(factory)).toEqual(['crm-sync-book:book'])
     const store = createIndexedDbStore(opts)
+    await store.stats('book') // opening adopts
+    await writeOldBook(factory) // an old tab wrote the old database again after the adoption
+    expect(await findLocalBook('book', opts)).toMatchObject({ rows: 2, pending: 1 })
     await store.deleteBook('book')
-    expect(await names(factory)).toEqual([])
+    expect(await names(factory)).toEqual(['crm-sync-book:book'])
     await store.close()
   })
 })

@@ -1,12 +1,14 @@
 // Moving a book's database from an earlier name to this store's (IndexedDB has no rename): the
 // app once kept one database per book for whoever was signed in, and now keeps one per user and
 // book, so one user's unsaved edits are never sent under another's session on a shared device.
-// The first user to open the book after the change adopts the old database, as they would have
-// used it before. Every store is copied in one transaction, committed before the old database
-// is deleted, so a page closed midway loses nothing: the old one is still there and the next open
-// copies again (puts under the same keys: a second copy changes nothing).
+// The app lets only the user the old databases are taken to belong to adopt them (client's
+// local-books.ts). Every store is copied in one transaction, committed before the old database is
+// deleted, so a page closed midway loses nothing: the old one is still there and the next open
+// copies again. Tabs adopting at once take turns under a Web Lock named after the old database,
+// and each looks again once it holds it.
 import { wrap, type IDBPDatabase } from 'idb'
 import { DB_VERSION, upgradeBookDb, type BookDb } from './indexeddb-schema'
+import type { LockManagerLike } from './web-lock'
 
 export interface Factory {
   open(name: string, version: number): IDBOpenDBRequest
@@ -16,10 +18,16 @@ export interface Factory {
 
 const STORES = ['updates', 'pending', 'meta', 'projection'] as const
 
-/** Opens (creating or upgrading) a book database by name with the given factory. */
-export const openBookDatabase = (factory: Factory, name: string): Promise<IDBPDatabase<BookDb>> => {
+/**
+ * Opens (creating or upgrading) a book database by name with the given factory; `created` is
+ * called when this open made the database.
+ */
+export const openBookDatabase = (factory: Factory, name: string, created?: () => void): Promise<IDBPDatabase<BookDb>> => {
   const request = factory.open(name, DB_VERSION)
-  request.addEventListener('upgradeneeded', () => upgradeBookDb(request.result))
+  request.addEventListener('upgradeneeded', (e) => {
+    if ((e as IDBVersionChangeEvent).oldVersion === 0) created?.()
+    upgradeBookDb(request.result)
+  })
   return wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>
 }
 
@@ -33,7 +41,12 @@ export const databaseNames = async (factory: Factory): Promise<ReadonlySet<strin
  * Copies the database `from` into `to` when `from` exists and `to` does not, then deletes `from`.
  * Resolves to whether it adopted. Where databases cannot be listed nothing is adopted.
  */
-export async function adoptDatabase(factory: Factory, from: string, to: string): Promise<boolean> {
+export async function adoptDatabase(factory: Factory, from: string, to: string, locks: LockManagerLike | null = null): Promise<boolean> {
+  if (!locks) return adoptNow(factory, from, to)
+  return locks.request(`crm-sync:adopt:${from}`, { mode: 'exclusive' }, () => adoptNow(factory, from, to))
+}
+
+async function adoptNow(factory: Factory, from: string, to: string): Promise<boolean> {
   const names = await databaseNames(factory)
   if (!names || !names.has(from) || names.has(to)) return false
   const source = await openBookDatabase(factory, from)
@@ -48,7 +61,8 @@ export async function adoptDatabase(factory: Factory, from: string, to: string):
   } finally {
     source.close()
   }
-  const target = await openBookDatabase(factory, to)
+  let created = false
+  const target = await openBookDatabase(factory, to, () => (created = true))
   try {
     const tx = target.transaction(STORES, 'readwrite')
     const puts: Promise<unknown>[] = []
@@ -59,8 +73,9 @@ export async function adoptDatabase(factory: Factory, from: string, to: string):
     await Promise.all([...puts, tx.done])
   } catch (e) {
     // A half-made new database would hide the old one from the next try: remove it, keep the old.
+    // Only one this call made: a database someone else made meanwhile is theirs, in use.
     target.close()
-    await wrap(factory.deleteDatabase(to)).catch(() => {})
+    if (created) await wrap(factory.deleteDatabase(to)).catch(() => {})
     throw e
   }
   target.close()

@@ -123,6 +123,14 @@ describe('IndexedDB store', () => {
     await store.close()
   })
 
+  it('names a book by its database, the same from every store over the same IndexedDB', () => {
+    const factory = new IDBFactory()
+    const a = createIndexedDbStore({ indexedDB: factory, databasePrefix: 'p:' })
+    const b = createIndexedDbStore({ indexedDB: factory, databasePrefix: 'p:' })
+    expect(a.locationOf('book')).toBe(b.locationOf('book'))
+    expect(a.locationOf('book')).not.toBe(createIndexedDbStore({ indexedDB: factory }).locationOf('book'))
+  })
+
   it('refuses to start without an IndexedDB', () => {
     try {
       createIndexedDbStore({ indexedDB: {} })

@@ -7,6 +7,7 @@ import { newStaleMarksKey, readProjectionIn, writeProjectionIn } from './indexed
 import type { BookDb } from './indexeddb-schema'
 import type { FoldUpdates, LocalBatch, LocalBookState, LocalStore, LocalStoreStats, StoredProjection } from './local-store'
 import { SyncClientError } from './sync-client-error'
+import { defaultLockManager, type LockManagerLike } from './web-lock'
 
 export interface IndexedDbStoreOptions {
   /**
@@ -19,10 +20,13 @@ export interface IndexedDbStoreOptions {
   readonly databasePrefix?: string
   /**
    * An earlier prefix: a book with a database under it and none under `databasePrefix` is moved
-   * here on its first use by this store (indexeddb-adopt.ts), and `deleteBook` deletes it too.
-   * Needs `indexedDB.databases()` (every current browser); without it the old database is left.
+   * here on its first use by this store (indexeddb-adopt.ts). Give it only to the store of the user
+   * the old databases are taken to belong to. Needs `indexedDB.databases()` (every current
+   * browser); without it the old database is left.
    */
   readonly adoptFromPrefix?: string
+  /** Web Locks for adopting (tabs take turns). Default: navigator.locks where there is one; null: none. */
+  readonly locks?: LockManagerLike | null
 }
 
 export const DEFAULT_DATABASE_PREFIX = 'crm-sync-book:'
@@ -43,13 +47,14 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
   const prefix = opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX
   const open = new Map<string, Promise<IDBPDatabase<BookDb>>>()
   const legacy = opts.adoptFromPrefix
+  const locks = opts.locks === undefined ? defaultLockManager() : opts.locks
   /** Books whose earlier database this store has looked for (once per book and store). */
   const adopted = new Map<string, Promise<unknown>>()
   const adoptOnce = (bookId: string): Promise<unknown> => {
     if (legacy === undefined) return Promise.resolve()
     let done = adopted.get(bookId)
     if (!done) {
-      done = adoptDatabase(factory, legacy + bookId, prefix + bookId)
+      done = adoptDatabase(factory, legacy + bookId, prefix + bookId, locks)
       adopted.set(bookId, done)
       done.catch(() => adopted.delete(bookId)) // looked for again on next use
     }
@@ -173,8 +178,9 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
       open.delete(bookId)
       if (db) (await db.catch(() => null))?.close()
       await (wrap(factory.deleteDatabase(prefix + bookId)) as unknown as Promise<unknown>)
-      if (legacy !== undefined) await (wrap(factory.deleteDatabase(legacy + bookId)) as unknown as Promise<unknown>)
     },
+
+    locationOf: (bookId) => `indexeddb:${prefix}${bookId}`,
 
     async close() {
       const dbs = [...open.values()]

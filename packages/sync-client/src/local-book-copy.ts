@@ -9,19 +9,20 @@ interface ListingFactory {
 }
 
 /**
- * The stored book's stats, or null when the device holds nothing of it. A database under the
- * options' `adoptFromPrefix` counts (looking adopts it, as opening would). Where the browser cannot
- * list its databases (`indexedDB.databases`, missing before Firefox 126) the book's database is
- * opened to look, and an empty one counts as none.
+ * The stored book's stats, or null when the device holds nothing of it under the options'
+ * prefix. Never adopts (`adoptFromPrefix` is ignored): looking is not opening, and an old database
+ * may be someone else's. Where the browser cannot list its databases (`indexedDB.databases`,
+ * missing before Firefox 126) the book's database is opened to look, and an empty one counts as none.
  */
 export async function findLocalBook(bookId: string, opts: IndexedDbStoreOptions = {}): Promise<LocalStoreStats | null> {
   const factory = (opts.indexedDB ?? globalIndexedDb()) as ListingFactory | null
-  const names = [opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX, opts.adoptFromPrefix].flatMap((p) => (p === undefined ? [] : [p + bookId]))
+  const name = (opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX) + bookId
   if (typeof factory?.databases === 'function') {
     const listed = await factory.databases()
-    if (!listed.some((d) => d.name !== undefined && names.includes(d.name))) return null
+    if (!listed.some((d) => d.name === name)) return null
   }
-  const store = createIndexedDbStore(opts)
+  const { adoptFromPrefix: _never, ...own } = opts
+  const store = createIndexedDbStore(own)
   try {
     const stats = await store.stats(bookId)
     return stats.rows === 0 && stats.pending === 0 ? null : stats

@@ -76,6 +76,7 @@ describe('local persistence', () => {
       compact: (b, f) => (dead ? hang() : device.store.compact(b, f)),
       stats: (b) => device.store.stats(b),
       deleteBook: (b) => device.store.deleteBook(b),
+      locationOf: (b) => device.store.locationOf(b),
       close: async () => {},
     }
     const dropped = device.open({ connect: false, store: dying })

@@ -114,6 +114,13 @@ export const runLocalStoreContract = (name: string, makeStore: () => LocalStore 
         expect((await store.load('two')).updates).toHaveLength(1)
       }))
 
+    it('names where each book is kept: the same every time, another for another book', () =>
+      withStore(async (store) => {
+        expect(store.locationOf('one')).toBe(store.locationOf('one'))
+        expect(store.locationOf('one')).not.toBe(store.locationOf('two'))
+        expect(store.locationOf('one')).toContain('one')
+      }))
+
     it('serves concurrent writes without losing any', () =>
       withStore(async (store) => {
         await Promise.all(

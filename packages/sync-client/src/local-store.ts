@@ -121,6 +121,11 @@ export interface LocalStore {
   stats(bookId: string): Promise<LocalStoreStats>
   /** Removes everything stored for the book, the projection included. */
   deleteBook(bookId: string): Promise<void>
+  /**
+   * Where the book is kept, the same from every store over the same storage (IndexedDB: the
+   * database's name): its lease, which removing the book waits for, is named after it.
+   */
+  locationOf(bookId: string): string
   /** Releases connections; later calls may reopen them. */
   close(): Promise<void>
 }

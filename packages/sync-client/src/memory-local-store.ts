@@ -36,6 +36,7 @@ const changeProjection = (current: MemoryProjection | null, marks: readonly Stal
 
 export const createMemoryStore = (): LocalStore => {
   const books = new Map<string, MemoryBook>()
+  const instance = Math.random().toString(36).slice(2)
   const book = (bookId: string): MemoryBook => {
     let b = books.get(bookId)
     if (!b) books.set(bookId, (b = { rows: new Map(), nextKey: 1, pending: new Map(), lastSyncedAt: null, projection: null, staleMarks: [] }))
@@ -100,6 +101,7 @@ export const createMemoryStore = (): LocalStore => {
       await tick()
       books.delete(bookId)
     },
+    locationOf: (bookId) => `memory:${instance}:${bookId}`,
     async close() {},
   }
 }

@@ -32,9 +32,9 @@ export interface OpenBookOptions {
   readonly backoff?: BackoffOptions
   /**
    * BroadcastChannel name for cross-tab sync on this device, or false for none. Default
-   * 'crm-sync:v2:<bookId>'. It also names the book's lease (web-lock.ts): give every handle of the
-   * same stored book the same name, and removeLocalBook too. A handle without one cannot hear a
-   * removal, which then waits for it to close (or times out).
+   * 'crm-sync:v2:<bookId>'. Give every handle of the same stored book the same name, and
+   * removeLocalBook too: a removal is announced on it. A handle on another channel (or none) still
+   * holds the book's lease, so a removal waits for it to close (or times out).
    */
   readonly crossTabChannel?: string | false
   /** How long updates are gathered into one IndexedDB transaction (and one row). Default 50 ms. */

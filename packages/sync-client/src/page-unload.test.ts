@@ -33,6 +33,7 @@ const unloading = (store: LocalStore): UnloadingStore => {
     store: {
       load: (b) => (gone ? hang() : store.load(b)),
       readProjection: (b) => (gone ? hang() : store.readProjection(b)),
+      locationOf: (b) => store.locationOf(b),
       write: (b, batch) => {
         if (gone) return hang()
         if (!batch.projection) return store.write(b, batch)

@@ -36,7 +36,7 @@ describe('removeLocalBook', () => {
     expect(reopened.status.pendingLocal).toBe(0)
     await reopened.close()
     expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 }) // nothing written after the removal
-    await waitFor(() => locks.held(bookLeaseName(BOOK, crossTabChannel)) === 0, 1000, 'the lease let go on close')
+    await waitFor(() => locks.held(bookLeaseName(device.store.locationOf(BOOK))) === 0, 1000, 'the lease let go on close')
   })
 
   it('removes nothing when a holder does not let the book go in time, and says so', async () => {
@@ -49,13 +49,13 @@ describe('removeLocalBook', () => {
     let letGo!: () => void
     const crossTabChannel = channelName()
     // A frozen tab: holds the lease and hears nothing.
-    void locks.request(bookLeaseName(BOOK, crossTabChannel), { mode: 'shared' }, () => new Promise<void>((resolve) => (letGo = resolve)))
+    void locks.request(bookLeaseName(device.store.locationOf(BOOK)), { mode: 'shared' }, () => new Promise<void>((resolve) => (letGo = resolve)))
 
     await expect(removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel, timeoutMs: 50 }))
       .rejects.toMatchObject({ code: 'book-in-use', message: expect.stringMatching(/still open.*nothing was removed/) })
     expect((await device.store.stats(BOOK)).pending).toBe(1)
     letGo()
-    await waitFor(() => locks.held(bookLeaseName(BOOK, crossTabChannel)) === 0)
+    await waitFor(() => locks.held(bookLeaseName(device.store.locationOf(BOOK))) === 0)
     // Once it let go, a removal goes through.
     await removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel: false })
     expect((await device.store.stats(BOOK)).rows).toBe(0)
@@ -71,13 +71,13 @@ describe('removeLocalBook', () => {
     expect(await device.store.stats(BOOK)).toMatchObject({ rows: 0, pending: 0 })
   })
 
-  it('gives up on a delete that stays blocked, and lets the book be opened again', async () => {
+  it('gives up on a delete that stays blocked, and lets go of the lease', async () => {
     const device = makeDevice(null)
     const locks = testLockManager()
     const store = { ...device.store, deleteBook: () => new Promise<void>(() => {}) } // a connection that never closes
     await expect(removeLocalBook({ bookId: BOOK, store, locks, crossTabChannel: false, timeoutMs: 50 }))
       .rejects.toMatchObject({ code: 'book-in-use', message: expect.stringMatching(/still held open/) })
-    expect(locks.held(bookLeaseName(BOOK, false))).toBe(0)
+    expect(locks.held(bookLeaseName(device.store.locationOf(BOOK)))).toBe(0)
     const handle = device.open({ connect: false, locks, crossTabChannel: false })
     await handle.whenLoaded // not stuck behind the removal
     await handle.close()

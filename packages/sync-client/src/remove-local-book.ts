@@ -30,6 +30,8 @@ export interface RemoveLocalBookOptions {
 }
 
 export const REMOVE_LOCAL_BOOK_TIMEOUT_MS = 10_000
+/** The delete's own time, however late the lease was granted. */
+const MIN_DELETE_MS = 2000
 
 /**
  * Resolves once nothing of the book is stored on this device. Rejects with SyncClientError
@@ -50,7 +52,7 @@ export async function removeLocalBook(opts: RemoveLocalBookOptions): Promise<voi
     let timer: ReturnType<typeof setTimeout> | undefined
     const blocked = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SyncClientError('book-in-use',
-        `book ${bookId}'s database is still held open on this device; it is deleted once that connection closes`)), Math.max(0, deadline - Date.now()))
+        `book ${bookId}'s database is still held open on this device; it is deleted once that connection closes`)), Math.max(MIN_DELETE_MS, deadline - Date.now()))
     })
     unrefTimer(timer)
     try {
@@ -67,7 +69,7 @@ export async function removeLocalBook(opts: RemoveLocalBookOptions): Promise<voi
       return await remove()
     }
     const signal = AbortSignal.timeout(timeoutMs)
-    const removed = locks.request(bookLeaseName(bookId, channel), { mode: 'exclusive', signal }, remove)
+    const removed = locks.request(bookLeaseName(store.locationOf(bookId)), { mode: 'exclusive', signal }, remove)
     removed.catch(() => {}) // awaited below
     // Queued before the handles are told (a query answers after every request made before it),
     // so that a handle reopening the book at once waits behind the removal.

@@ -35,8 +35,7 @@ export const runIfLockFree = async <T>(locks: LockManagerLike | null, name: stri
 
 /**
  * The lock every open handle of a book holds shared, and its removal takes exclusively: named
- * after the book's cross-tab channel, which every tab of one user's book shares (and the app
- * names per user), or after the book id for a handle without one.
+ * after where the book is stored (LocalStore.locationOf), so every handle of that stored book
+ * holds the same one, whatever its cross-tab channel.
  */
-export const bookLeaseName = (bookId: string, channel: string | false): string =>
-  channel === false ? `crm-sync:open:book:${bookId}` : `crm-sync:open:${channel}`
+export const bookLeaseName = (location: string): string => `crm-sync:open:${location}`
