@@ -21,8 +21,12 @@ export const configSchema = z
     MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_IMPORT_BYTES: int(1024, 1024 * 1024 * 1024).default(100 * 1024 * 1024),
-    /** A request body (an import upload) that sends nothing for this long is dropped; there is no cap on its total time. */
+    /** A request body that sends nothing for this long, while the server reads it, is dropped (408). */
     UPLOAD_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+    /** The total time a request body has to arrive (Node's old requestTimeout); import uploads get at least this. */
+    REQUEST_BODY_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
+    /** An import upload may take as long as arriving at this average rate needs (its Content-Length, or MAX_IMPORT_BYTES). */
+    IMPORT_MIN_BYTES_PER_SEC: int(1, 1024 * 1024 * 1024).default(16 * 1024),
     BOOK_UNLOAD_GRACE_MS: int(0, 3_600_000).default(10_000),
     /** On shutdown, how long a client may take to answer the close before its socket is cut. */
     SHUTDOWN_CLOSE_GRACE_MS: int(0, 60_000).default(5_000),

@@ -1,6 +1,6 @@
 // Builds and starts one server process from a validated Config: store, auth, relay, HTTP API
 // (and, where configured, the CRM side). main.ts calls this; so do the tests.
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +17,7 @@ import { DormantBookWrites } from './books/dormant-book-writes'
 import type { Config } from './config'
 import { createApp } from './http/app'
 import { createStaticApp } from './http/static-app'
-import { dropIdleUploads } from './http/upload-idle-timeout'
+import { guardRequestBodies } from './http/request-body-timeouts'
 import type { BridgeRuntime } from './bridge/bridge-runtime'
 import type { SpoolOptions } from './import/body-spool'
 import { importRoutes } from './import/import-routes'
@@ -49,6 +49,8 @@ export interface RunningServer {
   readonly crmEmulator: CrmEmulator | null
   /** The CRM bridge, when BRIDGE_ENABLED. */
   readonly bridge: BridgeRuntime | null
+  /** The HTTP server (tests read its timeouts). */
+  readonly httpServer: Server
   /** Stops accepting, flushes, closes sockets with 1001, closes the store. */
   stop(): Promise<void>
 }
@@ -60,6 +62,9 @@ export interface StartOptions {
   /** Where large import uploads are spooled between the check and the import (tests). */
   readonly importSpool?: SpoolOptions
 }
+
+/** POST /api/books/:id/import, the one route whose body may rightly take longer than 300 s. */
+const isImportUpload = (req: IncomingMessage): boolean => req.method === 'POST' && /^\/api\/books\/[^/?]+\/import(?:\?|$)/.test(req.url ?? '')
 
 export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL })
@@ -149,12 +154,19 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     log.info({ url }, 'embedded CRM emulator listening')
   }
 
-  // No cap on a request's total time (Node's default of 300 s cuts off a 100 MB import slower
-  // than ~2.8 Mbit/s); headers still have 60 s, and a body that goes quiet is dropped.
+  // Node's requestTimeout is one cap for all requests (300 s cuts off a 100 MB import slower
+  // than ~2.8 Mbit/s): off, and request-body-timeouts.ts caps each body instead, an import's by
+  // a minimum rate. Headers still have 60 s.
   const serverOptions = { requestTimeout: 0, headersTimeout: 60_000 }
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => resolve(s as Server)) as Server
-    dropIdleUploads(s, config.UPLOAD_IDLE_TIMEOUT_MS)
+    guardRequestBodies(s, {
+      idleMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+      deadlineMs: config.REQUEST_BODY_TIMEOUT_MS,
+      isUpload: isImportUpload,
+      minBytesPerSec: config.IMPORT_MIN_BYTES_PER_SEC,
+      maxUploadBytes: config.MAX_IMPORT_BYTES,
+    })
   })
   relay.start(server)
   const port = (server.address() as AddressInfo).port
@@ -189,6 +201,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
     fanOut,
     crmEmulator,
     bridge,
+    httpServer: server,
     stop: () =>
       (stopping ??= (async () => {
         // First: it holds nothing the rest needs, and a failure below must not leave it running.

@@ -125,7 +125,7 @@ export const openApiDocument = {
             },
           }),
           ...errorResponses,
-          '408': { description: 'upload-timed-out: the upload sent nothing for UPLOAD_IDLE_TIMEOUT_MS and was dropped; nothing written', ...json(error) },
+          '408': { description: 'upload-timed-out: the upload sent nothing for UPLOAD_IDLE_TIMEOUT_MS, or arrived slower than IMPORT_MIN_BYTES_PER_SEC on average (and took longer than REQUEST_BODY_TIMEOUT_MS), and was dropped; nothing written', ...json(error) },
           '507': { description: 'insufficient-storage: no room on the server for the upload\'s temporary copy; nothing written', ...json(error) },
         },
       },

@@ -2,6 +2,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { HttpError } from './http-error'
+import { bodyTimeoutIn } from './request-body-timeouts'
 
 export const readJson = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> => {
   const type = c.req.header('content-type') ?? ''
@@ -10,6 +11,9 @@ export const readJson = async <S extends z.ZodType>(c: Context, schema: S): Prom
   try {
     raw = await c.req.json()
   } catch (e) {
+    // The server stopped waiting for the body (and has answered 408): not the client's JSON.
+    const timeout = bodyTimeoutIn(e)
+    if (timeout) throw new HttpError(408, 'request-timed-out', timeout.message, { reason: timeout.reason, limitMs: timeout.limitMs }, { cause: timeout })
     throw new HttpError(400, 'invalid-json', 'body is not valid JSON', undefined, { cause: e })
   }
   const parsed = schema.safeParse(raw)

@@ -16,7 +16,7 @@ import { requireRole } from '../books/book-access'
 import type { BookService } from '../books/book-service'
 import { requireIdentity, type AuthEnv } from '../http/auth-middleware'
 import { HttpError, isHttpError } from '../http/http-error'
-import { isUploadIdleTimeout, type UploadIdleTimeoutError } from '../http/upload-idle-timeout'
+import { bodyTimeoutIn, type RequestBodyTimeoutError } from '../http/request-body-timeouts'
 import type { BookDirectory } from '../store/book-directory'
 import type { BookPins } from './book-pins'
 import type { SpoolOptions } from './body-spool'
@@ -220,15 +220,17 @@ function logBrokenUpload(e: unknown, options: ImportOptions): boolean {
     return true
   }
   if (isImportError(e, 'upload-timed-out')) {
-    options.log?.warn({ ...where, code: e.code, idleMs: (e.cause as UploadIdleTimeoutError).idleMs }, 'import stopped: the upload went quiet and the server stopped waiting; nothing written')
+    const { reason, limitMs } = e.cause as RequestBodyTimeoutError
+    const why = reason === 'idle' ? 'the upload went quiet' : 'the upload was slower than the minimum rate'
+    options.log?.warn({ ...where, code: e.code, reason, limitMs }, `import stopped: ${why} and the server stopped waiting; nothing written`)
     return true
   }
   return false
 }
 
 /**
- * The request body. A read that fails means the upload broke off: the server's idle timeout
- * (upload-idle-timeout.ts) or else the client hanging up.
+ * The request body. A read that fails means the upload broke off: the server's body timeouts
+ * (request-body-timeouts.ts) or else the client hanging up.
  */
 async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
   if (!body) return
@@ -239,7 +241,8 @@ async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerato
       try {
         next = await reader.read()
       } catch (e) {
-        if (isUploadIdleTimeout(e)) throw new ImportError('upload-timed-out', `${e.message}: the server stopped waiting for the upload`, { idleMs: e.idleMs }, { cause: e })
+        const timeout = bodyTimeoutIn(e)
+        if (timeout) throw new ImportError('upload-timed-out', `${timeout.message}: the server stopped waiting for the upload`, { reason: timeout.reason, limitMs: timeout.limitMs }, { cause: timeout })
         throw new ImportError('upload-aborted', 'the upload broke off before its end', undefined, { cause: e })
       }
       if (next.done) return
