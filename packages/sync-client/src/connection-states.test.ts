@@ -13,6 +13,16 @@ describe('connection states against the real relay', () => {
     await server.dispose()
   })
 
+  /** alice, north-territory's owner, gives bob a role through the API. */
+  const setRole = async (role: string) => {
+    const res = await fetch(`${server.url}/api/books/north-territory/members/bob`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await server.token('alice')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role }),
+    })
+    expect(res.ok).toBe(true)
+  }
+
   it('4401: fetches a new token and retries at once', async () => {
     const tokens: string[] = []
     const getToken = async () => {
@@ -125,14 +135,6 @@ describe('connection states against the real relay', () => {
   })
 
   it("status.role follows what the relay says: at connect, and at once when the user's membership changes", async () => {
-    const setRole = async (role: string) => {
-      const res = await fetch(`${server.url}/api/books/north-territory/members/bob`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${await server.token('alice')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ role }),
-      })
-      expect(res.ok).toBe(true)
-    }
     const handle = makeDevice(server, 'bob').open()
     expect(handle.status.role).toBeNull()
     try {
@@ -151,14 +153,6 @@ describe('connection states against the real relay', () => {
   })
 
   it("sends the edits the relay refused once the user is made an editor again, without waiting for a reconnect", async () => {
-    const setRole = async (role: string) => {
-      const res = await fetch(`${server.url}/api/books/north-territory/members/bob`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${await server.token('alice')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ role }),
-      })
-      expect(res.ok).toBe(true)
-    }
     const handle = makeDevice(server, 'bob').open()
     try {
       await handle.whenSynced()

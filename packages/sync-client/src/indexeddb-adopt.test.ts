@@ -16,6 +16,19 @@ const customer = (id: string): Customer => ({ id, name: id, tags: [], notes: '',
 const OLD = 'crm-sync-book:'
 const ALICE = 'crm-sync-book:alice:'
 const original = IDBDatabase.prototype.transaction
+
+/** Runs `fn` while every readwrite transaction on the database `name` fails (a full disk). */
+const whileWritesFail = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    if (this.name === name && args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError')
+    return original.apply(this, args)
+  })
+  try {
+    return await fn()
+  } finally {
+    spy.mockRestore()
+  }
+}
 const names = async (factory: IDBFactory) => (await factory.databases()).map((d) => d.name).sort()
 
 /** A book written the old way: one database per book. */
@@ -74,15 +87,7 @@ describe('adopting a database from an earlier prefix', () => {
     expect(await names(factory)).toEqual(['crm-sync-book:book'])
     failOpen = false
     // The copy's transaction fails once the new database exists: it is removed again, the old kept.
-    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
-      if (this.name === `${ALICE}book` && args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError')
-      return original.apply(this, args)
-    })
-    try {
-      await expect(adoptDatabase(failing, `${OLD}book`, `${ALICE}book`)).rejects.toThrow('disk full')
-    } finally {
-      spy.mockRestore()
-    }
+    await expect(whileWritesFail(`${ALICE}book`, () => adoptDatabase(failing, `${OLD}book`, `${ALICE}book`))).rejects.toThrow('disk full')
     expect(await names(factory)).toEqual(['crm-sync-book:book'])
     expect(await adoptDatabase(failing, `${OLD}book`, `${ALICE}book`)).toBe(true)
     expect(await names(factory)).toEqual(['crm-sync-book:alice:book'])
@@ -100,15 +105,7 @@ describe('adopting a database from an earlier prefix', () => {
       deleteDatabase: (name) => factory.deleteDatabase(name),
       databases: async () => [{ name: `${OLD}book` }],
     }
-    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
-      if (this.name === `${ALICE}book` && args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError')
-      return original.apply(this, args)
-    })
-    try {
-      await expect(adoptDatabase(stale, `${OLD}book`, `${ALICE}book`)).rejects.toThrow('disk full')
-    } finally {
-      spy.mockRestore()
-    }
+    await expect(whileWritesFail(`${ALICE}book`, () => adoptDatabase(stale, `${OLD}book`, `${ALICE}book`))).rejects.toThrow('disk full')
     const again = createIndexedDbStore({ indexedDB: factory, databasePrefix: ALICE })
     expect(await again.load('book')).toMatchObject({ pending: ['mine'] })
     await again.close()
