@@ -45,6 +45,33 @@ describe('connection states against the real relay', () => {
     await handle.close()
   })
 
+  it('a token that expires while connected: the relay closes 4401, a fresh token carries on, edits made after are saved', async () => {
+    const tokens: string[] = []
+    const getToken = async () => {
+      // The first token lasts one to two seconds (its exp is a whole second), the next ones an hour.
+      const t = await server.tokens.issue({ userId: 'alice', name: 'alice' }, tokens.length === 0 ? 2 : 3600)
+      tokens.push(t)
+      return t
+    }
+    const handle = makeDevice(server).open({ getToken })
+    const errors: (string | null)[] = [null]
+    handle.on('status', (s) => errors.at(-1) !== (s.error?.code ?? null) && errors.push(s.error?.code ?? null))
+    try {
+      await handle.whenSynced()
+      await waitFor(() => tokens.length === 2, 5000, 'a fresh token after the first expired')
+      await waitFor(() => handle.status.state === 'synced', 5000, 'synced again')
+      expect(errors).toEqual([null, 'not-authenticated', null])
+      const id = handle.customers.create({ name: 'Made After The Token Was Renewed' })
+      await handle.whenSynced()
+      expect(await server.books.read('north-territory', (d) => d.getMap('customers').has(id))).toBe(true)
+      await sleep(2500) // the fresh token's connection stays open
+      expect(tokens).toHaveLength(2)
+      expect(handle.status.state).toBe('synced')
+    } finally {
+      await handle.close()
+    }
+  })
+
   it('4401 with every token: gives up after maxAuthRetries and says why', async () => {
     let calls = 0
     const getToken = async () => {

@@ -3,6 +3,8 @@
 export interface Identity {
   readonly userId: string
   readonly name: string
+  /** When the token that proved this identity expires, ms since the epoch (none: it does not). */
+  readonly expiresAt?: number
 }
 
 /** User ids are token subjects; kept to a safe alphabet so they can appear in logs, URLs and keys. */

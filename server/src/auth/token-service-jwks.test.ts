@@ -31,7 +31,7 @@ describe('createTokenService with a JWKS endpoint', () => {
     jwks.mode = 'keys'
     const tokens = createTokenService({ jwksUrl: jwks.url, issuer: 'https://id.example', audience: 'crm-sync' })
     const token = await jwks.sign('alice', { name: 'Alice', iss: 'https://id.example', aud: 'crm-sync' })
-    expect(await tokens.verify(token)).toEqual({ userId: 'alice', name: 'Alice' })
+    expect(await tokens.verify(token)).toEqual({ userId: 'alice', name: 'Alice', expiresAt: expect.any(Number) as number })
     const wrongAudience = await jwks.sign('alice', { iss: 'https://id.example', aud: 'another-app' })
     expect(await outcomeOf(tokens.verify(wrongAudience))).toBe('bad-token')
   })

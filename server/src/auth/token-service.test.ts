@@ -29,6 +29,15 @@ describe('createTokenService', () => {
     expect(importKey).toHaveBeenCalledTimes(1)
   })
 
+  it('tells when the token expires, so the relay can close a socket opened with it then', async () => {
+    const tokens = createTokenService({ secret: SECRET })
+    const before = Math.floor(Date.now() / 1000)
+    const identity = await tokens.verify(await tokens.issue({ userId: 'alice', name: 'Alice' }, 90))
+    expect(identity.expiresAt! % 1000).toBe(0)
+    expect(identity.expiresAt! / 1000 - before).toBeGreaterThanOrEqual(90)
+    expect(identity.expiresAt! / 1000 - before).toBeLessThanOrEqual(91)
+  })
+
   it('refuses a token signed with another secret, an expired one, and garbage', async () => {
     const tokens = createTokenService({ secret: SECRET })
     const other = createTokenService({ secret: new TextEncoder().encode('another-secret-of-at-least-32-bytes!!') })

@@ -30,7 +30,7 @@ const identityOf = (payload: JWTPayload): Identity => {
     throw new AuthError('bad-token', 'token has no usable subject')
   }
   const name = typeof payload['name'] === 'string' && payload['name'].trim() ? payload['name'].trim().slice(0, 100) : userId
-  return { userId, name }
+  return typeof payload.exp === 'number' ? { userId, name, expiresAt: payload.exp * 1000 } : { userId, name }
 }
 
 export const createTokenService = (opts: TokenServiceOptions): TokenService => {

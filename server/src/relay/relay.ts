@@ -17,6 +17,7 @@ import { isValidBookId } from './book-id'
 import { MembershipFollower } from './membership-follower'
 import { Connection, extensionsOf, type ConnectionSettings } from './connection'
 import { EarlyFrameBudget } from './early-frame-budget'
+import { ExpiryWatch } from './expiry-watch'
 import type { RoomRegistry } from './room-registry'
 import { SocketCorks } from './socket-corks'
 
@@ -58,6 +59,8 @@ export class Relay {
   private pingTimer: NodeJS.Timeout | null = null
   private recheckTimer: NodeJS.Timeout | null = null
   private readonly membership: MembershipFollower
+  /** A connection lasts as long as the token it was opened with: closed with 4401 when that expires. */
+  private readonly tokenExpiries = new ExpiryWatch<Connection>((conn) => conn.close(CLOSE_CODE.notAuthenticated, 'token expired'))
   private server: Server | null = null
   private stopping = false
   /** Resolves `stop()`'s wait once the last connection has closed. */
@@ -105,6 +108,8 @@ export class Relay {
         if (connections.size === 0) relay.drained?.()
         if (!conn) return
         if (!conn.isClosed) metrics.connectionsClosed.inc({ code: String(code) })
+        const expiresAt = conn.identity?.expiresAt
+        if (expiresAt !== undefined) relay.tokenExpiries.delete(conn, expiresAt)
         conn.detach()
         conn.releaseRoom()
       },
@@ -147,6 +152,7 @@ export class Relay {
     this.server?.off('upgrade', this.onUpgrade)
     if (this.pingTimer) clearInterval(this.pingTimer)
     if (this.recheckTimer) clearInterval(this.recheckTimer)
+    this.tokenExpiries.stop()
     for (const conn of this.connections.values()) conn.pause()
     await this.o.registry.flushAll()
     await new Promise((resolve) => setImmediate(resolve))
@@ -229,6 +235,9 @@ export class Relay {
         return conn.close(CLOSE_CODE.notMember, 'not a member of this book')
       }
       conn.attach(acquired, identity, role)
+      // Taken out again by the socket's close handler. A token that expired while the book loaded
+      // closes the connection on the next turn.
+      if (identity.expiresAt !== undefined && !conn.isClosed) this.tokenExpiries.add(conn, identity.expiresAt)
     } catch (e) {
       ws.resumeReading() // the client's answer to the close is read
       if (isAuthError(e)) return conn.close(CLOSE_CODE.notAuthenticated, e.message)
