@@ -7,7 +7,7 @@
 // or on a device with nothing stored the relay's list of them until the first sync, read-only;
 // edits wait for the document to hold the book, so none can be made against a half-loaded one.
 import { readBookMeta, readCustomer, type Customer } from '@crm-sync/model'
-import { isSyncClientError, openBook, type BookHandle, type LocalStore, type ProjectionSource } from '@crm-sync/sync-client'
+import { isSyncClientError, openBook, type BookHandle, type GetToken, type LocalStore, type ProjectionSource } from '@crm-sync/sync-client'
 import { DraftStore, PersistedTexts, type DraftStorage } from '../lib/draft-store'
 import { createLastChangeStore, type KeyValueStorage } from '../lib/last-change-store'
 import { openingStoreOptions, userChannel, userStore } from '../lib/local-books'
@@ -25,7 +25,7 @@ export interface BookSessionOptions {
   /** null when this device has not learned the role yet: read-only until `setRole` says otherwise. */
   readonly role: Role | null
   readonly session: Session
-  readonly getToken: () => Promise<string>
+  readonly getToken: GetToken
   /** e.g. ws://host/sync */
   readonly serverUrl: string
   /**

@@ -12,7 +12,7 @@
 // asks for the book list again, which then closes the book or applies the new role. `removeFromDevice` deletes a book's data here (a viewer's refused edits, or a book
 // the user lost access to); every tab with that book open lets it go and opens it again empty,
 // to sync afresh.
-import { removeLocalBook, type SyncErrorCode } from '@crm-sync/sync-client'
+import { removeLocalBook, type GetToken, type SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
 import { sessionDraftStorage } from '../lib/draft-store'
@@ -25,7 +25,7 @@ export interface BookSessionInputs {
   readonly session: Session | null
   /** The route's book as the user's book list has it; null: no book route, or not (yet) a member. */
   readonly book: BookEntry | null
-  readonly getToken: () => Promise<string>
+  readonly getToken: GetToken
 }
 
 export const relayUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`

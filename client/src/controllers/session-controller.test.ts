@@ -58,6 +58,22 @@ describe('SessionController', () => {
     expect(api.calls['/api/auth/dev-login']).toBe(2)
   })
 
+  it('gives the relay a renewed token after it refused one the clock thinks good, the stored one before', async () => {
+    const stored = jwt('alice', 3600) // a device clock behind the relay's
+    const { auth } = signedIn(stored)
+    expect(await auth.getToken()).toBe(stored)
+    expect(api.calls['/api/auth/dev-login'] ?? 0).toBe(0)
+    const renewed = await auth.getToken({ refused: true })
+    expect(renewed).not.toBe(stored)
+    expect(api.valid.has(renewed)).toBe(true)
+    expect(api.calls['/api/auth/dev-login']).toBe(1)
+    expect(store.loadSession()!.token).toBe(renewed)
+
+    vi.stubGlobal('navigator', { onLine: false }) // offline: nothing to renew with, the stored one
+    expect(await auth.getToken({ refused: true })).toBe(renewed)
+    expect(api.calls['/api/auth/dev-login']).toBe(1)
+  })
+
   it('renews once for calls that need a token at the same time', async () => {
     const { auth } = signedIn(jwt('alice', -60))
     const tokens = await Promise.all([auth.getToken(), auth.getToken(), auth.withToken(async (t) => t)])

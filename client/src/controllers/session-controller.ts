@@ -3,6 +3,7 @@
 // The tabs of the origin share one session through localStorage: a sign-out (or another user's
 // sign-in) in one tab reaches the others by the `storage` event, and a renewal finishing after
 // such a change is dropped rather than writing the old user back.
+import type { GetToken } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { ApiError, devLogin } from '../lib/api'
 import { forgetAllDrafts, sessionDraftStorage } from '../lib/draft-store'
@@ -74,12 +75,15 @@ export class SessionController implements ReactiveController, TokenSource {
     this.host.requestUpdate()
   }
 
-  /** For openBook: the stored token, renewed first when it is about to expire and we are online. */
-  readonly getToken = async (): Promise<string> => {
+  /**
+   * For openBook: the stored token, renewed first when it is about to expire, or when the relay
+   * refused it (its clock may be ahead of this device's), and we are online.
+   */
+  readonly getToken: GetToken = async (request) => {
     const session = this.signedIn()
     const exp = tokenExpiry(session.token)
     const expiring = exp !== null && exp - RENEW_MARGIN_S < Date.now() / 1000
-    if (!expiring || !navigator.onLine) return session.token
+    if ((!expiring && !request?.refused) || !navigator.onLine) return session.token
     return this.renew(session)
   }
 

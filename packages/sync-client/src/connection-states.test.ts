@@ -2,6 +2,7 @@
 // and 1009, a viewer's refused edits, failing getToken, and going offline and online on purpose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDevice, recordStates, sleep, startTestServer, waitFor, type TestServer } from './test-support'
+import type { TokenRequest } from './get-token'
 import { isSyncClientError } from './sync-client-error'
 
 describe('connection states against the real relay', () => {
@@ -23,9 +24,11 @@ describe('connection states against the real relay', () => {
     expect(res.ok).toBe(true)
   }
 
-  it('4401: fetches a new token and retries at once', async () => {
+  it('4401: fetches a new token, saying the last was refused, and retries at once', async () => {
     const tokens: string[] = []
-    const getToken = async () => {
+    const requests: (TokenRequest | undefined)[] = []
+    const getToken = async (request?: TokenRequest) => {
+      requests.push(request)
       // The first token has expired a minute ago; the relay closes 4401.
       const t = tokens.length === 0 ? await server.tokens.issue({ userId: 'alice', name: 'alice' }, -60) : await server.token('alice')
       tokens.push(t)
@@ -42,6 +45,12 @@ describe('connection states against the real relay', () => {
     // upgrade's status), so the first socket opens and then closes with 4401.
     expect(states).toEqual(['offline', 'connecting', 'syncing', 'offline', 'connecting', 'syncing', 'synced'])
     expect(errors).toEqual([null, 'not-authenticated', null])
+    expect(requests).toEqual([undefined, { refused: true }])
+    // Synced: the next connect asks for a token as usual again.
+    handle.disconnect()
+    handle.connect()
+    await handle.whenSynced()
+    expect(requests).toEqual([undefined, { refused: true }, undefined])
     await handle.close()
   })
 

@@ -4,6 +4,7 @@ import type { BackoffOptions } from './backoff'
 import { Book } from './book'
 import type { BookHandle } from './book-handle'
 import { defaultCrossTabChannel } from './cross-tab-channel'
+import type { GetToken } from './get-token'
 import { createIndexedDbStore } from './indexeddb-local-store'
 import type { LocalStore } from './local-store'
 import type { SocketClass } from './observed-socket'
@@ -15,8 +16,8 @@ export interface OpenBookOptions {
   /** The relay's sync endpoint, e.g. 'ws://host:8787/sync' (the book id is appended). */
   readonly serverUrl: string
   readonly bookId: string
-  /** Called before each connect, and again after the relay refused a token (4401). */
-  readonly getToken: () => Promise<string>
+  /** Called before each connect, and again, with `{ refused: true }`, after the relay refused a token (4401). */
+  readonly getToken: GetToken
   /** Default: IndexedDB (one database per book). */
   readonly store?: LocalStore
   /** A WebSocket class; in Node pass the 'ws' package's default export. Default: globalThis.WebSocket. */

@@ -14,6 +14,7 @@ import { MESSAGE_TYPE, SYNC_STEP, carriesUpdate, isBookRole, type BookRole, type
 import { backoffDelay, type BackoffOptions } from './backoff'
 import { decideOnClose } from './close-policy'
 import { FrameLedger } from './frame-ledger'
+import type { GetToken } from './get-token'
 import { knownUpdateSyncHandler } from './known-update-sync-handler'
 import { observedSocketClass, type SocketClass, type SocketLike } from './observed-socket'
 import type { PendingLocal } from './pending-local'
@@ -26,7 +27,7 @@ export interface RelayConnectionOptions {
   readonly bookId: string
   readonly doc: Y.Doc
   readonly awareness: Awareness
-  readonly getToken: () => Promise<string>
+  readonly getToken: GetToken
   readonly WebSocket: SocketClass
   readonly backoff: BackoffOptions
   /** Consecutive 4401 closes (each after a fresh token) before giving up. */
@@ -98,7 +99,8 @@ export class RelayConnection {
     this.o.dispatch({ type: 'connect' })
     let token: string
     try {
-      token = await this.o.getToken()
+      // After a 4401 the app must not hand back the token just refused (renewal is its to decide).
+      token = await this.o.getToken(this.authFailures > 0 ? { refused: true } : undefined)
     } catch (cause) {
       if (generation !== this.generation) return
       this.fetchingToken = false
