@@ -15,7 +15,7 @@
 import { removeLocalBook, type GetToken, type SyncErrorCode } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { BookSession } from '../book/book-session'
-import { sessionDraftStorage } from '../lib/draft-store'
+import { forgetBookDrafts, sessionDraftStorage } from '../lib/draft-store'
 import { userChannel, userStore } from '../lib/local-books'
 import { removalError, type LocalRemoval } from '../lib/local-removal'
 import { onPageHidden } from '../lib/page-hide'
@@ -84,6 +84,8 @@ export class BookSessionController implements ReactiveController {
     const store = userStore(session.userId)
     try {
       await removeLocalBook({ bookId, store, crossTabChannel: userChannel(session.userId, bookId) })
+      // What was typed into its forms goes with it (in this tab; other tabs keep their own).
+      forgetBookDrafts(sessionDraftStorage(), session.userId, bookId)
       this.removal = { bookId, state: 'done', error: null }
     } catch (e) {
       console.error(`removing book ${bookId} from this device failed`, e)

@@ -1,7 +1,7 @@
 // Unsaved form text in the tab's storage: per user and book, unreadable or refused storage never
-// breaks the form, and sign-out forgets every user's text.
+// breaks the form, sign-out forgets every user's text, and removing a book from the device its text.
 import { describe, expect, it, vi } from 'vitest'
-import { DraftStore, PersistedTexts, forgetAllDrafts, type DraftStorage } from './draft-store'
+import { DraftStore, PersistedTexts, forgetAllDrafts, forgetBookDrafts, type DraftStorage } from './draft-store'
 
 /** The Web Storage interface over a Map (what sessionStorage does, without a browser). */
 class MapStorage implements DraftStorage {
@@ -104,5 +104,22 @@ describe('forgetAllDrafts', () => {
     s.setItem('crm:session', 'keep me')
     forgetAllDrafts(s)
     expect([...s.items.keys()]).toEqual(['crm:session'])
+  })
+})
+
+describe('forgetBookDrafts', () => {
+  it("removes the user's unsaved text of that book only", () => {
+    const s = new MapStorage()
+    new DraftStore(s, 'alice', 'north').writeTexts('fields', { k: '1' })
+    new DraftStore(s, 'alice', 'north').writeForm('new-customer', { values: { name: 'A' }, drafts: {} })
+    new DraftStore(s, 'alice', 'north-2').writeTexts('fields', { k: '2' }) // a book id the first one starts
+    new DraftStore(s, 'alice', 'south').writeTexts('fields', { k: '3' })
+    new DraftStore(s, 'bob', 'north').writeTexts('fields', { k: '4' })
+    forgetBookDrafts(s, 'alice', 'north')
+    expect(new DraftStore(s, 'alice', 'north').readTexts('fields')).toEqual({})
+    expect(new DraftStore(s, 'alice', 'north').readForm('new-customer')).toEqual({ values: {}, drafts: {} })
+    expect(new DraftStore(s, 'alice', 'north-2').readTexts('fields')).toEqual({ k: '2' })
+    expect(new DraftStore(s, 'alice', 'south').readTexts('fields')).toEqual({ k: '3' })
+    expect(new DraftStore(s, 'bob', 'north').readTexts('fields')).toEqual({ k: '4' })
   })
 })

@@ -12,6 +12,7 @@ export interface DraftStorage extends KeyValueStorage {
 }
 
 const PREFIX = 'crm:drafts:'
+const bookPrefix = (userId: string, bookId: string): string => `${PREFIX}${encodeURIComponent(userId)}:${encodeURIComponent(bookId)}:`
 
 /** Field name → text. */
 export type DraftTexts = Record<string, string>
@@ -39,7 +40,7 @@ export class DraftStore {
     userId: string,
     bookId: string,
   ) {
-    this.prefix = `${PREFIX}${encodeURIComponent(userId)}:${encodeURIComponent(bookId)}:`
+    this.prefix = bookPrefix(userId, bookId)
   }
 
   /** The texts kept under `name` (e.g. 'fields'): {} when none or unreadable. */
@@ -91,12 +92,21 @@ export class DraftStore {
 
 /** On sign-out: every user's unsaved text in this tab. */
 export function forgetAllDrafts(storage: DraftStorage | null): void {
+  forgetDraftsUnder(storage, PREFIX)
+}
+
+/** Once a book's data was removed from the device: the user's unsaved text of that book in this tab. */
+export function forgetBookDrafts(storage: DraftStorage | null, userId: string, bookId: string): void {
+  forgetDraftsUnder(storage, bookPrefix(userId, bookId))
+}
+
+function forgetDraftsUnder(storage: DraftStorage | null, prefix: string): void {
   if (!storage) return
   try {
     const keys: string[] = []
     for (let i = 0; i < storage.length; i++) {
       const k = storage.key(i)
-      if (k?.startsWith(PREFIX)) keys.push(k)
+      if (k?.startsWith(prefix)) keys.push(k)
     }
     for (const k of keys) storage.removeItem(k)
   } catch (e) {
