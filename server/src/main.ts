@@ -1,4 +1,5 @@
 // The composition root of `npm start`: read the environment, start everything, stop cleanly.
+import pino from 'pino'
 import { ConfigError, loadConfig } from './config'
 import { startServer, type RunningServer } from './server'
 
@@ -38,7 +39,14 @@ const main = async () => {
   }
   process.once('SIGTERM', () => onSignal('SIGTERM'))
   process.once('SIGINT', () => onSignal('SIGINT'))
-  server = await startServer(config, { serveClient: true })
+  const log = pino({ level: config.LOG_LEVEL })
+  try {
+    server = await startServer(config, { serveClient: true, log })
+  } catch (err) {
+    // startServer has stopped what it had started (the store is closed): one line saying why, and out.
+    log.fatal({ err }, 'start-up failed')
+    process.exit(1)
+  }
   if (requested) stop(server, requested)
 }
 

@@ -30,6 +30,7 @@ import { snapshotEncoderFor } from './relay/snapshot-encoder'
 import { Relay } from './relay/relay'
 import { RoomRegistry } from './relay/room-registry'
 import { seedDemo } from './seed/demo-seed'
+import { StartUpUndo } from './start-up-undo'
 import { notifyMemberChanges } from './store/notify-member-changes'
 
 export interface RunningServer {
@@ -66,10 +67,38 @@ export interface StartOptions {
 /** POST /api/books/:id/import, the one route whose body may rightly take longer than 300 s. */
 const isImportUpload = (req: IncomingMessage): boolean => req.method === 'POST' && /^\/api\/books\/[^/?]+\/import(?:\?|$)/.test(req.url ?? '')
 
+/**
+ * Starts every part; if one fails, those started before it are stopped again, the last first, and
+ * the error is rethrown: no open store, taken port or Redis connection is left behind for a
+ * caller that retries in-process, or for a test.
+ */
 export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL })
+  const undo = new StartUpUndo(log)
+  try {
+    return await startParts(config, opts, log, undo)
+  } catch (error) {
+    await undo.undo()
+    throw error
+  }
+}
+
+/**
+ * Stops the relay (its books flushed and unloaded) and, once it listens, the HTTP server. The
+ * server's close waits for every socket, the relay's WebSockets too: it is asked for first and
+ * awaited once the relay has closed them.
+ */
+const stopRelay = async (relay: Relay, server: Server | null): Promise<void> => {
+  const closed = server && new Promise<void>((resolve) => server.close(() => resolve()))
+  await relay.stop()
+  server?.closeAllConnections()
+  await closed
+}
+
+const startParts = async (config: Config, opts: StartOptions, log: Logger, undo: StartUpUndo): Promise<RunningServer> => {
   const metrics = createMetrics({ defaultMetrics: true })
   const persistence = await openPersistence(config, log)
+  undo.push('store', () => persistence.close())
   const secret = config.AUTH_JWT_SECRET
     ? new TextEncoder().encode(config.AUTH_JWT_SECRET)
     : config.AUTH_MODE === 'dev'
@@ -86,6 +115,8 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const fanOut: FanOut = config.REDIS_URL
     ? new (await import('./fanout/redis-fan-out')).RedisFanOut({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, store: persistence.docStore, metrics, log })
     : createLocalFanOut()
+  // Before start: a Redis client that could not connect keeps trying until it is stopped.
+  undo.push('fan-out', () => fanOut.stop())
   await fanOut.start()
   let relay: Relay | null = null
   const registry = new RoomRegistry({
@@ -102,6 +133,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   })
   // Reads of big dormant books on a worker (books/dormant-book-reads.ts), where there is a core for it.
   const bookQueries = bookQueryRunnerFor()
+  undo.push('book queries', () => bookQueries?.close())
   const dormantReads = bookQueries ? new DormantBookReads({ runner: bookQueries, metrics, log }) : null
   const dormantWrites = bookQueries ? new DormantBookWrites({ runner: bookQueries, metrics, log }) : null
   // Membership changes reach open connections at once, here and (through the fan-out) elsewhere.
@@ -112,6 +144,9 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   fanOut.followMemberChanges((bookId, userId) => void relay?.memberChanged(bookId, userId))
   const books = createBookService({ registry, directory, dormantReads, dormantWrites })
   relay = new Relay({ registry, directory, tokens, metrics, log, maxFrameBytes: config.MAX_FRAME_BYTES, closeGraceMs: config.SHUTDOWN_CLOSE_GRACE_MS })
+  // From here on books may load (the demo books below), so undoing start-up flushes them.
+  let listening: Server | null = null
+  undo.push('relay', () => stopRelay(relay, listening))
 
   if (config.AUTH_MODE === 'dev' && config.DEV_SEED) {
     const seeded = await seedDemo({ directory, books })
@@ -122,6 +157,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   const bridge = config.BRIDGE_ENABLED
     ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
     : null
+  if (bridge) undo.push('CRM bridge', () => bridge.stop()) // its state store is open already
 
   const app = createApp({
     tokens,
@@ -145,12 +181,15 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   let crmEmulator: CrmEmulator | null = null
   if (config.BRIDGE_ENABLED && !config.CRM_BASE_URL) {
     const { createCrmEmulator } = await import('@crm-sync/crm-emulator')
-    crmEmulator = createCrmEmulator({
+    const emulator = createCrmEmulator({
       token: config.CRM_TOKEN,
       webhookSecret: config.CRM_WEBHOOK_SECRET,
       dbFile: join(config.DATA_DIR, 'crm-emulator.db'),
     })
-    const { url } = await crmEmulator.start(config.CRM_EMULATOR_PORT, '127.0.0.1')
+    // Its store is open from here, whether or not it gets its port.
+    undo.push('CRM emulator', () => emulator.stop())
+    const { url } = await emulator.start(config.CRM_EMULATOR_PORT, '127.0.0.1')
+    crmEmulator = emulator
     log.info({ url }, 'embedded CRM emulator listening')
   }
 
@@ -158,8 +197,13 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
   // than ~2.8 Mbit/s): off, and request-body-timeouts.ts caps each body instead, an import's by
   // a minimum rate. Headers still have 60 s.
   const serverOptions = { requestTimeout: 0, headersTimeout: 60_000 }
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => resolve(s as Server)) as Server
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => {
+      s.off('error', reject)
+      resolve(s)
+    }) as Server
+    // A port already taken: the listen fails with an 'error' that, unheard, would be thrown uncaught.
+    s.once('error', reject)
     guardRequestBodies(s, {
       idleMs: config.UPLOAD_IDLE_TIMEOUT_MS,
       deadlineMs: config.REQUEST_BODY_TIMEOUT_MS,
@@ -168,6 +212,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
       maxUploadBytes: config.MAX_IMPORT_BYTES,
     })
   })
+  listening = server
   relay.start(server)
   const port = (server.address() as AddressInfo).port
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST
@@ -207,10 +252,7 @@ export const startServer = async (config: Config, opts: StartOptions = {}): Prom
         // First: it holds nothing the rest needs, and a failure below must not leave it running.
         await spoolSweeper.stop()
         await bridge?.stop()
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-        await relay.stop()
-        server.closeAllConnections()
-        await closed
+        await stopRelay(relay, server)
         await bookQueries?.close()
         await fanOut.stop()
         await crmEmulator?.stop()

@@ -1,7 +1,9 @@
 // WAL checkpoints on a worker thread: the worker copies the WAL into the database file, the
 // connection keeps only a backstop threshold, the WAL stays bounded under continuous writes, and
 // a failed worker hands checkpointing back to the connection.
+import { execFile } from 'node:child_process'
 import { statSync, unlinkSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database'
 import { createSqliteTempFiles } from './sqlite-temp-files'
@@ -153,5 +155,19 @@ describe('WAL checkpointer', () => {
     checkpointer.afterWrite()
     db.close()
     expect(startWalCheckpointer(openSqliteDatabase(':memory:'))).toBeNull()
+  })
+
+  it('holds the process until its close() is done, though an idle worker never does', async () => {
+    // A process with nothing else to do: the one where a close that nothing waits for would be cut short.
+    const path = await files.newPath()
+    const script = `
+      import { openSqliteDatabase } from ${JSON.stringify(new URL('./sqlite-database.ts', import.meta.url).href)}
+      import { startWalCheckpointer } from ${JSON.stringify(new URL('./sqlite-wal-checkpointer.ts', import.meta.url).href)}
+      const db = openSqliteDatabase(process.argv[1])
+      await startWalCheckpointer(db).close()
+      db.close()
+      console.log('closed')`
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path])
+    expect(stdout.trim()).toBe('closed')
   })
 })

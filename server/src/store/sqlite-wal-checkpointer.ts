@@ -160,6 +160,9 @@ class FileWorker {
     if (this.handles.size > 0) return
     if (workers.get(this.path) === this) workers.delete(this.path)
     if (!this.failed) this.worker.postMessage('close')
+    // Waited for, so it holds the process until it has exited: unref'd, a process with nothing
+    // else to do (a failed start-up, a shutdown) would end here, before the store's own connection closes.
+    this.worker.ref()
     await this.exited
   }
 
