@@ -1,7 +1,7 @@
 // A book's data removed from the device, from the app: a rep made a viewer while their edits
 // waited offline discards them (every tab lets the book go and shows it as the relay has it, and
 // nothing is sent when they may write again), and a rep removed from a book removes the copy the
-// device still holds, from the access screen.
+// device still holds, from the access screen, which the book picker leads to.
 import { readCustomer } from '@crm-sync/model'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -101,6 +101,47 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await access.waitFor()
       await page.waitForTimeout(500)
       expect(await access.locator('.local-copy').count()).toBe(0) // nothing left to offer
+    } finally {
+      await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
+      await context.close()
+    }
+  })
+
+  it('the book picker lists a book the rep was removed from while this device holds it, and leads to removing it', async () => {
+    const { context, page } = await signedIn(app, 'bob')
+    const lost = page.locator('crm-book-picker ul[aria-label="Books only on this device"] a')
+    try {
+      await openBook(page, KEY) // a book bob stays a member of, stored here too
+      await goTo(page, '/')
+      await openBook(page, BOOK)
+      await waitForBadge(page, 'synced')
+      const customerId = (await customerIds(app, BOOK))[0]!
+      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
+      await field(page, 'industry').waitFor()
+      await context.setOffline(true)
+      await setField(page, 'industry', 'Typed before the removal')
+      await setMember(app, BOOK, 'bob', 'DELETE', undefined, 'alice')
+      await context.setOffline(false)
+      await page.locator('crm-book-access[access="denied"]').waitFor({ timeout: 10_000 })
+
+      await goTo(page, '/')
+      await expect.poll(() => lost.count(), { timeout: 10_000 }).toBe(1)
+      expect(await lost.getAttribute('data-lost-book')).toBe(BOOK)
+      expect(await lost.innerText()).toMatch(/north-territory\s+1 change never saved/)
+      expect(await page.locator(`crm-book-picker a.book[data-book="${BOOK}"]`).count()).toBe(0)
+      expect(await page.locator(`crm-book-picker a.book[data-book="${KEY}"]`).count()).toBe(1) // listed, not lost
+
+      await lost.click()
+      const copy = page.locator('crm-book-access[access="denied"] .local-copy')
+      await copy.locator('button.remove-copy').click()
+      await copy.locator('button.remove-confirm').click()
+      await page.locator('crm-book-access .local-copy.removed').waitFor({ timeout: 10_000 })
+      expect(await databases(page)).toContain(bookDatabase('bob', KEY))
+
+      await goTo(page, '/')
+      await page.locator(`crm-book-picker a.book[data-book="${KEY}"]`).waitFor()
+      await page.waitForTimeout(500)
+      expect(await lost.count()).toBe(0)
     } finally {
       await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
       await context.close()

@@ -9,6 +9,7 @@ import { AppUpdateController, type RegisterSW } from '../controllers/app-update-
 import { BookSessionController } from '../controllers/book-session-controller'
 import { BooksController } from '../controllers/books-controller'
 import { LocalCopyController } from '../controllers/local-copy-controller'
+import { LostBooksController } from '../controllers/lost-books-controller'
 import { RouterController } from '../controllers/router-controller'
 import { SessionController } from '../controllers/session-controller'
 import { bookSessionContext } from '../context/book-session-context'
@@ -54,6 +55,11 @@ export class CrmApp extends LitElement {
     const denied = this.auth.session && route.view !== 'home' && this.books.access(route.bookId) === 'denied'
     return { userId: this.auth.session?.userId ?? null, bookId: denied ? route.bookId : null, removal: this.bookSession.removal }
   })
+  // Books this device holds that the user's list lacks: the picker lists them (only on its screen).
+  private readonly lostBooks = new LostBooksController(this, () => {
+    const books = this.router.route.view === 'home' ? this.books.books : null
+    return { userId: this.auth.session?.userId ?? null, listed: books?.map((b) => b.id) ?? null, removal: this.bookSession.removal }
+  })
   private readonly appUpdate = new AppUpdateController(this, { save: () => this.bookSession.saveBeforeReload() })
 
   constructor() {
@@ -85,7 +91,7 @@ export class CrmApp extends LitElement {
     const route = this.router.route
     if (route.view === 'home') {
       return html`<crm-book-picker .books=${this.books.books} ?loading=${this.books.loading} .error=${this.books.error}
-        .userName=${session.name}
+        .userName=${session.name} .lost=${this.lostBooks.copies.filter((c) => this.books.access(c.bookId) === 'denied')}
         @refresh-books=${() => void this.books.refresh()}
         @sign-out=${this.signOut}></crm-book-picker>`
     }

@@ -1,6 +1,10 @@
 // The books this user may open, with their role. Works offline from the list kept on the device.
+// Below them, books this device still holds that the server's list no longer has for the user, so
+// that a copy (and edits that never reached the server) is not left on the device unseen.
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import type { LocalCopy } from '../controllers/local-copy-controller'
+import { plural } from '../lib/format'
 import type { BookEntry } from '../lib/session-store'
 import { routePath } from '../lib/routes'
 import { sharedStyles } from '../styles/shared-styles'
@@ -24,6 +28,8 @@ export class CrmBookPicker extends LitElement {
     .name { font-weight: 700; }
     .role { font-size: 0.8rem; padding: 2px 8px; border-radius: 999px; background: var(--brand-soft); color: var(--brand-dark); }
     .actions { display: flex; gap: 8px; flex-wrap: wrap; }
+    h2 { font-size: 1.1rem; margin-top: 24px; }
+    .unsaved { font-size: 0.8rem; color: var(--danger); }
     .error { color: var(--danger); }
   `]
 
@@ -31,6 +37,8 @@ export class CrmBookPicker extends LitElement {
   @property({ type: Boolean }) loading = false
   @property() error: string | null = null
   @property() userName = ''
+  /** Books stored on this device that the server's list lacks (from LostBooksController). */
+  @property({ attribute: false }) lost: readonly LocalCopy[] = []
 
   override render() {
     return html`
@@ -56,7 +64,26 @@ export class CrmBookPicker extends LitElement {
                 </a>
               </li>`)}
             </ul>`}
+      ${this.renderLost()}
     `
+  }
+
+  private renderLost() {
+    if (this.lost.length === 0) return nothing
+    return html`
+      <section class="lost" aria-labelledby="lost-heading">
+        <h2 id="lost-heading">Only on this device</h2>
+        <p class="muted">You are no longer a member of these books, but this device still holds a copy that
+          anyone using it can read offline. Open one to remove it from the device.</p>
+        <ul aria-label="Books only on this device">
+          ${this.lost.map(({ bookId, stats }) => html`<li>
+            <a class="book" href=${routePath({ view: 'book', bookId })} data-lost-book=${bookId}>
+              <span class="name">${bookId}</span>
+              ${stats.pending > 0 ? html`<span class="unsaved">${plural(stats.pending, 'change')} never saved</span>` : nothing}
+            </a>
+          </li>`)}
+        </ul>
+      </section>`
   }
 
   private emit(type: string): void {

@@ -2,7 +2,7 @@
 // relay, and tell the app honestly how far that got. No DOM types in this API.
 export { openBook, OPEN_BOOK_DEFAULTS, type OpenBookOptions } from './open-book'
 export type { GetToken, TokenRequest } from './get-token'
-export { findLocalBook } from './local-book-copy'
+export { findLocalBook, listLocalBooks } from './local-book-copy'
 export { removeLocalBook, REMOVE_LOCAL_BOOK_TIMEOUT_MS, type RemoveLocalBookOptions } from './remove-local-book'
 export type { BookHandle, ReadableFrom } from './book-handle'
 export type { CustomerProjection, ProjectionSource } from './customer-projection'

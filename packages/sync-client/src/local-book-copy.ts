@@ -1,6 +1,6 @@
-// Whether this device holds a book's data, and how much of it the relay never took, without
-// creating the book's database when it has none (IndexedDB's open would). For a screen that
-// offers to remove a book the user lost access to (removeLocalBook).
+// Which books this device holds, and how much of a book the relay never took, without creating a
+// book's database when it has none (IndexedDB's open would). For screens that offer to remove a
+// book the user lost access to (removeLocalBook).
 import { createIndexedDbStore, DEFAULT_DATABASE_PREFIX, globalIndexedDb, type IndexedDbStoreOptions } from './indexeddb-local-store'
 import type { LocalStoreStats } from './local-store'
 
@@ -30,3 +30,24 @@ export async function findLocalBook(bookId: string, opts: IndexedDbStoreOptions 
     await store.close()
   }
 }
+
+/**
+ * The ids of the books stored under the options' prefix, sorted; [] where the browser cannot list
+ * its databases (`indexedDB.databases`). Names that are not a prefix and an id (a longer prefix's
+ * databases: 'crm-sync-book:alice:north' under 'crm-sync-book:') are left out, as are ids with
+ * characters no book id has. A listed book may hold nothing yet: `findLocalBook` tells.
+ */
+export async function listLocalBooks(opts: IndexedDbStoreOptions = {}): Promise<string[]> {
+  const factory = (opts.indexedDB ?? globalIndexedDb()) as ListingFactory | null
+  if (typeof factory?.databases !== 'function') return []
+  const prefix = opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX
+  const ids = (await factory.databases())
+    .map((d) => d.name ?? '')
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => name.slice(prefix.length))
+    .filter((id) => LISTED_BOOK_ID.test(id))
+  return [...new Set(ids)].sort()
+}
+
+/** The relay's book id alphabet (no ':', so another prefix's names never pass for ids). */
+const LISTED_BOOK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
