@@ -3,7 +3,7 @@
 // nothing is sent when they may write again), and a rep removed from a book removes the copy the
 // device still holds, from the access screen, which the book picker leads to.
 import { readCustomer } from '@crm-sync/model'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { bookDatabase, customerIds, field, goTo, openBook, setField, setMember, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { describeBrowser } from './support/browser'
@@ -16,6 +16,19 @@ const databases = (page: Page): Promise<string[]> =>
 
 describeBrowser('web app: removing a book from the device', 120_000, () => {
   let app: App
+
+  /** bob opens BOOK, makes an edit offline, and alice removes him from the book before he is back. */
+  const removedWithAnEditOffline = async (context: BrowserContext, page: Page) => {
+    await openBook(page, BOOK)
+    await waitForBadge(page, 'synced')
+    const customerId = (await customerIds(app, BOOK))[0]!
+    await goTo(page, `/books/${BOOK}/customers/${customerId}`)
+    await field(page, 'industry').waitFor()
+    await context.setOffline(true)
+    await setField(page, 'industry', 'Typed before the removal')
+    await setMember(app, BOOK, 'bob', 'DELETE', undefined, 'alice')
+    await context.setOffline(false)
+  }
 
   beforeAll(async () => {
     app = await startApp()
@@ -77,15 +90,7 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
   it('a rep removed from a book removes the copy this device still holds from the access screen', async () => {
     const { context, page } = await signedIn(app, 'bob')
     try {
-      await openBook(page, BOOK)
-      await waitForBadge(page, 'synced')
-      const customerId = (await customerIds(app, BOOK))[0]!
-      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
-      await field(page, 'industry').waitFor()
-      await context.setOffline(true)
-      await setField(page, 'industry', 'Typed before the removal')
-      await setMember(app, BOOK, 'bob', 'DELETE', undefined, 'alice')
-      await context.setOffline(false)
+      await removedWithAnEditOffline(context, page)
 
       const access = page.locator('crm-book-access[access="denied"]')
       await access.waitFor({ timeout: 10_000 })
@@ -113,15 +118,7 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
     try {
       await openBook(page, KEY) // a book bob stays a member of, stored here too
       await goTo(page, '/')
-      await openBook(page, BOOK)
-      await waitForBadge(page, 'synced')
-      const customerId = (await customerIds(app, BOOK))[0]!
-      await goTo(page, `/books/${BOOK}/customers/${customerId}`)
-      await field(page, 'industry').waitFor()
-      await context.setOffline(true)
-      await setField(page, 'industry', 'Typed before the removal')
-      await setMember(app, BOOK, 'bob', 'DELETE', undefined, 'alice')
-      await context.setOffline(false)
+      await removedWithAnEditOffline(context, page)
       await page.locator('crm-book-access[access="denied"]').waitFor({ timeout: 10_000 })
 
       await goTo(page, '/')
