@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SHUTDOWN_CLOSE_GRACE_MS: value })).toThrow(/SHUTDOWN_CLOSE_GRACE_MS/)
   })
 
+  it('reads PG_STATEMENT_TIMEOUT_MS (30 s unless set, 0 for none) and refuses a bad one', () => {
+    expect(loadConfig({}).PG_STATEMENT_TIMEOUT_MS).toBe(30_000)
+    expect(loadConfig({ PG_STATEMENT_TIMEOUT_MS: '0' }).PG_STATEMENT_TIMEOUT_MS).toBe(0)
+    expect(loadConfig({ PG_STATEMENT_TIMEOUT_MS: '250' }).PG_STATEMENT_TIMEOUT_MS).toBe(250)
+    for (const value of ['soon', '-1', '1.5', '2147483648']) {
+      expect(() => loadConfig({ PG_STATEMENT_TIMEOUT_MS: value })).toThrow(/PG_STATEMENT_TIMEOUT_MS/)
+    }
+  })
+
   it('names every bad variable at once', () => {
     let message = ''
     try {

@@ -2,6 +2,7 @@
 // passed down explicitly. The README lists every variable.
 import { z } from 'zod'
 import { bridgeConfigShape } from './bridge/bridge-config'
+import { postgresConfigShape } from './store/postgres-config'
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
@@ -35,6 +36,7 @@ export const configSchema = z
     /** Days folded log entries are kept for field history; 0 keeps them forever. */
     LOG_RETENTION_DAYS: int(0, 36_500).default(90),
     DATABASE_URL: z.string().optional(),
+    ...postgresConfigShape,
     REDIS_URL: z.string().optional(),
     REDIS_PREFIX: z.string().min(1).max(64).default("crm-sync:"),
     BRIDGE_ENABLED: bool.default(true),

@@ -20,12 +20,12 @@ export interface Persistence {
 }
 
 export const openPersistence = async (
-  config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>,
+  config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL' | 'PG_STATEMENT_TIMEOUT_MS'>,
   log?: Pick<Logger, 'warn'>,
 ): Promise<Persistence> => {
   if (config.DATABASE_URL) {
     const { openPostgresPersistence } = await import('./store/postgres-persistence')
-    return openPostgresPersistence(config.DATABASE_URL)
+    return openPostgresPersistence(config.DATABASE_URL, { statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS })
   }
   mkdirSync(config.DATA_DIR, { recursive: true })
   const db = openSqliteDatabase(join(config.DATA_DIR, 'crm-sync.db'))

@@ -24,7 +24,12 @@ import { RelayBooks } from './relay-books'
 import { configureWebhooks } from './webhook-setup'
 import { webhookRoutes } from './webhook-routes'
 
-export type BridgeRuntimeConfig = BridgeConfig & { readonly DATA_DIR: string; readonly DATABASE_URL?: string | undefined }
+export type BridgeRuntimeConfig = BridgeConfig & {
+  readonly DATA_DIR: string
+  readonly DATABASE_URL?: string | undefined
+  /** The state store's pool (postgres-pool.ts); its default when omitted. */
+  readonly PG_STATEMENT_TIMEOUT_MS?: number | undefined
+}
 
 export interface BridgeRuntimeOptions {
   readonly config: BridgeRuntimeConfig
@@ -67,12 +72,13 @@ export interface BridgeRuntime {
   stop(): Promise<void>
 }
 
-export async function openBridgeStateStore(config: Pick<BridgeRuntimeConfig, 'DATA_DIR' | 'DATABASE_URL'>): Promise<BridgeStateStore> {
+export async function openBridgeStateStore(config: Pick<BridgeRuntimeConfig, 'DATA_DIR' | 'DATABASE_URL' | 'PG_STATEMENT_TIMEOUT_MS'>): Promise<BridgeStateStore> {
   if (config.DATABASE_URL) {
     const [{ createPostgresPool }, { createPostgresBridgeStateStore }] = await Promise.all([
       import('../store/postgres-pool'), import('./postgres-bridge-state-store'),
     ])
-    return createPostgresBridgeStateStore(createPostgresPool(config.DATABASE_URL, { max: 4 }), { endPool: true })
+    const timeout = config.PG_STATEMENT_TIMEOUT_MS === undefined ? {} : { statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS }
+    return createPostgresBridgeStateStore(createPostgresPool(config.DATABASE_URL, { max: 4, ...timeout }), { endPool: true })
   }
   const [{ openSqliteDatabase }, { createSqliteBridgeStateStore }] = await Promise.all([
     import('../store/sqlite-database'), import('./sqlite-bridge-state-store'),

@@ -17,6 +17,8 @@ export async function migrateBridgePostgres(pool: Pool): Promise<void> {
   const client = await pool.connect()
   try {
     await client.query('begin')
+    // Not cut by the pool's statement_timeout: another instance may hold the lock for a while.
+    await client.query('set local statement_timeout = 0')
     await client.query("select pg_advisory_xact_lock(hashtext('crm_bridge_schema'))")
     await client.query('create table if not exists bridge_schema_version (version integer not null)')
     const { rows } = await client.query<{ v: number | null }>('select max(version) as v from bridge_schema_version')

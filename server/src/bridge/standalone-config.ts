@@ -1,6 +1,7 @@
 // Configuration of `npm run bridge` (the bridge alone, beside any relay instance): the bridge's
 // own variables plus where to find the relay, the store and the CRM, validated with zod once.
 import { z } from 'zod'
+import { postgresConfigShape } from '../store/postgres-config'
 import { bridgeConfigShape } from './bridge-config'
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
@@ -18,6 +19,7 @@ export const standaloneConfigSchema = z
     BRIDGE_DEFAULT_BOOK: z.string().min(1).default('north-territory'),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    ...postgresConfigShape,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AUTH_JWT_SECRET: z.string().min(32).optional(),
     AUTH_JWKS_URL: z.url().optional(),

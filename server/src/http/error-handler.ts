@@ -26,6 +26,12 @@ export const createErrorHandler = (log: Logger) => (err: Error, c: Context) => {
   if (isStoreError(err, 'conflict')) return json(409, 'conflict', err.message)
   if (isStoreError(err, 'not-found')) return json(404, 'not-found', err.message)
   if (isStoreError(err, 'last-owner')) return json(409, 'last-owner', err.message)
+  if (isStoreError(err, 'timeout')) {
+    // A locked table or a busy database, not the client's fault: it may well answer shortly.
+    log.warn({ err, path: c.req.path }, 'the store did not answer in time')
+    c.header('Retry-After', '5')
+    return json(503, 'store-timeout', 'the database did not answer in time; try again shortly')
+  }
   if (isModelError(err)) return json(err.code === 'customer-not-found' ? 404 : 400, err.code, err.message)
   log.error({ err, path: c.req.path }, 'unhandled error in HTTP handler')
   return json(500, 'internal', 'internal server error')

@@ -11,6 +11,7 @@ import { extractToken } from '../auth/extract-token'
 import type { TokenService } from '../auth/token-service'
 import type { Metrics } from '../metrics'
 import type { BookDirectory } from '../store/book-directory'
+import { isStoreError } from '../store/store-error'
 import { acceptUpgrade } from '../websocket/accept-upgrade'
 import type { ServerWebSocket, WebSocketHandlers, WebSocketSettings } from '../websocket/server-websocket'
 import { isValidBookId } from './book-id'
@@ -244,6 +245,12 @@ export class Relay {
       if (isTokenKeysUnavailable(e)) {
         this.o.log.error({ err: e, bookId }, 'tokens cannot be verified')
         return conn.close(CLOSE_CODE.tryAgainLater, 'tokens cannot be verified right now')
+      }
+      if (isStoreError(e, 'timeout')) {
+        // The role or the book did not come from the store in time (a lock, a full pool): the
+        // client should come back later, with backoff, rather than count it as a server error.
+        this.o.log.warn({ err: e, bookId }, 'the store did not answer in time for a connection')
+        return conn.close(CLOSE_CODE.tryAgainLater, 'store busy, try again later')
       }
       this.o.log.error({ err: e, bookId }, 'could not open book for connection')
       conn.close(1011, 'book could not be opened')

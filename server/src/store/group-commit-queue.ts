@@ -14,6 +14,8 @@ export interface GroupCommitOptions<T, R> {
   readonly maxBatchBytes: number
   /** Names the writer in errors, e.g. 'PostgreSQL DocStore'. */
   readonly name: string
+  /** What a failed write becomes for its callers; 'io' (asStoreError) unless the driver knows better. */
+  readonly toStoreError?: (cause: unknown, message: string) => StoreError
 }
 
 export interface GroupCommitQueue<T, R> {
@@ -48,7 +50,7 @@ export function createGroupCommitQueue<T, R>(o: GroupCommitOptions<T, R>): Group
     try {
       results = await o.write(waiting.map((w) => w.item))
     } catch (cause) {
-      const error = asStoreError(cause, `${o.name}: group commit of ${waiting.length} calls failed`)
+      const error = (o.toStoreError ?? asStoreError)(cause, `${o.name}: group commit of ${waiting.length} calls failed`)
       for (const w of waiting) w.reject(error)
       return
     }

@@ -1,9 +1,9 @@
 // BookDirectory on PostgreSQL: books and their members in the same database as the update log,
 // so every relay instance of a scaled-out deployment sees the same access-control list.
-import pg from 'pg'
 import type { Pool, PoolClient } from 'pg'
 import { lastOwnerError, leavesNoOwner, type BookDirectory, type BookInfo, type BookMembership, type Member, type Role } from './book-directory'
 import { checkId, checkName, checkRole } from './book-directory-input'
+import { SQLSTATE, toPostgresStoreError, violated } from './postgres-errors'
 import { inTransaction } from './postgres-transaction'
 import { StoreError } from './store-error'
 import { createStoreGate } from './store-gate'
@@ -32,11 +32,6 @@ const toInfo = (r: BookRow): BookInfo => ({
   createdAt: Number(r.created_at),
 })
 
-/** SQLSTATEs of the constraints this directory relies on (PostgreSQL's error codes appendix). */
-const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503', queryCanceled: '57014' } as const
-const violated = (e: unknown, state: (typeof SQLSTATE)[keyof typeof SQLSTATE]) =>
-  e instanceof pg.DatabaseError && e.code === state
-
 const SQL = {
   insertBook: 'INSERT INTO books (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)',
   getBook: 'SELECT id, name, created_by, created_at FROM books WHERE id = $1',
@@ -56,7 +51,7 @@ const SQL = {
   // sees who is still an owner (READ COMMITTED re-checks the condition on the rows it waited for).
   ownersForUpdate: "SELECT user_id FROM members WHERE book_id = $1 AND role = 'owner' FOR UPDATE",
   // SET LOCAL, which takes no parameters: the timeout ends with the transaction, so the pooled
-  // connection goes back with the server's own setting.
+  // connection goes back with the pool's own (postgres-pool.ts).
   statementTimeout: "SELECT set_config('statement_timeout', $1, true)",
 } as const
 
@@ -91,7 +86,8 @@ const refuseLastOwner = async (client: PoolClient, bookId: string, userId: strin
 
 export function createPostgresBookDirectory(pool: Pool, opts: PostgresBookDirectoryOptions = {}): BookDirectory {
   const o = { ...DEFAULTS, ...opts } satisfies PostgresBookDirectoryOptions
-  const gate = createStoreGate('PostgreSQL BookDirectory')
+  // A read or write past the pool's statement_timeout, or without a connection in time: 'timeout'.
+  const gate = createStoreGate('PostgreSQL BookDirectory', toPostgresStoreError)
 
   const createBook = (book: BookInfo) =>
     inTransaction(pool, async (client) => {

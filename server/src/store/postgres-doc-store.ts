@@ -13,6 +13,7 @@ import {
   checkTime,
 } from './doc-store-input'
 import { createGroupCommitQueue } from './group-commit-queue'
+import { toPostgresStoreError } from './postgres-errors'
 import { inTransaction } from './postgres-transaction'
 import { createStoreGate } from './store-gate'
 
@@ -129,7 +130,8 @@ const readSince = async (db: Queryable, bookId: string, afterSeq: number, limit?
 
 export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions = {}): DocStore {
   const o = { ...DEFAULTS, ...opts } satisfies PostgresDocStoreOptions
-  const gate = createStoreGate('PostgreSQL DocStore')
+  // Past the pool's statement_timeout, or without a connection in time: 'timeout' (also for appends).
+  const gate = createStoreGate('PostgreSQL DocStore', toPostgresStoreError)
 
   /** The book's snapshot of `bytes`, whole or in parts (inside load's transaction: one version of it). */
   const readSnapshot = async (client: Queryable, bookId: string, bytes: number): Promise<Uint8Array> => {
@@ -181,6 +183,7 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
     weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
     maxBatchEntries: o.maxBatchEntries,
     maxBatchBytes: o.maxBatchBytes,
+    toStoreError: toPostgresStoreError,
   })
 
   // One snapshot of the database for all three reads, so the log starts right after the snapshot

@@ -65,6 +65,17 @@ describe('PostgreSQL migrations', () => {
     expect(await tablesOf(pool, db.schema)).toContain('book_tags')
   })
 
+  it("is not cut by the pool's statement_timeout: neither a long step nor the wait for another instance's", async () => {
+    const db = freshSchema()
+    const slow = [{ name: 'a long step', sql: 'SELECT pg_sleep(0.6)' }]
+    const pools = [db.newPool({ statementTimeoutMs: 200 }), db.newPool({ statementTimeoutMs: 200 })]
+    // One runs the step (0.6 s), the other waits as long for the lock; both past 200 ms.
+    await Promise.all(pools.map((pool) => migratePostgres(pool, { schema: db.schema, migrations: slow })))
+    expect(await versionsOf(pools[0]!)).toEqual([1])
+    // The limit was lifted for the migration's transaction only.
+    expect((await pools[0]!.query<{ t: string }>('SELECT current_setting($1) AS t', ['statement_timeout'])).rows[0]!.t).toBe('200ms')
+  })
+
   it("refuses a database migrated by a newer program with 'invalid'", async () => {
     const db = freshSchema()
     const pool = await db.migratedPool()

@@ -2,6 +2,7 @@
 // instance runs them at start; an advisory lock makes concurrent starts apply each step once.
 import pg from 'pg'
 import type { Pool } from 'pg'
+import { toPostgresStoreError } from './postgres-errors'
 import { checkSchemaName } from './postgres-pool'
 import { inTransaction } from './postgres-transaction'
 import { StoreError } from './store-error'
@@ -89,6 +90,9 @@ export async function migratePostgres(pool: Pool, opts: MigratePostgresOptions =
   let step = 'lock'
   try {
     await inTransaction(pool, async (client) => {
+      // No statement_timeout for this transaction (the pool's default would cut it): waiting for
+      // another instance's migrations, or a step rewriting a big table, may take minutes.
+      await client.query('SET LOCAL statement_timeout = 0')
       // Held until COMMIT: a second instance starting now waits here, then finds nothing to do.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema()::text, \'\')))', [
         MIGRATION_LOCK,
@@ -123,7 +127,7 @@ export async function migratePostgres(pool: Pool, opts: MigratePostgresOptions =
       step = 'commit'
     })
   } catch (cause) {
-    if (cause instanceof StoreError) throw cause
-    throw new StoreError('io', `PostgreSQL schema migration failed at ${step}`, { cause })
+    // 'timeout' when no connection came in time (a server that does not answer).
+    throw toPostgresStoreError(cause, `PostgreSQL schema migration failed at ${step}`)
   }
 }

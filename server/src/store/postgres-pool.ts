@@ -1,7 +1,9 @@
 // Opens the node-postgres pool that the PostgreSQL stores share. Every connection it makes is
-// pinned to the store's schema and to synchronous_commit=on, whatever the server's defaults are.
+// pinned to the store's schema, to synchronous_commit=on and to our statement_timeout, whatever the
+// server's defaults are; no query waits for ever on a locked table, a full pool or a dead network.
 import pg from 'pg'
 import type { Pool } from 'pg'
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from './postgres-config'
 import { StoreError } from './store-error'
 
 export interface PostgresPoolOptions {
@@ -9,6 +11,24 @@ export interface PostgresPoolOptions {
   readonly schema?: string
   /** Most connections the pool opens. */
   readonly max?: number
+  /**
+   * The longest a statement may run (lock waits included) before PostgreSQL cancels it, which
+   * the stores report as StoreError 'timeout'; 0 for no limit. Every connection starts with it
+   * (`-c statement_timeout`, after the URL's own options, so it wins over theirs). Migrations
+   * lift it for their own transaction; `rolesOf({ timeoutMs })` sets its own for its read.
+   */
+  readonly statementTimeoutMs?: number
+  /**
+   * How long a query waits for a pooled connection (a free one, or a new one being opened) before
+   * failing with StoreError 'timeout'. node-postgres' default, 0, waits for ever.
+   */
+  readonly connectionTimeoutMs?: number
+  /**
+   * Quiet time on a connection's socket before TCP keep-alive probes start (then the OS's probe
+   * interval and count), so that a connection the network dropped silently fails and leaves the
+   * pool: one waiting for an answer has nothing to send, and without probes would wait for ever.
+   */
+  readonly keepAliveInitialDelayMs?: number
   /**
    * Called when an idle pooled connection fails (server restart, network cut). The pool drops the
    * connection and the next query opens a new one; without a listener Node would crash the process.
@@ -18,6 +38,11 @@ export interface PostgresPoolOptions {
 
 const DEFAULTS = {
   max: 10,
+  statementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
+  // A pooled connection is normally free again within ms: one still busy after 10 s is stuck, and
+  // the caller is better told so (503, 1013) than kept waiting behind it.
+  connectionTimeoutMs: 10_000,
+  keepAliveInitialDelayMs: 10_000,
   onIdleError: (error: Error) => process.emitWarning(error),
 } as const satisfies PostgresPoolOptions
 
@@ -31,11 +56,18 @@ export function checkSchemaName(schema: unknown): asserts schema is string {
   }
 }
 
+const checkMs = (name: string, ms: number): void => {
+  // statement_timeout is an int4 of ms; setTimeout's limit is the same 2^31 - 1.
+  if (!Number.isInteger(ms) || ms < 0 || ms > 2_147_483_647) {
+    throw new StoreError('invalid', `${name} must be a whole number of ms from 0 to 2147483647`)
+  }
+}
+
 /**
  * Adds startup settings to the URL's own `options` (node-postgres lets a URL's parameters override
  * the config object's, so they must go into the URL). Later `-c` settings win over earlier ones.
  */
-function withSessionSettings(url: string, schema: string | undefined): string {
+function withSessionSettings(url: string, schema: string | undefined, statementTimeoutMs: number): string {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -48,7 +80,8 @@ function withSessionSettings(url: string, schema: string | undefined): string {
   }
   // Durability is a promise of the store, not a knob: an append resolves only once its commit is
   // flushed to disk, even if the server or the URL sets synchronous_commit=off.
-  const settings = ['-c synchronous_commit=on']
+  // Likewise the deadline: a URL's own statement_timeout (earlier in the options) gives way to it.
+  const settings = ['-c synchronous_commit=on', `-c statement_timeout=${statementTimeoutMs}`]
   if (schema !== undefined) settings.push(`-c search_path=${schema}`)
   const own = parsed.searchParams.get('options')
   parsed.searchParams.set('options', [own, ...settings].filter(Boolean).join(' '))
@@ -58,7 +91,16 @@ function withSessionSettings(url: string, schema: string | undefined): string {
 export function createPostgresPool(url: string, opts: PostgresPoolOptions = {}): Pool {
   const o = { ...DEFAULTS, ...opts } satisfies PostgresPoolOptions
   if (o.schema !== undefined) checkSchemaName(o.schema)
-  const pool = new pg.Pool({ connectionString: withSessionSettings(url, o.schema), max: o.max })
+  checkMs('statementTimeoutMs', o.statementTimeoutMs)
+  checkMs('connectionTimeoutMs', o.connectionTimeoutMs)
+  checkMs('keepAliveInitialDelayMs', o.keepAliveInitialDelayMs)
+  const pool = new pg.Pool({
+    connectionString: withSessionSettings(url, o.schema, o.statementTimeoutMs),
+    max: o.max,
+    connectionTimeoutMillis: o.connectionTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: o.keepAliveInitialDelayMs,
+  })
   pool.on('error', (error) => o.onIdleError(error))
   return pool
 }

@@ -4,17 +4,17 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Pool } from 'pg'
 import { migratePostgres } from './postgres-migrations'
-import { createPostgresPool } from './postgres-pool'
+import { createPostgresPool, type PostgresPoolOptions } from './postgres-pool'
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 
 export interface PostgresTestSchema {
   readonly url: string
   readonly schema: string
-  /** A new pool on the schema, as a separate relay instance would open it; ended by drop(). */
-  newPool(): Pool
+  /** A new pool on the schema (4 connections unless `opts` says), as a separate relay instance would open it; ended by drop(). */
+  newPool(opts?: PostgresPoolOptions): Pool
   /** A new pool on the schema, after migrating it once (the first call creates the schema). */
-  migratedPool(): Promise<Pool>
+  migratedPool(opts?: PostgresPoolOptions): Promise<Pool>
   /** Ends every pool still open and drops the schema with everything in it. */
   drop(): Promise<void>
 }
@@ -23,8 +23,8 @@ export function createPostgresTestSchema(prefix: string): PostgresTestSchema {
   const schema = `crm_test_${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${randomBytes(5).toString('hex')}`
   const pools: Pool[] = []
   let migrated: Promise<void> | undefined
-  const newPool = () => {
-    const pool = createPostgresPool(TEST_DATABASE_URL, { schema, max: 4 })
+  const newPool = (opts: PostgresPoolOptions = {}) => {
+    const pool = createPostgresPool(TEST_DATABASE_URL, { max: 4, ...opts, schema })
     pools.push(pool)
     return pool
   }
@@ -32,8 +32,8 @@ export function createPostgresTestSchema(prefix: string): PostgresTestSchema {
     url: TEST_DATABASE_URL,
     schema,
     newPool,
-    async migratedPool() {
-      const pool = newPool()
+    async migratedPool(opts) {
+      const pool = newPool(opts)
       await (migrated ??= migratePostgres(pool, { schema }))
       return pool
     },

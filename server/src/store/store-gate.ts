@@ -6,11 +6,15 @@ export interface StoreGate {
   readonly isClosed: boolean
   /** Marks the store closed; returns false if it already was. */
   close(): boolean
-  /** Runs `op` if the store is open, as a promise; non-StoreError failures become 'io'. */
+  /** Runs `op` if the store is open, as a promise; non-StoreError failures become 'io' (or as `toStoreError` says). */
   run<T>(what: string, op: () => T | Promise<T>): Promise<T>
 }
 
-export function createStoreGate(storeName: string): StoreGate {
+/**
+ * `toStoreError` turns what an operation threw into the StoreError its caller gets (a driver may
+ * know more than 'io': PostgreSQL's timeouts, postgres-errors.ts); it keeps a StoreError as it is.
+ */
+export function createStoreGate(storeName: string, toStoreError = asStoreError): StoreGate {
   let closed = false
   return {
     get isClosed() {
@@ -26,7 +30,7 @@ export function createStoreGate(storeName: string): StoreGate {
       try {
         return await op()
       } catch (cause) {
-        throw asStoreError(cause, `${storeName}: ${what} failed`)
+        throw toStoreError(cause, `${storeName}: ${what} failed`)
       }
     },
   }

@@ -1,0 +1,36 @@
+// What PostgreSQL's and node-postgres' failures mean to the stores: the SQLSTATEs they rely on, and
+// a deadline passing (statement_timeout, no pooled connection in time) as StoreError 'timeout', which
+// callers answer with "try again later" (HTTP 503, close 1013) instead of a failure of their own.
+import pg from 'pg'
+import { StoreError } from './store-error'
+import { asStoreError } from './store-gate'
+
+/** SQLSTATEs the PostgreSQL stores rely on (PostgreSQL's error codes appendix). */
+export const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503', queryCanceled: '57014' } as const
+
+export const violated = (e: unknown, state: (typeof SQLSTATE)[keyof typeof SQLSTATE]): boolean =>
+  e instanceof pg.DatabaseError && e.code === state
+
+/**
+ * pg-pool's errors when `connectionTimeoutMillis` passes: no free connection came back in time, or
+ * a new one could not be opened in time. They carry no code, so their messages are all there is
+ * to go by (postgres-pool.pg.test.ts checks them against the installed pg-pool).
+ */
+const POOL_TIMEOUT_MESSAGES: readonly string[] = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+]
+
+const timeoutReason = (e: unknown): string | null => {
+  // 57014 is also an administrator's pg_cancel_backend: as worth trying again as a timeout.
+  if (violated(e, SQLSTATE.queryCanceled)) return 'statement cancelled (statement_timeout)'
+  if (e instanceof Error && POOL_TIMEOUT_MESSAGES.includes(e.message)) return 'no database connection in time'
+  return null
+}
+
+/** A driver failure as StoreError: 'timeout' for a deadline that passed, else as asStoreError ('io'). */
+export const toPostgresStoreError = (cause: unknown, message: string): StoreError => {
+  if (cause instanceof StoreError) return cause
+  const reason = timeoutReason(cause)
+  return reason === null ? asStoreError(cause, message) : new StoreError('timeout', `${message}: ${reason}`, { cause })
+}

@@ -1,0 +1,125 @@
+// The pool's deadlines on a real PostgreSQL: every connection starts with our statement_timeout (over
+// a URL's own); a statement past it, a wait for a pooled connection past connectionTimeoutMs and a
+// server that never answers end as StoreError 'timeout' instead of hanging, and the pool stays usable.
+import net from 'node:net'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectStoreError } from './expect-store-error'
+import { createPostgresBookDirectory } from './postgres-book-directory'
+import { createPostgresDocStore } from './postgres-doc-store'
+import { migratePostgres } from './postgres-migrations'
+import { createPostgresPool } from './postgres-pool'
+import { createPostgresTestSchema } from './postgres-test-schema'
+
+const db = createPostgresTestSchema('pool_deadlines')
+let locker: pg.Client
+
+beforeAll(async () => {
+  await db.migratedPool()
+  locker = new pg.Client({ connectionString: db.url, options: `-c search_path=${db.schema}` })
+  await locker.connect()
+})
+afterAll(async () => {
+  await locker?.end()
+  await db.drop()
+})
+
+const entry = (byte: number) => [{ update: new Uint8Array([byte]), userId: 'alice' }]
+
+/** `fn`'s outcome while another session holds `tables` locked (ACCESS EXCLUSIVE) in an open transaction. */
+const whileLocked = async <T>(tables: string, fn: () => Promise<T>): Promise<T> => {
+  await locker.query('BEGIN')
+  await locker.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`)
+  try {
+    return await fn()
+  } finally {
+    await locker.query('ROLLBACK')
+  }
+}
+
+/** `p`'s rejection, and how many ms it took to come. */
+const timed = async (p: Promise<unknown>, code: 'timeout') => {
+  const started = Date.now()
+  const error = (await expectStoreError(p, code)) as Error
+  return { error, ms: Date.now() - started }
+}
+
+describe('PostgreSQL pool deadlines', () => {
+  it('starts every connection with its statement_timeout, over the URL’s own, and with TCP keep-alive', async () => {
+    const url = new URL(db.url)
+    url.searchParams.set('options', '-c statement_timeout=0')
+    const pools = [
+      createPostgresPool(url.toString(), { statementTimeoutMs: 250 }),
+      createPostgresPool(db.url), // the default
+      createPostgresPool(url.toString(), { statementTimeoutMs: 0 }),
+    ]
+    try {
+      const settings = await Promise.all(
+        pools.map(async (pool) => (await pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout),
+      )
+      expect(settings).toEqual(['250ms', '30s', '0'])
+      expect(pools[1]!.options).toMatchObject({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 })
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()))
+    }
+  })
+
+  it("refuses a timeout that is not a whole number of ms with 'invalid'", () => {
+    for (const statementTimeoutMs of [-1, 1.5, Number.NaN]) {
+      expect(() => createPostgresPool(db.url, { statementTimeoutMs })).toThrow(/statementTimeoutMs/)
+    }
+    expect(() => createPostgresPool(db.url, { connectionTimeoutMs: -5 })).toThrow(/connectionTimeoutMs/)
+  })
+
+  it("cancels a statement past it: appends and loads end with 'timeout', and the connection serves again", async () => {
+    const pool = db.newPool({ max: 1, statementTimeoutMs: 300 })
+    const store = createPostgresDocStore(pool)
+    await store.append('slow', entry(1))
+    const [append, load] = await whileLocked('book_heads, snapshots', async () => [
+      await timed(store.append('slow', entry(2)), 'timeout'),
+      await timed(store.load('slow'), 'timeout'),
+    ])
+    for (const { error, ms } of [append, load]) {
+      expect(error.cause).toMatchObject({ code: '57014' }) // query_canceled, kept as the cause
+      expect(ms).toBeGreaterThanOrEqual(250)
+      expect(ms).toBeLessThan(3000)
+    }
+    // The pool's only connection is free again, and the cancelled append took no seq.
+    expect((await store.append('slow', entry(3)))[0]!.seq).toBe(2)
+    expect((await store.load('slow')).headSeq).toBe(2)
+    await store.close()
+  })
+
+  it("fails a query that waits longer than connectionTimeoutMs for a pooled connection with 'timeout'", async () => {
+    const pool = db.newPool({ max: 1, connectionTimeoutMs: 200 })
+    const dir = createPostgresBookDirectory(pool)
+    const held = await pool.connect()
+    try {
+      const { error, ms } = await timed(dir.getBook('b'), 'timeout')
+      expect((error.cause as Error).message).toBe('timeout exceeded when trying to connect')
+      expect(ms).toBeGreaterThanOrEqual(150)
+      expect(ms).toBeLessThan(3000)
+    } finally {
+      held.release()
+    }
+    expect(await dir.getBook('b')).toBeNull()
+    await dir.close()
+  })
+
+  it("gives up on a server that accepts the connection but never answers, with 'timeout'", async () => {
+    const sockets = new Set<net.Socket>()
+    const silent = net.createServer((socket) => void sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as net.AddressInfo
+    const pool = createPostgresPool(`postgres://postgres@127.0.0.1:${port}/test`, { connectionTimeoutMs: 200 })
+    try {
+      const { error } = await timed(createPostgresBookDirectory(pool).getBook('b'), 'timeout')
+      expect((error.cause as Error).message).toBe('Connection terminated due to connection timeout')
+      await timed(migratePostgres(pool), 'timeout')
+    } finally {
+      await pool.end()
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+})
