@@ -51,6 +51,12 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await goTo(page, `/books/${KEY}/customers/${customerId}`)
       await field(page, 'industry').waitFor()
 
+      // Text that does not validate yet: kept in the tab (sessionStorage) as a draft of the book.
+      await field(page, 'phone').fill('12')
+      await field(page, 'phone').press('Tab')
+      await expect.poll(() => field(page, 'phone').getAttribute('aria-invalid')).toBe('true')
+      const serverPhone = await app.server.books.read(KEY, (d) => readCustomer(d, customerId)?.phone ?? '')
+
       await context.setOffline(true)
       await setField(page, 'industry', 'Refused offline edit')
       await expect.poll(() => field(second, 'industry').inputValue()).toBe('Refused offline edit') // over the tabs' channel
@@ -68,6 +74,10 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       for (const tab of [page, second]) {
         await expect.poll(() => field(tab, 'industry').inputValue(), { timeout: 10_000 }).toBe(serverIndustry)
       }
+      // The draft went with the book's data: not shown again, and nothing of it kept in the tab.
+      expect(await field(page, 'phone').inputValue()).toBe(serverPhone)
+      expect(await field(page, 'phone').getAttribute('aria-invalid')).toBe('false')
+      expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('crm:drafts:')))).toEqual([])
       await waitForBadge(page, 'synced')
       await expect.poll(() => page.locator('crm-refused-changes .notice').count()).toBe(0)
       expect(await detail(page).innerText()).not.toMatch(/not saved|waiting/)

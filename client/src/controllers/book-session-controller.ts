@@ -84,7 +84,8 @@ export class BookSessionController implements ReactiveController {
     const store = userStore(session.userId)
     try {
       await removeLocalBook({ bookId, store, crossTabChannel: userChannel(session.userId, bookId) })
-      // What was typed into its forms goes with it (in this tab; other tabs keep their own).
+      // What was typed into its forms goes with it (also when no book of this tab was open: every
+      // tab that had it open forgot its own when told of the removal, above).
       forgetBookDrafts(sessionDraftStorage(), session.userId, bookId)
       this.removal = { bookId, state: 'done', error: null }
     } catch (e) {
@@ -154,8 +155,15 @@ export class BookSessionController implements ReactiveController {
       if (code !== undefined && code !== last && ACCESS_ERRORS.has(code)) this.membershipChanged()
       else if (s.role !== lastRole && s.role !== null && s.role !== book.role) this.membershipChanged()
       lastRole = s.role
-      // After the status listeners ran: the handle is closing itself.
-      if (code === 'removed' && code !== last) queueMicrotask(() => this.current === book && this.reopen())
+      // After the status listeners ran: the handle is closing itself. What was typed into the
+      // book's forms in this tab goes with its data, before the book opens again and reads it.
+      if (code === 'removed' && code !== last) {
+        queueMicrotask(() => {
+          if (this.current !== book) return
+          forgetBookDrafts(sessionDraftStorage(), book.userId, book.bookId)
+          this.reopen()
+        })
+      }
       last = code
     })
   }
