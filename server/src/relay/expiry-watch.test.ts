@@ -66,6 +66,33 @@ describe('ExpiryWatch', () => {
     expect(expired).toEqual(['sooner'])
   })
 
+  it('notices within a minute what came due when the clock jumped forward (or the machine slept)', () => {
+    watch.add('tomorrow', T0 + 24 * 3600 * 1000)
+    vi.setSystemTime(T0 + 25 * 3600 * 1000) // the wall clock moves; the armed timer does not
+    vi.advanceTimersByTime(59_999)
+    expect(expired).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(expired).toEqual(['tomorrow'])
+  })
+
+  it('calls back every item due when one callback throws, and reports that one', () => {
+    const failures: [string, unknown][] = []
+    const throwing = new ExpiryWatch<string>(
+      (item) => {
+        if (item === 'bad') throw new Error('close failed')
+        expired.push(item)
+      },
+      (item, error) => failures.push([item, error]),
+    )
+    throwing.add('a', T0 + 1_000)
+    throwing.add('bad', T0 + 1_000)
+    throwing.add('c', T0 + 1_000)
+    vi.advanceTimersByTime(1_000)
+    expect(expired).toEqual(['a', 'c'])
+    expect(failures).toEqual([['bad', new Error('close failed')]])
+    throwing.stop()
+  })
+
   it('waits past setTimeout’s longest delay (24.8 days) instead of firing at once', () => {
     const days = (n: number) => n * 24 * 3600 * 1000
     watch.add('far', T0 + days(40))

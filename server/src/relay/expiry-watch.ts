@@ -3,8 +3,12 @@
 // connections are the common case): items are kept in buckets per second, the seconds in a
 // min-heap, and the timer is armed for the earliest bucket.
 
-/** setTimeout fires at once for delays past 2^31 - 1 ms (24.8 days): longer waits are re-armed. */
-const MAX_DELAY_MS = 2 ** 31 - 1
+/**
+ * The longest single wait. Times are wall-clock and timers are not: after the clock jumps forward
+ * or the machine resumes from a suspend, what came due is noticed within this. (Also under
+ * setTimeout's own limit, 2^31 - 1 ms, past which it fires at once.)
+ */
+const MAX_DELAY_MS = 60_000
 
 export class ExpiryWatch<T> {
   private readonly buckets = new Map<number, Set<T>>()
@@ -14,7 +18,11 @@ export class ExpiryWatch<T> {
   /** When the timer fires (ms since the epoch); Infinity when it is not armed. */
   private armedFor = Infinity
 
-  constructor(private readonly expired: (item: T) => void) {}
+  constructor(
+    private readonly expired: (item: T) => void,
+    /** A callback that threw: the other items due are still called back. */
+    private readonly failed: (item: T, error: unknown) => void = (_item, error) => process.emitWarning(error instanceof Error ? error : String(error)),
+  ) {}
 
   /** Items waiting (for tests). */
   get size(): number {
@@ -73,7 +81,13 @@ export class ExpiryWatch<T> {
       for (const item of bucket) due.push(item)
     }
     this.arm()
-    for (const item of due) this.expired(item)
+    for (const item of due) {
+      try {
+        this.expired(item)
+      } catch (error) {
+        this.failed(item, error)
+      }
+    }
   }
 
   private arm(): void {

@@ -61,7 +61,10 @@ export class Relay {
   private recheckTimer: NodeJS.Timeout | null = null
   private readonly membership: MembershipFollower
   /** A connection lasts as long as the token it was opened with: closed with 4401 when that expires. */
-  private readonly tokenExpiries = new ExpiryWatch<Connection>((conn) => conn.close(CLOSE_CODE.notAuthenticated, 'token expired'))
+  private readonly tokenExpiries = new ExpiryWatch<Connection>(
+    (conn) => conn.close(CLOSE_CODE.notAuthenticated, 'token expired'),
+    (conn, err) => this.o.log.error({ err, bookId: conn.bookId }, 'closing a connection whose token expired failed'),
+  )
   private server: Server | null = null
   private stopping = false
   /** Resolves `stop()`'s wait once the last connection has closed. */
