@@ -72,13 +72,18 @@ const isImportUpload = (req: IncomingMessage): boolean => req.method === 'POST' 
  * the error is rethrown: no open store, taken port or Redis connection is left behind for a
  * caller that retries in-process, or for a test.
  */
+/** How long a failed start-up waits for what it had started to stop before it reports its error anyway. */
+const START_UP_UNDO_TIMEOUT_MS = 10_000
+
 export const startServer = async (config: Config, opts: StartOptions = {}): Promise<RunningServer> => {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL })
   const undo = new StartUpUndo(log)
   try {
     return await startParts(config, opts, log, undo)
   } catch (error) {
-    await undo.undo()
+    // Said first: stopping what had started may itself hang (the store that broke, say).
+    log.error({ err: error }, 'start-up did not complete; stopping what it had started')
+    await undo.undo(START_UP_UNDO_TIMEOUT_MS)
     throw error
   }
 }

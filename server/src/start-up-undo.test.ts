@@ -55,4 +55,17 @@ describe('StartUpUndo', () => {
     await undo.undo()
     expect(stops).toBe(1)
   })
+
+  it('gives up after its timeout on a part that never stops, saying which, having stopped the ones after it', async () => {
+    const stopped: string[] = []
+    const { lines, log } = logged()
+    const undo = new StartUpUndo(log)
+    undo.push('store', () => new Promise<void>(() => {})) // a store that broke never closes
+    undo.push('emulator', () => void stopped.push('emulator'))
+    const started = Date.now()
+    await undo.undo(100)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(stopped).toEqual(['emulator'])
+    expect(lines).toEqual([expect.objectContaining({ msg: 'gave up stopping what a failed start-up had started', part: 'store' })])
+  })
 })

@@ -21,15 +21,32 @@ export class StartUpUndo {
   /**
    * Stops every part pushed, last first, each once. Never rejects: a part that fails to stop is
    * logged and the others are stopped still, and the caller's error (why start-up failed) is the
-   * one that matters.
+   * one that matters. Gives up after `timeoutMs` (a store that broke may never finish closing),
+   * logging the part it was still waiting for, so that the caller can report and exit.
    */
-  async undo(): Promise<void> {
-    for (const part of this.parts.splice(0).reverse()) {
-      try {
-        await part.stop()
-      } catch (err) {
-        this.log.error({ err, part: part.name }, 'could not stop a part of a failed start-up')
+  async undo(timeoutMs = Infinity): Promise<void> {
+    let current: string | null = null
+    const stopAll = async () => {
+      for (const part of this.parts.splice(0).reverse()) {
+        current = part.name
+        try {
+          await part.stop()
+        } catch (err) {
+          this.log.error({ err, part: part.name }, 'could not stop a part of a failed start-up')
+        }
       }
+      current = null
+    }
+    if (timeoutMs === Infinity) return stopAll()
+    let timer: NodeJS.Timeout | undefined
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs)
+      timer.unref()
+    })
+    const outcome = await Promise.race([stopAll(), gaveUp])
+    clearTimeout(timer)
+    if (outcome === 'timeout') {
+      this.log.error({ part: current, timeoutMs }, 'gave up stopping what a failed start-up had started')
     }
   }
 }
