@@ -3,10 +3,11 @@
 // fresh one (sync-client's connection-states test shows that side). Connections opened with
 // tokens that are still valid, or that never expire, stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { SignJWT } from 'jose'
 import { CLOSE_CODE } from '@crm-sync/protocol'
 import { startTestServer, type TestServer } from '../testing/test-server'
-import { connectRaw, waitFor, type RawClient } from '../testing/ws-clients'
+import { connectProvider, connectRaw, waitFor, whenSynced, type RawClient } from '../testing/ws-clients'
 
 const BOOK = 'north-territory' // alice owns it
 
@@ -48,5 +49,28 @@ describe('a connection whose token expires', () => {
     expect(longLived.ws.readyState).toBe(longLived.ws.OPEN)
     expect(noExp.ws.readyState).toBe(noExp.ws.OPEN)
     expect(server.relay.connectionCount).toBe(2)
+  })
+
+  it('lets an unmodified y-websocket client carry on with a fresh token, as the README shows', async () => {
+    const client = connectProvider(server.wsUrl, BOOK, await server.tokens.issue({ userId: 'alice', name: 'Alice' }, 2))
+    const closes: number[] = []
+    client.provider.on('closed', async ({ code }: { code: number }) => {
+      closes.push(code)
+      if (code !== CLOSE_CODE.notAuthenticated) return
+      client.provider.params.token = await server.tokens.issue({ userId: 'alice', name: 'Alice' }, 3600)
+      client.provider.connect()
+    })
+    try {
+      await whenSynced(client)
+      await waitFor(() => closes.length === 1, 5000, 'the close at expiry')
+      await waitFor(() => client.provider.wsconnected && client.provider.synced, 5000, 'back with the fresh token')
+      // It edits on as before: the relay has its change.
+      const id = 'after-renewal'
+      client.doc.getMap('customers').set(id, new Y.Map())
+      await expect.poll(() => server.books.read(BOOK, (d) => d.getMap('customers').has(id)), { timeout: 5000 }).toBe(true)
+      expect(closes).toEqual([CLOSE_CODE.notAuthenticated])
+    } finally {
+      client.destroy()
+    }
   })
 })
