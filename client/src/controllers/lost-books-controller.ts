@@ -20,6 +20,8 @@ export interface LostBooksInputs {
 export class LostBooksController implements ReactiveController {
   /** Stored books the list lacks that hold something, by id; [] before the lookup answered. */
   copies: readonly LocalCopy[] = []
+  /** The lookup for the current user, list and removal has answered (`copies` are its). */
+  answered = false
   /** What was looked up last: the user, the list and the removal state it followed. */
   private checked: string | null = null
 
@@ -37,6 +39,7 @@ export class LostBooksController implements ReactiveController {
       : JSON.stringify([userId, [...listed].sort(), removal?.bookId ?? null, removal?.state ?? null])
     if (key === this.checked) return
     this.checked = key
+    this.answered = false
     if (key === null || userId === null || listed === null) {
       this.copies = []
       return
@@ -59,6 +62,7 @@ export class LostBooksController implements ReactiveController {
     }
     if (this.checked !== key) return // asked about another user or list meanwhile
     this.copies = copies
+    this.answered = true
     this.host.requestUpdate()
   }
 }

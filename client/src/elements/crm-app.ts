@@ -92,6 +92,7 @@ export class CrmApp extends LitElement {
     if (route.view === 'home') {
       return html`<crm-book-picker .books=${this.books.books} ?loading=${this.books.loading} .error=${this.books.error}
         .userName=${session.name} .lost=${this.lostBooks.copies.filter((c) => this.books.access(c.bookId) === 'denied')}
+        ?lost-checked=${this.lostBooks.answered}
         @refresh-books=${() => void this.books.refresh()}
         @sign-out=${this.signOut}></crm-book-picker>`
     }

@@ -39,6 +39,8 @@ export class CrmBookPicker extends LitElement {
   @property() userName = ''
   /** Books stored on this device that the server's list lacks (from LostBooksController). */
   @property({ attribute: false }) lost: readonly LocalCopy[] = []
+  /** The device was looked through for them (reflected: `lost-checked`). */
+  @property({ type: Boolean, reflect: true, attribute: 'lost-checked' }) lostChecked = false
 
   override render() {
     return html`
