@@ -74,6 +74,22 @@ describe('SessionController', () => {
     expect(api.calls['/api/auth/dev-login']).toBe(1)
   })
 
+  it('renews once for tabs refused at the same time: the later ones take the token the first stored', async () => {
+    // The device's Web Locks: one holder of a name at a time, the others in turn.
+    let queue: Promise<unknown> = Promise.resolve()
+    const locks = { request: <T>(_name: string, fn: () => Promise<T>) => (queue = queue.then(fn, fn)) as Promise<T> }
+    vi.stubGlobal('navigator', { onLine: true, locks })
+    const { auth: tab1 } = signedIn(jwt('alice', 3600))
+    const tab2 = new SessionController(fakeHost(), store, {})
+    const [one, two] = await Promise.all([tab1.getToken({ refused: true }), tab2.getToken({ refused: true })])
+    expect(one).toBe(two)
+    expect(api.calls['/api/auth/dev-login']).toBe(1)
+    expect(store.loadSession()!.token).toBe(one)
+    // Refused again: nothing newer is stored, so it renews.
+    expect(await tab2.getToken({ refused: true })).not.toBe(one)
+    expect(api.calls['/api/auth/dev-login']).toBe(2)
+  })
+
   it('renews once for calls that need a token at the same time', async () => {
     const { auth } = signedIn(jwt('alice', -60))
     const tokens = await Promise.all([auth.getToken(), auth.getToken(), auth.withToken(async (t) => t)])

@@ -13,6 +13,12 @@ import { SessionStore, tokenExpiry, type Session } from '../lib/session-store'
 /** Renew this long before the token expires. */
 const RENEW_MARGIN_S = 300
 
+/** Runs `renew` under the device's token-renewal Web Lock, or as is where there are no Web Locks. */
+const oneTabAtATime = <T>(renew: () => Promise<T>): Promise<T> => {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks
+  return locks ? (locks.request('crm:token-renewal', renew) as Promise<T>) : renew()
+}
+
 /** How every REST call of the app gets its token. */
 export interface TokenSource {
   /**
@@ -101,10 +107,23 @@ export class SessionController implements ReactiveController, TokenSource {
     return this.session
   }
 
-  /** One renewal at a time, whoever asks (the relay, the book list, an import). */
+  /**
+   * One renewal at a time, whoever asks (the relay, the book list, an import), and one tab at a
+   * time: tabs whose connections the relay closed at the token's expiry renew it once.
+   */
   private renew(session: Session): Promise<string> {
-    this.renewal ??= this.fetchToken(session).finally(() => (this.renewal = null))
+    this.renewal ??= oneTabAtATime(() => this.renewUnlessRenewed(session)).finally(() => (this.renewal = null))
     return this.renewal
+  }
+
+  private async renewUnlessRenewed(session: Session): Promise<string> {
+    // Another tab renewed it while this one waited its turn (its storage event may not be here yet).
+    const stored = this.store.loadSession()
+    if (stored?.userId === session.userId && stored.token !== session.token) {
+      this.follow(stored)
+      return stored.token
+    }
+    return this.fetchToken(session)
   }
 
   private async fetchToken(session: Session): Promise<string> {
