@@ -1,6 +1,7 @@
 // Public face of @crm-sync/protocol: the frames the relay and its clients exchange.
 export { MESSAGE_TYPE, SYNC_STEP, type MessageType, type SyncStep } from './message-type'
 export { CLOSE_CODE, closeCodeName, type CloseCode } from './close-codes'
+export { BOOK_ID_PATTERN, isValidBookId } from './book-id'
 export { ProtocolError, isProtocolError, PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from './protocol-error'
 export { encodeSyncStep1, encodeSyncStep2, encodeSyncStep2InPlace, encodeUpdate, carriesUpdate, type SyncMessage } from './sync-message'
 export { encodeAwareness, encodeQueryAwareness, type AwarenessMessage, type QueryAwarenessMessage } from './awareness-message'

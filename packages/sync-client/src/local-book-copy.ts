@@ -1,6 +1,7 @@
 // Which books this device holds, and how much of a book the relay never took, without creating a
 // book's database when it has none (IndexedDB's open would). For screens that offer to remove a
 // book the user lost access to (removeLocalBook).
+import { isValidBookId } from '@crm-sync/protocol'
 import { createIndexedDbStore, DEFAULT_DATABASE_PREFIX, globalIndexedDb, type IndexedDbStoreOptions } from './indexeddb-local-store'
 import type { LocalStoreStats } from './local-store'
 
@@ -34,8 +35,8 @@ export async function findLocalBook(bookId: string, opts: IndexedDbStoreOptions 
 /**
  * The ids of the books stored under the options' prefix, sorted; [] where the browser cannot list
  * its databases (`indexedDB.databases`). Names that are not a prefix and an id (a longer prefix's
- * databases: 'crm-sync-book:alice:north' under 'crm-sync-book:') are left out, as are ids with
- * characters no book id has. A listed book may hold nothing yet: `findLocalBook` tells.
+ * databases: 'crm-sync-book:alice:north' under 'crm-sync-book:', as ':' is no book id's) are left
+ * out, as are ids with other characters no book id has. A listed book may hold nothing yet: `findLocalBook` tells.
  */
 export async function listLocalBooks(opts: IndexedDbStoreOptions = {}): Promise<string[]> {
   const factory = (opts.indexedDB ?? globalIndexedDb()) as ListingFactory | null
@@ -45,9 +46,6 @@ export async function listLocalBooks(opts: IndexedDbStoreOptions = {}): Promise<
     .map((d) => d.name ?? '')
     .filter((name) => name.startsWith(prefix))
     .map((name) => name.slice(prefix.length))
-    .filter((id) => LISTED_BOOK_ID.test(id))
+    .filter(isValidBookId)
   return [...new Set(ids)].sort()
 }
-
-/** The relay's book id alphabet (no ':', so another prefix's names never pass for ids). */
-const LISTED_BOOK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
