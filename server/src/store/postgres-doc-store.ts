@@ -13,7 +13,7 @@ import {
   checkTime,
 } from './doc-store-input'
 import { createGroupCommitQueue } from './group-commit-queue'
-import { toPostgresStoreError } from './postgres-errors'
+import { isPoolConnectTimeout, toPostgresStoreError } from './postgres-errors'
 import { inTransaction } from './postgres-transaction'
 import { createStoreGate } from './store-gate'
 
@@ -35,6 +35,12 @@ export interface PostgresDocStoreOptions {
   readonly now?: () => number
   /** Snapshots bigger than this are read in parts of this many bytes. */
   readonly snapshotReadPartBytes?: number
+  /**
+   * How long appends keep asking for a pooled connection when the pool's wait (connectionTimeoutMs)
+   * passes without one: reads filling the pool, each held at most for the statement timeout, must
+   * not fail the appends queued behind them (that drops their books and closes their clients).
+   */
+  readonly appendConnectPatienceMs?: number
 }
 
 const DEFAULTS = {
@@ -43,6 +49,7 @@ const DEFAULTS = {
   closePool: false,
   now: Date.now,
   snapshotReadPartBytes: SNAPSHOT_READ_PART_BYTES,
+  appendConnectPatienceMs: 60_000,
 } as const satisfies PostgresDocStoreOptions
 
 /** Rows per INSERT statement: 5 parameters each, well under PostgreSQL's 65535. */
@@ -177,9 +184,21 @@ export function createPostgresDocStore(pool: Pool, opts: PostgresDocStoreOptions
       return results
     })
 
+  /** writeBatch, asked again while no pooled connection comes in time (nothing reached the server then). */
+  const writeBatchPatiently = async (batch: readonly PendingAppend[]): Promise<StoredUpdate[][]> => {
+    const giveUpAt = Date.now() + o.appendConnectPatienceMs
+    for (;;) {
+      try {
+        return await writeBatch(batch)
+      } catch (cause) {
+        if (!isPoolConnectTimeout(cause) || Date.now() >= giveUpAt) throw cause
+      }
+    }
+  }
+
   const queue = createGroupCommitQueue<PendingAppend, StoredUpdate[]>({
     name: 'PostgreSQL DocStore',
-    write: writeBatch,
+    write: writeBatchPatiently,
     weigh: ({ entries }) => ({ entries: entries.length, bytes: byteLengthOf(entries) }),
     maxBatchEntries: o.maxBatchEntries,
     maxBatchBytes: o.maxBatchBytes,

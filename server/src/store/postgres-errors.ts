@@ -21,10 +21,13 @@ const POOL_TIMEOUT_MESSAGES: readonly string[] = [
   'Connection terminated due to connection timeout',
 ]
 
+/** No pooled connection came in time: nothing reached the server, so the work may simply be tried again. */
+export const isPoolConnectTimeout = (e: unknown): boolean => e instanceof Error && POOL_TIMEOUT_MESSAGES.includes(e.message)
+
 const timeoutReason = (e: unknown): string | null => {
   // 57014 is also an administrator's pg_cancel_backend: as worth trying again as a timeout.
   if (violated(e, SQLSTATE.queryCanceled)) return 'statement cancelled (statement_timeout)'
-  if (e instanceof Error && POOL_TIMEOUT_MESSAGES.includes(e.message)) return 'no database connection in time'
+  if (isPoolConnectTimeout(e)) return 'no database connection in time'
   return null
 }
 

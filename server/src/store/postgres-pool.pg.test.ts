@@ -106,6 +106,35 @@ describe('PostgreSQL pool deadlines', () => {
     await dir.close()
   })
 
+  it('keeps appends waiting for a pooled connection past connectionTimeoutMs, up to their own patience', async () => {
+    const pool = db.newPool({ max: 1, connectionTimeoutMs: 150 })
+    const patient = createPostgresDocStore(pool)
+    const impatient = createPostgresDocStore(pool, { appendConnectPatienceMs: 400 })
+    let held = await pool.connect() // reads holding every connection of the pool, say
+    const release = setTimeout(() => held.release(), 700)
+    const started = Date.now()
+    try {
+      const [stored] = await patient.append('patient', entry(1))
+      expect(stored!.seq).toBe(1)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600) // it waited, through several pool waits
+    } finally {
+      clearTimeout(release)
+    }
+    held = await pool.connect()
+    try {
+      const { error, ms } = await timed(impatient.append('impatient', entry(1)), 'timeout')
+      expect((error.cause as Error).message).toBe('timeout exceeded when trying to connect')
+      expect(ms).toBeGreaterThanOrEqual(350)
+      expect(ms).toBeLessThan(3000)
+    } finally {
+      held.release()
+    }
+    expect((await impatient.append('impatient', entry(2)))[0]!.seq).toBe(1) // the failed one took no seq
+    await patient.close()
+    await impatient.close()
+    await pool.end()
+  })
+
   it("gives up on a server that accepts the connection but never answers, with 'timeout'", async () => {
     const sockets = new Set<net.Socket>()
     const silent = net.createServer((socket) => void sockets.add(socket))
