@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { CLOSE_CODE } from '@crm-sync/protocol'
 import type { CrmEmulator } from '@crm-sync/crm-emulator'
 import type { CountryCode } from 'libphonenumber-js'
 import pino, { type Logger } from 'pino'
@@ -32,6 +33,7 @@ import { RoomRegistry } from './relay/room-registry'
 import { seedDemo } from './seed/demo-seed'
 import { StartUpUndo } from './start-up-undo'
 import { notifyMemberChanges } from './store/notify-member-changes'
+import { isStoreError } from './store/store-error'
 
 export interface RunningServer {
   readonly port: number
@@ -134,7 +136,12 @@ const startParts = async (config: Config, opts: StartOptions, log: Logger, undo:
     compaction: compactionPolicy(config.COMPACT_THRESHOLD),
     snapshotEncoder: snapshotEncoderFor(),
     logRetentionMs: config.LOG_RETENTION_DAYS === 0 ? null : config.LOG_RETENTION_DAYS * 86_400_000,
-    onRoomFailed: (room) => relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
+    // Its clients resend what was not acknowledged when they reconnect: at once after a failure,
+    // with backoff (1013) when the store was only too slow (a PostgreSQL deadline passed).
+    onRoomFailed: (room, error) =>
+      isStoreError(error, 'timeout')
+        ? relay?.closeBook(room.bookId, CLOSE_CODE.tryAgainLater, 'store busy; reconnect later to resend')
+        : relay?.closeBook(room.bookId, 1011, 'book reloaded; reconnect to resend'),
   })
   // Reads of big dormant books on a worker (books/dormant-book-reads.ts), where there is a core for it.
   const bookQueries = bookQueryRunnerFor()

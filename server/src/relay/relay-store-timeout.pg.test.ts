@@ -1,10 +1,13 @@
 // A connection whose role or book cannot be read from PostgreSQL in time (a table locked by another
 // session, past PG_STATEMENT_TIMEOUT_MS) is closed with 1013, so that the client comes back later
-// with backoff, not with 1011 (a server error); once the lock is gone it connects as usual.
+// with backoff, not with 1011 (a server error); once the lock is gone it connects as usual. An
+// update that cannot be stored in time is not acknowledged, and its book's clients are closed with
+// 1013 too: they resend it when they come back.
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { CLOSE_CODE } from '@crm-sync/protocol'
 import { lockedPostgresServerFixture } from '../testing/locked-postgres-server'
-import { connectProvider, connectRaw, whenSynced } from '../testing/ws-clients'
+import { connectProvider, connectRaw, waitFor, whenSynced } from '../testing/ws-clients'
 
 const pg = lockedPostgresServerFixture(300)
 
@@ -22,5 +25,26 @@ describe('relay connections when PostgreSQL does not answer in time', () => {
     const client = connectProvider(pg.server.wsUrl, 'slow', pg.token)
     await whenSynced(client)
     client.destroy()
+  })
+
+  it('closes with 1013 when an update cannot be stored in time, and stores it when the client comes back', async () => {
+    const client = connectProvider(pg.server.wsUrl, 'slow', pg.token)
+    const closes: number[] = []
+    client.provider.on('connection-close', (event: { code: number } | null) => event && closes.push(event.code))
+    try {
+      await whenSynced(client)
+      const close = await pg.whileLocked('book_heads', async () => {
+        client.doc.getMap('customers').set('made-while-locked', new Y.Map())
+        await waitFor(() => closes.length > 0, 5000, 'the close')
+        return closes[0]
+      })
+      expect(close).toBe(CLOSE_CODE.tryAgainLater)
+      // y-websocket reconnects (1013 is not permanent) and its sync step 2 carries the update again.
+      await expect
+        .poll(() => pg.server.books.read('slow', (d) => d.getMap('customers').has('made-while-locked')), { timeout: 10_000 })
+        .toBe(true)
+    } finally {
+      client.destroy()
+    }
   })
 })

@@ -35,8 +35,8 @@ export interface RoomRegistryOptions {
   readonly offloadEncodeFromBytes?: number
   /** Sharing with other relay instances; none by default. */
   readonly fanOut?: FanOut
-  /** Told when a room is dropped because its store failed, so connections can be closed. */
-  readonly onRoomFailed?: (room: Room) => void
+  /** Told when a room is dropped because its store failed (with why), so connections can be closed. */
+  readonly onRoomFailed?: (room: Room, error: unknown) => void
   /** Told when a room has loaded (e.g. to subscribe to other instances). */
   readonly onRoomLoaded?: (room: Room) => void
   readonly onRoomUnloaded?: (room: Room) => void
@@ -169,7 +169,7 @@ export class RoomRegistry {
 
   private readonly onRoomFailure = (room: Room, error: unknown): void => {
     this.o.log.error({ err: error, bookId: room.bookId }, 'book can no longer be trusted (store failed, or applying an update threw part-way); dropping it from memory')
-    this.o.onRoomFailed?.(room)
+    this.o.onRoomFailed?.(room, error)
     this.evict(room)
   }
 
