@@ -2,10 +2,11 @@
 // room, so a change is a CRDT update attributed to its user, broadcast to connected clients
 // and durable before the call resolves.
 import type * as Y from 'yjs'
-import { initBook } from '@crm-sync/model'
+import { initBook, readBookMeta } from '@crm-sync/model'
 import type { RoomRegistry } from '../relay/room-registry'
 import type { LocalOrigin } from '../relay/room'
 import type { BookDirectory, BookInfo } from '../store/book-directory'
+import { isStoreError } from '../store/store-error'
 import type { BookMutation, MutationOutcome } from './book-mutation'
 import { runBookQuery, type AnswerOf, type BookQuery, type BookQueryResult } from './book-query'
 import type { DormantBookReads } from './dormant-book-reads'
@@ -94,10 +95,27 @@ export const createBookService = ({ registry, directory, dormantReads = null, do
       }
     },
     async create(book, createdBy) {
-      const info = await directory.createBook({ ...book, createdBy })
+      let info: BookInfo
+      try {
+        info = await directory.createBook({ ...book, createdBy })
+      } catch (error) {
+        // The creator trying again after the book was recorded but its document could not be
+        // written (a 503: the store was too slow): finish it instead of answering 409.
+        const unfinished = isStoreError(error, 'conflict') ? await unfinishedCreation(book, createdBy) : null
+        if (!unfinished) throw error
+        info = unfinished
+      }
       await service.change(book.id, createdBy, (doc) => initBook(doc, { name: book.name }))
       return info
     },
   }
+  /** The book as `createdBy` recorded it with this name, its document never initialised; else null. */
+  const unfinishedCreation = async (book: { id: string; name: string }, createdBy: string): Promise<BookInfo | null> => {
+    const existing = await directory.getBook(book.id)
+    if (existing?.createdBy !== createdBy || existing.name !== book.name) return null
+    const initialised = await service.read(book.id, (doc) => readBookMeta(doc).schemaVersion !== 0)
+    return initialised ? null : existing
+  }
+
   return service
 }
