@@ -18,6 +18,7 @@ import { requireIdentity, type AuthEnv } from '../http/auth-middleware'
 import { HttpError, isHttpError } from '../http/http-error'
 import { bodyTimeoutIn, type RequestBodyTimeoutError } from '../http/request-body-timeouts'
 import type { BookDirectory } from '../store/book-directory'
+import { isStoreError } from '../store/store-error'
 import type { BookPins } from './book-pins'
 import type { SpoolOptions } from './body-spool'
 import { exportBookStream } from './export-stream'
@@ -187,9 +188,10 @@ async function streamImport(
       const broken = logBrokenUpload(e, options)
       if (!started) return refuse(e)
       if (broken) return close()
-      const http = asHttp(e)
-      if (!isHttpError(http)) options.log?.error({ err: e }, 'import failed while streaming')
-      send({ type: 'error', error: isHttpError(http) ? { code: http.code, message: http.message, details: http.details } : { code: 'internal', message: 'internal server error' } })
+      const error = streamedError(e)
+      if (error.code === 'internal') options.log?.error({ err: e }, 'import failed while streaming')
+      else if (error.code === 'store-timeout') options.log?.warn({ err: e }, 'import stopped: the store did not answer in time')
+      send({ type: 'error', error })
       close()
     },
   ).finally(() => {
@@ -206,6 +208,15 @@ async function streamImport(
 
 function asHttp(e: unknown): unknown {
   return isImportError(e) ? new HttpError(e.status, e.code, e.message, e.details, { cause: e }) : e
+}
+
+/** What a stream already under way says of its failure (the error handler's words, as far as they go). */
+function streamedError(e: unknown): { code: string; message: string; details?: unknown } {
+  const http = asHttp(e)
+  if (isHttpError(http)) return { code: http.code, message: http.message, details: http.details }
+  // As the error handler answers it before a stream starts: 503, try again shortly.
+  if (isStoreError(e, 'timeout')) return { code: 'store-timeout', message: `${e.message}; try again shortly` }
+  return { code: 'internal', message: 'internal server error' }
 }
 
 /**
