@@ -6,7 +6,15 @@ import { StoreError } from './store-error'
 import { asStoreError } from './store-gate'
 
 /** SQLSTATEs the PostgreSQL stores rely on (PostgreSQL's error codes appendix). */
-export const SQLSTATE = { uniqueViolation: '23505', foreignKeyViolation: '23503', queryCanceled: '57014' } as const
+export const SQLSTATE = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  queryCanceled: '57014',
+  lockNotAvailable: '55P03',
+  tooManyConnections: '53300',
+  cannotConnectNow: '57P03',
+  adminShutdown: '57P01',
+} as const
 
 export const violated = (e: unknown, state: (typeof SQLSTATE)[keyof typeof SQLSTATE]): boolean =>
   e instanceof pg.DatabaseError && e.code === state
@@ -27,6 +35,11 @@ export const isPoolConnectTimeout = (e: unknown): boolean => e instanceof Error 
 const timeoutReason = (e: unknown): string | null => {
   // 57014 is also an administrator's pg_cancel_backend: as worth trying again as a timeout.
   if (violated(e, SQLSTATE.queryCanceled)) return 'statement cancelled (statement_timeout)'
+  // Also passing states, not failures of the store: worth trying again shortly, as a timeout is.
+  if (violated(e, SQLSTATE.lockNotAvailable)) return 'a lock was not granted in time (lock_timeout)'
+  if (violated(e, SQLSTATE.tooManyConnections)) return 'the server has no connection to spare'
+  if (violated(e, SQLSTATE.cannotConnectNow)) return 'the server is starting up or shutting down'
+  if (violated(e, SQLSTATE.adminShutdown)) return 'the server ended the connection (shutting down)'
   if (isPoolConnectTimeout(e)) return 'no database connection in time'
   return null
 }
