@@ -27,9 +27,15 @@ export interface RedisFanOutOptions {
   readonly sweepIntervalMs?: number
   /** How long an out-of-order gap may wait for the missing message before reading the store. */
   readonly gapWaitMs?: number
+  /**
+   * Store reads a sweep (or the catch-up after Redis comes back) makes at once. Thousands of loaded
+   * books read all at once would queue every other query of the instance behind them (a
+   * PostgreSQL pool has 10 connections): connects and API calls would wait, or time out.
+   */
+  readonly sweepConcurrency?: number
 }
 
-const DEFAULTS = { sweepIntervalMs: 5_000, gapWaitMs: 150 }
+const DEFAULTS = { sweepIntervalMs: 5_000, gapWaitMs: 150, sweepConcurrency: 4 }
 
 export class RedisFanOut implements FanOut {
   readonly origin = { fanOut: 'redis' }
@@ -41,6 +47,8 @@ export class RedisFanOut implements FanOut {
   private readonly catchingUp = new Map<string, Promise<void>>()
   private readonly gapTimers = new Map<string, NodeJS.Timeout>()
   private sweepTimer: NodeJS.Timeout | null = null
+  /** The sweep under way: the next is skipped until it ends (a slow store is not asked more). */
+  private sweeping: Promise<void> | null = null
   private wasDisconnected = false
   private memberListener: ((bookId: string, userId: string) => void) | null = null
 
@@ -58,10 +66,8 @@ export class RedisFanOut implements FanOut {
       if (!this.wasDisconnected) return
       this.wasDisconnected = false
       this.o.log.info({ books: this.rooms.size }, 'redis back: catching up every loaded book from the store')
-      for (const room of this.rooms.values()) {
-        void this.catchUp(room)
-        this.republishPresence(room)
-      }
+      for (const room of this.rooms.values()) this.republishPresence(room)
+      void this.sweep()
     })
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.onMessage(channel.toString(), message))
   }
@@ -72,14 +78,14 @@ export class RedisFanOut implements FanOut {
 
   async start(): Promise<void> {
     await Promise.all([this.pub.connect(), this.sub.connect()])
-    this.sweepTimer = setInterval(() => this.sweep(), this.o.sweepIntervalMs)
+    this.sweepTimer = setInterval(() => void this.sweep(), this.o.sweepIntervalMs)
     this.sweepTimer.unref()
   }
 
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer)
     for (const t of this.gapTimers.values()) clearTimeout(t)
-    await Promise.allSettled([...this.catchingUp.values()])
+    await Promise.allSettled([this.sweeping, ...this.catchingUp.values()])
     this.pub.disconnect()
     this.sub.disconnect()
   }
@@ -178,8 +184,20 @@ export class RedisFanOut implements FanOut {
     this.gapTimers.set(room.bookId, timer)
   }
 
-  private sweep(): void {
-    for (const room of this.rooms.values()) void this.catchUp(room)
+  /** Every loaded book against the store, `sweepConcurrency` at a time. Never rejects (catchUp does not). */
+  private sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
+      const rooms = [...this.rooms.values()]
+      let next = 0
+      const worker = async () => {
+        while (next < rooms.length) {
+          const room = rooms[next++]!
+          if (this.rooms.get(room.bookId) === room) await this.catchUp(room)
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(this.o.sweepConcurrency, rooms.length) }, worker))
+    })().finally(() => (this.sweeping = null))
+    return this.sweeping
   }
 
   /** Reads what this room has not applied from the store. One at a time per book. */
