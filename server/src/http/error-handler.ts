@@ -13,7 +13,11 @@ const body = (code: string, message: string, details?: unknown) => ({ error: { c
 
 export const createErrorHandler = (log: Logger) => (err: Error, c: Context) => {
   const json = (status: ContentfulStatusCode, code: string, message: string, details?: unknown) => c.json(body(code, message, details), status)
-  if (isHttpError(err)) return json(err.status, err.code, err.message, err.details)
+  if (isHttpError(err)) {
+    // Not the request's fault, and not for long (an import the store stopped answering in time).
+    if (err.status === 503) c.header('Retry-After', '5')
+    return json(err.status, err.code, err.message, err.details)
+  }
   if (isAuthError(err)) return json(err.status, err.code, err.message)
   if (isTokenKeysUnavailable(err)) {
     log.error({ err, path: c.req.path }, 'tokens cannot be verified')

@@ -7,6 +7,10 @@ const errorResponses = {
   '401': { description: 'No, bad or expired token', content: { 'application/json': { schema: error } } },
   '403': { description: 'Not a member of the book, or the role does not allow it', content: { 'application/json': { schema: error } } },
   '413': { description: 'Body too large', content: { 'application/json': { schema: error } } },
+  '503': {
+    description: 'store-timeout (the store did not answer in time) or auth-unavailable (tokens cannot be verified right now): try again after Retry-After; an import says in details.applied how far it got',
+    content: { 'application/json': { schema: error } },
+  },
 }
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })
 const bookId = { name: 'bookId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } }

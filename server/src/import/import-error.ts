@@ -16,10 +16,11 @@ export const IMPORT_ERROR_CODES = [
   'insufficient-storage',
   'upload-aborted',
   'upload-timed-out',
+  'store-timeout',
 ] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
-type ImportErrorStatus = 400 | 408 | 413 | 415 | 422 | 507
+type ImportErrorStatus = 400 | 408 | 413 | 415 | 422 | 503 | 507
 
 const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'unknown-format': 400,
@@ -39,6 +40,9 @@ const STATUS: Record<ImportErrorCode, ImportErrorStatus> = {
   'upload-aborted': 400,
   // The server stopped waiting for an upload that went quiet (UPLOAD_IDLE_TIMEOUT_MS).
   'upload-timed-out': 408,
+  // The store did not answer in time (StoreError 'timeout'): try again shortly. The batches
+  // before it are in (`applied`), and a retry leaves them unchanged.
+  'store-timeout': 503,
 }
 
 export class ImportError extends Error {

@@ -18,7 +18,6 @@ import { requireIdentity, type AuthEnv } from '../http/auth-middleware'
 import { HttpError, isHttpError } from '../http/http-error'
 import { bodyTimeoutIn, type RequestBodyTimeoutError } from '../http/request-body-timeouts'
 import type { BookDirectory } from '../store/book-directory'
-import { isStoreError } from '../store/store-error'
 import type { BookPins } from './book-pins'
 import type { SpoolOptions } from './body-spool'
 import { exportBookStream } from './export-stream'
@@ -210,13 +209,10 @@ function asHttp(e: unknown): unknown {
   return isImportError(e) ? new HttpError(e.status, e.code, e.message, e.details, { cause: e }) : e
 }
 
-/** What a stream already under way says of its failure (the error handler's words, as far as they go). */
+/** What a stream already under way says of its failure (the error handler's words). */
 function streamedError(e: unknown): { code: string; message: string; details?: unknown } {
   const http = asHttp(e)
-  if (isHttpError(http)) return { code: http.code, message: http.message, details: http.details }
-  // As the error handler answers it before a stream starts: 503, try again shortly.
-  if (isStoreError(e, 'timeout')) return { code: 'store-timeout', message: `${e.message}; try again shortly` }
-  return { code: 'internal', message: 'internal server error' }
+  return isHttpError(http) ? { code: http.code, message: http.message, details: http.details } : { code: 'internal', message: 'internal server error' }
 }
 
 /**

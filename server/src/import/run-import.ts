@@ -15,6 +15,7 @@ import { BodySpool, type SpoolOptions } from './body-spool'
 import { countBytes, limitBytes } from './byte-limit'
 import { checkImport, type ImportPlan } from './check-import'
 import { DedupeIndex, type DedupeCandidate } from './dedupe-index'
+import { isStoreError } from '../store/store-error'
 import { ImportError, isImportError } from './import-error'
 import type { ImportFormat } from './import-format'
 import { ReportBuilder, type ImportCounts, type ImportReport } from './import-report'
@@ -74,6 +75,10 @@ export async function runImport(body: AsyncIterable<Uint8Array>, target: ImportT
     if (isImportError(e)) {
       const applied = report.snapshot()
       throw new ImportError(e.code, e.message, { ...(e.details as object | undefined), applied, dryRun: o.dryRun }, { cause: e.cause })
+    }
+    if (isStoreError(e, 'timeout')) {
+      const message = `${e.message}; try again shortly (the rows already imported are recognised and left as they are)`
+      throw new ImportError('store-timeout', message, { applied: report.snapshot(), dryRun: o.dryRun }, { cause: e })
     }
     throw e
   } finally {
