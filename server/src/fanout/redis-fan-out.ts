@@ -49,6 +49,7 @@ export class RedisFanOut implements FanOut {
   private sweepTimer: NodeJS.Timeout | null = null
   /** The sweep under way: the next is skipped until it ends (a slow store is not asked more). */
   private sweeping: Promise<void> | null = null
+  private stopped = false
   private wasDisconnected = false
   private memberListener: ((bookId: string, userId: string) => void) | null = null
 
@@ -67,7 +68,8 @@ export class RedisFanOut implements FanOut {
       this.wasDisconnected = false
       this.o.log.info({ books: this.rooms.size }, 'redis back: catching up every loaded book from the store')
       for (const room of this.rooms.values()) this.republishPresence(room)
-      void this.sweep()
+      // A sweep under way may have read some books before messages were lost: a whole one after it.
+      void (this.sweeping ?? Promise.resolve()).then(() => this.sweep())
     })
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.onMessage(channel.toString(), message))
   }
@@ -83,6 +85,7 @@ export class RedisFanOut implements FanOut {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true // a sweep under way reads no further book
     if (this.sweepTimer) clearInterval(this.sweepTimer)
     for (const t of this.gapTimers.values()) clearTimeout(t)
     await Promise.allSettled([this.sweeping, ...this.catchingUp.values()])
@@ -186,11 +189,12 @@ export class RedisFanOut implements FanOut {
 
   /** Every loaded book against the store, `sweepConcurrency` at a time. Never rejects (catchUp does not). */
   private sweep(): Promise<void> {
+    if (this.stopped) return Promise.resolve()
     this.sweeping ??= (async () => {
       const rooms = [...this.rooms.values()]
       let next = 0
       const worker = async () => {
-        while (next < rooms.length) {
+        while (next < rooms.length && !this.stopped) {
           const room = rooms[next++]!
           if (this.rooms.get(room.bookId) === room) await this.catchUp(room)
         }
