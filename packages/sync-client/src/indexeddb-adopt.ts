@@ -31,6 +31,28 @@ export const openBookDatabase = (factory: Factory, name: string, created?: () =>
   return wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>
 }
 
+/**
+ * Opens a book database by name only if it exists (upgrading one of an older version), else null.
+ * IndexedDB's open creates a missing database; here the creating version change is aborted, which
+ * leaves no database behind (Chromium and fake-indexeddb list none afterwards), so looking at a
+ * book another tab just deleted does not bring an empty one back.
+ */
+export const openExistingBookDatabase = async (factory: Factory, name: string): Promise<IDBPDatabase<BookDb> | null> => {
+  const request = factory.open(name, DB_VERSION)
+  let missing = false
+  request.addEventListener('upgradeneeded', (e) => {
+    if ((e as IDBVersionChangeEvent).oldVersion !== 0) return upgradeBookDb(request.result)
+    missing = true
+    request.transaction?.abort()
+  })
+  try {
+    return await (wrap(request) as unknown as Promise<IDBPDatabase<BookDb>>)
+  } catch (e) {
+    if (missing) return null // the AbortError of our own abort
+    throw e
+  }
+}
+
 /** The database names the factory holds, or null where it cannot list them (`databases()` missing). */
 export const databaseNames = async (factory: Factory): Promise<ReadonlySet<string> | null> => {
   if (typeof factory.databases !== 'function') return null

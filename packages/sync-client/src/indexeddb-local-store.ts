@@ -34,6 +34,20 @@ export const DEFAULT_DATABASE_PREFIX = 'crm-sync-book:'
 const isFactory = (f: unknown): f is Factory =>
   typeof f === 'object' && f !== null && typeof (f as Factory).open === 'function' && typeof (f as Factory).deleteDatabase === 'function'
 
+/** The options' IDBFactory, or the global one; throws `no-local-store` where there is none. */
+export const indexedDbFactory = (opts: IndexedDbStoreOptions): Factory => {
+  const factory = opts.indexedDB ?? globalIndexedDb()
+  if (!isFactory(factory)) throw new SyncClientError('no-local-store', 'no IndexedDB here: pass `indexedDB` or use createMemoryStore()')
+  return factory
+}
+
+/** What an open book database holds (LocalStore.stats), read in one transaction. */
+export const readBookStats = async (db: IDBPDatabase<BookDb>): Promise<LocalStoreStats> => {
+  const tx = db.transaction(['updates', 'pending'], 'readonly')
+  const [updates, pending] = await Promise.all([tx.objectStore('updates').getAll(), tx.objectStore('pending').count(), tx.done])
+  return { rows: updates.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0), pending }
+}
+
 /** The default IDBFactory of this environment, or null (Node without fake-indexeddb). */
 export const globalIndexedDb = (): unknown => (globalThis as { indexedDB?: unknown }).indexedDB ?? null
 
@@ -42,8 +56,7 @@ const compactBytes = (u: Uint8Array): Uint8Array =>
   u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice()
 
 export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalStore => {
-  const factory = opts.indexedDB ?? globalIndexedDb()
-  if (!isFactory(factory)) throw new SyncClientError('no-local-store', 'no IndexedDB here: pass `indexedDB` or use createMemoryStore()')
+  const factory = indexedDbFactory(opts)
   const prefix = opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX
   const open = new Map<string, Promise<IDBPDatabase<BookDb>>>()
   const legacy = opts.adoptFromPrefix
@@ -164,10 +177,7 @@ export const createIndexedDbStore = (opts: IndexedDbStoreOptions = {}): LocalSto
 
     async stats(bookId): Promise<LocalStoreStats> {
       try {
-        const db = await openDb(bookId)
-        const tx = db.transaction(['updates', 'pending'], 'readonly')
-        const [updates, pending] = await Promise.all([tx.objectStore('updates').getAll(), tx.objectStore('pending').count(), tx.done])
-        return { rows: updates.length, bytes: updates.reduce((n, u) => n + u.byteLength, 0), pending }
+        return await readBookStats(await openDb(bookId))
       } catch (e) {
         return failed('stats', bookId)(e)
       }

@@ -40,3 +40,33 @@ describe('listLocalBooks', () => {
     expect(await listLocalBooks({ indexedDB: withoutListing, databasePrefix: ALICE })).toEqual([])
   })
 })
+
+describe('findLocalBook', () => {
+  /** The factory with its listing taken just before another tab deletes `deleted`. */
+  const listedThenDeleted = (factory: IDBFactory, deleted: string) => ({
+    open: factory.open.bind(factory),
+    deleteDatabase: factory.deleteDatabase.bind(factory),
+    databases: async () => {
+      const listed = await factory.databases()
+      await new Promise((resolve) => (factory.deleteDatabase(deleted).onsuccess = resolve))
+      return listed
+    },
+  })
+
+  it('makes no empty database again for a book another tab deleted after it was listed', async () => {
+    const factory = new IDBFactory()
+    await writeBook(factory, ALICE, 'north', ['p1'])
+    const racing = listedThenDeleted(factory, `${ALICE}north`)
+    expect(await findLocalBook('north', { indexedDB: racing, databasePrefix: ALICE })).toBeNull()
+    expect(await names(factory)).toEqual([])
+  })
+
+  it('where the browser cannot list its databases, reads a stored book and creates none for a missing one', async () => {
+    const factory = new IDBFactory()
+    await writeBook(factory, ALICE, 'north', ['p1'])
+    const withoutListing = { open: factory.open.bind(factory), deleteDatabase: factory.deleteDatabase.bind(factory) }
+    expect(await findLocalBook('north', { indexedDB: withoutListing, databasePrefix: ALICE })).toMatchObject({ rows: 1, pending: 1 })
+    expect(await findLocalBook('south', { indexedDB: withoutListing, databasePrefix: ALICE })).toBeNull()
+    expect(await names(factory)).toEqual([`${ALICE}north`])
+  })
+})

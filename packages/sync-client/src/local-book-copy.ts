@@ -2,8 +2,10 @@
 // book's database when it has none (IndexedDB's open would). For screens that offer to remove a
 // book the user lost access to (removeLocalBook).
 import { isValidBookId } from '@crm-sync/protocol'
-import { createIndexedDbStore, DEFAULT_DATABASE_PREFIX, globalIndexedDb, type IndexedDbStoreOptions } from './indexeddb-local-store'
+import { openExistingBookDatabase, type Factory } from './indexeddb-adopt'
+import { DEFAULT_DATABASE_PREFIX, globalIndexedDb, indexedDbFactory, readBookStats, type IndexedDbStoreOptions } from './indexeddb-local-store'
 import type { LocalStoreStats } from './local-store'
+import { SyncClientError } from './sync-client-error'
 
 interface ListingFactory {
   databases?: () => Promise<readonly { readonly name?: string }[]>
@@ -12,23 +14,32 @@ interface ListingFactory {
 /**
  * The stored book's stats, or null when the device holds nothing of it under the options'
  * prefix. Never adopts (`adoptFromPrefix` is ignored): looking is not opening, and an old database
- * may be someone else's. Where the browser cannot list its databases (`indexedDB.databases`,
- * missing before Firefox 126) the book's database is opened to look, and an empty one counts as none.
+ * may be someone else's. Never creates the book's database either: one listed by
+ * `indexedDB.databases()` that another tab deletes before it is opened is not made again, and
+ * where the browser cannot list its databases (missing before Firefox 126) it is opened only if
+ * it exists. An existing one that holds nothing counts as none.
  */
 export async function findLocalBook(bookId: string, opts: IndexedDbStoreOptions = {}): Promise<LocalStoreStats | null> {
-  const factory = (opts.indexedDB ?? globalIndexedDb()) as ListingFactory | null
+  const factory = indexedDbFactory(opts)
   const name = (opts.databasePrefix ?? DEFAULT_DATABASE_PREFIX) + bookId
-  if (typeof factory?.databases === 'function') {
+  if (typeof factory.databases === 'function') {
     const listed = await factory.databases()
     if (!listed.some((d) => d.name === name)) return null
   }
-  const { adoptFromPrefix: _never, ...own } = opts
-  const store = createIndexedDbStore(own)
+  const stats = await statsIfStored(factory, name).catch((e: unknown) => {
+    throw new SyncClientError('local-store-failed', `IndexedDB stats of book ${bookId} failed`, { cause: e })
+  })
+  return stats && (stats.rows > 0 || stats.pending > 0) ? stats : null
+}
+
+/** Null when there is no such database (one listed may have been deleted by another tab since). */
+const statsIfStored = async (factory: Factory, name: string): Promise<LocalStoreStats | null> => {
+  const db = await openExistingBookDatabase(factory, name)
+  if (!db) return null
   try {
-    const stats = await store.stats(bookId)
-    return stats.rows === 0 && stats.pending === 0 ? null : stats
+    return await readBookStats(db)
   } finally {
-    await store.close()
+    db.close()
   }
 }
 
