@@ -1,7 +1,8 @@
 // BridgeStateStore on PostgreSQL (DATABASE_URL), in the bridge's own tables with their own
 // version bookkeeping (bridge_schema_version), migrated under an advisory lock so that several
 // instances starting at once apply each step exactly once.
-import type { Pool, PoolClient } from 'pg'
+import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { inTransaction, queryUnhurried } from '../store/postgres-transaction'
 import { BridgeError } from './bridge-error'
 import { BRIDGE_MIGRATIONS } from './bridge-migrations'
 import type { BridgeStateStore, RecordState } from './bridge-state-store'
@@ -14,45 +15,32 @@ const CONFLICT_COLUMNS = 'book_id, kind, crdt_id, field, property, base, book_va
 const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(',')
 
 export async function migrateBridgePostgres(pool: Pool): Promise<void> {
-  const client = await pool.connect()
   try {
-    await client.query('begin')
-    // Not cut by the pool's statement_timeout: another instance may hold the lock for a while.
-    await client.query('set local statement_timeout = 0')
-    await client.query("select pg_advisory_xact_lock(hashtext('crm_bridge_schema'))")
-    await client.query('create table if not exists bridge_schema_version (version integer not null)')
-    const { rows } = await client.query<{ v: number | null }>('select max(version) as v from bridge_schema_version')
-    const current = rows[0]?.v ?? 0
-    for (const [i, m] of BRIDGE_MIGRATIONS.entries()) {
-      if (i + 1 <= current) continue
-      await client.query(m.postgres)
-      await client.query('insert into bridge_schema_version (version) values ($1)', [i + 1])
-    }
-    await client.query('commit')
+    await inTransaction(pool, async (client) => {
+      // Neither the pool's statement_timeout nor its answer deadline: another instance may hold
+      // the lock for a while.
+      const query = <R extends QueryResultRow>(text: string, values?: unknown[]) => queryUnhurried<R>(client, text, values)
+      await query('set local statement_timeout = 0')
+      await query("select pg_advisory_xact_lock(hashtext('crm_bridge_schema'))")
+      await query('create table if not exists bridge_schema_version (version integer not null)')
+      const { rows } = await query<{ v: number | null }>('select max(version) as v from bridge_schema_version')
+      const current = rows[0]?.v ?? 0
+      for (const [i, m] of BRIDGE_MIGRATIONS.entries()) {
+        if (i + 1 <= current) continue
+        await query(m.postgres)
+        await query('insert into bridge_schema_version (version) values ($1)', [i + 1])
+      }
+    })
   } catch (cause) {
-    await client.query('rollback').catch(() => {})
     throw new BridgeError('state-store', 'cannot prepare the bridge tables', { cause })
-  } finally {
-    client.release()
   }
 }
 
 export async function createPostgresBridgeStateStore(pool: Pool, opts: { endPool?: boolean } = {}): Promise<BridgeStateStore> {
   await migrateBridgePostgres(pool)
-  const tx = async <T>(fn: (c: PoolClient) => Promise<T>): Promise<T> => {
-    const c = await pool.connect()
-    try {
-      await c.query('begin')
-      const out = await fn(c)
-      await c.query('commit')
-      return out
-    } catch (e) {
-      await c.query('rollback').catch(() => {})
-      throw e
-    } finally {
-      c.release()
-    }
-  }
+  // The stores' own transaction: a connection left unsure (a failed rollback, a query never
+  // answered) is dropped, not handed to the next caller.
+  const tx = <T>(fn: (c: PoolClient) => Promise<T>): Promise<T> => inTransaction(pool, fn)
   const fixRecord = (r: Record<string, unknown>): RecordState => toRecord(r)
 
   return {

@@ -1,6 +1,7 @@
 // What PostgreSQL's and node-postgres' failures mean to the stores: the SQLSTATEs they rely on, and
-// a deadline passing (statement_timeout, no pooled connection in time) as StoreError 'timeout', which
-// callers answer with "try again later" (HTTP 503, close 1013) instead of a failure of their own.
+// a deadline passing (statement_timeout, no pooled connection in time, no answer in time) as
+// StoreError 'timeout', which callers answer with "try again later" (HTTP 503, close 1013) instead
+// of a failure of their own.
 import pg from 'pg'
 import { StoreError } from './store-error'
 import { asStoreError } from './store-gate'
@@ -32,6 +33,13 @@ const POOL_TIMEOUT_MESSAGES: readonly string[] = [
 /** No pooled connection came in time: nothing reached the server, so the work may simply be tried again. */
 export const isPoolConnectTimeout = (e: unknown): boolean => e instanceof Error && POOL_TIMEOUT_MESSAGES.includes(e.message)
 
+/**
+ * node-postgres' error when `query_timeout` (the pool's answerTimeoutMs) passed with no answer. The
+ * query may or may not have run (a COMMIT may have been applied), and the connection is lost: it
+ * must be released with the error, never used again (inTransaction does).
+ */
+export const isAnswerTimeout = (e: unknown): boolean => e instanceof Error && e.message === 'Query read timeout'
+
 const timeoutReason = (e: unknown): string | null => {
   // 57014 is also an administrator's pg_cancel_backend: as worth trying again as a timeout.
   if (violated(e, SQLSTATE.queryCanceled)) return 'statement cancelled (statement_timeout)'
@@ -41,6 +49,7 @@ const timeoutReason = (e: unknown): string | null => {
   if (violated(e, SQLSTATE.cannotConnectNow)) return 'the server is starting up or shutting down'
   if (violated(e, SQLSTATE.adminShutdown)) return 'the server ended the connection (shutting down)'
   if (isPoolConnectTimeout(e)) return 'no database connection in time'
+  if (isAnswerTimeout(e)) return 'the server did not answer in time (connection dropped)'
   return null
 }
 

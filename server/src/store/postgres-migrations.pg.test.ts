@@ -65,10 +65,11 @@ describe('PostgreSQL migrations', () => {
     expect(await tablesOf(pool, db.schema)).toContain('book_tags')
   })
 
-  it("is not cut by the pool's statement_timeout: neither a long step nor the wait for another instance's", async () => {
+  it("is not cut by the pool's statement_timeout or answer deadline: neither a long step nor the wait for another instance's", async () => {
     const db = freshSchema()
     const slow = [{ name: 'a long step', sql: 'SELECT pg_sleep(0.6)' }]
-    const pools = [db.newPool({ statementTimeoutMs: 200 }), db.newPool({ statementTimeoutMs: 200 })]
+    const limits = { statementTimeoutMs: 200, answerTimeoutMs: 300 }
+    const pools = [db.newPool(limits), db.newPool(limits)]
     // One runs the step (0.6 s), the other waits as long for the lock; both past 200 ms.
     await Promise.all(pools.map((pool) => migratePostgres(pool, { schema: db.schema, migrations: slow })))
     expect(await versionsOf(pools[0]!)).toEqual([1])

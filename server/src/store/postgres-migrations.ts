@@ -1,10 +1,10 @@
 // The PostgreSQL schema as an ordered list of migrations, recorded in `schema_migrations`. Every
 // instance runs them at start; an advisory lock makes concurrent starts apply each step once.
 import pg from 'pg'
-import type { Pool } from 'pg'
+import type { Pool, QueryResultRow } from 'pg'
 import { toPostgresStoreError } from './postgres-errors'
 import { checkSchemaName } from './postgres-pool'
-import { inTransaction } from './postgres-transaction'
+import { inTransaction, queryUnhurried } from './postgres-transaction'
 import { StoreError } from './store-error'
 
 export interface PostgresMigration {
@@ -90,25 +90,27 @@ export async function migratePostgres(pool: Pool, opts: MigratePostgresOptions =
   let step = 'lock'
   try {
     await inTransaction(pool, async (client) => {
-      // No statement_timeout for this transaction (the pool's default would cut it): waiting for
-      // another instance's migrations, or a step rewriting a big table, may take minutes.
-      await client.query('SET LOCAL statement_timeout = 0')
+      // No statement_timeout for this transaction (the pool's default would cut it), nor the pool's
+      // answer deadline: waiting for another instance's migrations, or a step rewriting a big
+      // table, may take minutes.
+      const query = <R extends QueryResultRow>(text: string, values?: unknown[]) => queryUnhurried<R>(client, text, values)
+      await query('SET LOCAL statement_timeout = 0')
       // Held until COMMIT: a second instance starting now waits here, then finds nothing to do.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema()::text, \'\')))', [
+      await query('SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema()::text, \'\')))', [
         MIGRATION_LOCK,
         schema ?? null,
       ])
       if (schema !== undefined) {
         const quoted = pg.escapeIdentifier(schema)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`)
-        await client.query(`SET LOCAL search_path TO ${quoted}`)
+        await query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`)
+        await query(`SET LOCAL search_path TO ${quoted}`)
       }
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      await query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version    integer PRIMARY KEY,
         name       text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`)
-      const { rows } = await client.query<{ version: number }>(
+      const { rows } = await query<{ version: number }>(
         'SELECT coalesce(max(version), 0)::integer AS version FROM schema_migrations',
       )
       const current = rows[0]!.version
@@ -121,8 +123,8 @@ export async function migratePostgres(pool: Pool, opts: MigratePostgresOptions =
       for (let v = current; v < migrations.length; v++) {
         const migration = migrations[v]!
         step = `migration ${v + 1} (${migration.name})`
-        await client.query(migration.sql)
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [v + 1, migration.name])
+        await query(migration.sql)
+        await query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [v + 1, migration.name])
       }
       step = 'commit'
     })

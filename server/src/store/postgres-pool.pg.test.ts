@@ -1,6 +1,7 @@
 // The pool's deadlines on a real PostgreSQL: every connection starts with our statement_timeout (over
-// a URL's own); a statement past it, a wait for a pooled connection past connectionTimeoutMs and a
-// server that never answers end as StoreError 'timeout' instead of hanging, and the pool stays usable.
+// a URL's own); a statement past it, a wait for a pooled connection past connectionTimeoutMs, a
+// server that never answers a new connection and one that stops answering an open one (a frozen
+// server, a silent network) end as StoreError 'timeout' instead of hanging, and the pool stays usable.
 import net from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +11,7 @@ import { createPostgresDocStore } from './postgres-doc-store'
 import { migratePostgres } from './postgres-migrations'
 import { createPostgresPool } from './postgres-pool'
 import { createPostgresTestSchema } from './postgres-test-schema'
+import { startFreezableTcpProxy } from '../testing/freezable-tcp-proxy'
 
 const db = createPostgresTestSchema('pool_deadlines')
 let locker: pg.Client
@@ -59,6 +61,8 @@ describe('PostgreSQL pool deadlines', () => {
       )
       expect(settings).toEqual(['250ms', '30s', '0'])
       expect(pools[1]!.options).toMatchObject({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 })
+      // The client waits for an answer 5 s longer than the server takes to cancel; none without a limit.
+      expect(pools.map((pool) => pool.options.query_timeout)).toEqual([5_250, 35_000, 0])
     } finally {
       await Promise.all(pools.map((pool) => pool.end()))
     }
@@ -69,6 +73,7 @@ describe('PostgreSQL pool deadlines', () => {
       expect(() => createPostgresPool(db.url, { statementTimeoutMs })).toThrow(/statementTimeoutMs/)
     }
     expect(() => createPostgresPool(db.url, { connectionTimeoutMs: -5 })).toThrow(/connectionTimeoutMs/)
+    expect(() => createPostgresPool(db.url, { answerTimeoutMs: 2 ** 31 })).toThrow(/answerTimeoutMs/)
   })
 
   it("cancels a statement past it: appends and loads end with 'timeout', and the connection serves again", async () => {
@@ -149,6 +154,40 @@ describe('PostgreSQL pool deadlines', () => {
       await pool.end()
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => silent.close(resolve))
+    }
+  })
+
+  it("gives up on a server that stops answering an open connection with 'timeout', drops the connection, and serves again once it answers", async () => {
+    const target = new URL(db.url)
+    const proxy = await startFreezableTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const url = new URL(db.url)
+    url.port = String(proxy.port)
+    const answerTimeoutMs = 600
+    const pool = createPostgresPool(url.toString(), { schema: db.schema, max: 1, statementTimeoutMs: 200, answerTimeoutMs })
+    const store = createPostgresDocStore(pool)
+    const dir = createPostgresBookDirectory(pool)
+    try {
+      await store.append('frozen', entry(1))
+      // In a transaction (append, load) and alone (getBook, through pool.query): each gives up once,
+      // without a ROLLBACK queued behind the unanswered query for a second deadline, and its
+      // connection is closed, not handed to the next caller.
+      for (const attempt of [() => store.append('frozen', entry(2)), () => store.load('frozen'), () => dir.getBook('frozen')]) {
+        expect(proxy.openConnections).toBe(1)
+        proxy.freeze()
+        const { error, ms } = await timed(attempt(), 'timeout')
+        expect((error.cause as Error).message).toBe('Query read timeout')
+        expect(error.message).toMatch(/did not answer in time/)
+        expect(ms).toBeGreaterThanOrEqual(answerTimeoutMs - 50)
+        expect(ms).toBeLessThan(2 * answerTimeoutMs - 100)
+        await proxy.whenFewerOpenThan(1, 2_000)
+        proxy.thaw()
+        expect((await store.load('frozen')).headSeq).toBe(1) // a new connection; the frozen append never arrived
+      }
+      expect((await store.append('frozen', entry(3)))[0]!.seq).toBe(2)
+    } finally {
+      await store.close()
+      await pool.end()
+      await proxy.close()
     }
   })
 })

@@ -1,6 +1,7 @@
 // Opens the node-postgres pool that the PostgreSQL stores share. Every connection it makes is
 // pinned to the store's schema, to synchronous_commit=on and to our statement_timeout, whatever the
-// server's defaults are; no query waits for ever on a locked table, a full pool or a dead network.
+// server's defaults are; no query waits for ever on a locked table, a full pool, a dead network or
+// a server that stopped answering.
 import pg from 'pg'
 import type { Pool } from 'pg'
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from './postgres-config'
@@ -30,6 +31,16 @@ export interface PostgresPoolOptions {
    */
   readonly keepAliveInitialDelayMs?: number
   /**
+   * How long a query waits for the server's answer before the client gives up on it and drops its
+   * connection (node-postgres' `query_timeout`), failing with StoreError 'timeout'. For a server
+   * that no longer answers at all (stopped, or a network path gone silent while a query was on
+   * it: TCP retransmits for about 15 minutes before giving up), which statement_timeout cannot
+   * cancel since the server never gets to run it. Set above statementTimeoutMs, so that a server
+   * that does answer cancels first and keeps the connection. Default: statementTimeoutMs + 5 s, and
+   * no limit when statementTimeoutMs is 0. Migrations lift it for their own statements.
+   */
+  readonly answerTimeoutMs?: number
+  /**
    * Called when an idle pooled connection fails (server restart, network cut). The pool drops the
    * connection and the next query opens a new one; without a listener Node would crash the process.
    */
@@ -46,6 +57,12 @@ const DEFAULTS = {
   onIdleError: (error: Error) => process.emitWarning(error),
 } as const satisfies PostgresPoolOptions
 
+/** How much longer than statement_timeout the client waits for an answer by default. */
+export const ANSWER_GRACE_MS = 5_000
+
+/** The longest setTimeout and statement_timeout take: a query given it waits as good as for ever. */
+export const NO_DEADLINE_MS = 2_147_483_647
+
 // Plain lower-case identifiers only: the name goes into a startup `options` string, where
 // quoting and spaces would need their own escaping, and schemas made by us never need them.
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -58,7 +75,7 @@ export function checkSchemaName(schema: unknown): asserts schema is string {
 
 const checkMs = (name: string, ms: number): void => {
   // statement_timeout is an int4 of ms; setTimeout's limit is the same 2^31 - 1.
-  if (!Number.isInteger(ms) || ms < 0 || ms > 2_147_483_647) {
+  if (!Number.isInteger(ms) || ms < 0 || ms > NO_DEADLINE_MS) {
     throw new StoreError('invalid', `${name} must be a whole number of ms from 0 to 2147483647`)
   }
 }
@@ -94,12 +111,19 @@ export function createPostgresPool(url: string, opts: PostgresPoolOptions = {}):
   checkMs('statementTimeoutMs', o.statementTimeoutMs)
   checkMs('connectionTimeoutMs', o.connectionTimeoutMs)
   checkMs('keepAliveInitialDelayMs', o.keepAliveInitialDelayMs)
+  const answerTimeoutMs = o.answerTimeoutMs
+    ?? (o.statementTimeoutMs === 0 ? 0 : Math.min(o.statementTimeoutMs + ANSWER_GRACE_MS, NO_DEADLINE_MS))
+  checkMs('answerTimeoutMs', answerTimeoutMs)
   const pool = new pg.Pool({
     connectionString: withSessionSettings(url, o.schema, o.statementTimeoutMs),
     max: o.max,
     connectionTimeoutMillis: o.connectionTimeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: o.keepAliveInitialDelayMs,
+    // 0 is node-postgres' "none". A query it gives up on is still the connection's active one, so
+    // whoever holds the connection must release it with the error: the pool then ends it, which
+    // for a connection with a query on it destroys the socket (postgres-transaction.ts).
+    query_timeout: answerTimeoutMs,
   })
   pool.on('error', (error) => o.onIdleError(error))
   return pool

@@ -1,7 +1,10 @@
 // One transaction on one pooled connection: BEGIN, the work, COMMIT; ROLLBACK on any error.
 // node-postgres has no transaction helper of its own (a pool's queries may each take a different
-// connection), so every multi-statement operation of the PostgreSQL stores goes through here.
-import type { Pool, PoolClient } from 'pg'
+// connection), so every multi-statement operation of the PostgreSQL stores (and the bridge's state
+// store) goes through here.
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg'
+import { isAnswerTimeout } from './postgres-errors'
+import { NO_DEADLINE_MS } from './postgres-pool'
 
 /** `BEGIN` by default; pass e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY` for consistent reads. */
 export async function inTransaction<T>(
@@ -16,6 +19,13 @@ export async function inTransaction<T>(
     result = await work(client)
     await client.query('COMMIT')
   } catch (error) {
+    // A query the server never answered is still on the connection: a ROLLBACK would queue behind
+    // it for another whole deadline. Released with the error, the pool drops the connection (its
+    // socket destroyed), and the server rolls back the transaction when it sees the socket gone.
+    if (isAnswerTimeout(error)) {
+      client.release(error as Error)
+      throw error
+    }
     // A connection whose ROLLBACK failed is in an unknown state: release(error) destroys it
     // instead of handing it to the next caller. The work's error is the one that matters.
     await client.query('ROLLBACK').then(
@@ -27,3 +37,31 @@ export async function inTransaction<T>(
   client.release()
   return result
 }
+
+/** What both a pool and one of its connections offer: a query with its own config. */
+interface Queryable {
+  query<R extends QueryResultRow>(config: QueryConfig): Promise<QueryResult<R>>
+}
+
+/**
+ * A query with its own answer deadline instead of the pool's (answerTimeoutMs): the client gives
+ * up after `answerTimeoutMs` and, as with the pool's, the connection is dropped.
+ */
+export function queryWithin<R extends QueryResultRow = QueryResultRow>(
+  db: Queryable,
+  answerTimeoutMs: number,
+  text: string,
+  values?: unknown[],
+): Promise<QueryResult<R>> {
+  // node-postgres reads query_timeout from the query's config before the connection's.
+  const config: QueryConfig & { query_timeout: number } = { text, query_timeout: answerTimeoutMs, ...(values ? { values } : {}) }
+  return db.query<R>(config)
+}
+
+/**
+ * `client.query` without the pool's answer deadline, for statements allowed to take as long as
+ * they need: migrations, which wait for another instance's migrations or rewrite a big table, and
+ * lift statement_timeout for their transaction too.
+ */
+export const queryUnhurried = <R extends QueryResultRow = QueryResultRow>(client: PoolClient, text: string, values?: unknown[]) =>
+  queryWithin<R>(client, NO_DEADLINE_MS, text, values)
