@@ -1,6 +1,6 @@
 // How a relay instance shares what its clients send with the other instances serving the same
 // books. One instance: nothing to do. Several: Redis (see redis-fan-out.ts).
-import type { HealthCheck } from '../http/routes/ops-routes'
+import type { HealthCheck } from '../health-check'
 import type { Room } from '../relay/room'
 import type { StoredUpdate } from '../store/doc-store'
 

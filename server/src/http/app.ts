@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js'
 import type { Logger } from 'pino'
 import type { TokenService } from '../auth/token-service'
 import type { BookService } from '../books/book-service'
+import type { HealthCheck } from '../health-check'
 import type { Metrics } from '../metrics'
 import type { BookDirectory } from '../store/book-directory'
 import { createErrorHandler } from './error-handler'
@@ -14,7 +15,7 @@ import { openApiDocument } from './openapi'
 import { authRoutes } from './routes/auth-routes'
 import { bookRoutes } from './routes/book-routes'
 import { customerRoutes } from './routes/customer-routes'
-import { opsRoutes, type HealthCheck } from './routes/ops-routes'
+import { opsRoutes } from './routes/ops-routes'
 
 export interface AppDeps {
   readonly tokens: TokenService

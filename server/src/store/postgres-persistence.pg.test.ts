@@ -5,6 +5,8 @@ import { expectStoreError } from './expect-store-error'
 import { createPostgresPool } from './postgres-pool'
 import { openPostgresPersistence } from './postgres-persistence'
 import { createPostgresTestSchema } from './postgres-test-schema'
+import { HEALTH_CHECK_DEADLINE_MS } from '../health-check'
+import { startFreezableTcpProxy } from '../testing/freezable-tcp-proxy'
 
 describe('PostgreSQL persistence', () => {
   const db = createPostgresTestSchema('persistence')
@@ -26,6 +28,29 @@ describe('PostgreSQL persistence', () => {
     expect((await again.docStore.load('north')).headSeq).toBe(1)
     await again.close()
   })
+
+  it('gives up its health check on a server that stopped answering when /health does, dropping the connection', async () => {
+    const target = new URL(db.url)
+    const proxy = await startFreezableTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const url = new URL(db.url)
+    url.port = String(proxy.port)
+    // The pool's own answer deadline (statement_timeout + 5 s) is far longer than /health waits.
+    const persistence = await openPostgresPersistence(url.toString(), { schema: db.schema, max: 1, statementTimeoutMs: 60_000 })
+    try {
+      await persistence.health.check()
+      proxy.freeze()
+      const started = Date.now()
+      await expect(persistence.health.check()).rejects.toThrow('Query read timeout')
+      expect(Date.now() - started).toBeGreaterThanOrEqual(HEALTH_CHECK_DEADLINE_MS - 100)
+      expect(Date.now() - started).toBeLessThan(HEALTH_CHECK_DEADLINE_MS + 2_000)
+      await proxy.whenFewerOpenThan(1, 2_000) // not kept in the pool behind its unanswered query
+      proxy.thaw()
+      await persistence.health.check()
+    } finally {
+      await persistence.close()
+      await proxy.close()
+    }
+  }, 20_000)
 
   it("without a schema option, migrates the connection's current schema (as DATABASE_URL alone does)", async () => {
     const other = createPostgresTestSchema('persistence_default')

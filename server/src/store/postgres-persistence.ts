@@ -5,6 +5,8 @@ import { createPostgresBookDirectory } from './postgres-book-directory'
 import { createPostgresDocStore } from './postgres-doc-store'
 import { migratePostgres } from './postgres-migrations'
 import { createPostgresPool, type PostgresPoolOptions } from './postgres-pool'
+import { queryWithin } from './postgres-transaction'
+import { HEALTH_CHECK_DEADLINE_MS } from '../health-check'
 
 export type PostgresPersistenceOptions = PostgresPoolOptions
 
@@ -26,7 +28,8 @@ export async function openPostgresPersistence(
     kind: 'postgres',
     docStore,
     directory,
-    health: { name: 'store', check: async () => void (await pool.query('select 1')) },
+    // Given up on (its connection dropped) when /health stops waiting, not 5 s after statement_timeout.
+    health: { name: 'store', check: async () => void (await queryWithin(pool, HEALTH_CHECK_DEADLINE_MS, 'select 1')) },
     close() {
       // The stores first: the DocStore commits its pending appends on the pool before it ends.
       closing ??= (async () => {
