@@ -92,4 +92,20 @@ describe.skipIf(process.platform !== 'linux')('a failed start-up', () => {
     await retried.stop()
     expect(retried.crmEmulator?.url).toBe(`http://127.0.0.1:${emulatorPort}`)
   })
+
+  it('stops the parts it started last first: the bridge before the CRM emulator it talks to', async () => {
+    const dir = await dataDir()
+    const blocker = await heldPort()
+    const config = makeTestConfig(dir, { PORT: String(portOf(blocker)), BRIDGE_ENABLED: 'true', CRM_EMULATOR_PORT: String(await freePort()) })
+    const stopped: string[] = []
+    const log = pino({ level: 'debug' }, {
+      write: (line: string) => {
+        const { msg, part } = JSON.parse(line) as { msg: string; part?: string }
+        if (msg === 'stopping a part of a failed start-up' && part) stopped.push(part)
+      },
+    })
+
+    await expect(startServer(config, { log, importSpool: { dir: join(dir, 'spool') } })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+    expect(stopped).toEqual(['CRM bridge', 'CRM emulator', 'relay', 'book queries', 'fan-out', 'store'])
+  })
 })

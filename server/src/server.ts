@@ -165,6 +165,23 @@ const startParts = async (config: Config, opts: StartOptions, log: Logger, undo:
     if (seeded.length > 0) log.info({ books: seeded }, 'seeded demo books')
   }
 
+  // The embedded back office of `npm start`: only with the bridge on and no real CRM named. Started
+  // before the bridge is built, so that undoing a failed start-up stops the bridge first.
+  let crmEmulator: CrmEmulator | null = null
+  if (config.BRIDGE_ENABLED && !config.CRM_BASE_URL) {
+    const { createCrmEmulator } = await import('@crm-sync/crm-emulator')
+    const emulator = createCrmEmulator({
+      token: config.CRM_TOKEN,
+      webhookSecret: config.CRM_WEBHOOK_SECRET,
+      dbFile: join(config.DATA_DIR, 'crm-emulator.db'),
+    })
+    // Its store is open from here, whether or not it gets its port.
+    undo.push('CRM emulator', () => emulator.stop())
+    const { url } = await emulator.start(config.CRM_EMULATOR_PORT, '127.0.0.1')
+    crmEmulator = emulator
+    log.info({ url }, 'embedded CRM emulator listening')
+  }
+
   // CRM bridge: built before the app for its routes, started once the relay listens.
   const bridge = config.BRIDGE_ENABLED
     ? await (await import('./bridge/bridge-runtime')).createBridgeRuntime({ config, tokens, directory, docStore: persistence.docStore, metrics: metrics.bridge, log })
@@ -188,22 +205,6 @@ const startParts = async (config: Config, opts: StartOptions, log: Logger, undo:
       app: importRoutes({ tokens, directory, books, pins: registry, maxImportBytes: config.MAX_IMPORT_BYTES, defaultRegion: opts.defaultRegion ?? 'US', log, ...(opts.importSpool ? { spool: opts.importSpool } : {}) }),
     }, ...(bridge?.routes ?? [])],
   })
-
-  // The embedded back office of `npm start`: only with the bridge on and no real CRM named.
-  let crmEmulator: CrmEmulator | null = null
-  if (config.BRIDGE_ENABLED && !config.CRM_BASE_URL) {
-    const { createCrmEmulator } = await import('@crm-sync/crm-emulator')
-    const emulator = createCrmEmulator({
-      token: config.CRM_TOKEN,
-      webhookSecret: config.CRM_WEBHOOK_SECRET,
-      dbFile: join(config.DATA_DIR, 'crm-emulator.db'),
-    })
-    // Its store is open from here, whether or not it gets its port.
-    undo.push('CRM emulator', () => emulator.stop())
-    const { url } = await emulator.start(config.CRM_EMULATOR_PORT, '127.0.0.1')
-    crmEmulator = emulator
-    log.info({ url }, 'embedded CRM emulator listening')
-  }
 
   // Node's requestTimeout is one cap for all requests (300 s cuts off a 100 MB import slower
   // than ~2.8 Mbit/s): off, and request-body-timeouts.ts caps each body instead, an import's by

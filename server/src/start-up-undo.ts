@@ -11,7 +11,7 @@ interface StartedPart {
 export class StartUpUndo {
   private readonly parts: StartedPart[] = []
 
-  constructor(private readonly log: Pick<Logger, 'error'>) {}
+  constructor(private readonly log: Pick<Logger, 'error' | 'debug'>) {}
 
   /** `name` has started, or holds something open already: `stop` undoes it. */
   push(name: string, stop: () => Promise<void> | void): void {
@@ -29,6 +29,7 @@ export class StartUpUndo {
     const stopAll = async () => {
       for (const part of this.parts.splice(0).reverse()) {
         current = part.name
+        this.log.debug({ part: part.name }, 'stopping a part of a failed start-up')
         try {
           await part.stop()
         } catch (err) {
