@@ -6,7 +6,8 @@
 //   hello { sv }  -> every other tab answers with   update { what sv lacks }
 //   update {..}    is sent for every change this tab did not get from the channel itself
 //   remove         the book's data is being removed from this device (remove-local-book.ts):
-//                  every tab lets its copy go and opens the book again afterwards
+//                  every tab lets its copy go and opens the book again afterwards; tabs that only
+//                  list the book hear it too (watch-local-book-removal.ts)
 import * as Y from 'yjs'
 import { applyKnownUpdates } from './apply-known-updates'
 
@@ -49,6 +50,19 @@ export const announceRemoval = (name: string): void => {
   if (!channel) return
   channel.postMessage({ kind: 'remove', from: 'remover' } satisfies Wire)
   channel.close()
+}
+
+/**
+ * Calls `heard` for every removal announced on `name` (announceRemoval), in this tab or another;
+ * every other message, malformed ones included, is ignored. Returns a function that stops listening.
+ */
+export const listenForRemovals = (name: string, heard: () => void): (() => void) => {
+  const channel = openChannel(name)
+  if (!channel) return () => {}
+  channel.onmessage = (e) => {
+    if (isWire(e.data) && e.data.kind === 'remove') heard()
+  }
+  return () => channel.close()
 }
 
 export class CrossTabChannel {

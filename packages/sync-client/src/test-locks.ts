@@ -46,6 +46,7 @@ export const testLockManager = (): LockManagerLike & { held(name: string): numbe
             if (at < 0) return
             queue.splice(at, 1)
             reject(options.signal!.reason)
+            pump(name) // as the browser's: requests queued behind it may be grantable now
           }, { once: true })
         })
       }
