@@ -1,7 +1,8 @@
 // A book's data removed from the device, from the app: a rep made a viewer while their edits
 // waited offline discards them (every tab lets the book go and shows it as the relay has it, and
 // nothing is sent when they may write again), and a rep removed from a book removes the copy the
-// device still holds, from the access screen, which the book picker leads to.
+// device still holds, from the access screen, which the book picker leads to (and which the picker
+// open in another tab then stops listing at once).
 import { readCustomer } from '@crm-sync/model'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -150,6 +151,33 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await goTo(page, '/')
       await page.locator('crm-book-picker[lost-checked]').waitFor() // looked through the device again
       expect(await lost.count()).toBe(0)
+    } finally {
+      await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
+      await context.close()
+    }
+  })
+
+  it("a book removed from the device in another tab leaves this tab's open picker at once", async () => {
+    const { context, page } = await signedIn(app, 'bob')
+    const picker = await context.newPage() // the other tab, showing the picker all along
+    const lost = picker.locator('crm-book-picker ul[aria-label="Books only on this device"] a')
+    try {
+      await removedWithAnEditOffline(context, page)
+      const access = page.locator('crm-book-access[access="denied"]')
+      await access.waitFor({ timeout: 10_000 })
+      await picker.goto('/')
+      await picker.locator('crm-book-picker[lost-checked]').waitFor({ timeout: 10_000 })
+      expect(await lost.getAttribute('data-lost-book')).toBe(BOOK)
+
+      await page.bringToFront() // the picker's tab goes to the background, as when the user switches tabs
+      const copy = access.locator('.local-copy')
+      await copy.locator('button.remove-copy').click()
+      await copy.locator('button.remove-confirm').click()
+      await access.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+      // Heard on the book's channel once the removal ended: looked up again, not on the next visit.
+      await expect.poll(() => lost.count(), { timeout: 5000 }).toBe(0)
+      await picker.locator('crm-book-picker[lost-checked]').waitFor()
+      expect(await databases(picker)).not.toContain(bookDatabase('bob', BOOK))
     } finally {
       await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
       await context.close()

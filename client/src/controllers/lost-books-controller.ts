@@ -2,10 +2,11 @@
 // device kept its copy, perhaps with edits the server never took. The book picker lists them so the
 // user can find them (the book's access screen then offers to remove the copy); without this they
 // would only be found by going to the book's address. Looked up again when the list, the user or
-// a removal changes.
-import { findLocalBook, listLocalBooks } from '@crm-sync/sync-client'
+// this tab's removal changes, and when another tab's removal of one of the books it found ended
+// (heard on the book's channel of this user, watchLocalBookRemoval: no polling).
+import { findLocalBook, listLocalBooks, watchLocalBookRemoval } from '@crm-sync/sync-client'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { userStoreOptions } from '../lib/local-books'
+import { userChannel, userStore, userStoreOptions } from '../lib/local-books'
 import type { LocalRemoval } from '../lib/local-removal'
 import type { LocalCopy } from './local-copy-controller'
 
@@ -24,6 +25,10 @@ export class LostBooksController implements ReactiveController {
   answered = false
   /** What was looked up last: the user, the list and the removal state it followed. */
   private checked: string | null = null
+  /** Removals of the books looked at, heard to have ended (another tab's: this tab removes away from the picker). */
+  private removedElsewhere = 0
+  /** The user whose books are watched, and the watch of each book the last lookup looked at, by id. */
+  private watched: { readonly userId: string; readonly stops: Map<string, () => void> } | null = null
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -32,14 +37,20 @@ export class LostBooksController implements ReactiveController {
     host.addController(this)
   }
 
+  hostDisconnected(): void {
+    this.unwatch()
+    this.checked = null // connected again: look (and watch) afresh
+  }
+
   hostUpdate(): void {
     const { userId, listed, removal } = this.inputs()
     const key = userId === null || listed === null
       ? null
-      : JSON.stringify([userId, [...listed].sort(), removal?.bookId ?? null, removal?.state ?? null])
+      : JSON.stringify([userId, [...listed].sort(), removal?.bookId ?? null, removal?.state ?? null, this.removedElsewhere])
     if (key === this.checked) return
     this.checked = key
     this.answered = false
+    if (this.watched?.userId !== userId || key === null) this.unwatch() // no picker, or another user's
     if (key === null || userId === null || listed === null) {
       this.copies = []
       return
@@ -52,8 +63,10 @@ export class LostBooksController implements ReactiveController {
     const copies: LocalCopy[] = []
     try {
       const options = userStoreOptions(userId)
-      for (const bookId of await listLocalBooks(options)) {
-        if (listed.has(bookId)) continue
+      const unlisted = (await listLocalBooks(options)).filter((bookId) => !listed.has(bookId))
+      if (this.checked !== key) return
+      this.watch(userId, unlisted) // before reading them: a removal from now on is heard
+      for (const bookId of unlisted) {
         const stats = await findLocalBook(bookId, options)
         if (stats) copies.push({ bookId, stats })
       }
@@ -64,5 +77,30 @@ export class LostBooksController implements ReactiveController {
     this.copies = copies
     this.answered = true
     this.host.requestUpdate()
+  }
+
+  /** Watches exactly these books of the user for another tab's removal (the user's channel and store). */
+  private watch(userId: string, bookIds: readonly string[]): void {
+    if (this.watched?.userId !== userId) this.unwatch()
+    const stops = this.watched?.stops ?? new Map<string, () => void>()
+    this.watched = { userId, stops }
+    for (const [bookId, stop] of stops) {
+      if (bookIds.includes(bookId)) continue
+      stop()
+      stops.delete(bookId)
+    }
+    const store = userStore(userId) // names the book's lease; opens nothing
+    for (const bookId of bookIds) {
+      if (stops.has(bookId)) continue
+      stops.set(bookId, watchLocalBookRemoval({ bookId, store, crossTabChannel: userChannel(userId, bookId) }, () => {
+        this.removedElsewhere++
+        this.host.requestUpdate()
+      }))
+    }
+  }
+
+  private unwatch(): void {
+    for (const stop of this.watched?.stops.values() ?? []) stop()
+    this.watched = null
   }
 }
