@@ -51,6 +51,18 @@ export const createMetrics = (opts: { defaultMetrics?: boolean } = {}) => {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    bookLoadSeconds: new Histogram({
+      name: 'crm_relay_book_load_seconds',
+      help: 'Time to load a book from the store into memory (successful loads)',
+      buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    bookLoadFailures: new Counter({
+      name: 'crm_relay_book_load_failures_total',
+      help: "Loads of a book that failed, by the store's error code (timeout: the store did not answer in time)",
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     compactions: new Counter({ name: 'crm_store_compactions_total', help: 'Book log compactions', registers: [registry] }),
     snapshotsEncodedOffLoop: new Counter({
       name: 'crm_store_snapshots_encoded_off_loop_total',

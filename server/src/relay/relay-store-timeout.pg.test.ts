@@ -20,8 +20,10 @@ describe('relay connections when PostgreSQL does not answer in time', () => {
     expect(await closeWhileLocked('members')).toEqual({ code: CLOSE_CODE.tryAgainLater, reason: 'store busy, try again later' })
   })
 
-  it('closes with 1013 when the book cannot be loaded in time, and loads it once the lock is gone', async () => {
+  it('closes with 1013 when the book cannot be loaded in time, counts it, and loads it once the lock is gone', async () => {
     expect(await closeWhileLocked('snapshots')).toEqual({ code: CLOSE_CODE.tryAgainLater, reason: 'store busy, try again later' })
+    const metrics = await (await fetch(`${pg.server.url}/metrics`)).text()
+    expect(metrics).toMatch(/^crm_relay_book_load_failures_total\{reason="timeout"\} [1-9]/m)
     const client = connectProvider(pg.server.wsUrl, 'slow', pg.token)
     await whenSynced(client)
     client.destroy()

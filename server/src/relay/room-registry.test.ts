@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { createMetrics } from '../metrics'
 import { createMemoryDocStore } from '../store/memory-doc-store'
 import type { DocStore } from '../store/doc-store'
+import { StoreError } from '../store/store-error'
 import type { Room } from './room'
 import { storeBigSnapshotBook } from '../testing/snapshot-book'
 import { RoomRegistry } from './room-registry'
@@ -396,6 +397,26 @@ describe('Room.whenDurable', () => {
     await first
     await waiting
     expect(settled).toBe(true)
+    lease.release()
+    await registry.close()
+  })
+
+  it('counts failed loads by the store\'s code and times the one that succeeds', async () => {
+    const store = createMemoryDocStore()
+    let refusals = 2
+    const timingOut: DocStore = {
+      ...store,
+      load: (id) => (refusals-- > 0 ? Promise.reject(new StoreError('timeout', 'statement cancelled')) : store.load(id)),
+    }
+    const metrics = createMetrics()
+    const registry = makeRegistry(timingOut, { metrics })
+    for (let i = 0; i < 2; i++) await expect(registry.acquire('slow')).rejects.toMatchObject({ code: 'timeout' })
+    expect(registry.loadFailures.failuresOf('slow')).toBe(2)
+    expect((await metrics.bookLoadFailures.get()).values).toMatchObject([{ labels: { reason: 'timeout' }, value: 2 }])
+    const lease = await registry.acquire('slow')
+    expect(registry.loadFailures.failuresOf('slow')).toBe(0)
+    const loads = (await metrics.bookLoadSeconds.get()).values.find((v) => v.metricName === 'crm_relay_book_load_seconds_count')
+    expect(loads?.value).toBe(1)
     lease.release()
     await registry.close()
   })

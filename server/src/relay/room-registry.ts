@@ -7,6 +7,7 @@ import { createLocalFanOut, type FanOut } from '../fanout/fan-out'
 import type { Metrics } from '../metrics'
 import type { DocStore } from '../store/doc-store'
 import type { CompactionPolicy } from './compaction-policy'
+import { BookLoadFailures } from './book-load-failures'
 import { Room, type RoomOptions } from './room'
 import { OFFLOAD_ENCODE_FROM_BYTES, type SnapshotEncoder } from './snapshot-encoder'
 import { RoomWatchers, type RoomWatcher } from './room-watchers'
@@ -57,6 +58,8 @@ export class RoomRegistry {
   private readonly fanOut: FanOut
   private readonly hibernation: NodeJS.Timeout | null = null
   private readonly watchers: RoomWatchers
+  /** Failed loads counted, and books that keep failing reported. */
+  readonly loadFailures: BookLoadFailures
 
   /** One object for every room (not a copy per book: idle memory per book). */
   private readonly roomOptions: RoomOptions
@@ -64,6 +67,7 @@ export class RoomRegistry {
   constructor(private readonly o: RoomRegistryOptions) {
     this.fanOut = o.fanOut ?? createLocalFanOut()
     this.watchers = new RoomWatchers(o.log)
+    this.loadFailures = new BookLoadFailures({ metrics: o.metrics, log: o.log })
     this.roomOptions = {
       store: o.store,
       metrics: o.metrics,
@@ -175,8 +179,10 @@ export class RoomRegistry {
 
   private startLoading(bookId: string): Entry {
     const entry: Entry = { loading: null, room: null, users: 0, unloadTimer: null, unloading: null }
+    const started = performance.now()
     entry.loading = Room.load(bookId, this.roomOptions).then(
       (room) => {
+        this.loadFailures.loaded(bookId, (performance.now() - started) / 1000)
         entry.room = room
         entry.loading = null
         this.o.metrics.loadedBooks.set(this.entries.size)
@@ -186,6 +192,7 @@ export class RoomRegistry {
         return room
       },
       (error: unknown) => {
+        this.loadFailures.failed(bookId, error)
         if (this.entries.get(bookId) === entry) this.entries.delete(bookId)
         throw error
       },
