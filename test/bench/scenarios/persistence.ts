@@ -60,7 +60,7 @@ const makeUpdates = (count: number, seed: number): Uint8Array[] => {
  * One run on a fresh server: rate > 0 is an open loop at `rate` updates/s overall; rate = 0 a
  * closed loop with WINDOW frames in flight per writer.
  */
-const measure = async (
+export const measureDurableUpdates = async (
   kind: ServerKind, ctx: BenchContext, rate: number, warmS: number, seconds: number, perWriter: number, big?: BigBook,
 ): Promise<Run> => {
   // Dirty pages of earlier runs would otherwise be written back during this one.
@@ -188,14 +188,14 @@ export const runPersistence = async (ctx: BenchContext): Promise<ScenarioReport>
     const o: Run[] = []
     const c: Run[] = []
     for (let r = 0; r < ctx.repeats; r++) {
-      o.push(await measure(kind, ctx, rate, warmS, seconds, openPool))
-      c.push(await measure(kind, ctx, 0, warmS, seconds, closedPool))
+      o.push(await measureDurableUpdates(kind, ctx, rate, warmS, seconds, openPool))
+      c.push(await measureDurableUpdates(kind, ctx, 0, warmS, seconds, closedPool))
       ctx.log(`persistence ${kind}: open ${num(o.at(-1)!.ackedPerSecond)}/s p99 ${ms(o.at(-1)!.p99)} ms; closed ${num(c.at(-1)!.ackedPerSecond)}/s`)
     }
     open.set(kind, o)
     closed.set(kind, c)
     for (let r = 0; kind === 'ours' && big && r < ctx.repeats; r++) {
-      inBig.push(await measure(kind, ctx, 0, warmS, seconds, closedPool, big))
+      inBig.push(await measureDurableUpdates(kind, ctx, 0, warmS, seconds, closedPool, big))
       ctx.log(`persistence ${kind}, one ${num(big.customers)}-customer book: closed ${num(inBig.at(-1)!.ackedPerSecond)}/s, ${num(inBig.at(-1)!.cpuMicrosPerUpdate)} µs/update`)
     }
   }
