@@ -2,6 +2,7 @@
 // variable (the process then exits with code 2 before opening anything).
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { signInConfigOf } from './auth/sign-in-config'
 import { ConfigError, loadConfig } from './config'
 import { MAIN } from './testing/child-server'
 
@@ -30,6 +31,52 @@ describe('loadConfig', () => {
     for (const value of ['soon', '-1', '1.5', '2147483648']) {
       expect(() => loadConfig({ PG_STATEMENT_TIMEOUT_MS: value })).toThrow(/PG_STATEMENT_TIMEOUT_MS/)
     }
+  })
+
+  describe('OpenID Connect sign-in (AUTH_OIDC_*)', () => {
+    const jwt = { AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example.com/jwks' }
+    const oidc = { ...jwt, AUTH_OIDC_ISSUER: 'https://idp.example.com', AUTH_OIDC_CLIENT_ID: 'crm-app' }
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env)
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError)
+        return (e as Error).message
+      }
+      throw new Error('no ConfigError')
+    }
+
+    it('tells the app dev login, OIDC (default scope) or external tokens', () => {
+      expect(signInConfigOf(loadConfig({}))).toEqual({ mode: 'dev' })
+      expect(signInConfigOf(loadConfig(jwt))).toEqual({ mode: 'external' })
+      expect(signInConfigOf(loadConfig(oidc))).toEqual({ mode: 'oidc', issuer: 'https://idp.example.com', clientId: 'crm-app', scope: 'openid profile offline_access' })
+      expect(signInConfigOf(loadConfig({ ...oidc, AUTH_OIDC_SCOPE: 'openid email', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api', AUTH_OIDC_ISSUER: 'http://127.0.0.1:9000/' })))
+        .toEqual({ mode: 'oidc', issuer: 'http://127.0.0.1:9000/', clientId: 'crm-app', scope: 'openid email', resource: 'https://crm.example.com/api' })
+    })
+
+    it('refuses it without AUTH_MODE=jwt, naming each variable', () => {
+      const text = message({ AUTH_OIDC_ISSUER: 'https://idp.example.com', AUTH_OIDC_CLIENT_ID: 'crm-app', AUTH_OIDC_SCOPE: 'openid' })
+      for (const name of ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_SCOPE']) expect(text).toContain(`${name}: ${name} needs AUTH_MODE=jwt`)
+      expect(message({ AUTH_OIDC_RESOURCE: 'https://crm.example.com' })).toContain('AUTH_OIDC_RESOURCE needs AUTH_MODE=jwt')
+    })
+
+    it('refuses an issuer without a client id and the other way round', () => {
+      expect(message({ ...jwt, AUTH_OIDC_ISSUER: 'https://idp.example.com' })).toContain('AUTH_OIDC_CLIENT_ID is needed')
+      expect(message({ ...jwt, AUTH_OIDC_CLIENT_ID: 'crm-app' })).toContain('AUTH_OIDC_ISSUER is needed')
+      expect(message({ ...jwt, AUTH_OIDC_RESOURCE: 'https://crm.example.com' })).toMatch(/AUTH_OIDC_ISSUER is needed[\s\S]*AUTH_OIDC_CLIENT_ID is needed/)
+    })
+
+    it.each([
+      ['AUTH_OIDC_ISSUER', 'not a url', /AUTH_OIDC_ISSUER/],
+      ['AUTH_OIDC_ISSUER', 'http://idp.example.com', /https:\/\/ URL/],
+      ['AUTH_OIDC_ISSUER', 'https://idp.example.com/?tenant=1', /no query or fragment/],
+      ['AUTH_OIDC_SCOPE', 'profile email', /must include openid/],
+      ['AUTH_OIDC_SCOPE', 'openid  "profile"', /scope tokens/],
+      ['AUTH_OIDC_RESOURCE', 'https://crm.example.com/#api', /no fragment/],
+      ['AUTH_OIDC_RESOURCE', 'crm-api', /AUTH_OIDC_RESOURCE/],
+    ])('refuses %s=%s', (name, value, expected) => {
+      expect(message({ ...oidc, [name]: value })).toMatch(expected)
+    })
   })
 
   it('names every bad variable at once', () => {

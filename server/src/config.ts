@@ -18,6 +18,13 @@ export const configSchema = z
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_JWT_ISSUER: z.string().optional(),
     AUTH_JWT_AUDIENCE: z.string().optional(),
+    /** OpenID Connect sign-in for the web app (auth/sign-in-config.ts); AUTH_MODE=jwt only. */
+    AUTH_OIDC_ISSUER: z.url().optional(),
+    AUTH_OIDC_CLIENT_ID: z.string().trim().min(1).max(256).optional(),
+    /** Unset: DEFAULT_OIDC_SCOPE ('openid profile offline_access'). Kept optional here so a scope set without OIDC is refused. */
+    AUTH_OIDC_SCOPE: z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scope tokens').optional(),
+    /** RFC 8707 resource indicator: the IdP issues access tokens for this audience (our API). */
+    AUTH_OIDC_RESOURCE: z.url().optional(),
     DEV_SEED: bool.default(true),
     MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -52,6 +59,7 @@ export const configSchema = z
     if (c.AUTH_MODE === 'jwt' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'AUTH_MODE=jwt needs AUTH_JWT_SECRET or AUTH_JWKS_URL' })
     }
+    checkOidc(c, ctx)
     if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'DATABASE_URL must be a postgres:// URL' })
     }
@@ -61,6 +69,33 @@ export const configSchema = z
   })
 
 export type Config = z.infer<typeof configSchema>
+
+const OIDC_VARS = ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_SCOPE', 'AUTH_OIDC_RESOURCE'] as const
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** OIDC sign-in only with AUTH_MODE=jwt, issuer and client id together, https (loopback aside). */
+function checkOidc(c: Pick<Config, 'AUTH_MODE' | (typeof OIDC_VARS)[number]>, ctx: z.RefinementCtx): void {
+  const set = OIDC_VARS.filter((name) => c[name] !== undefined)
+  if (set.length === 0) return
+  if (c.AUTH_MODE !== 'jwt') {
+    for (const name of set) ctx.addIssue({ code: 'custom', path: [name], message: `${name} needs AUTH_MODE=jwt (OpenID Connect sign-in replaces dev login)` })
+    return
+  }
+  if (!c.AUTH_OIDC_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: `AUTH_OIDC_ISSUER is needed with ${set.join(', ')}` })
+  if (!c.AUTH_OIDC_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_CLIENT_ID'], message: `AUTH_OIDC_CLIENT_ID is needed with ${set.join(', ')}` })
+  // Refinements run even after a field failed its own check (named already): only a URL is looked into.
+  if (c.AUTH_OIDC_ISSUER && URL.canParse(c.AUTH_OIDC_ISSUER)) {
+    const issuer = new URL(c.AUTH_OIDC_ISSUER)
+    if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname))) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: 'AUTH_OIDC_ISSUER must be an https:// URL (http:// only on localhost)' })
+    }
+    if (issuer.search || issuer.hash) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: 'AUTH_OIDC_ISSUER must have no query or fragment' })
+  }
+  if (typeof c.AUTH_OIDC_SCOPE === 'string' && !c.AUTH_OIDC_SCOPE.split(' ').includes('openid')) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_SCOPE'], message: 'AUTH_OIDC_SCOPE must include openid' })
+  }
+  if (typeof c.AUTH_OIDC_RESOURCE === 'string' && c.AUTH_OIDC_RESOURCE.includes('#')) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_RESOURCE'], message: 'AUTH_OIDC_RESOURCE must have no fragment (RFC 8707)' })
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

@@ -10,6 +10,7 @@ import type { CrmEmulator } from '@crm-sync/crm-emulator'
 import type { CountryCode } from 'libphonenumber-js'
 import pino, { type Logger } from 'pino'
 import { loadOrCreateDevSecret } from './auth/dev-secret'
+import { signInConfigOf } from './auth/sign-in-config'
 import { createTokenService, type TokenService } from './auth/token-service'
 import { bookQueryRunnerFor } from './books/book-query-runner'
 import { createBookService, type BookService } from './books/book-service'
@@ -195,6 +196,7 @@ const startParts = async (config: Config, opts: StartOptions, log: Logger, undo:
     metrics,
     log,
     devLogin: config.AUTH_MODE === 'dev',
+    signIn: signInConfigOf(config),
     maxBodyBytes: config.MAX_HTTP_BODY_BYTES,
     defaultRegion: opts.defaultRegion ?? 'US',
     healthChecks: fanOut.health ? [persistence.health, fanOut.health] : [persistence.health],

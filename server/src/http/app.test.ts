@@ -49,6 +49,7 @@ describe('HTTP API', () => {
       const doc = (await (await call('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> }
       expect(doc.openapi).toBe('3.1.0')
       expect(Object.keys(doc.paths)).toContain('/api/books/{bookId}/customers/{customerId}')
+      expect(Object.keys(doc.paths)).toContain('/api/auth/config')
     })
 
     it('answers unknown API paths with a JSON 404', async () => {
@@ -101,6 +102,44 @@ describe('HTTP API', () => {
         expect(await errorCode(res)).toBe('dev-login-off')
       } finally {
         await jwt.dispose()
+      }
+    })
+  })
+
+  describe('sign-in configuration', () => {
+    const config = (base: string, path = '/api/auth/config', init?: RequestInit) => fetch(`${base}${path}`, init)
+
+    it('tells the app to use dev login in dev mode, to anyone, whatever the query', async () => {
+      for (const path of ['/api/auth/config', '/api/auth/config?mode=oidc&issuer=https://evil.example', '/api/auth/config?%zz']) {
+        const res = await config(server.url, path)
+        expect(res.status).toBe(200)
+        expect(res.headers.get('cache-control')).toBe('no-cache')
+        expect(await res.json()).toEqual({ mode: 'dev' })
+      }
+    })
+
+    it.each(['POST', 'PUT', 'DELETE', 'PATCH'])('answers %s with the JSON 404 and changes nothing', async (method) => {
+      const res = await call('/api/auth/config', { method, json: { mode: 'oidc' } })
+      expect(res.status).toBe(404)
+      expect(await errorCode(res)).toBe('not-found')
+      expect(await (await call('/api/auth/config')).json()).toEqual({ mode: 'dev' })
+    })
+
+    it('tells OpenID Connect settings with AUTH_MODE=jwt and AUTH_OIDC_*, external tokens without them', async () => {
+      const jwtEnv = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(40) }
+      const oidc = await startTestServer({
+        ...jwtEnv, AUTH_OIDC_ISSUER: 'https://idp.example.com/realms/sales', AUTH_OIDC_CLIENT_ID: 'crm-app', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api',
+      })
+      const external = await startTestServer(jwtEnv)
+      try {
+        expect(await (await config(oidc.url)).json()).toEqual({
+          mode: 'oidc', issuer: 'https://idp.example.com/realms/sales', clientId: 'crm-app', scope: 'openid profile offline_access', resource: 'https://crm.example.com/api',
+        })
+        // No token needed, and a bad one is no reason to refuse.
+        expect((await config(oidc.url, '/api/auth/config', { headers: { authorization: 'Bearer abc.def.ghi' } })).status).toBe(200)
+        expect(await (await config(external.url)).json()).toEqual({ mode: 'external' })
+      } finally {
+        await Promise.all([oidc.dispose(), external.dispose()])
       }
     })
   })

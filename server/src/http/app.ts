@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import type { CountryCode } from 'libphonenumber-js'
 import type { Logger } from 'pino'
+import type { SignInConfig } from '../auth/sign-in-config'
 import type { TokenService } from '../auth/token-service'
 import type { BookService } from '../books/book-service'
 import type { HealthCheck } from '../health-check'
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly metrics: Metrics
   readonly log: Logger
   readonly devLogin: boolean
+  /** What GET /api/auth/config tells the web app about signing in. */
+  readonly signIn: SignInConfig
   readonly maxBodyBytes: number
   readonly defaultRegion: CountryCode
   readonly healthChecks: readonly HealthCheck[]
@@ -54,7 +57,7 @@ export const createApp = (d: AppDeps): Hono => {
   for (const extra of d.extraApiRoutes ?? []) app.route(`/api${extra.path}`, extra.app)
   app.use('/api/auth/*', limit)
   app.use('/api/books/*', async (c, next) => (isImportUpload(c) ? next() : limit(c, next)))
-  app.route('/api/auth', authRoutes({ tokens: d.tokens, devLogin: d.devLogin }))
+  app.route('/api/auth', authRoutes({ tokens: d.tokens, devLogin: d.devLogin, signIn: d.signIn }))
   app.route('/api/books', bookRoutes(d))
   app.route('/api/books', customerRoutes(d))
   app.all('/api/*', () => {

@@ -63,6 +63,21 @@ export const openApiDocument = {
   paths: {
     '/health': { get: { summary: 'Readiness of the store and other dependencies', security: [], responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }) } } },
     '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain exposition format' } } } },
+    '/api/auth/config': {
+      get: {
+        summary: 'How the web app signs in (public)', security: [],
+        description: 'dev: dev login; oidc: OpenID Connect Authorization Code flow with PKCE against issuer, as the public client clientId, asking for scope, and for resource (RFC 8707) when given; external: AUTH_MODE=jwt with tokens issued elsewhere. The redirect URI is `<app origin>/auth/callback`.',
+        responses: {
+          '200': json({
+            oneOf: [
+              { type: 'object', required: ['mode'], properties: { mode: { const: 'dev' } } },
+              { type: 'object', required: ['mode', 'issuer', 'clientId', 'scope'], properties: { mode: { const: 'oidc' }, issuer: { type: 'string', format: 'uri' }, clientId: str, scope: str, resource: { type: 'string', format: 'uri' } } },
+              { type: 'object', required: ['mode'], properties: { mode: { const: 'external' } } },
+            ],
+          }),
+        },
+      },
+    },
     '/api/auth/dev-login': {
       post: {
         summary: 'Dev mode only: sign in as any user', security: [],
