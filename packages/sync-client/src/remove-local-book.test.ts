@@ -83,6 +83,23 @@ describe('removeLocalBook', () => {
     await handle.close()
   })
 
+  it('ends quietly for a book another removal already took (a second tab asked too late), creating no database', async () => {
+    const device = makeDevice(null)
+    const locks = testLockManager()
+    const crossTabChannel = channelName()
+    const seed = device.open({ connect: false, locks, crossTabChannel })
+    await seed.whenLoaded
+    seed.customers.create({ name: 'Removed Twice' })
+    await seed.close()
+    expect(await device.factory.databases()).toHaveLength(1)
+    await removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel }) // the other tab's
+    expect(await device.factory.databases()).toEqual([])
+    await removeLocalBook({ bookId: BOOK, store: device.store, locks, crossTabChannel }) // this tab's, too late
+    expect(await device.factory.databases()).toEqual([])
+    expect(await findLocalBook(BOOK, { indexedDB: device.factory })).toBeNull()
+    expect(locks.held(bookLeaseName(device.store.locationOf(BOOK)))).toBe(0)
+  })
+
   it('says why when the store cannot delete the book', async () => {
     const device = makeDevice(null)
     const store = { ...device.store, deleteBook: () => Promise.reject(new Error('disk on fire')) }
