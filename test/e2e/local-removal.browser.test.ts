@@ -2,7 +2,7 @@
 // waited offline discards them (every tab lets the book go and shows it as the relay has it, and
 // nothing is sent when they may write again), and a rep removed from a book removes the copy the
 // device still holds, from the access screen, which the book picker leads to (and which the picker
-// open in another tab then stops listing at once).
+// or the access screen open in another tab then stops offering at once).
 import { readCustomer } from '@crm-sync/model'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -178,6 +178,45 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await expect.poll(() => lost.count(), { timeout: 5000 }).toBe(0)
       await picker.locator('crm-book-picker[lost-checked]').waitFor()
       expect(await databases(picker)).not.toContain(bookDatabase('bob', BOOK))
+    } finally {
+      await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
+      await context.close()
+    }
+  })
+
+  it("a copy removed in another tab is no longer offered on this tab's access screen, and removing it here too ends quietly", async () => {
+    const { context, page } = await signedIn(app, 'bob')
+    const other = await context.newPage() // the other tab, on the same access screen
+    const errors: Error[] = []
+    page.on('pageerror', (e) => errors.push(e))
+    try {
+      await removedWithAnEditOffline(context, page)
+      const access = page.locator('crm-book-access[access="denied"]')
+      await access.waitFor({ timeout: 10_000 })
+      const copy = access.locator('.local-copy')
+      await expect.poll(() => copy.innerText(), { timeout: 5000 }).toMatch(/still holds a copy of “north-territory”, with 1 change/)
+      await other.goto(`/books/${BOOK}`)
+      const otherAccess = other.locator('crm-book-access[access="denied"]')
+      const otherCopy = otherAccess.locator('.local-copy')
+      await expect.poll(() => otherCopy.innerText(), { timeout: 10_000 }).toMatch(/still holds a copy of “north-territory”/)
+
+      await other.bringToFront() // the first tab goes to the background, as when the user switches tabs
+      await otherCopy.locator('button.remove-copy').click()
+      await otherCopy.locator('button.remove-confirm').click()
+      await otherAccess.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+      // Heard on the book's channel once the removal ended: looked up again, the copy no longer offered.
+      await expect.poll(() => copy.count(), { timeout: 5000 }).toBe(0)
+      expect(await databases(page)).not.toContain(bookDatabase('bob', BOOK))
+
+      // A click on remove that came just before the screen changed (the event its button fires; the
+      // button is gone by now): removing the missing copy ends quietly, and makes no database again.
+      await page.bringToFront()
+      await access.evaluate((el, bookId) => el.dispatchEvent(new CustomEvent('remove-local-book', { detail: { bookId }, bubbles: true, composed: true })), BOOK)
+      await access.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+      expect(await access.locator('[role="alert"].error, .local-copy .error').count()).toBe(0)
+      expect(await access.locator('button.remove-copy').count()).toBe(0)
+      expect(await databases(page)).not.toContain(bookDatabase('bob', BOOK))
+      expect(errors).toEqual([])
     } finally {
       await setMember(app, BOOK, 'bob', 'PUT', 'editor', 'alice')
       await context.close()
