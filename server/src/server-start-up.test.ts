@@ -66,10 +66,11 @@ const heldPort = async (port = 0): Promise<Server> => {
 }
 
 describe.skipIf(process.platform !== 'linux')('a failed start-up', () => {
-  it('closes the store and the bridge\'s when the embedded CRM emulator cannot have its port', async () => {
+  it('closes the stores when the embedded CRM emulator cannot have its port', async () => {
     const dir = await dataDir()
     const emulatorPort = portOf(await heldPort())
-    // Fails after the store, the fan-out, the demo books, the bridge's state store and the emulator's own store opened.
+    // Fails after the store, the fan-out, the demo books and the emulator's own store opened (the
+    // bridge is built after the emulator listens; the HTTP port's test below has its state store open).
     const config = makeTestConfig(dir, { BRIDGE_ENABLED: 'true', CRM_EMULATOR_PORT: String(emulatorPort) })
 
     expect(await failedStart(config)).toMatchObject({ code: 'EADDRINUSE', port: emulatorPort })

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('bridge state store on PostgreSQL: deadlines', () => {
   it('migrates while another instance holds the migration lock longer than both deadlines', async () => {
     await locker.query("select pg_advisory_lock(hashtext('crm_bridge_schema'))")
-    const unlock = setTimeout(() => void locker.query("select pg_advisory_unlock(hashtext('crm_bridge_schema'))"), 700)
+    const unlock = setTimeout(() => locker.query('select pg_advisory_unlock_all()').catch(() => {}), 700)
     const pool = createPostgresPool(db.url, { max: 2, statementTimeoutMs: 200, answerTimeoutMs: 300 })
     const started = Date.now()
     try {
@@ -43,6 +43,7 @@ describe('bridge state store on PostgreSQL: deadlines', () => {
       expect((await pool.query<{ t: string }>("select current_setting('statement_timeout') as t")).rows[0]!.t).toBe('200ms')
     } finally {
       clearTimeout(unlock)
+      await locker.query('select pg_advisory_unlock_all()') // also when the test failed before the timer
       await pool.end()
     }
   })

@@ -28,7 +28,8 @@ export async function openPostgresPersistence(
     kind: 'postgres',
     docStore,
     directory,
-    // Given up on (its connection dropped) when /health stops waiting, not 5 s after statement_timeout.
+    // Its query is given up on (its connection dropped) after as long as /health waits, not 5 s after
+    // statement_timeout; that deadline starts once it has a connection (up to the pool's wait).
     health: { name: 'store', check: async () => void (await queryWithin(pool, HEALTH_CHECK_DEADLINE_MS, 'select 1')) },
     close() {
       // The stores first: the DocStore commits its pending appends on the pool before it ends.

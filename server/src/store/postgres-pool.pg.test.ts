@@ -10,6 +10,7 @@ import { createPostgresBookDirectory } from './postgres-book-directory'
 import { createPostgresDocStore } from './postgres-doc-store'
 import { migratePostgres } from './postgres-migrations'
 import { createPostgresPool } from './postgres-pool'
+import { inTransaction } from './postgres-transaction'
 import { createPostgresTestSchema } from './postgres-test-schema'
 import { startFreezableTcpProxy } from '../testing/freezable-tcp-proxy'
 
@@ -65,6 +66,25 @@ describe('PostgreSQL pool deadlines', () => {
       expect(pools.map((pool) => pool.options.query_timeout)).toEqual([5_250, 35_000, 0])
     } finally {
       await Promise.all(pools.map((pool) => pool.end()))
+    }
+  })
+
+  it("keeps its deadlines over a URL's own parameters for them", async () => {
+    const url = new URL(db.url)
+    url.searchParams.set('statement_timeout', '0')
+    url.searchParams.set('idle_in_transaction_session_timeout', '0')
+    url.searchParams.set('query_timeout', '0') // a string "0": node-postgres would wait 1 ms
+    const pool = createPostgresPool(url.toString(), { statementTimeoutMs: 250, answerTimeoutMs: 4_000 })
+    try {
+      const settings = await pool.query<{ s: string; i: string }>(
+        "SELECT current_setting('statement_timeout') AS s, current_setting('idle_in_transaction_session_timeout') AS i, pg_sleep(0.05)",
+      )
+      expect(settings.rows[0]).toMatchObject({ s: '250ms', i: '4s' })
+      const client = await pool.connect()
+      expect((client as unknown as { connectionParameters: { query_timeout: unknown } }).connectionParameters.query_timeout).toBe(4_000)
+      client.release()
+    } finally {
+      await pool.end()
     }
   })
 
@@ -162,7 +182,7 @@ describe('PostgreSQL pool deadlines', () => {
     const proxy = await startFreezableTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     const url = new URL(db.url)
     url.port = String(proxy.port)
-    const answerTimeoutMs = 600
+    const answerTimeoutMs = 1_000
     const pool = createPostgresPool(url.toString(), { schema: db.schema, max: 1, statementTimeoutMs: 200, answerTimeoutMs })
     const store = createPostgresDocStore(pool)
     const dir = createPostgresBookDirectory(pool)
@@ -178,14 +198,46 @@ describe('PostgreSQL pool deadlines', () => {
         expect((error.cause as Error).message).toBe('Query read timeout')
         expect(error.message).toMatch(/did not answer in time/)
         expect(ms).toBeGreaterThanOrEqual(answerTimeoutMs - 50)
-        expect(ms).toBeLessThan(2 * answerTimeoutMs - 100)
+        expect(ms).toBeLessThan(1.6 * answerTimeoutMs) // not a second deadline for a queued ROLLBACK
         await proxy.whenFewerOpenThan(1, 2_000)
         proxy.thaw()
-        expect((await store.load('frozen')).headSeq).toBe(1) // a new connection; the frozen append never arrived
+        // A new connection. The frozen append never arrived: this proxy drops what it held when the
+        // client gives up (a stopped server would run it once it resumes).
+        expect((await store.load('frozen')).headSeq).toBe(1)
       }
       expect((await store.append('frozen', entry(3)))[0]!.seq).toBe(2)
     } finally {
       await store.close()
+      await pool.end()
+      await proxy.close()
+    }
+  })
+
+  it('ends a transaction given up on whose close the network lost, so its row locks do not outlive it', async () => {
+    const target = new URL(db.url)
+    const proxy = await startFreezableTcpProxy({ host: target.hostname, port: Number(target.port || 5432) }, { passCloseWhileFrozen: false })
+    const url = new URL(db.url)
+    url.port = String(proxy.port)
+    const answerTimeoutMs = 600
+    const pool = createPostgresPool(url.toString(), { schema: db.schema, max: 1, statementTimeoutMs: 200, answerTimeoutMs })
+    const other = db.newPool({ max: 1, statementTimeoutMs: 5_000 })
+    await other.query('CREATE TABLE IF NOT EXISTS held_rows (id integer PRIMARY KEY, n integer NOT NULL)')
+    await other.query('INSERT INTO held_rows VALUES (1, 0) ON CONFLICT DO NOTHING')
+    try {
+      // The row is locked, then the network goes silent before COMMIT: the client gives up.
+      const given = inTransaction(pool, async (client) => {
+        await client.query('UPDATE held_rows SET n = n + 1 WHERE id = 1')
+        proxy.freeze()
+      })
+      await expect(given).rejects.toThrow('Query read timeout')
+      await proxy.whenFewerOpenThan(1, 2_000)
+      // The server never heard of it; it ends the idle transaction after the answer deadline, so
+      // another writer of the row waits about that long, not until its own statement_timeout.
+      const started = Date.now()
+      await other.query('UPDATE held_rows SET n = n + 10 WHERE id = 1')
+      expect(Date.now() - started).toBeLessThan(3_000)
+      expect((await other.query<{ n: number }>('SELECT n FROM held_rows WHERE id = 1')).rows[0]!.n).toBe(10) // the abandoned +1 rolled back
+    } finally {
       await pool.end()
       await proxy.close()
     }

@@ -60,8 +60,15 @@ const DEFAULTS = {
 /** How much longer than statement_timeout the client waits for an answer by default. */
 export const ANSWER_GRACE_MS = 5_000
 
-/** The longest setTimeout and statement_timeout take: a query given it waits as good as for ever. */
+/** The longest setTimeout and statement_timeout take. */
 export const NO_DEADLINE_MS = 2_147_483_647
+
+/**
+ * How long a migration's statements may go unanswered: waiting for another instance's migrations,
+ * or a step rewriting a big table, may take minutes, but a server that stopped answering at
+ * start-up must not hold it for ever either.
+ */
+export const MIGRATION_ANSWER_TIMEOUT_MS = 15 * 60_000
 
 // Plain lower-case identifiers only: the name goes into a startup `options` string, where
 // quoting and spaces would need their own escaping, and schemas made by us never need them.
@@ -81,10 +88,23 @@ const checkMs = (name: string, ms: number): void => {
 }
 
 /**
+ * Parameters node-postgres reads from a URL over the config object, which would override our
+ * deadlines: PostgreSQL applies a startup parameter after the `options` switches, and a
+ * `query_timeout` from a URL arrives as a string ("0" counts as set, a 1 ms deadline).
+ */
+const DEADLINE_URL_PARAMETERS = ['statement_timeout', 'idle_in_transaction_session_timeout', 'query_timeout'] as const
+
+interface SessionSettings {
+  readonly schema: string | undefined
+  readonly statementTimeoutMs: number
+  readonly idleInTransactionMs: number
+}
+
+/**
  * Adds startup settings to the URL's own `options` (node-postgres lets a URL's parameters override
  * the config object's, so they must go into the URL). Later `-c` settings win over earlier ones.
  */
-function withSessionSettings(url: string, schema: string | undefined, statementTimeoutMs: number): string {
+function withSessionSettings(url: string, s: SessionSettings): string {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -95,11 +115,19 @@ function withSessionSettings(url: string, schema: string | undefined, statementT
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
     throw new StoreError('invalid', `the PostgreSQL URL has the scheme ${parsed.protocol}, expected postgres:`)
   }
+  for (const name of DEADLINE_URL_PARAMETERS) parsed.searchParams.delete(name)
   // Durability is a promise of the store, not a knob: an append resolves only once its commit is
   // flushed to disk, even if the server or the URL sets synchronous_commit=off.
-  // Likewise the deadline: a URL's own statement_timeout (earlier in the options) gives way to it.
-  const settings = ['-c synchronous_commit=on', `-c statement_timeout=${statementTimeoutMs}`]
-  if (schema !== undefined) settings.push(`-c search_path=${schema}`)
+  // Likewise the deadlines: a URL's own (earlier in the options) give way to them. A transaction
+  // left open by a client that gave up on its connection while the network lost the close (the
+  // server would otherwise hold its row locks, a book's head among them, until its TCP keep-alive
+  // notices, two hours by default) ends once it has been idle as long as the client waits for an answer.
+  const settings = [
+    '-c synchronous_commit=on',
+    `-c statement_timeout=${s.statementTimeoutMs}`,
+    `-c idle_in_transaction_session_timeout=${s.idleInTransactionMs}`,
+  ]
+  if (s.schema !== undefined) settings.push(`-c search_path=${s.schema}`)
   const own = parsed.searchParams.get('options')
   parsed.searchParams.set('options', [own, ...settings].filter(Boolean).join(' '))
   return parsed.toString()
@@ -115,7 +143,11 @@ export function createPostgresPool(url: string, opts: PostgresPoolOptions = {}):
     ?? (o.statementTimeoutMs === 0 ? 0 : Math.min(o.statementTimeoutMs + ANSWER_GRACE_MS, NO_DEADLINE_MS))
   checkMs('answerTimeoutMs', answerTimeoutMs)
   const pool = new pg.Pool({
-    connectionString: withSessionSettings(url, o.schema, o.statementTimeoutMs),
+    connectionString: withSessionSettings(url, {
+      schema: o.schema,
+      statementTimeoutMs: o.statementTimeoutMs,
+      idleInTransactionMs: answerTimeoutMs,
+    }),
     max: o.max,
     connectionTimeoutMillis: o.connectionTimeoutMs,
     keepAlive: true,

@@ -4,7 +4,13 @@
 // store) goes through here.
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg'
 import { isAnswerTimeout } from './postgres-errors'
-import { NO_DEADLINE_MS } from './postgres-pool'
+
+/** `error`, or one of its causes, is a query the server never answered. */
+const hasAnswerTimeout = (error: unknown): boolean => {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if (isAnswerTimeout(e)) return true
+  return false
+}
+import { MIGRATION_ANSWER_TIMEOUT_MS } from './postgres-pool'
 
 /** `BEGIN` by default; pass e.g. `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY` for consistent reads. */
 export async function inTransaction<T>(
@@ -21,8 +27,10 @@ export async function inTransaction<T>(
   } catch (error) {
     // A query the server never answered is still on the connection: a ROLLBACK would queue behind
     // it for another whole deadline. Released with the error, the pool drops the connection (its
-    // socket destroyed), and the server rolls back the transaction when it sees the socket gone.
-    if (isAnswerTimeout(error)) {
+    // socket destroyed). The server rolls the transaction back when it sees the socket gone, or
+    // once it has been idle for the answer deadline (idle_in_transaction_session_timeout) if the
+    // network lost the close; a COMMIT already sent to a server that stopped is applied if it resumes.
+    if (hasAnswerTimeout(error)) {
       client.release(error as Error)
       throw error
     }
@@ -59,9 +67,9 @@ export function queryWithin<R extends QueryResultRow = QueryResultRow>(
 }
 
 /**
- * `client.query` without the pool's answer deadline, for statements allowed to take as long as
- * they need: migrations, which wait for another instance's migrations or rewrite a big table, and
- * lift statement_timeout for their transaction too.
+ * `client.query` with the migrations' answer deadline (MIGRATION_ANSWER_TIMEOUT_MS) instead of the
+ * pool's: they wait for another instance's migrations or rewrite a big table, and lift
+ * statement_timeout for their transaction too.
  */
 export const queryUnhurried = <R extends QueryResultRow = QueryResultRow>(client: PoolClient, text: string, values?: unknown[]) =>
-  queryWithin<R>(client, NO_DEADLINE_MS, text, values)
+  queryWithin<R>(client, MIGRATION_ANSWER_TIMEOUT_MS, text, values)

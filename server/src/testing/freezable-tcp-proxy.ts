@@ -1,8 +1,19 @@
 // Test helper: a TCP proxy on loopback in front of a real server (PostgreSQL here) that can freeze,
-// as a stopped server or a network path gone silent looks to a client: connections stay open and
-// what the client sends is accepted, but nothing reaches the server and no answer comes back until
-// thaw(), which delivers what was held. Connections opened while frozen are held the same way.
+// as a network path gone silent looks to both ends: connections stay open and what the client
+// sends is accepted, but nothing reaches the server and no answer comes back until thaw(), which
+// delivers what was held. Connections opened while frozen are held the same way.
+//
+// A client that gives up and closes its connection while frozen: by default the server side is
+// closed too and what was held is dropped (the network passes the close, not the data). With
+// `passCloseWhileFrozen: false` the server never hears of it (the network lost the close too) and
+// its connection stays open, idle, until thaw() or close(). Neither is a stopped server process,
+// whose kernel would keep the bytes and run them once it resumes.
 import net from 'node:net'
+
+export interface FreezableTcpProxyOptions {
+  /** Whether a client's close while frozen reaches the server (default true). */
+  readonly passCloseWhileFrozen?: boolean
+}
 
 export interface FreezableTcpProxy {
   readonly port: number
@@ -10,7 +21,7 @@ export interface FreezableTcpProxy {
   freeze(): void
   /** Forwards what was held, and everything after. */
   thaw(): void
-  /** Client connections still open (a client that gave up on one closes it). */
+  /** Connections the clients still hold open (a client that gave up on one closes it). */
   readonly openConnections: number
   /** Resolves once fewer than `n` client connections are open; rejects after `timeoutMs`. */
   whenFewerOpenThan(n: number, timeoutMs: number): Promise<void>
@@ -23,12 +34,20 @@ interface Pair {
   /** Bytes held while frozen, per direction. */
   readonly toUpstream: Buffer[]
   readonly toClient: Buffer[]
+  /** The client closed while frozen and the server was not told: its side waits for thaw(). */
+  clientGone: boolean
 }
 
-export async function startFreezableTcpProxy(target: { host: string; port: number }): Promise<FreezableTcpProxy> {
+export async function startFreezableTcpProxy(
+  target: { host: string; port: number },
+  opts: FreezableTcpProxyOptions = {},
+): Promise<FreezableTcpProxy> {
+  const passCloseWhileFrozen = opts.passCloseWhileFrozen ?? true
   const pairs = new Set<Pair>()
   let frozen = false
   const closedListeners = new Set<() => void>()
+  /** Connections the clients still hold open. */
+  const openFromClients = () => [...pairs].filter((pair) => !pair.clientGone).length
 
   const forward = (pair: Pair) => {
     for (const chunk of pair.toUpstream.splice(0)) pair.upstream.write(chunk)
@@ -37,18 +56,27 @@ export async function startFreezableTcpProxy(target: { host: string; port: numbe
 
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host)
-    const pair: Pair = { client, upstream, toUpstream: [], toClient: [] }
+    const pair: Pair = { client, upstream, toUpstream: [], toClient: [], clientGone: false }
     pairs.add(pair)
     client.on('data', (chunk) => (frozen ? pair.toUpstream.push(chunk) : upstream.write(chunk)))
-    upstream.on('data', (chunk) => (frozen ? pair.toClient.push(chunk) : client.write(chunk)))
+    upstream.on('data', (chunk) => (frozen || pair.clientGone ? pair.toClient.push(chunk) : client.write(chunk)))
     const end = () => {
       client.destroy()
       upstream.destroy()
       if (pairs.delete(pair)) for (const listener of closedListeners) listener()
     }
-    client.on('close', end)
+    const clientEnded = () => {
+      if (!frozen || passCloseWhileFrozen) return end()
+      // Lost on the way: the server's side stays open; counted as closed from the client's view.
+      client.destroy()
+      if (!pair.clientGone) {
+        pair.clientGone = true
+        for (const listener of closedListeners) listener()
+      }
+    }
+    client.on('close', clientEnded)
+    client.on('error', clientEnded)
     upstream.on('close', end)
-    client.on('error', end)
     upstream.on('error', end)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -58,22 +86,26 @@ export async function startFreezableTcpProxy(target: { host: string; port: numbe
     freeze: () => void (frozen = true),
     thaw() {
       frozen = false
-      for (const pair of pairs) forward(pair)
+      for (const pair of pairs) {
+        // The network is back: the server hears of a close it missed, and nothing more.
+        if (pair.clientGone) pair.upstream.destroy()
+        else forward(pair)
+      }
     },
     get openConnections() {
-      return pairs.size
+      return openFromClients()
     },
     whenFewerOpenThan: (n, timeoutMs) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (pairs.size >= n) return
+          if (openFromClients() >= n) return
           clearTimeout(timer)
           closedListeners.delete(check)
           resolve()
         }
         const timer = setTimeout(() => {
           closedListeners.delete(check)
-          reject(new Error(`${pairs.size} connections still open after ${timeoutMs} ms (wanted fewer than ${n})`))
+          reject(new Error(`${openFromClients()} connections still open after ${timeoutMs} ms (wanted fewer than ${n})`))
         }, timeoutMs)
         closedListeners.add(check)
         check()
