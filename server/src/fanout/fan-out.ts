@@ -20,6 +20,12 @@ export interface FanOut {
   followMemberChanges(listener: (bookId: string, userId: string) => void): void
   /** Transaction origin of changes that came from other instances (they are not published again). */
   readonly origin: object
+  /**
+   * Whether this fan-out reads a loaded book's missing log entries (a gap in its seqs) from the
+   * store itself. Where it does not, a room whose own append reveals a gap reads them (a commit
+   * whose outcome was unknown, applied after all: relay/room.ts).
+   */
+  readonly catchesUpGaps: boolean
   readonly health?: HealthCheck
 }
 
@@ -33,4 +39,5 @@ export const createLocalFanOut = (): FanOut => ({
   publishMemberChange: () => {},
   followMemberChanges: () => {},
   origin: { fanOut: 'local' },
+  catchesUpGaps: false,
 })

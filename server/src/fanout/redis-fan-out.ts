@@ -39,6 +39,8 @@ const DEFAULTS = { sweepIntervalMs: 5_000, gapWaitMs: 150, sweepConcurrency: 4 }
 
 export class RedisFanOut implements FanOut {
   readonly origin = { fanOut: 'redis' }
+  /** Its sweep and gap timers read what a room misses (catchUp). */
+  readonly catchesUpGaps = true
   readonly instanceId: string
   private readonly o: RedisFanOutOptions & typeof DEFAULTS
   private readonly pub: Redis

@@ -116,6 +116,9 @@ export class Room implements PresenceListener {
   private folding: Promise<void> | null = null
   /** Updates taken while dormant, ever; and that count at the last hibernation sweep (see foldTail). */
   private takenDormant = 0
+  /** fillGap's read under way, and the gap it last could not fill (logged once). */
+  private fillingGap: Promise<void> | null = null
+  private gapLoggedAt = -1
   private takenDormantAtSweep = 0
   /** The tail's length when a fold last failed (0: none since the last that worked): no new try on updates until it doubles. */
   private foldFailedAt = 0
@@ -139,6 +142,7 @@ export class Room implements PresenceListener {
       append: (entries) => this.o.store.append(this.bookId, entries),
       stored: (stored) => {
         this.seqs.mark(stored.seq)
+        if (this.seqs.hasGap && !this.o.fanOut.catchesUpGaps) this.fillGap()
         this.o.fanOut.publishUpdate(this, stored)
         this.logLength++
         this.logBytes += stored.update.length
@@ -394,6 +398,33 @@ export class Room implements PresenceListener {
       // An observer that throws does so after every entry is in and marked: peers get them still.
       for (const update of applied) this.broadcast(encodeUpdate(update))
     }
+  }
+
+  /**
+   * Reads the entries this room never saw from the store and applies them. With no other instance
+   * (the local fan-out), a gap comes from an append whose commit's outcome was unknown (the room
+   * was dropped for it) and that the store applied after all, after this room had loaded: without
+   * its entries the room's seqs never become contiguous again, and it would never compact nor
+   * hibernate. One read at a time; a gap the store cannot fill is logged once.
+   */
+  private fillGap(): void {
+    if (this.fillingGap) return
+    const from = this.seqs.contiguous
+    this.fillingGap = (async () => {
+      try {
+        const entries = await this.o.store.readSince(this.bookId, from, this.seqs.highest - from)
+        if (this.destroyed || this.appendFailed) return
+        this.applyStored(entries)
+        if (this.seqs.contiguous === from && this.gapLoggedAt !== from) {
+          this.gapLoggedAt = from
+          this.o.log.warn({ bookId: this.bookId, seq: from + 1 }, 'the store has no entry to fill a gap in the book\'s log')
+        }
+      } catch (err) {
+        this.o.log.warn({ err, bookId: this.bookId }, 'could not read a gap in the book\'s log from the store; the next append tries again')
+      } finally {
+        this.fillingGap = null
+      }
+    })()
   }
 
   /** applyStored for a big dormant book: the entries join its tail (stored already: checked when they were accepted). */
