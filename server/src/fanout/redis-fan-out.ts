@@ -33,9 +33,17 @@ export interface RedisFanOutOptions {
    * PostgreSQL pool has 10 connections): connects and API calls would wait, or time out.
    */
   readonly sweepConcurrency?: number
+  /**
+   * How long a command of the publishing connection (a publish, the health check's ping) waits for
+   * Redis' answer. Against a Redis that stopped answering on an open connection (a stopped process,
+   * a silent network), publishes would otherwise pile up with their payloads until it comes back,
+   * and every health probe leave one more ping. A publish given up on is lost as one sent while
+   * Redis is down: the others catch up from the store.
+   */
+  readonly commandTimeoutMs?: number
 }
 
-const DEFAULTS = { sweepIntervalMs: 5_000, gapWaitMs: 150, sweepConcurrency: 4 }
+const DEFAULTS = { sweepIntervalMs: 5_000, gapWaitMs: 150, sweepConcurrency: 4, commandTimeoutMs: 5_000 }
 
 export class RedisFanOut implements FanOut {
   readonly origin = { fanOut: 'redis' }
@@ -59,7 +67,7 @@ export class RedisFanOut implements FanOut {
     this.o = { ...DEFAULTS, ...opts }
     this.instanceId = opts.instanceId ?? randomUUID()
     const redisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) }
-    this.pub = new Redis(opts.url, redisOptions)
+    this.pub = new Redis(opts.url, { ...redisOptions, commandTimeout: this.o.commandTimeoutMs })
     this.sub = new Redis(opts.url, { ...redisOptions, enableOfflineQueue: true, maxRetriesPerRequest: null })
     for (const [name, client] of [['publisher', this.pub], ['subscriber', this.sub]] as const) {
       client.on('error', (err) => this.o.log.warn({ err: err.message, client: name }, 'redis error'))
