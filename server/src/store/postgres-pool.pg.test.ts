@@ -62,6 +62,11 @@ describe('PostgreSQL pool deadlines', () => {
       )
       expect(settings).toEqual(['250ms', '30s', '0'])
       expect(pools[1]!.options).toMatchObject({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 })
+      // The server's end probes too (over TCP; a Unix socket would show 0).
+      const probes = await pools[1]!.query<{ idle: string; interval: string; count: string }>(
+        "SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS interval, current_setting('tcp_keepalives_count') AS count",
+      )
+      expect(probes.rows[0]).toEqual({ idle: '10', interval: '10', count: '3' }) // seconds
       // The client waits for an answer 5 s longer than the server takes to cancel; none without a limit.
       expect(pools.map((pool) => pool.options.query_timeout)).toEqual([5_250, 35_000, 0])
     } finally {

@@ -1,7 +1,8 @@
 // Test helper: a TCP proxy on loopback in front of a real server (PostgreSQL here) that can freeze,
 // as a network path gone silent looks to both ends: connections stay open and what the client
 // sends is accepted, but nothing reaches the server and no answer comes back until thaw(), which
-// delivers what was held. Connections opened while frozen are held the same way.
+// delivers what was held. Connections opened while frozen are held the same way, and so is a close
+// from the server.
 //
 // A client that gives up and closes its connection while frozen: by default the server side is
 // closed too and what was held is dropped (the network passes the close, not the data). With
@@ -36,6 +37,8 @@ interface Pair {
   readonly toClient: Buffer[]
   /** The client closed while frozen and the server was not told: its side waits for thaw(). */
   clientGone: boolean
+  /** The server closed while frozen: the client hears of it (after what was held) on thaw(). */
+  serverGone: boolean
 }
 
 export async function startFreezableTcpProxy(
@@ -56,7 +59,7 @@ export async function startFreezableTcpProxy(
 
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host)
-    const pair: Pair = { client, upstream, toUpstream: [], toClient: [], clientGone: false }
+    const pair: Pair = { client, upstream, toUpstream: [], toClient: [], clientGone: false, serverGone: false }
     pairs.add(pair)
     client.on('data', (chunk) => (frozen ? pair.toUpstream.push(chunk) : upstream.write(chunk)))
     upstream.on('data', (chunk) => (frozen || pair.clientGone ? pair.toClient.push(chunk) : client.write(chunk)))
@@ -74,10 +77,12 @@ export async function startFreezableTcpProxy(
         for (const listener of closedListeners) listener()
       }
     }
+    // A silent network passes nothing the server sends either, its close included.
+    const serverEnded = () => (frozen && !pair.clientGone ? void (pair.serverGone = true) : end())
     client.on('close', clientEnded)
     client.on('error', clientEnded)
-    upstream.on('close', end)
-    upstream.on('error', end)
+    upstream.on('close', serverEnded)
+    upstream.on('error', serverEnded)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 
@@ -89,7 +94,12 @@ export async function startFreezableTcpProxy(
       for (const pair of pairs) {
         // The network is back: the server hears of a close it missed, and nothing more.
         if (pair.clientGone) pair.upstream.destroy()
-        else forward(pair)
+        else if (pair.serverGone) {
+          for (const chunk of pair.toClient.splice(0)) pair.client.write(chunk)
+          pair.client.end()
+          pairs.delete(pair)
+          for (const listener of closedListeners) listener()
+        } else forward(pair)
       }
     },
     get openConnections() {
