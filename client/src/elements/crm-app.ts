@@ -6,6 +6,7 @@ import { ContextProvider } from '@lit/context'
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import { AppUpdateController, type RegisterSW } from '../controllers/app-update-controller'
+import { AuthConfigController } from '../controllers/auth-config-controller'
 import { BookSessionController } from '../controllers/book-session-controller'
 import { BooksController } from '../controllers/books-controller'
 import { LocalCopyController } from '../controllers/local-copy-controller'
@@ -15,6 +16,10 @@ import { SessionController } from '../controllers/session-controller'
 import { bookSessionContext } from '../context/book-session-context'
 import { routerContext } from '../context/router-context'
 import { tokenSourceContext } from '../context/token-source-context'
+import { AuthConfigStore } from '../lib/auth-config'
+import { OidcAttemptStore } from '../lib/oidc-attempt'
+import { AUTH_CALLBACK_PATH, OidcSignIn } from '../lib/oidc-sign-in'
+import { parseRoute } from '../lib/routes'
 import { SessionStore } from '../lib/session-store'
 import { sharedStyles } from '../styles/shared-styles'
 import type { SignInDetail } from './crm-sign-in'
@@ -22,6 +27,7 @@ import './crm-book-access'
 import './crm-book-picker'
 import './crm-book-view'
 import './crm-sign-in'
+import './crm-sign-in-again'
 import './crm-update-banner'
 
 @customElement('crm-app')
@@ -31,9 +37,12 @@ export class CrmApp extends LitElement {
   `]
 
   private readonly store = new SessionStore(localStorage)
+  private readonly authConfig = new AuthConfigController(this, new AuthConfigStore(localStorage), (config) =>
+    new OidcSignIn(config, { redirectUri: `${location.origin}${AUTH_CALLBACK_PATH}`, attempts: new OidcAttemptStore(sessionStorage) }))
   private readonly auth = new SessionController(this, this.store, {
     // Signed out, or in as someone else, in another tab: leave the book as a sign-out here does.
     changedElsewhere: () => this.router.navigate({ view: 'home' }, { replace: true }),
+    oidc: () => this.authConfig.oidc,
   })
   private readonly books = new BooksController(this, this.store, () => this.auth.session, this.auth)
   private readonly router = new RouterController(this, () => {})
@@ -68,13 +77,34 @@ export class CrmApp extends LitElement {
     new ContextProvider(this, { context: tokenSourceContext, initialValue: this.auth })
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback()
+    if (location.pathname === AUTH_CALLBACK_PATH) void this.completeSignIn()
+  }
+
+  /** Back from the IdP: the code leaves the URL (and history) at once, then the user goes where they were going. */
+  private async completeSignIn(): Promise<void> {
+    const callback = new URL(location.href)
+    this.router.navigate({ view: 'home' }, { replace: true })
+    const returnTo = await this.auth.completeOidcSignIn(callback)
+    if (returnTo) this.router.navigate(parseRoute(returnTo), { replace: true })
+  }
+
+  /** Saves the open book (as before a reload), then leaves for the IdP, to come back here. */
+  private readonly signInAgain = async () => {
+    await this.bookSession.saveBeforeReload()
+    await this.auth.startOidcSignIn(location.pathname)
+  }
+
   /** Called once by main.ts: registers the service worker, whose new versions wait for the user. */
   registerServiceWorker(registerSW: RegisterSW): void {
     this.appUpdate.register(registerSW)
   }
 
   override render() {
-    return html`${this.renderScreen()}${this.appUpdate.visible
+    const again = this.auth.session && (this.auth.signInAgain || this.auth.error)
+    return html`${again ? html`<crm-sign-in-again ?busy=${this.auth.signingIn} .error=${this.auth.error}
+        @sign-in-again=${() => void this.signInAgain()}></crm-sign-in-again>` : nothing}${this.renderScreen()}${this.appUpdate.visible
       ? html`<crm-update-banner ?reloading=${this.appUpdate.state === 'reloading'} .error=${this.appUpdate.error}
           @reload-app=${() => void this.appUpdate.reloadNow()} @dismiss-update=${() => this.appUpdate.dismiss()}></crm-update-banner>`
       : this.appUpdate.offlineReady
@@ -85,8 +115,12 @@ export class CrmApp extends LitElement {
   private renderScreen() {
     const session = this.auth.session
     if (!session) {
-      return html`<crm-sign-in ?busy=${this.auth.signingIn} .error=${this.auth.error}
-        @sign-in=${(e: CustomEvent<SignInDetail>) => void this.auth.signIn(e.detail.userId, e.detail.name)}></crm-sign-in>`
+      const config = this.authConfig.config
+      return html`<crm-sign-in ?busy=${this.auth.signingIn || (!config && this.authConfig.loading)}
+        .error=${this.auth.error ?? this.authConfig.error} .mode=${config?.mode ?? 'unknown'} .provider=${this.authConfig.oidc?.issuerHost ?? ''}
+        @sign-in=${(e: CustomEvent<SignInDetail>) => void this.auth.signIn(e.detail.userId, e.detail.name)}
+        @sign-in-oidc=${() => void this.auth.startOidcSignIn(location.pathname)}
+        @retry-config=${() => void this.authConfig.refresh()}></crm-sign-in>`
     }
     const route = this.router.route
     if (route.view === 'home') {

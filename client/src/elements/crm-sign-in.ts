@@ -1,5 +1,5 @@
-// Sign-in for dev mode: pick one of the demo users or type a user id. (With AUTH_MODE=jwt the
-// company's identity provider would sit here instead.)
+// Sign-in as the server says (GET /api/auth/config): dev mode picks a demo user or types a user
+// id; OpenID Connect offers "Sign in with <the IdP's host>"; tokens from elsewhere say so.
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared-styles'
@@ -14,8 +14,13 @@ export const DEMO_USERS = [
   { id: 'dave', name: 'Dave Schmidt', note: 'viewer (read only)' },
 ] as const
 
+/** How the server signs in ('unknown': not told yet, nothing kept on the device). */
+export type SignInMode = 'dev' | 'oidc' | 'external' | 'unknown'
+
 /**
- * @fires sign-in - {userId, name?} the user to sign in as
+ * @fires sign-in - {userId, name?} dev mode: the user to sign in as
+ * @fires sign-in-oidc - OpenID Connect: go to the identity provider
+ * @fires retry-config - ask the server how to sign in again
  */
 @customElement('crm-sign-in')
 export class CrmSignIn extends LitElement {
@@ -34,11 +39,29 @@ export class CrmSignIn extends LitElement {
 
   @property({ type: Boolean }) busy = false
   @property() error: string | null = null
+  @property() mode: SignInMode = 'dev'
+  /** OpenID Connect: the IdP's host, named on the button. */
+  @property() provider = ''
   @state() private typed = ''
 
   override render() {
     return html`
       <h1>Sign in</h1>
+      ${this.mode === 'dev' ? this.renderDev() : this.mode === 'oidc' ? html`
+        <p class="muted">Sign in with your company account.</p>
+        <button class="primary oidc" type="button" ?disabled=${this.busy}
+          @click=${() => this.dispatchEvent(new CustomEvent('sign-in-oidc', { bubbles: true, composed: true }))}>
+          ${this.busy ? 'Signing in…' : `Sign in with ${this.provider}`}</button>` : this.mode === 'external' ? html`
+        <p class="muted">This server takes sign-ins from your organisation's portal only. Open the app from there.</p>` : html`
+        <p class="muted">${this.busy ? 'Asking the server how to sign in…' : 'The server could not be asked how to sign in.'}</p>
+        <button type="button" ?disabled=${this.busy}
+          @click=${() => this.dispatchEvent(new CustomEvent('retry-config', { bubbles: true, composed: true }))}>Try again</button>`}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    `
+  }
+
+  private renderDev() {
+    return html`
       <p class="muted">Development sign-in: choose a demo user.</p>
       <ul aria-label="Demo users">
         ${DEMO_USERS.map((u) => html`<li>
@@ -54,9 +77,7 @@ export class CrmSignIn extends LitElement {
             .value=${this.typed} @input=${(e: Event) => (this.typed = (e.target as HTMLInputElement).value)} />
           <button class="primary" type="submit" ?disabled=${this.busy || this.typed.trim() === ''}>Sign in</button>
         </div>
-      </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-    `
+      </form>`
   }
 
   private onSubmit(e: Event): void {

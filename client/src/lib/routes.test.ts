@@ -16,5 +16,7 @@ describe('routes', () => {
   it('falls back to the book or home for unknown paths', () => {
     expect(parseRoute('/books/b/whatever/else')).toEqual({ view: 'book', bookId: 'b' })
     expect(parseRoute('/nope')).toEqual({ view: 'home' })
+    // The OpenID Connect callback is no view of its own: crm-app completes the sign-in, then routes.
+    expect(parseRoute('/auth/callback')).toEqual({ view: 'home' })
   })
 })

@@ -1,5 +1,6 @@
 // The app's URLs. Real paths (not #hashes) so links can be shared; the server and the service
-// worker answer every one of them with the app shell.
+// worker answer every one of them with the app shell, and /auth/callback too (the OpenID Connect
+// redirect URI, lib/oidc-sign-in.ts), which crm-app handles before routing (to home, then onwards).
 
 export type Route =
   | { readonly view: 'home' }

@@ -1,6 +1,7 @@
 // Why the app has no token to send: nobody is signed in on this device (any more), or another
-// user is now (signed in from another tab while a token was being renewed).
-export const SESSION_ERROR_CODES = ['signed-out'] as const
+// user is now (signed in from another tab while a token was being renewed), or the sign-in can
+// no longer be renewed and the user has to sign in again (everything on the device stays).
+export const SESSION_ERROR_CODES = ['signed-out', 'sign-in-again'] as const
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number]
 
 export class SessionError extends Error {

@@ -21,6 +21,15 @@ describe('session store', () => {
     expect(again.loadSession()).toBeNull()
   })
 
+  it('keeps an OpenID Connect session\'s refresh and ID tokens, and refuses one whose are not strings', () => {
+    const store = new SessionStore(memory())
+    const oidc = { userId: 'erin', name: 'Erin', token: 'a', issuer: 'https://idp.example.com', refreshToken: 'r', idToken: 'i' }
+    store.saveSession(oidc)
+    expect(store.loadSession()).toEqual(oidc)
+    store.saveSession({ ...oidc, refreshToken: 42 } as unknown as typeof oidc)
+    expect(store.loadSession()).toBeNull()
+  })
+
   it('reads a JWT\'s expiry', () => {
     const payload = Buffer.from(JSON.stringify({ sub: 'a', exp: 1_900_000_000 })).toString('base64url')
     expect(tokenExpiry(`h.${payload}.s`)).toBe(1_900_000_000)

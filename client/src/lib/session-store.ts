@@ -5,7 +5,14 @@ import type { KeyValueStorage } from './last-change-store'
 export interface Session {
   readonly userId: string
   readonly name: string
+  /** The bearer token for the API and the relay (an OpenID Connect sign-in: the access token). */
   readonly token: string
+  /** Signed in with OpenID Connect at this issuer (absent: dev login). */
+  readonly issuer?: string
+  /** OpenID Connect: renews `token` (refresh_token grant). */
+  readonly refreshToken?: string
+  /** OpenID Connect: the ID token, the hint for signing out at the IdP. */
+  readonly idToken?: string
 }
 
 export const ROLES = ['owner', 'editor', 'viewer'] as const
@@ -33,6 +40,7 @@ const parse = <T>(raw: string | null, check: (v: unknown) => v is T): T | null =
 const isSession = (v: unknown): v is Session => {
   const s = v as Partial<Session> | null
   return typeof s === 'object' && s !== null && typeof s.userId === 'string' && typeof s.name === 'string' && typeof s.token === 'string'
+    && (['issuer', 'refreshToken', 'idToken'] as const).every((k) => s[k] === undefined || typeof s[k] === 'string')
 }
 
 const isBookList = (v: unknown): v is BookEntry[] =>
@@ -66,11 +74,17 @@ export class SessionStore {
 
 /** Seconds since the epoch when the JWT expires, or null when it cannot be read. */
 export function tokenExpiry(token: string): number | null {
+  return tokenTimes(token)?.exp ?? null
+}
+
+/** The JWT's `exp` and (when it has one) `iat`, seconds since the epoch; null when unreadable or without `exp`. */
+export function tokenTimes(token: string): { exp: number; iat: number | null } | null {
   try {
     const payload = token.split('.')[1]
     if (!payload) return null
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown }
-    return typeof json.exp === 'number' ? json.exp : null
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown; iat?: unknown }
+    if (typeof json.exp !== 'number') return null
+    return { exp: json.exp, iat: typeof json.iat === 'number' ? json.iat : null }
   } catch {
     return null
   }

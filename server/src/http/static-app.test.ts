@@ -22,9 +22,9 @@ describe('static app', () => {
     await rm(dist, { recursive: true, force: true })
   })
 
-  it('serves files, and the shell for deep links', async () => {
+  it('serves files, and the shell for deep links (the OpenID Connect callback too)', async () => {
     expect(await (await app.request('/assets/app.js')).text()).toBe('console.log(1)')
-    for (const path of ['/', '/books/north-territory/customers/abc']) {
+    for (const path of ['/', '/books/north-territory/customers/abc', '/auth/callback?code=c&state=s&iss=https%3A%2F%2Fidp.example.com']) {
       const res = await app.request(path)
       expect(res.status).toBe(200)
       expect(await res.text()).toContain('app shell')
