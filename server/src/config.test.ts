@@ -35,7 +35,8 @@ describe('loadConfig', () => {
 
   describe('OpenID Connect sign-in (AUTH_OIDC_*)', () => {
     const jwt = { AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example.com/jwks' }
-    const oidc = { ...jwt, AUTH_OIDC_ISSUER: 'https://idp.example.com', AUTH_OIDC_CLIENT_ID: 'crm-app' }
+    const pinned = { AUTH_JWT_ISSUER: 'https://idp.example.com', AUTH_JWT_AUDIENCE: 'https://crm.example.com/api' }
+    const oidc = { ...jwt, ...pinned, AUTH_OIDC_ISSUER: 'https://idp.example.com', AUTH_OIDC_CLIENT_ID: 'crm-app' }
     const message = (env: Record<string, string>) => {
       try {
         loadConfig(env)
@@ -50,7 +51,7 @@ describe('loadConfig', () => {
       expect(signInConfigOf(loadConfig({}))).toEqual({ mode: 'dev' })
       expect(signInConfigOf(loadConfig(jwt))).toEqual({ mode: 'external' })
       expect(signInConfigOf(loadConfig(oidc))).toEqual({ mode: 'oidc', issuer: 'https://idp.example.com', clientId: 'crm-app', scope: 'openid profile offline_access' })
-      expect(signInConfigOf(loadConfig({ ...oidc, AUTH_OIDC_SCOPE: 'openid email', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api', AUTH_OIDC_ISSUER: 'http://127.0.0.1:9000/' })))
+      expect(signInConfigOf(loadConfig({ ...oidc, AUTH_OIDC_SCOPE: 'openid email', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api', AUTH_OIDC_ISSUER: 'http://127.0.0.1:9000/', AUTH_JWT_ISSUER: 'http://127.0.0.1:9000/' })))
         .toEqual({ mode: 'oidc', issuer: 'http://127.0.0.1:9000/', clientId: 'crm-app', scope: 'openid email', resource: 'https://crm.example.com/api' })
     })
 
@@ -66,13 +67,27 @@ describe('loadConfig', () => {
       expect(message({ ...jwt, AUTH_OIDC_RESOURCE: 'https://crm.example.com' })).toMatch(/AUTH_OIDC_ISSUER is needed[\s\S]*AUTH_OIDC_CLIENT_ID is needed/)
     })
 
+    it("pins the server's token checks to the IdP and this API: keys, issuer and audience", () => {
+      const { AUTH_JWT_ISSUER: _i, AUTH_JWT_AUDIENCE: _a, ...unpinned } = oidc
+      const text = message(unpinned)
+      expect(text).toContain('AUTH_JWT_ISSUER must be set to AUTH_OIDC_ISSUER')
+      expect(text).toContain('AUTH_JWT_AUDIENCE (this API')
+      expect(message({ ...oidc, AUTH_JWKS_URL: '', AUTH_JWT_SECRET: 'x'.repeat(32) })).toContain('AUTH_JWKS_URL (the IdP')
+      expect(message({ ...oidc, AUTH_JWT_ISSUER: 'https://other.example.com' })).toContain('AUTH_JWT_ISSUER must be set to AUTH_OIDC_ISSUER')
+      expect(message({ ...oidc, AUTH_JWT_AUDIENCE: 'crm-app' })).toContain('must not be the client id')
+      expect(message({ ...oidc, AUTH_OIDC_RESOURCE: 'https://elsewhere.example.com' })).toContain('AUTH_OIDC_RESOURCE must be AUTH_JWT_AUDIENCE')
+      // The same issuer written with a trailing slash is the same issuer.
+      expect(() => loadConfig({ ...oidc, AUTH_JWT_ISSUER: 'https://idp.example.com/' })).not.toThrow()
+    })
+
     it.each([
+      ['AUTH_OIDC_ISSUER', 'https://admin:s3cret@idp.example.com', /no user name or password/],
       ['AUTH_OIDC_ISSUER', 'not a url', /AUTH_OIDC_ISSUER/],
       ['AUTH_OIDC_ISSUER', 'http://idp.example.com', /https:\/\/ URL/],
       ['AUTH_OIDC_ISSUER', 'https://idp.example.com/?tenant=1', /no query or fragment/],
       ['AUTH_OIDC_SCOPE', 'profile email', /must include openid/],
       ['AUTH_OIDC_SCOPE', 'openid  "profile"', /scope tokens/],
-      ['AUTH_OIDC_RESOURCE', 'https://crm.example.com/#api', /no fragment/],
+      ['AUTH_OIDC_RESOURCE', 'https://crm.example.com/api#x', /no fragment/],
       ['AUTH_OIDC_RESOURCE', 'crm-api', /AUTH_OIDC_RESOURCE/],
     ])('refuses %s=%s', (name, value, expected) => {
       expect(message({ ...oidc, [name]: value })).toMatch(expected)

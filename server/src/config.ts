@@ -73,8 +73,16 @@ export type Config = z.infer<typeof configSchema>
 const OIDC_VARS = ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_SCOPE', 'AUTH_OIDC_RESOURCE'] as const
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-/** OIDC sign-in only with AUTH_MODE=jwt, issuer and client id together, https (loopback aside). */
-function checkOidc(c: Pick<Config, 'AUTH_MODE' | (typeof OIDC_VARS)[number]>, ctx: z.RefinementCtx): void {
+const sameUrl = (a: string, b: string): boolean => URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href
+
+/**
+ * OIDC sign-in only with AUTH_MODE=jwt, issuer and client id together, https (loopback aside),
+ * and with the server's token checks pinned to that IdP and this API: its keys (AUTH_JWKS_URL),
+ * its issuer (AUTH_JWT_ISSUER) and this API's audience (AUTH_JWT_AUDIENCE, the resource the app
+ * asks for, never the client id). Without them any token the IdP signs (another application's, or
+ * the app's own ID token, which sits on the device and goes into the logout URL) would pass.
+ */
+function checkOidc(c: Pick<Config, 'AUTH_MODE' | 'AUTH_JWKS_URL' | 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE' | (typeof OIDC_VARS)[number]>, ctx: z.RefinementCtx): void {
   const set = OIDC_VARS.filter((name) => c[name] !== undefined)
   if (set.length === 0) return
   if (c.AUTH_MODE !== 'jwt') {
@@ -90,6 +98,21 @@ function checkOidc(c: Pick<Config, 'AUTH_MODE' | (typeof OIDC_VARS)[number]>, ct
       ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: 'AUTH_OIDC_ISSUER must be an https:// URL (http:// only on localhost)' })
     }
     if (issuer.search || issuer.hash) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: 'AUTH_OIDC_ISSUER must have no query or fragment' })
+    // It is published to anyone by GET /api/auth/config.
+    if (issuer.username || issuer.password) ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_ISSUER'], message: 'AUTH_OIDC_ISSUER must hold no user name or password' })
+  }
+  if (c.AUTH_OIDC_ISSUER) {
+    if (!c.AUTH_JWKS_URL) ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: "AUTH_JWKS_URL (the IdP's jwks_uri) is needed with AUTH_OIDC_ISSUER: the IdP's tokens are checked with its keys" })
+    if (!c.AUTH_JWT_ISSUER || !sameUrl(c.AUTH_JWT_ISSUER, c.AUTH_OIDC_ISSUER)) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_ISSUER'], message: 'AUTH_JWT_ISSUER must be set to AUTH_OIDC_ISSUER: only tokens of that IdP are taken' })
+    }
+    if (!c.AUTH_JWT_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_AUDIENCE'], message: "AUTH_JWT_AUDIENCE (this API's audience at the IdP) is needed with AUTH_OIDC_ISSUER: only tokens for this API are taken" })
+    } else if (c.AUTH_JWT_AUDIENCE === c.AUTH_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_AUDIENCE'], message: "AUTH_JWT_AUDIENCE must not be the client id: that is the ID tokens' audience, not this API's" })
+    } else if (c.AUTH_OIDC_RESOURCE && c.AUTH_OIDC_RESOURCE !== c.AUTH_JWT_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_RESOURCE'], message: 'AUTH_OIDC_RESOURCE must be AUTH_JWT_AUDIENCE: the app asks for tokens of the audience the server takes' })
+    }
   }
   if (typeof c.AUTH_OIDC_SCOPE === 'string' && !c.AUTH_OIDC_SCOPE.split(' ').includes('openid')) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_OIDC_SCOPE'], message: 'AUTH_OIDC_SCOPE must include openid' })

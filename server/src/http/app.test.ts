@@ -127,8 +127,11 @@ describe('HTTP API', () => {
 
     it('tells OpenID Connect settings with AUTH_MODE=jwt and AUTH_OIDC_*, external tokens without them', async () => {
       const jwtEnv = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(40) }
+      // The IdP's keys are fetched on the first token, never here.
       const oidc = await startTestServer({
-        ...jwtEnv, AUTH_OIDC_ISSUER: 'https://idp.example.com/realms/sales', AUTH_OIDC_CLIENT_ID: 'crm-app', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api',
+        AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://idp.example.com/realms/sales/certs',
+        AUTH_JWT_ISSUER: 'https://idp.example.com/realms/sales', AUTH_JWT_AUDIENCE: 'https://crm.example.com/api',
+        AUTH_OIDC_ISSUER: 'https://idp.example.com/realms/sales', AUTH_OIDC_CLIENT_ID: 'crm-app', AUTH_OIDC_RESOURCE: 'https://crm.example.com/api',
       })
       const external = await startTestServer(jwtEnv)
       try {
