@@ -12,6 +12,9 @@ export const OIDC_ERROR_CODES = [
   'discovery-failed',
   'token-failed', // the code exchange or the ID token did not check out
   'refresh-refused', // no refresh token, or the IdP refused it (invalid_grant): sign in again
+  'client-rejected', // the IdP does not take this app as a client (invalid_client, unauthorized_client): its set-up, not the user
+  'clock-off', // an ID token's times did not check out against this device's clock, even allowing for the skew measured
+  'unsafe-endpoint', // discovery named an endpoint that is not https: (http: only on this machine)
 ] as const
 export type OidcErrorCode = (typeof OIDC_ERROR_CODES)[number]
 

@@ -226,12 +226,29 @@ describe('OidcSignIn', () => {
       expect(await signIn.refresh(session)).toEqual({ token: 'access-2', refreshToken: 'refresh-1', idToken: 'id-1' })
     })
 
-    it.each([
-      ['invalid_grant', 400, { error: 'invalid_grant' }],
-      ['invalid_client', 401, { error: 'invalid_client' }],
-    ])('asks to sign in again when the IdP answers %s', async (_what, status, body) => {
-      idp.token = () => json(status, body)
+    it('asks to sign in again when the IdP answers invalid_grant, and only then', async () => {
+      idp.token = () => json(400, { error: 'invalid_grant' })
       await expect(signIn.refresh(session)).rejects.toMatchObject({ code: 'refresh-refused' })
+    })
+
+    it.each([
+      ['invalid_client', 401, { error: 'invalid_client' }],
+      ['unauthorized_client', 400, { error: 'unauthorized_client' }],
+    ])('says the app\'s set-up is wrong, not "sign in again", when the IdP answers %s', async (_what, status, body) => {
+      idp.token = () => json(status, body)
+      await expect(signIn.refresh(session)).rejects.toMatchObject({ code: 'client-rejected', message: expect.stringMatching(/ask your administrator/) })
+    })
+
+    it.each([
+      ['429 slow_down', 429, { error: 'slow_down' }],
+      ['400 temporarily_unavailable', 400, { error: 'temporarily_unavailable' }],
+      ['400 invalid_scope', 400, { error: 'invalid_scope' }],
+      ['400 invalid_request', 400, { error: 'invalid_request' }],
+    ])('leaves %s for later (not "sign in again")', async (_what, status, body) => {
+      idp.token = () => json(status, body)
+      const error = await signIn.refresh(session).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(isOidcError(error)).toBe(false)
     })
 
     it('asks to sign in again without a refresh token, asking the IdP nothing', async () => {
@@ -249,6 +266,95 @@ describe('OidcSignIn', () => {
       const offline = await signIn.refresh(session).catch((e: unknown) => e)
       expect(isOidcError(offline, 'refresh-refused')).toBe(false)
     })
+  })
+
+  describe('with this device\'s clock two hours ahead of the IdP\'s', () => {
+    const session = { userId: 'erin', name: 'Erin', token: 'old', issuer: ISSUER, refreshToken: 'refresh-1', idToken: 'id-1' }
+    const AHEAD_S = 2 * 3600
+    /** An ID token as the IdP issues it by its own clock: valid for five minutes from its "now". */
+    const idpIdToken = (claims: Record<string, unknown>) => {
+      const idpNow = Math.floor(Date.now() / 1000) - AHEAD_S
+      return idToken({ iat: idpNow, exp: idpNow + 300, ...claims })
+    }
+    const withDate = (response: Response, ms = Date.now() - AHEAD_S * 1000) => {
+      response.headers.set('date', new Date(ms).toUTCString())
+      return response
+    }
+    const renewed = () => json(200, { access_token: 'access-2', token_type: 'Bearer', refresh_token: 'refresh-2', id_token: idpIdToken({ sub: 'erin' }) })
+
+    it('takes the rotated refresh token, measuring the IdP\'s clock by the response\'s Date', async () => {
+      idp.token = () => withDate(renewed())
+      expect(await signIn.refresh(session)).toMatchObject({ token: 'access-2', refreshToken: 'refresh-2' })
+    })
+
+    it('takes the rotated refresh token where the browser may not read Date (another origin): the ID token\'s iat tells', async () => {
+      idp.token = () => renewed()
+      expect(await signIn.refresh(session)).toMatchObject({ token: 'access-2', refreshToken: 'refresh-2' })
+    })
+
+    it('signs in', async () => {
+      const { attempt } = await startAttempt()
+      idp.token = () => withDate(json(200, { access_token: 'access-1', token_type: 'Bearer', id_token: idpIdToken({ sub: 'erin', nonce: attempt.nonce }) }))
+      expect((await signIn.finish(answer(attempt))).session.userId).toBe('erin')
+    })
+
+    it('says the clock is wrong where the times still do not check out', async () => {
+      // The IdP's Date agrees with this device, yet its ID token expired two hours ago.
+      idp.token = () => withDate(renewed(), Date.now())
+      await expect(signIn.refresh(session)).rejects.toMatchObject({ code: 'clock-off', message: expect.stringMatching(/clock/) })
+      const { attempt } = await startAttempt()
+      idp.token = () => withDate(json(200, { access_token: 'a', token_type: 'Bearer', id_token: idpIdToken({ sub: 'erin', nonce: attempt.nonce }) }), Date.now())
+      await expect(signIn.finish(answer(attempt))).rejects.toMatchObject({ code: 'clock-off' })
+    })
+  })
+
+  describe('with an IdP that never answers', () => {
+    /** A fetch that answers nothing, ever, and gives up only when its signal aborts (as browsers' fetch does). */
+    const hanging = (hang: (url: string) => boolean) => async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input)
+      if (!hang(url)) return url.endsWith('openid-configuration') ? json(200, idp.discovery) : json(404, {})
+      return new Promise<Response>((_resolve, reject) => {
+        if (!init?.signal) return // never: the test times out, which is the failure
+        init.signal.addEventListener('abort', () => reject(init.signal!.reason))
+      })
+    }
+    const quick = () => new OidcSignIn(CONFIG, { redirectUri: REDIRECT, attempts: new OidcAttemptStore(storage), requestTimeoutMs: 50 })
+
+    it('gives up discovery', async () => {
+      vi.stubGlobal('fetch', hanging(() => true))
+      await expect(quick().authorizationUrl('/')).rejects.toMatchObject({ code: 'discovery-failed' })
+    })
+
+    it('gives up a refresh (asked again later, not "sign in again") and a code exchange', async () => {
+      vi.stubGlobal('fetch', hanging((url) => url === `${ISSUER}/token`))
+      const oidc = quick()
+      const error = await oidc.refresh({ userId: 'erin', name: 'Erin', token: 'old', issuer: ISSUER, refreshToken: 'refresh-1' }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ name: 'TimeoutError' })
+      const url = await oidc.authorizationUrl('/')
+      await expect(oidc.finish(callback({ code: 'c', state: url.searchParams.get('state')!, iss: ISSUER }))).rejects.toMatchObject({ code: 'token-failed' })
+    })
+  })
+
+  it.each([
+    ['http: elsewhere than this machine', 'http://idp.example.com/auth', false],
+    ['javascript:', 'javascript:alert(1)', false],
+    ['data:', 'data:text/html,hi', false],
+    ['https:', 'https://login.example.com/auth', true],
+    ['http: on localhost', 'http://localhost:8080/auth', true],
+    ['http: on 127.0.0.1', 'http://127.0.0.1:8080/auth', true],
+    ['http: on [::1]', 'http://[::1]:8080/auth', true],
+  ])('goes to an authorization or sign-out endpoint at %s: %s', async (_what, endpoint, allowed) => {
+    idp.discovery = { ...idp.discovery, authorization_endpoint: endpoint, end_session_endpoint: endpoint }
+    const start = signIn.authorizationUrl('/')
+    const end = signIn.endSessionUrl('id-1', 'https://crm.example.com')
+    if (allowed) {
+      expect((await start).href.startsWith(endpoint)).toBe(true)
+      expect((await end)!.href.startsWith(endpoint)).toBe(true)
+    } else {
+      await expect(start).rejects.toMatchObject({ code: 'unsafe-endpoint' })
+      await expect(end).rejects.toMatchObject({ code: 'unsafe-endpoint' })
+      expect(storage.getItem('crm:oidc-attempt')).toBeNull()
+    }
   })
 
   it('signs out at the IdP where it has an end_session_endpoint', async () => {

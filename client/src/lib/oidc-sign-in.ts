@@ -5,8 +5,8 @@
 import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from './auth-config'
 import { ATTEMPT_MAX_AGE_MS, safeReturnPath, type OidcAttempt, type OidcAttemptStore } from './oidc-attempt'
-import { OidcError } from './oidc-error'
-import type { Session } from './session-store'
+import { isOidcError, OidcError } from './oidc-error'
+import { tokenTimes, type Session } from './session-store'
 
 /** The server's (server/src/auth/identity.ts): a subject it would refuse is no user to sign in. */
 const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/
@@ -18,7 +18,11 @@ export interface OidcSignInOptions {
   readonly redirectUri: string
   readonly attempts: OidcAttemptStore
   readonly now?: () => number
+  /** How long a request to the IdP may take before it is given up (it runs under the renewal's Web Lock). */
+  readonly requestTimeoutMs?: number
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
 
 /** What a sign-in gives: the session, and where the user was going. */
 export interface SignedIn {
@@ -63,14 +67,32 @@ export class OidcSignIn {
   private server: Promise<oauth.AuthorizationServer> | null = null
   private readonly client: oauth.Client
   private readonly clientAuth = oauth.None()
-  /** http:// issuers are allowed on localhost only (the server's config checks that). */
-  private readonly http: { [oauth.allowInsecureRequests]?: boolean }
+  /** http:// issuers are allowed on localhost only (the server's config checks that); every request times out. */
+  private readonly http: { [oauth.allowInsecureRequests]?: boolean; signal: () => AbortSignal }
   private readonly now: () => number
+  /** The IdP's clock minus this device's, in seconds, as last measured (see clockSkewOf). */
+  private skewS = 0
 
   constructor(readonly config: OidcConfig, private readonly o: OidcSignInOptions) {
     this.client = { client_id: config.clientId }
-    this.http = new URL(config.issuer).protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}
+    const timeoutMs = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.http = {
+      ...(new URL(config.issuer).protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {}),
+      // A fresh timer per request (a function, so discovery retried later does not reuse a spent one).
+      signal: () => AbortSignal.timeout(timeoutMs),
+    }
     this.now = o.now ?? Date.now
+  }
+
+  /** The client as oauth4webapi checks ID tokens with it: our clock corrected by the skew measured. */
+  private clientAt(): oauth.Client {
+    return { ...this.client, [oauth.clockSkew]: this.skewS }
+  }
+
+  /** Measures the IdP's clock from a token response before its ID token's times are checked. */
+  private async measureClock(response: Response): Promise<void> {
+    const skew = await clockSkewOf(response, this.now())
+    if (skew !== null) this.skewS = skew
   }
 
   /** The IdP's host, for "Sign in with …". */
@@ -83,8 +105,12 @@ export class OidcSignIn {
     this.server ??= (async () => {
       const issuer = new URL(this.config.issuer)
       try {
-        return await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.http }))
+        const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.http })
+        const skew = dateSkew(response, this.now())
+        if (skew !== null) this.skewS = skew
+        return await oauth.processDiscoveryResponse(issuer, response)
       } catch (e) {
+        if (isOidcError(e)) throw e
         throw new OidcError('discovery-failed', `Could not reach the identity provider ${issuer.host} (${e instanceof Error ? e.message : String(e)}).`, { cause: e })
       }
     })()
@@ -96,6 +122,7 @@ export class OidcSignIn {
   async authorizationUrl(returnTo: string): Promise<URL> {
     const as = await this.discover()
     if (!as.authorization_endpoint) throw new OidcError('discovery-failed', 'The identity provider publishes no authorization endpoint.')
+    const endpoint = safeEndpoint(as.authorization_endpoint, 'authorization')
     const attempt: OidcAttempt = {
       issuer: this.config.issuer,
       clientId: this.config.clientId,
@@ -105,7 +132,7 @@ export class OidcSignIn {
       returnTo: safeReturnPath(returnTo),
       startedAt: this.now(),
     }
-    const url = new URL(as.authorization_endpoint)
+    const url = endpoint
     url.searchParams.set('client_id', this.config.clientId)
     url.searchParams.set('redirect_uri', this.o.redirectUri)
     url.searchParams.set('response_type', 'code')
@@ -135,8 +162,10 @@ export class OidcSignIn {
         ...this.http,
         ...(this.config.resource ? { additionalParameters: { resource: this.config.resource } } : {}),
       })
-      result = await oauth.processAuthorizationCodeResponse(as, this.client, response, { expectedNonce: nonce, requireIdToken: true })
+      await this.measureClock(response)
+      result = await oauth.processAuthorizationCodeResponse(as, this.clientAt(), response, { expectedNonce: nonce, requireIdToken: true })
     } catch (e) {
+      if (isClockFailure(e)) throw clockError(e, this.skewS)
       throw new OidcError('token-failed', `Signing in did not complete (${describe(e)}). Please sign in again.`, { cause: e })
     }
     const claims = oauth.getValidatedIdTokenClaims(result)!
@@ -160,7 +189,9 @@ export class OidcSignIn {
   /**
    * A new access token by the refresh_token grant. No refresh token, or one the IdP refuses
    * (invalid_grant: expired, revoked, the user's session ended): 'refresh-refused', sign in again.
-   * Network failures and the IdP's 5xx are thrown as they are: asked again later.
+   * The IdP refusing this app as a client: 'client-rejected', its set-up (signing in again would
+   * not help). Anything else (network failures, timeouts, 5xx, 429, temporarily_unavailable, other
+   * 4xx) is thrown as it is: asked again later.
    */
   async refresh(session: Session): Promise<RenewedTokens> {
     if (!session.refreshToken) throw new OidcError('refresh-refused', 'No refresh token: please sign in again.')
@@ -171,11 +202,18 @@ export class OidcSignIn {
         ...this.http,
         ...(this.config.resource ? { additionalParameters: { resource: this.config.resource } } : {}),
       })
-      result = await oauth.processRefreshTokenResponse(as, this.client, response)
+      // Measured before the ID token is checked: a device clock off would otherwise fail a response
+      // whose rotated refresh token the IdP already counts as given, and the old one would be refused.
+      await this.measureClock(response)
+      result = await oauth.processRefreshTokenResponse(as, this.clientAt(), response)
     } catch (e) {
-      if (e instanceof oauth.ResponseBodyError && e.status >= 400 && e.status < 500) {
-        throw new OidcError('refresh-refused', `The identity provider refused to renew your sign-in (${e.error}).`, { cause: e })
+      if (e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant') {
+        throw new OidcError('refresh-refused', `The identity provider refused to renew your sign-in (${describe(e)}).`, { cause: e })
       }
+      if (e instanceof oauth.ResponseBodyError && (e.error === 'invalid_client' || e.error === 'unauthorized_client')) {
+        throw new OidcError('client-rejected', `The identity provider does not accept this app's sign-in settings (${describe(e)}); ask your administrator.`, { cause: e })
+      }
+      if (isClockFailure(e)) throw clockError(e, this.skewS)
       throw e
     }
     const claims = oauth.getValidatedIdTokenClaims(result)
@@ -192,13 +230,52 @@ export class OidcSignIn {
   async endSessionUrl(idToken: string | undefined, postLogoutRedirectUri: string): Promise<URL | null> {
     const as = await this.discover()
     if (!as.end_session_endpoint) return null
-    const url = new URL(as.end_session_endpoint)
+    const url = safeEndpoint(as.end_session_endpoint, 'sign-out')
     if (idToken) url.searchParams.set('id_token_hint', idToken)
     url.searchParams.set('client_id', this.config.clientId)
     url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri)
     return url
   }
 }
+
+/** Where the browser may be sent: https:, or http: on this machine only (as the server allows http:// issuers). */
+function safeEndpoint(href: string, what: string): URL {
+  const url = URL.canParse(href) ? new URL(href) : null
+  const local = url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url?.protocol === 'https:' || (url?.protocol === 'http:' && local)) return url
+  throw new OidcError('unsafe-endpoint', `The identity provider's ${what} address is not a secure (https) one, so the app will not go there; ask your administrator.`)
+}
+
+/** The IdP's clock minus ours (seconds) from a response's Date header, when the browser lets us read it (same origin, or the IdP exposes it by CORS). */
+function dateSkew(response: Response, now: number): number | null {
+  const date = Date.parse(response.headers.get('date') ?? '')
+  return Number.isFinite(date) ? Math.round((date - now) / 1000) : null
+}
+
+/**
+ * The IdP's clock minus ours (seconds), from a token response: its Date header, or else the
+ * `iat` of the ID token it carries. The latter is the IdP's "now" as it answered this very
+ * request over TLS (the token endpoint's ID tokens are vouched for by TLS, OIDC Core 3.1.3.7),
+ * and it is all a browser has where the IdP does not expose Date to other origins. oauth4webapi
+ * takes a skew (its clockSkew) but does not measure one.
+ */
+async function clockSkewOf(response: Response, now: number): Promise<number | null> {
+  const fromDate = dateSkew(response, now)
+  if (fromDate !== null || !response.ok) return fromDate
+  try {
+    const body = (await response.clone().json()) as { id_token?: unknown }
+    if (typeof body.id_token !== 'string') return null
+    const iat = tokenTimes(body.id_token)?.iat
+    return typeof iat === 'number' ? Math.round(iat - now / 1000) : null
+  } catch {
+    return null // not JSON, or no JWT: oauth4webapi says so when it processes the response
+  }
+}
+
+const isClockFailure = (e: unknown): e is oauth.OperationProcessingError => e instanceof oauth.OperationProcessingError && e.code === oauth.JWT_TIMESTAMP_CHECK
+
+const clockError = (e: oauth.OperationProcessingError, skewS: number): OidcError =>
+  new OidcError('clock-off', `Your sign-in could not be checked because this device's clock seems to be wrong${Math.abs(skewS) >= 60 ? ` (about ${Math.round(Math.abs(skewS) / 60)} min ${skewS > 0 ? 'behind' : 'ahead'})` : ''}. Set the clock right (automatic time), then try again.`, { cause: e })
 
 /** Issuers as URLs: 'https://idp.example.com' and 'https://idp.example.com/' are one (as discovery compares them). */
 const sameUrl = (a: string, b: string): boolean => URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href
