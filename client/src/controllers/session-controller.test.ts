@@ -92,6 +92,18 @@ describe('SessionController', () => {
     expect(api.calls['/api/auth/dev-login']).toBe(2)
   })
 
+  it('renews a dev token (12 h) five minutes before it expires, not a fifth of its lifetime before', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const LIFETIME_S = 12 * 3600
+    const token = (leftS: number) => `h.${Buffer.from(JSON.stringify({ sub: 'alice', iat: now + leftS - LIFETIME_S, exp: now + leftS })).toString('base64url')}.s`
+    const kept = token(310) // outside the 300 s margin (10 s for the test's own time)
+    expect(await signedIn(kept).auth.getToken()).toBe(kept)
+    expect(api.calls['/api/auth/dev-login'] ?? 0).toBe(0)
+    const late = token(290) // within it
+    expect(await signedIn(late).auth.getToken()).not.toBe(late)
+    expect(api.calls['/api/auth/dev-login']).toBe(1)
+  })
+
   it('renews once for calls that need a token at the same time', async () => {
     const { auth } = signedIn(jwt('alice', -60))
     const tokens = await Promise.all([auth.getToken(), auth.getToken(), auth.withToken(async (t) => t)])
@@ -290,6 +302,17 @@ describe('SessionController', () => {
       expect(store.loadSession()?.userId).toBe('erin')
       expect(auth.error).toBeNull()
       expect(sessionStorage.getItem('crm:drafts:alice:b:x')).toBeNull()
+    })
+
+    it('says why a sign-in cannot start while the server\'s sign-in settings are unknown, instead of doing nothing', async () => {
+      const { auth, host, left } = controller(null, oidcSession('erin', 3600))
+      await auth.startOidcSignIn('/books/b')
+      expect(auth.error).toMatch(/sign-in settings have not been loaded/)
+      expect(auth.signingIn).toBe(false)
+      expect(host.updates).toBeGreaterThan(0)
+      expect(left).toEqual([])
+      auth.clearError()
+      expect(auth.error).toBeNull()
     })
 
     it('starts a sign-in by leaving for the IdP, and signs out there too (online)', async () => {

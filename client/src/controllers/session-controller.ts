@@ -93,7 +93,12 @@ export class SessionController implements ReactiveController, TokenSource {
    */
   async startOidcSignIn(returnTo: string): Promise<void> {
     const oidc = this.options.oidc?.()
-    if (!oidc) return
+    if (!oidc) {
+      // Still asking the server how to sign in (or it could not be reached): say so, not nothing.
+      this.error = 'The sign-in settings have not been loaded from the server yet. Check the connection and try again.'
+      this.host.requestUpdate()
+      return
+    }
     this.signingIn = true
     this.error = null
     this.host.requestUpdate()
@@ -132,6 +137,12 @@ export class SessionController implements ReactiveController, TokenSource {
       this.signingIn = false
       this.host.requestUpdate()
     }
+  }
+
+  /** The user has read the last sign-in error. */
+  clearError(): void {
+    this.error = null
+    this.host.requestUpdate()
   }
 
   signOut(): void {

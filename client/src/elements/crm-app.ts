@@ -21,6 +21,7 @@ import { OidcAttemptStore } from '../lib/oidc-attempt'
 import { AUTH_CALLBACK_PATH, OidcSignIn } from '../lib/oidc-sign-in'
 import { parseRoute } from '../lib/routes'
 import { SessionStore } from '../lib/session-store'
+import { signInNotice } from '../lib/sign-in-notice'
 import { sharedStyles } from '../styles/shared-styles'
 import type { SignInDetail } from './crm-sign-in'
 import './crm-book-access'
@@ -28,6 +29,7 @@ import './crm-book-picker'
 import './crm-book-view'
 import './crm-sign-in'
 import './crm-sign-in-again'
+import './crm-sign-in-error'
 import './crm-update-banner'
 
 @customElement('crm-app')
@@ -102,9 +104,10 @@ export class CrmApp extends LitElement {
   }
 
   override render() {
-    const again = this.auth.session && (this.auth.signInAgain || this.auth.error)
-    return html`${again ? html`<crm-sign-in-again ?busy=${this.auth.signingIn} .error=${this.auth.error}
-        @sign-in-again=${() => void this.signInAgain()}></crm-sign-in-again>` : nothing}${this.renderScreen()}${this.appUpdate.visible
+    const notice = signInNotice({ signedIn: this.auth.session !== null, signInAgain: this.auth.signInAgain, error: this.auth.error })
+    return html`${notice?.kind === 'sign-in-again' ? html`<crm-sign-in-again ?busy=${this.auth.signingIn} .error=${notice.error}
+        @sign-in-again=${() => void this.signInAgain()}></crm-sign-in-again>` : notice?.kind === 'error' ? html`<crm-sign-in-error
+        .error=${notice.error} @dismiss-sign-in-error=${() => this.auth.clearError()}></crm-sign-in-error>` : nothing}${this.renderScreen()}${this.appUpdate.visible
       ? html`<crm-update-banner ?reloading=${this.appUpdate.state === 'reloading'} .error=${this.appUpdate.error}
           @reload-app=${() => void this.appUpdate.reloadNow()} @dismiss-update=${() => this.appUpdate.dismiss()}></crm-update-banner>`
       : this.appUpdate.offlineReady
