@@ -75,7 +75,8 @@ describeBrowser('web app: OpenID Connect sign-in', 120_000, () => {
       ...(init.json ? { body: JSON.stringify(init.json) } : {}),
     })
     let res = await call(await appToken(page))
-    if (res.status === 401 && ((await res.clone().json()) as { code?: string }).code === 'expired') res = await call(await appToken(page, true))
+    // The server's errors are { error: { code, message } }.
+    if (res.status === 401 && ((await res.clone().json()) as { error?: { code?: string } }).error?.code === 'expired') res = await call(await appToken(page, true))
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`)
     return res.json() as Promise<Record<string, unknown>>
   }
