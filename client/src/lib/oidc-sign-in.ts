@@ -5,7 +5,7 @@
 import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from './auth-config'
 import { ATTEMPT_MAX_AGE_MS, safeReturnPath, type OidcAttempt, type OidcAttemptStore } from './oidc-attempt'
-import { isOidcError, OidcError } from './oidc-error'
+import { OidcError } from './oidc-error'
 import { tokenTimes, type Session } from './session-store'
 
 /** The server's (server/src/auth/identity.ts): a subject it would refuse is no user to sign in. */
@@ -110,7 +110,6 @@ export class OidcSignIn {
         if (skew !== null) this.skewS = skew
         return await oauth.processDiscoveryResponse(issuer, response)
       } catch (e) {
-        if (isOidcError(e)) throw e
         throw new OidcError('discovery-failed', `Could not reach the identity provider ${issuer.host} (${e instanceof Error ? e.message : String(e)}).`, { cause: e })
       }
     })()
