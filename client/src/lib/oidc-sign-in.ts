@@ -6,7 +6,8 @@ import * as oauth from 'oauth4webapi'
 import type { OidcConfig } from './auth-config'
 import { ATTEMPT_MAX_AGE_MS, safeReturnPath, type OidcAttempt, type OidcAttemptStore } from './oidc-attempt'
 import { OidcError } from './oidc-error'
-import { tokenTimes, type Session } from './session-store'
+import { clockSkewOf, dateSkew } from './idp-clock'
+import type { Session } from './session-store'
 
 /** The server's (server/src/auth/identity.ts): a subject it would refuse is no user to sign in. */
 const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/
@@ -70,7 +71,7 @@ export class OidcSignIn {
   /** http:// issuers are allowed on localhost only (the server's config checks that); every request times out. */
   private readonly http: { [oauth.allowInsecureRequests]?: boolean; signal: () => AbortSignal }
   private readonly now: () => number
-  /** The IdP's clock minus this device's, in seconds, as last measured (see clockSkewOf). */
+  /** The IdP's clock minus this device's (Date.now, as oauth4webapi reads it), in seconds, as last measured (idp-clock.ts). */
   private skewS = 0
 
   constructor(readonly config: OidcConfig, private readonly o: OidcSignInOptions) {
@@ -91,7 +92,7 @@ export class OidcSignIn {
 
   /** Measures the IdP's clock from a token response before its ID token's times are checked. */
   private async measureClock(response: Response): Promise<void> {
-    const skew = await clockSkewOf(response, this.now())
+    const skew = await clockSkewOf(response, Date.now())
     if (skew !== null) this.skewS = skew
   }
 
@@ -106,7 +107,7 @@ export class OidcSignIn {
       const issuer = new URL(this.config.issuer)
       try {
         const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.http })
-        const skew = dateSkew(response, this.now())
+        const skew = dateSkew(response, Date.now())
         if (skew !== null) this.skewS = skew
         return await oauth.processDiscoveryResponse(issuer, response)
       } catch (e) {
@@ -243,32 +244,6 @@ function safeEndpoint(href: string, what: string): URL {
   const local = url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
   if (url?.protocol === 'https:' || (url?.protocol === 'http:' && local)) return url
   throw new OidcError('unsafe-endpoint', `The identity provider's ${what} address is not a secure (https) one, so the app will not go there; ask your administrator.`)
-}
-
-/** The IdP's clock minus ours (seconds) from a response's Date header, when the browser lets us read it (same origin, or the IdP exposes it by CORS). */
-function dateSkew(response: Response, now: number): number | null {
-  const date = Date.parse(response.headers.get('date') ?? '')
-  return Number.isFinite(date) ? Math.round((date - now) / 1000) : null
-}
-
-/**
- * The IdP's clock minus ours (seconds), from a token response: its Date header, or else the
- * `iat` of the ID token it carries. The latter is the IdP's "now" as it answered this very
- * request over TLS (the token endpoint's ID tokens are vouched for by TLS, OIDC Core 3.1.3.7),
- * and it is all a browser has where the IdP does not expose Date to other origins. oauth4webapi
- * takes a skew (its clockSkew) but does not measure one.
- */
-async function clockSkewOf(response: Response, now: number): Promise<number | null> {
-  const fromDate = dateSkew(response, now)
-  if (fromDate !== null || !response.ok) return fromDate
-  try {
-    const body = (await response.clone().json()) as { id_token?: unknown }
-    if (typeof body.id_token !== 'string') return null
-    const iat = tokenTimes(body.id_token)?.iat
-    return typeof iat === 'number' ? Math.round(iat - now / 1000) : null
-  } catch {
-    return null // not JSON, or no JWT: oauth4webapi says so when it processes the response
-  }
 }
 
 const isClockFailure = (e: unknown): e is oauth.OperationProcessingError => e instanceof oauth.OperationProcessingError && e.code === oauth.JWT_TIMESTAMP_CHECK
