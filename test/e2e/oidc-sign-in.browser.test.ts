@@ -169,13 +169,23 @@ describeBrowser('web app: OpenID Connect sign-in', 120_000, () => {
     expect(await page.locator('crm-sign-in-again').count()).toBe(0)
     expect((await storedSession(page))?.refreshToken).not.toBe('revoked-refresh-token')
 
-    // Signing out ends the session here and at the IdP (its end_session_endpoint), then comes back.
+    // Signing out revokes the refresh token and ends the session here and at the IdP (its
+    // end_session_endpoint), then comes back.
     await goTo(page, '/')
+    const { refreshToken } = (await storedSession(page))!
     await page.locator('crm-book-picker button', { hasText: 'Sign out' }).click()
     await page.waitForURL((url) => url.origin === idp.issuer)
     await page.locator('button[name="logout"]').click()
     await page.waitForURL((url) => url.origin === new URL(app.server.url).origin)
     expect(await storedSession(page)).toBeNull() // read on the app's origin (at the IdP's, localStorage is the IdP's)
+    // A copy of the refresh token taken from the device no longer works (an offline_access one
+    // outlives the IdP's session otherwise).
+    const refused = await fetch(`${idp.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: CLIENT_ID }),
+    })
+    expect({ status: refused.status, error: ((await refused.json()) as { error?: string }).error }).toEqual({ status: 400, error: 'invalid_grant' })
     await page.locator('crm-sign-in button.oidc').click()
     await page.locator('input[name="login"]').waitFor() // the IdP asks who it is again
   })

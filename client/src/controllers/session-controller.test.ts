@@ -173,6 +173,7 @@ describe('SessionController', () => {
         finish: vi.fn(async (_url: URL) => ({ session: oidcSession('erin', 3600), returnTo: '/books/b' })),
         authorizationUrl: vi.fn(async (_returnTo: string) => new URL(`${ISSUER}/auth?state=s`)),
         endSessionUrl: vi.fn(async (_idToken: string | undefined, _back: string): Promise<URL | null> => new URL(`${ISSUER}/session/end`)),
+        revokeRefreshToken: vi.fn(async (_refreshToken: string) => true),
       }
       return oidc
     }
@@ -326,6 +327,22 @@ describe('SessionController', () => {
       expect(store.loadSession()).toBeNull()
       await vi.waitFor(() => expect(left).toEqual([`${ISSUER}/auth?state=s`, `${ISSUER}/session/end`]))
       expect(oidc.endSessionUrl).toHaveBeenCalledWith('id-0', 'https://crm.example.com')
+      // The refresh token revoked before the page leaves for the IdP's logout.
+      expect(oidc.revokeRefreshToken).toHaveBeenCalledWith('refresh-1')
+      expect(oidc.revokeRefreshToken.mock.invocationCallOrder[0]).toBeLessThan(oidc.endSessionUrl.mock.invocationCallOrder[0]!)
+    })
+
+    it('still ends the IdP session when the refresh token cannot be revoked', async () => {
+      const oidc = fakeOidc()
+      oidc.revokeRefreshToken.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+      const { auth, left } = controller(oidc, oidcSession('erin', 3600))
+      vi.stubGlobal('location', { origin: 'https://crm.example.com', assign: () => {} })
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      auth.signOut()
+      expect(store.loadSession()).toBeNull()
+      await vi.waitFor(() => expect(left).toEqual([`${ISSUER}/session/end`]))
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not be reached to revoke/), expect.any(TypeError))
+      warn.mockRestore()
     })
   })
 })

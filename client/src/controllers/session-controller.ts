@@ -152,10 +152,16 @@ export class SessionController implements ReactiveController, TokenSource {
     forgetAllDrafts(sessionDraftStorage())
     this.store.saveSession(null)
     this.host.requestUpdate()
-    // Also at the IdP, when it offers that (its end_session_endpoint); offline, only here.
+    // Also at the IdP, when it offers that: the refresh token revoked (it outlives the IdP's
+    // session), then its session ended (end_session_endpoint), which leaves the page. Offline, only here.
     const oidc = session?.issuer ? this.options.oidc?.() : null
     if (!session || !oidc || oidc.config.issuer !== session.issuer || !navigator.onLine) return
-    oidc.endSessionUrl(session.idToken, location.origin).then(
+    const revoked = session.refreshToken
+      ? oidc.revokeRefreshToken(session.refreshToken).catch((e: unknown) => {
+        console.warn('Signed out on this device; the identity provider could not be reached to revoke its refresh token', e)
+      })
+      : Promise.resolve()
+    void revoked.then(() => oidc.endSessionUrl(session.idToken, location.origin)).then(
       (url) => url && this.leaveFor(url.href),
       (e: unknown) => console.warn('Signed out on this device; the identity provider could not be reached to end its session there', e),
     )

@@ -130,6 +130,7 @@ describe('OidcSignIn', () => {
       idp.requests.push({ url, body })
       if (url === `${ISSUER}/.well-known/openid-configuration`) return json(200, idp.discovery)
       if (url === `${ISSUER}/token`) return idp.token(body)
+      if (url === `${ISSUER}/revoke`) return new Response(null, { status: 200 })
       return json(404, {})
     })
     storage = memoryStorage()
@@ -364,5 +365,19 @@ describe('OidcSignIn', () => {
     delete idp.discovery['end_session_endpoint']
     const other = new OidcSignIn(CONFIG, { redirectUri: REDIRECT, attempts: new OidcAttemptStore(storage) })
     expect(await other.endSessionUrl('id-1', 'https://crm.example.com')).toBeNull()
+  })
+
+  describe('revoking the refresh token at sign-out', () => {
+    it('posts it to the revocation endpoint, as a refresh token of this client', async () => {
+      idp.discovery = { ...idp.discovery, revocation_endpoint: `${ISSUER}/revoke` }
+      expect(await signIn.revokeRefreshToken('refresh-9')).toBe(true)
+      const revoke = idp.requests.find((r) => r.url === `${ISSUER}/revoke`)
+      expect(Object.fromEntries(revoke!.body)).toEqual({ token: 'refresh-9', token_type_hint: 'refresh_token', client_id: 'crm-app' })
+    })
+
+    it('asks nothing of an IdP without a revocation endpoint', async () => {
+      expect(await signIn.revokeRefreshToken('refresh-9')).toBe(false)
+      expect(idp.requests.map((r) => r.url)).toEqual([`${ISSUER}/.well-known/openid-configuration`])
+    })
   })
 })

@@ -226,6 +226,22 @@ export class OidcSignIn {
     }
   }
 
+  /**
+   * Revokes a refresh token at the IdP (RFC 7009), when it has a revocation_endpoint; false when it
+   * has none. At sign-out: a refresh token for offline_access outlives the IdP's session (a
+   * logout there leaves it valid), so one taken from this device would otherwise keep working.
+   */
+  async revokeRefreshToken(refreshToken: string): Promise<boolean> {
+    const as = await this.discover()
+    if (!as.revocation_endpoint) return false
+    const response = await oauth.revocationRequest(as, this.client, this.clientAuth, refreshToken, {
+      ...this.http,
+      additionalParameters: { token_type_hint: 'refresh_token' },
+    })
+    await oauth.processRevocationResponse(response)
+    return true
+  }
+
   /** RP-initiated logout at the IdP, when it has an end_session_endpoint; null otherwise. */
   async endSessionUrl(idToken: string | undefined, postLogoutRedirectUri: string): Promise<URL | null> {
     const as = await this.discover()

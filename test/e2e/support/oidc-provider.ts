@@ -63,6 +63,7 @@ export async function listenIdp(): Promise<TestIdp> {
             },
           },
           rpInitiatedLogout: { enabled: true },
+          revocation: { enabled: true },
         },
         ttl: { RefreshToken: 3600, IdToken: 3600, Session: 3600, Grant: 3600, Interaction: 600, AuthorizationCode: 60 },
       })
