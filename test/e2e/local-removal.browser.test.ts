@@ -4,7 +4,7 @@
 // device still holds, from the access screen, which the book picker leads to (and which the picker
 // or the access screen open in another tab then stops offering at once).
 import { readCustomer } from '@crm-sync/model'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { bookDatabase, customerIds, field, goTo, openBook, setField, setMember, signedIn, startApp, waitForBadge, type App } from './support/app'
 import { describeBrowser } from './support/browser'
@@ -14,6 +14,13 @@ const BOOK = 'north-territory' // alice owns it, bob edits it
 const detail = (page: Page) => page.locator('crm-sync-badge .detail')
 const databases = (page: Page): Promise<string[]> =>
   page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''))
+/** Removes the copy an access screen offers (asked, then confirmed) and waits until it says it is gone. */
+const removeCopy = async (access: Locator): Promise<void> => {
+  const copy = access.locator('.local-copy')
+  await copy.locator('button.remove-copy').click()
+  await copy.locator('button.remove-confirm').click()
+  await access.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+}
 
 describeBrowser('web app: removing a book from the device', 120_000, () => {
   let app: App
@@ -141,10 +148,7 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       expect(await page.locator(`crm-book-picker a.book[data-book="${KEY}"]`).count()).toBe(1) // listed, not lost
 
       await lost.click()
-      const copy = page.locator('crm-book-access[access="denied"] .local-copy')
-      await copy.locator('button.remove-copy').click()
-      await copy.locator('button.remove-confirm').click()
-      await page.locator('crm-book-access .local-copy.removed').waitFor({ timeout: 10_000 })
+      await removeCopy(page.locator('crm-book-access[access="denied"]'))
       expect(await databases(page)).toContain(bookDatabase('bob', KEY))
 
       expect(await databases(page)).not.toContain(bookDatabase('bob', BOOK))
@@ -170,10 +174,7 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       expect(await lost.getAttribute('data-lost-book')).toBe(BOOK)
 
       await page.bringToFront() // the picker's tab goes to the background, as when the user switches tabs
-      const copy = access.locator('.local-copy')
-      await copy.locator('button.remove-copy').click()
-      await copy.locator('button.remove-confirm').click()
-      await access.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+      await removeCopy(access)
       // Heard on the book's channel once the removal ended: looked up again, not on the next visit.
       await expect.poll(() => lost.count(), { timeout: 5000 }).toBe(0)
       await picker.locator('crm-book-picker[lost-checked]').waitFor()
@@ -201,9 +202,7 @@ describeBrowser('web app: removing a book from the device', 120_000, () => {
       await expect.poll(() => otherCopy.innerText(), { timeout: 10_000 }).toMatch(/still holds a copy of “north-territory”/)
 
       await other.bringToFront() // the first tab goes to the background, as when the user switches tabs
-      await otherCopy.locator('button.remove-copy').click()
-      await otherCopy.locator('button.remove-confirm').click()
-      await otherAccess.locator('.local-copy.removed').waitFor({ timeout: 10_000 })
+      await removeCopy(otherAccess)
       // Heard on the book's channel once the removal ended: looked up again, the copy no longer offered.
       await expect.poll(() => copy.count(), { timeout: 5000 }).toBe(0)
       expect(await databases(page)).not.toContain(bookDatabase('bob', BOOK))

@@ -3,6 +3,7 @@
 // signing in again (the same user) carries on syncing where it stopped.
 import { LitElement, html, css, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import { noticeBannerStyles } from '../styles/notice-banner-styles'
 import { sharedStyles } from '../styles/shared-styles'
 
 /**
@@ -10,13 +11,8 @@ import { sharedStyles } from '../styles/shared-styles'
  */
 @customElement('crm-sign-in-again')
 export class CrmSignInAgain extends LitElement {
-  static override styles = [sharedStyles, css`
-    :host { display: block; position: sticky; top: 0; z-index: 15; }
-    .banner {
-      display: flex; align-items: center; flex-wrap: wrap; gap: 4px 8px; padding: 8px 12px;
-      background: #fef3c7; color: var(--text); border-bottom: 1px solid #f59e0b;
-    }
-    .text { flex: 1 1 16rem; min-width: 0; }
+  static override styles = [sharedStyles, noticeBannerStyles, css`
+    .banner { background: #fef3c7; border-bottom: 1px solid #f59e0b; }
     .error { flex-basis: 100%; color: var(--danger); font-size: 0.9rem; }
   `]
 

@@ -2,6 +2,7 @@
 // duplicated callback, the back button onto one): says what failed; the session is untouched.
 import { LitElement, html, css } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
+import { noticeBannerStyles } from '../styles/notice-banner-styles'
 import { sharedStyles } from '../styles/shared-styles'
 
 /**
@@ -9,13 +10,8 @@ import { sharedStyles } from '../styles/shared-styles'
  */
 @customElement('crm-sign-in-error')
 export class CrmSignInError extends LitElement {
-  static override styles = [sharedStyles, css`
-    :host { display: block; position: sticky; top: 0; z-index: 15; }
-    .banner {
-      display: flex; align-items: center; flex-wrap: wrap; gap: 4px 8px; padding: 8px 12px;
-      background: #fee2e2; color: var(--text); border-bottom: 1px solid var(--danger);
-    }
-    .text { flex: 1 1 16rem; min-width: 0; }
+  static override styles = [sharedStyles, noticeBannerStyles, css`
+    .banner { background: #fee2e2; border-bottom: 1px solid var(--danger); }
   `]
 
   @property() error = ''
